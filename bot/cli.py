@@ -1,0 +1,143 @@
+"""labor-bot: ask, chat, kb (and, with the Telegram issue, run/serve).
+
+Usage:
+  labor-bot ask "泸州创业贷款最多贷好多" [--region luzhou] [--json] [--explain]
+  labor-bot ask --jsonl < questions.txt
+  labor-bot chat [--jsonl] [--user ID] [--db PATH]
+  labor-bot kb list|show ID|search TERM|check
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+
+from bot.config import Config, load_dotenv
+from bot.kb import KBError
+
+
+def _out(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def cmd_ask(args, config: Config) -> int:
+    from bot.app import build_engine
+
+    engine = build_engine(config, stateless=True)
+    region = args.region
+
+    def one(q: str) -> dict:
+        match = engine.matcher.match(q, region=region)
+        reply = "\n\n".join(r.text for r in engine.reply_for(match))
+        out = {"question": q, "intent": match.intent, "measures": match.measures,
+               "confidence": match.confidence, "reply": reply}
+        if args.explain:
+            out["explain"] = match.explain()
+        return out
+
+    if args.jsonl:
+        for line in sys.stdin:
+            _out(one(line.rstrip("\n")))
+        return 0
+    if args.question is None:
+        print("labor-bot ask: give a question, or --jsonl to read them from stdin", file=sys.stderr)
+        return 2
+    res = one(args.question)
+    if args.json:
+        _out(res)
+    else:
+        print(res["reply"])
+        if args.explain:
+            print("\n--- explain ---")
+            print(json.dumps({k: res[k] for k in ("intent", "measures", "confidence")} | res["explain"],
+                             ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_chat(args, config: Config) -> int:
+    from handlers.console import run_console
+
+    if args.db:
+        config.db = args.db
+    return asyncio.run(run_console(config, user=args.user, jsonl=args.jsonl))
+
+
+def cmd_kb(args, config: Config) -> int:
+    from bot.kb import load_kb
+    from bot.kb.inspect import kb_command
+
+    kb = load_kb(config.knowledge)
+    return kb_command(kb, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="labor-bot", description="劳务品牌政策助手 (泸定县 22 条 / 泸州市 23 条)")
+    p.add_argument("--knowledge", help="knowledge folder (env LABOR_BOT_KNOWLEDGE)")
+    p.add_argument("--today", help="pretend today is YYYY-MM-DD (env LABOR_BOT_TODAY)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("ask", help="answer one question, or one per stdin line with --jsonl")
+    a.add_argument("question", nargs="?", help="the question, as a user would type it")
+    a.add_argument("--region", choices=["luding", "luzhou"], help="answer for this region")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
+    a.add_argument("--jsonl", action="store_true", help="read questions from stdin, one JSON line out each")
+    a.add_argument("--explain", action="store_true", help="show why it matched: terms, synonyms, place, scores")
+    a.set_defaults(func=cmd_ask)
+
+    c = sub.add_parser("chat", help="interactive console chat (the embedded default)")
+    c.add_argument("--jsonl", action="store_true", help='stdin lines {"text": …} or {"button": …}; JSON out')
+    c.add_argument("--user", default="console", help="user id for stored state (default: console)")
+    c.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    c.set_defaults(func=cmd_chat)
+
+    k = sub.add_parser("kb", help="inspect the knowledge base")
+    ksub = k.add_subparsers(dest="kb_command", required=True)
+    kl = ksub.add_parser("list", help="list measures")
+    kl.add_argument("--region", help="only this region")
+    kl.add_argument("--json", action="store_true", help="a JSON list of objects with id")
+    ks = ksub.add_parser("show", help="show one measure")
+    ks.add_argument("id", help="measure id, e.g. luzhou-22")
+    ks.add_argument("--json", action="store_true", help="the whole record as JSON, verbatim text under text")
+    kq = ksub.add_parser("search", help="measures whose text, title or keywords contain a word")
+    kq.add_argument("term", help="word to look for (traditional characters are fine)")
+    kq.add_argument("--json", action="store_true", help="JSON output")
+    ksub.add_parser("check", help="validate the knowledge files only")
+    k.set_defaults(func=cmd_kb)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv()
+    args = build_parser().parse_args(argv)
+    config = Config.from_env()
+    logging.basicConfig(level=getattr(logging, config.log_level, logging.WARNING),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.knowledge:
+        config.knowledge = args.knowledge
+    if args.today:
+        import datetime as dt
+
+        try:
+            config.today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            print(f"labor-bot: --today must be YYYY-MM-DD, got {args.today!r}", file=sys.stderr)
+            return 2
+    try:
+        return args.func(args, config)
+    except KBError as e:
+        print(f"labor-bot: knowledge error: {e}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into head and closed early
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

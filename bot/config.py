@@ -1,0 +1,50 @@
+"""Settings, all from the environment (and an optional .env file). Secrets are never logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# name → what it is for; README and deploy/.env.example document each (a test checks it)
+SETTINGS = {
+    "LABOR_BOT_DB": "SQLite file for users, dialog state and the question log",
+    "LABOR_BOT_KNOWLEDGE": "folder of knowledge YAML files (default: the packaged knowledge/)",
+    "LABOR_BOT_CACHE": "folder for the matcher's index cache (default ~/.cache/labor-bot)",
+    "LABOR_BOT_NO_CACHE": "set to 1 to build the index in memory every start",
+    "LABOR_BOT_TODAY": "pretend today is this date (YYYY-MM-DD), for validity notes in tests and demos",
+    "LABOR_BOT_LOG_LEVEL": "logging level: DEBUG, INFO, WARNING (default WARNING)",
+}
+
+
+def load_dotenv(path: Path | str = ".env") -> None:
+    """Read KEY=VALUE lines into os.environ without overriding what is already set."""
+    p = Path(path)
+    if not p.is_file():
+        return
+    for line in p.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+@dataclass
+class Config:
+    db: str | None = None
+    knowledge: str | None = None
+    today: dt.date | None = None
+    log_level: str = "WARNING"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> "Config":
+        today = os.environ.get("LABOR_BOT_TODAY")
+        try:
+            parsed = dt.date.fromisoformat(today) if today else None
+        except ValueError:
+            raise SystemExit(f"LABOR_BOT_TODAY must be YYYY-MM-DD, got {today!r}") from None
+        return cls(db=os.environ.get("LABOR_BOT_DB"), knowledge=os.environ.get("LABOR_BOT_KNOWLEDGE"),
+                   today=parsed, log_level=os.environ.get("LABOR_BOT_LOG_LEVEL", "WARNING").upper())

@@ -1,0 +1,5 @@
+"""The knowledge base: measures, documents and dated updates, loaded from knowledge/*.yaml."""
+
+from bot.kb.loader import KBError, KnowledgeBase, load_kb, default_knowledge_dir
+
+__all__ = ["KBError", "KnowledgeBase", "load_kb", "default_knowledge_dir"]

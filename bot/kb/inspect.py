@@ -1,0 +1,109 @@
+"""`labor-bot kb …`: the knowledge base indexed in SQLite (sqlite-utils) for listing, showing and search."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from bot.kb.loader import KnowledgeBase
+from bot.kb.schema import Measure
+from bot.textnorm import to_simplified
+
+
+def measure_record(kb: KnowledgeBase, m: Measure) -> dict:
+    d = dataclasses.asdict(m)
+    d["units"] = {"lead": list(m.units.lead), "cooperating": list(m.units.cooperating)}
+    d["document"] = kb.documents[m.region].title
+    return d
+
+
+def build_sqlite(kb: KnowledgeBase, path: Path | str = ":memory:"):
+    """Tables documents, measures, facts, updates: one row per record, lists as JSON."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(path, recreate=path != ":memory:")
+    db["documents"].insert_all(
+        [{k: (str(v) if v is not None and not isinstance(v, (int, str)) else v) for k, v in
+          dataclasses.asdict(d).items()} for d in kb.documents.values()], pk="region", alter=True)
+    rows, facts = [], []
+    for m in kb.measures.values():
+        r = measure_record(kb, m)
+        for f in r.pop("facts"):
+            facts.append({"measure_id": m.id, **f})
+        rows.append({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, tuple, dict)) else v)
+                     for k, v in r.items()})
+    db["measures"].insert_all(rows, pk="id", alter=True)
+    db["facts"].insert_all(facts, alter=True, foreign_keys=[("measure_id", "measures", "id")])
+    db["updates"].insert_all([{"id": u.id, "topic": u.topic, "applies_to": json.dumps(u.applies_to),
+                               "periods": json.dumps([dataclasses.asdict(p) for p in u.periods], default=str,
+                                                     ensure_ascii=False)} for u in kb.updates.values()],
+                             pk="id", alter=True)
+    return db
+
+
+def kb_command(kb: KnowledgeBase, args) -> int:
+    out = sys.stdout
+    if args.kb_command == "check":
+        by = {r: len(kb.by_region(r)) for r in kb.documents}
+        facts = sum(len(m.facts) for m in kb.measures.values())
+        print(f"ok: {len(kb.measures)} measures ({', '.join(f'{r} {n}' for r, n in by.items())}), "
+              f"{facts} facts, {len(kb.updates)} updates, {len(kb.files)} files")
+        return 0
+    db = build_sqlite(kb)
+    if args.kb_command == "list":
+        where = "region = ?" if args.region else None
+        if args.region and args.region not in kb.documents:
+            print(f"labor-bot kb list: unknown region {args.region!r}; known: {', '.join(kb.documents)}",
+                  file=sys.stderr)
+            return 2
+        rows = list(db["measures"].rows_where(where, [args.region] if args.region else None,
+                                              select="id, region, number, title", order_by="region, \"index\""))
+        if args.json:
+            out.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        else:
+            for r in rows:
+                out.write(f"{r['id']}\t（{r['number']}）{r['title']}\n")
+        return 0
+    if args.kb_command == "show":
+        m = kb.measures.get(args.id)
+        if m is None:
+            print(f"labor-bot kb show: no measure {args.id!r} (ids look like luding-01 … luzhou-23)",
+                  file=sys.stderr)
+            return 1
+        rec = measure_record(kb, m)
+        if args.json:
+            out.write(json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
+            return 0
+        doc = kb.documents[m.region]
+        lines = [f"{m.id}  《{doc.title}》第（{m.number}）条  {m.title}"]
+        if m.section:
+            lines.append(f"部分：{m.section}")
+        lines += [f"原文：{m.text}", f"摘要：{m.summary}", f"牵头单位：{'、'.join(m.units.lead)}",
+                  f"配合单位：{'、'.join(m.units.cooperating) or '—'}"]
+        lines += [f"事实：{f.label}" + (f"（{f.value:g}{f.unit}）" if f.value is not None else "") for f in m.facts]
+        lines += [f"对象：{'、'.join(m.targets)}", f"主题：{'、'.join(m.topics)}",
+                  f"关键词：{'、'.join(m.keywords)}", f"对应条款：{m.counterpart or '—'}"]
+        lines += [f"更新：{u}" for u in m.updates] + [f"注：{n}" for n in m.notes]
+        out.write("\n".join(lines) + "\n")
+        return 0
+    if args.kb_command == "search":
+        term = to_simplified(args.term.strip())
+        if not term:
+            print("labor-bot kb search: give a word to look for", file=sys.stderr)
+            return 2
+        like = f"%{term}%"
+        rows = list(db.query(
+            "select id, number, title, (length(text) - length(replace(text, :t, ''))) / length(:t) as hits "
+            "from measures where text like :l or title like :l or keywords like :l or aliases like :l "
+            "order by hits desc, region, \"index\"", {"t": term, "l": like}))
+        if args.json:
+            out.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        elif not rows:
+            out.write(f"没有条款含“{term}”。\n")
+        else:
+            for r in rows:
+                out.write(f"{r['id']}\t（{r['number']}）{r['title']}\t{r['hits']}\n")
+        return 0
+    return 2

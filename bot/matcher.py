@@ -1,0 +1,364 @@
+"""Free text → intent, ranked measures, confidence, or no answer.
+
+Scoring is a weighted term match over an inverted index (so time grows with the hits, not with the
+number of measures), plus character-bigram BM25 over the verbatim texts for words we never listed.
+Terms come from the measures' keywords, aliases, titles and the lexicon; colloquial variants map to
+the documents' words; homophone typos and typed pinyin are caught by pinyin keys; out-of-scope words
+take their span out of the question; a place name selects a region.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from bot.kb import KnowledgeBase
+from bot.numerals import CN_NUMBER, cn_to_int
+from bot.pinyin import build_char_table, fold, segment, term_keys
+from bot.textnorm import MAX_CHARS, normalise
+
+INDEX_FORMAT = 3  # bump when the index layout changes; invalidates caches
+
+FIELD_WEIGHTS = {"keyword": 3.0, "alias": 2.2, "title": 2.5, "text": 1.2, "summary": 0.6}
+HIT_WEIGHTS = {"exact": 1.0, "variant": 0.9, "pinyin": 0.8, "number": 1.0}
+BM25_WEIGHT = 0.35
+MIN_TERM_SCORE = 2.2  # below this a question gets no measure
+MIN_BM25 = 9.0  # ... unless the bigram overlap alone is this strong
+NEED_BOOST = 1.8  # hits on lexicon "needs" terms: what the user asks for outweighs their setting
+COUNTERPART_SHARE = 0.35  # the other region's version is shown side by side above this share
+_NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|%)")
+_CN_NUM = re.compile(r"([零〇一二两三四五六七八九十百千]+)\s*(万元|万块|万|元|块钱|块)")
+_MEASURE_REF = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十]+)\s*条")
+
+
+def number_terms(text: str) -> list[tuple[str, int, int]]:
+    """Amounts as comparable terms: 20万元 / 二十万 → '20万', 300元 / 三百块 → '300元', 15% → '15%'."""
+    out = []
+    for m in _NUM.finditer(text):
+        out.append((_unit_term(m.group(1), m.group(2)), m.start(), m.end()))
+    for m in _CN_NUM.finditer(text):
+        try:
+            out.append((_unit_term(str(cn_to_int(m.group(1))), m.group(2)), m.start(), m.end()))
+        except ValueError:
+            continue
+    return out
+
+
+def _unit_term(value: str, unit: str) -> str:
+    unit = "万" if unit.startswith("万") else ("%" if unit == "%" else "元")
+    return f"{float(value):g}{unit}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: str  # the index term it counts for
+    start: int
+    end: int
+    kind: str  # exact | variant | pinyin | number | oos
+
+
+@dataclass
+class Match:
+    question: str
+    norm: str
+    intent: str  # question | greeting | thanks | help | full_text | overview | set_region | out_of_scope | empty
+    measures: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
+    regions: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    facets: list[str] = field(default_factory=list)
+    side_by_side: bool = False
+    outside_region: bool = False
+    truncated: bool = False
+
+    def explain(self) -> dict:
+        return {
+            "normalised": self.norm,
+            "places": self.places,
+            "regions": self.regions,
+            "terms": [{"term": h.term, "as": self.norm[h.start:h.end], "via": h.kind} for h in self.hits],
+            "facets": self.facets,
+            "scores": {k: round(v, 2) for k, v in list(self.scores.items())[:6]},
+            "side_by_side": self.side_by_side,
+        }
+
+
+class Index:
+    """Everything the matcher needs, precomputed from a KnowledgeBase; picklable for the cache."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.region_of = {m.id: m.region for m in kb.measures.values()}
+        self.counterpart = {m.id: m.counterpart for m in kb.measures.values()}
+        self.index_of = {(m.region, m.index): m.id for m in kb.measures.values()}
+        self.regions = list(kb.documents)
+        syn = kb.lexicon["synonyms"]
+        # variants → canonical terms; a "…" in a variant is a short gap
+        self.variants: dict[str, set[str]] = defaultdict(set)
+        self.gaps: list[tuple[re.Pattern, str]] = []
+        for canon, vs in syn.items():
+            for v in vs:
+                v = normalise(v)
+                if "…" in v or "..." in v:
+                    pat = re.compile(".{0,4}".join(map(re.escape, re.split(r"…|\.\.\.", v))))
+                    self.gaps.append((pat, canon))
+                elif v and v != canon:
+                    self.variants[v].add(canon)
+        vocab: set[str] = set(syn)
+        for m in kb.measures.values():
+            vocab.update(normalise(k) for k in m.keywords + m.aliases)
+        vocab.discard("")
+        # postings: term → {measure: field weight}
+        post: dict[str, dict[str, float]] = defaultdict(dict)
+        for m in kb.measures.values():
+            fields = {"keyword": {normalise(k) for k in m.keywords}, "alias": {normalise(a) for a in m.aliases}}
+            texts = {"title": normalise(m.title, 10_000), "text": normalise(m.text, 10_000),
+                     "summary": normalise(m.summary, 10_000)}
+            for t in vocab:
+                w = 0.0
+                for f in ("keyword", "alias"):
+                    if t in fields[f]:
+                        w = max(w, FIELD_WEIGHTS[f])
+                for f, body in texts.items():
+                    if t in body:
+                        w = max(w, FIELD_WEIGHTS[f])
+                if w:
+                    post[t][m.id] = w
+            for term, _, _ in number_terms(normalise(m.text, 10_000)):
+                post[term][m.id] = FIELD_WEIGHTS["keyword"]
+        n = len(kb.measures)
+        self.postings = {t: {mid: w * math.log(1 + n / len(ms)) * _length_factor(t) for mid, w in ms.items()}
+                         for t, ms in post.items()}
+        self.max_len = max(map(len, list(self.postings) + list(self.variants)))
+        # bigram BM25 over title + text
+        self.bigrams: dict[str, dict[str, int]] = defaultdict(dict)
+        self.doclen: dict[str, int] = {}
+        for m in kb.measures.values():
+            body = normalise(m.title + m.text, 10_000)
+            grams = _bigrams(body)
+            self.doclen[m.id] = len(grams)
+            for g in grams:
+                self.bigrams[g][m.id] = self.bigrams[g].get(m.id, 0) + 1
+        self.avgdl = sum(self.doclen.values()) / max(1, n)
+        self.n = n
+        # places → region
+        self.places = {normalise(p): r for r, names in kb.places.items() for p in names}
+        self.place_len = max(map(len, self.places)) if self.places else 0
+        # out-of-scope words and chat intents
+        self.oos = {normalise(w) for w in kb.intents.get("out_of_scope", [])}
+        self.chat = {k: sorted({normalise(w) for w in kb.intents.get(k, [])}, key=len, reverse=True)
+                     for k in ("greeting", "thanks", "help", "full_text", "overview", "filler")}
+        self.needs = {normalise(w) for w in kb.lexicon.get("needs", [])}
+        self.facets = {k: [normalise(w) for w in ws] for k, ws in kb.lexicon["facets"].items()}
+        # pinyin keys of every term with two or more characters
+        self.char_py, self.syllables = build_char_table()
+        keys = term_keys([t for t in set(self.postings) | set(self.variants) if len(t) >= 2 and not t.isascii()])
+        self.py_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for term, key in keys.items():
+            self.py_first[key[0]].append((key, term))
+
+
+def _length_factor(term: str) -> float:
+    return 1.0 + 0.12 * max(0, min(len(term), 8) - 2)
+
+
+def _bigrams(s: str) -> list[str]:
+    cjk = re.sub(r"[^\u3400-\u9fff]", "|", s)
+    return [cjk[i : i + 2] for i in range(len(cjk) - 1) if "|" not in cjk[i : i + 2]]
+
+
+class Matcher:
+    def __init__(self, index: Index):
+        self.ix = index
+
+    # -- pieces ---------------------------------------------------------------------------------
+    def _places(self, s: str) -> list[tuple[str, int, int]]:
+        out, i = [], 0
+        while i < len(s):
+            for n in range(min(self.ix.place_len, len(s) - i), 1, -1):
+                name = s[i : i + n]
+                if name in self.ix.places:
+                    out.append((name, i, i + n))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def _exact_hits(self, s: str) -> list[Hit]:
+        hits = []
+        ix = self.ix
+        for i in range(len(s)):
+            for n in range(1, min(ix.max_len, len(s) - i) + 1):
+                sub = s[i : i + n]
+                if sub in ix.postings and n >= 2:
+                    hits.append(Hit(sub, i, i + n, "exact"))
+                if sub in ix.oos:
+                    hits.append(Hit(sub, i, i + n, "oos"))
+                for canon in ix.variants.get(sub, ()):
+                    hits.append(Hit(canon, i, i + n, "variant"))
+        for pat, canon in ix.gaps:
+            for m in pat.finditer(s):
+                hits.append(Hit(canon, m.start(), m.end(), "variant"))
+        for term, a, b in number_terms(s):
+            if term in ix.postings:
+                hits.append(Hit(term, a, b, "number"))
+        return hits
+
+    def _pinyin_hits(self, s: str) -> list[Hit]:
+        """Terms whose reading matches a stretch of the message that does not spell them."""
+        ix = self.ix
+        units: list[tuple[frozenset[str] | tuple[str, ...], int, int, str | None]] = []
+        i = 0
+        while i < len(s):
+            c = s[i]
+            if "a" <= c <= "z":
+                j = i
+                while j < len(s) and "a" <= s[j] <= "z":
+                    j += 1
+                syls = segment(s[i:j], ix.syllables) or []
+                k = i
+                for syl in syls:
+                    units.append(((fold(syl),), k, k + len(syl), None))
+                    k += len(syl)
+                i = j
+                continue
+            units.append((ix.char_py.get(c, ()), i, i + 1, c))
+            i += 1
+        hits = []
+        for u, (readings, start, _, _) in enumerate(units):
+            for r in readings:
+                for key, term in ix.py_first.get(r, ()):
+                    if u + len(key) > len(units):
+                        continue
+                    span = units[u : u + len(key)]
+                    if all(key[k] in span[k][0] for k in range(len(key))):
+                        typed = [sp[3] for sp in span]
+                        same = sum(1 for k, ch in enumerate(typed) if ch == term[k])
+                        latin = all(ch is None for ch in typed)
+                        if same == len(term):
+                            continue  # spelled right: an exact hit already
+                        if latin or same >= 1:
+                            hits.append(Hit(term, start, span[-1][2], "pinyin"))
+        return hits
+
+    @staticmethod
+    def _drop_subsumed(hits: list[Hit]) -> list[Hit]:
+        """A hit inside a longer hit's span is dropped: 创业担保贷款 hides 贷款, 助学贷款 hides 贷款."""
+        keep = []
+        for h in hits:
+            inside = any(
+                (o.start <= h.start and h.end <= o.end) and (o.end - o.start) > (h.end - h.start) for o in hits
+            )
+            if not inside:
+                keep.append(h)
+        return keep
+
+    def _chat_intent(self, s: str) -> str | None:
+        rest = s
+        found = None
+        for kind in ("full_text", "help", "greeting", "thanks"):
+            for w in self.ix.chat[kind]:
+                if w in rest:
+                    rest = rest.replace(w, "")
+                    found = found or kind
+        for w in self.ix.chat["filler"]:
+            rest = rest.replace(w, "")
+        return found if found and len(rest) <= 1 else None
+
+    def _residual(self, s: str, remove: list[str]) -> str:
+        for w in sorted(remove, key=len, reverse=True) + self.ix.chat["filler"]:
+            s = s.replace(w, "")
+        return s
+
+    # -- the whole ------------------------------------------------------------------------------
+    def match(self, question: str, region: str | None = None) -> Match:
+        s = normalise(question)
+        m = Match(question=question, norm=s, intent="question", truncated=len(question) > MAX_CHARS * 2)
+        if not s:
+            m.intent = "empty"
+            return m
+        places = self._places(s)
+        m.places = [p for p, _, _ in places]
+        named = sorted({self.ix.places[p] for p in m.places}, key=self.ix.regions.index)
+        m.regions = named if named else ([region] if region else [])
+        if places and self._residual(s, m.places) == "":
+            m.intent = "set_region"
+            return m
+        chat = self._chat_intent(s)
+        if chat:
+            m.intent = chat
+            return m
+        m.facets = [k for k, ws in self.ix.facets.items() if any(w in s for w in ws)]
+        ref = _MEASURE_REF.search(s)
+        if ref:
+            idx = int(ref.group(1)) if ref.group(1).isdigit() else cn_to_int(ref.group(1))
+            ids = [self.ix.index_of[(r, idx)] for r in (m.regions or self.ix.regions) if (r, idx) in self.ix.index_of]
+            if ids:
+                m.measures, m.confidence = ids, 1.0
+                m.side_by_side = len(ids) > 1
+                return m
+        rest = s
+        for _, a, b in places:
+            rest = rest[:a] + "\0" * (b - a) + rest[b:]
+        # a term that only repeats a place name is not a topic (泸定桥 in 我在泸定桥); one that
+        # reaches beyond it is (圣洁甘孜)
+        hits = [h for h in self._drop_subsumed(self._exact_hits(s) + self._pinyin_hits(s))
+                if not any(a <= h.start and h.end <= b for _, a, b in places)]
+        m.hits = hits
+        scores: dict[str, float] = defaultdict(float)
+        seen: set[str] = set()
+        for h in hits:
+            if h.kind == "oos" or h.term in seen:
+                continue
+            seen.add(h.term)
+            for mid, w in self.ix.postings.get(h.term, {}).items():
+                scores[mid] += w * HIT_WEIGHTS[h.kind] * (NEED_BOOST if h.term in self.ix.needs else 1.0)
+        bm = self._bm25(rest, hits)
+        ranked = sorted(set(scores) | set(bm), key=lambda k: -(scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0)))
+        total = {k: scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0) for k in ranked}
+
+        def passes(k: str) -> bool:
+            return scores.get(k, 0) >= MIN_TERM_SCORE or bm.get(k, 0) >= MIN_BM25
+
+        in_region = [k for k in ranked if not m.regions or self.ix.region_of[k] in m.regions]
+        chosen = [k for k in in_region if passes(k)]
+        if not chosen and m.regions:
+            chosen = [k for k in ranked if passes(k)]
+            m.outside_region = bool(chosen)
+        if not chosen:
+            overview = any(w in s for w in self.ix.chat["overview"]) or "劳务品牌" in s
+            m.intent = "overview" if overview and not any(h.kind == "oos" for h in hits) else "out_of_scope"
+            m.scores = {k: total[k] for k in ranked[:6]}
+            return m
+        top = chosen[0]
+        order = [top]
+        cp = self.ix.counterpart.get(top)
+        if cp and len(m.regions) != 1 and total.get(cp, 0) >= COUNTERPART_SHARE * total[top]:
+            order.append(cp)
+            m.side_by_side = True
+        order += [k for k in chosen[1:] if k not in order]
+        m.measures = order
+        m.scores = {k: total[k] for k in order}
+        second = next((total[k] for k in order[1:] if k != cp), 0.0)
+        m.confidence = round(min(1.0, (1 - math.exp(-total[top] / 6)) * (1 - 0.5 * second / total[top])), 3)
+        return m
+
+    def _bm25(self, s: str, hits: list[Hit]) -> dict[str, float]:
+        ix = self.ix
+        masked = s
+        for h in hits:
+            if h.kind == "oos":
+                masked = masked[: h.start] + "\0" * (h.end - h.start) + masked[h.end :]
+        out: dict[str, float] = defaultdict(float)
+        for g in set(_bigrams(masked)):
+            post = ix.bigrams.get(g)
+            if not post:
+                continue
+            idf = math.log(1 + (ix.n - len(post) + 0.5) / (len(post) + 0.5))
+            for mid, tf in post.items():
+                out[mid] += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * ix.doclen[mid] / ix.avgdl))
+        return out

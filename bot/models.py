@@ -1,0 +1,28 @@
+"""Channel-neutral messages: what an adapter hands the engine and what it gets back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in self.buttons]}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    user_id: str
+    text: str | None = None
+    button: str | None = None  # callback data of a pressed button
+    channel: str = "console"

@@ -1,0 +1,88 @@
+"""Per-user state and the question log in SQLite (sqlite-utils). Survives restarts; shared by workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+QUESTION_LOG_CHARS = 500  # what staff see of a question; longer text is cut
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("LABOR_BOT_DB")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "labor-bot" / "labor-bot.sqlite"
+
+
+class Store:
+    def __init__(self, path: Path | str | None = None):
+        if path == ":memory:":
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+        else:
+            p = Path(path) if path else default_db_path()
+            p.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(p, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        self.db = sqlite_utils.Database(conn)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        users = self.db["users"]
+        if not users.exists():
+            users.create({"id": str, "region": str, "last_measure": str, "dialog": str, "active": int,
+                          "created": float, "updated": float}, pk="id", defaults={"active": 1})
+        questions = self.db["questions"]
+        if not questions.exists():
+            questions.create({"id": int, "user_id": str, "ts": float, "channel": str, "text": str, "intent": str,
+                              "measures": str, "confidence": float}, pk="id")
+            questions.create_index(["user_id"])
+            questions.create_index(["ts"])
+
+    # -- users ----------------------------------------------------------------------------------
+    def user(self, user_id: str) -> dict[str, Any]:
+        try:
+            row = self.db["users"].get(user_id)
+        except sqlite_utils.db.NotFoundError:
+            return {"id": user_id, "region": None, "last_measure": None, "dialog": None, "active": 1}
+        row["dialog"] = json.loads(row["dialog"]) if row.get("dialog") else None
+        return row
+
+    def update_user(self, user_id: str, **fields: Any) -> None:
+        if "dialog" in fields:
+            fields["dialog"] = json.dumps(fields["dialog"], ensure_ascii=False) if fields["dialog"] else None
+        now = time.time()
+        existing = self.db.execute("select 1 from users where id = ?", [user_id]).fetchone()
+        if existing:
+            self.db["users"].update(user_id, {**fields, "updated": now})
+        else:
+            self.db["users"].insert({"id": user_id, "active": 1, "created": now, "updated": now, **fields})
+
+    # -- questions ------------------------------------------------------------------------------
+    def log_question(self, user_id: str, channel: str, text: str, intent: str, measures: list[str],
+                     confidence: float) -> None:
+        self.db["questions"].insert({"user_id": user_id, "ts": time.time(), "channel": channel,
+                                     "text": text[:QUESTION_LOG_CHARS], "intent": intent,
+                                     "measures": json.dumps(measures), "confidence": confidence})
+
+    def questions(self, user_id: str | None = None) -> list[dict[str, Any]]:
+        where, args = ("user_id = ?", [user_id]) if user_id else (None, None)
+        return list(self.db["questions"].rows_where(where, args, order_by="id"))
+
+    def forget(self, user_id: str) -> int:
+        """Delete everything stored about a user; returns how many rows went."""
+        n = self.db.execute("delete from questions where user_id = ?", [user_id]).rowcount
+        n += self.db.execute("delete from users where id = ?", [user_id]).rowcount
+        self.db.conn.commit()
+        return n
+
+    def close(self) -> None:
+        self.db.conn.close()

@@ -1,0 +1,43 @@
+"""Normalise what people type: full/half width, traditional → simplified, case, punctuation, emoji."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_CHARS = 400  # longer messages are matched on their first MAX_CHARS characters
+_KEEP = re.compile(r"[^0-9a-z%\u3400-\u4dbf\u4e00-\u9fff·.]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC  # imported lazily: only needed once a message arrives
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def clean(text: str) -> str:
+    """Printable text with control characters removed, for echoing and storing."""
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()
+
+
+def normalise(text: str, limit: int = MAX_CHARS) -> str:
+    """Matching form: NFKC, simplified, lower case, only CJK, latin letters, digits and % kept."""
+    t = unicodedata.normalize("NFKC", text)[: limit * 2]
+    t = to_simplified(t).lower()
+    t = t.replace("·", "·")
+    t = _KEEP.sub(" ", t)
+    # spaces matter only between latin words (typed pinyin); drop them elsewhere
+    t = re.sub(r"(?<=[^a-z ]) +| +(?=[^a-z ])", "", t).strip()
+    t = re.sub(r"(?<![0-9])\.|\.(?![0-9])", "", t)
+    return t[:limit]
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))

@@ -1,0 +1,1 @@
+"""Channel adapters: transport in, Reply out. They translate; the engine decides."""

@@ -1,0 +1,82 @@
+"""The console channel, the embedded default: no token, no network, state in a local SQLite file.
+
+Interactive: type a question, read the answer; buttons are shown as numbered choices and can be
+picked by number or typed. --jsonl: each stdin line is {"text": …} or {"button": …} (a plain line is
+text); each gets exactly one stdout line {"replies": [...]}.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from bot.app import build_engine
+from bot.config import Config
+from bot.models import Incoming, Reply
+
+
+def parse_line(line: str) -> tuple[str | None, str | None]:
+    """(text, button) from one --jsonl input line; a line that is not a JSON object is text."""
+    s = line.rstrip("\r\n")
+    if s.lstrip().startswith("{"):
+        try:
+            obj = json.loads(s)
+        except json.JSONDecodeError:
+            return s, None
+        if isinstance(obj, dict):
+            if isinstance(obj.get("button"), str):
+                return None, obj["button"]
+            text = obj.get("text")
+            return (text if isinstance(text, str) else ""), None
+    return s, None
+
+
+def render(replies: list[Reply]) -> tuple[str, list[str]]:
+    """Plain text for a terminal, with buttons as numbered choices; returns the choices' data."""
+    lines, choices = [], []
+    for r in replies:
+        lines.append(r.text)
+        for row in r.buttons:
+            for b in row:
+                choices.append(b.data)
+                lines.append(f"  [{len(choices)}] {b.text}")
+    return "\n".join(lines), choices
+
+
+async def run_console(config: Config, user: str = "console", jsonl: bool = False) -> int:
+    engine = build_engine(config)
+    texts = engine.kb.texts
+    if jsonl:
+        for line in sys.stdin:
+            text, button = parse_line(line)
+            replies = await engine.handle(Incoming(user_id=user, text=text, button=button))
+            sys.stdout.write(json.dumps({"replies": [r.to_dict() for r in replies]}, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        return 0
+    print(texts["welcome"])
+    print(texts["console_intro"])
+    choices: list[str] = []
+    while True:
+        try:
+            line = input(texts["console_prompt"])
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if line.strip() in (texts["exit_words"], "exit", "quit"):
+            break
+        pick = line.strip()
+        if pick.isdigit() and 1 <= int(pick) <= len(choices):
+            inc = Incoming(user_id=user, button=choices[int(pick) - 1])
+        else:
+            inc = Incoming(user_id=user, text=line)
+        out, choices = render(await engine.handle(inc))
+        print(out)
+        print()
+    print(texts["console_bye"])
+    engine.store.close()
+    return 0
+
+
+def main() -> None:  # pragma: no cover - convenience for python -m handlers.console
+    sys.exit(asyncio.run(run_console(Config.from_env())))
