@@ -27,11 +27,17 @@ class Answerer:
         return self.say("cite", title=self.kb.documents[m.region].cite_title, number=m.number)
 
     def key_facts(self, m: Measure, facets: list[str]) -> str:
-        """The facts of the kind asked for (amounts for 多少, limits for 几次), in one line."""
-        kinds = {"amount": ("amount", "rate"), "often": ("limit",)}
-        wanted = [k for f in facets for k in kinds.get(f, ())]
-        key = [f for f in m.facts if f.kind in wanted and f.value is not None]
-        return "；".join(f"{f.label}{f.value:g}{f.unit}" for f in key)
+        """The facts of the kind asked for, in one line: figures for 多少, with the limits that bound
+        them (每年只享受一次, 不可同时领取失业保险金); limits alone for 几次."""
+        if "amount" in facets:
+            key = [f for f in m.facts if f.kind in ("amount", "rate")] + [f for f in m.facts if f.kind == "limit"]
+        elif "often" in facets:
+            key = [f for f in m.facts if f.kind == "limit"]
+        else:
+            return ""
+        if not any(f.value is not None for f in key) and "often" not in facets:
+            return ""
+        return "；".join(f"{f.label}{f.value:g}{f.unit}" if f.kind in ("amount", "rate") else f.label for f in key)
 
     def lead(self, m: Measure, match: Match, short: bool) -> str:
         facts = self.key_facts(m, match.facets)
@@ -39,7 +45,12 @@ class Answerer:
         summary = _relevant_sentences(m.summary, words, SIDE_BY_SIDE_LEAD) if short else m.summary
         if facts and short:
             return facts + "。"
-        return f"{facts}。{summary}" if facts else summary
+        if not facts:
+            return summary
+        # the summary's sentences that repeat the figures just given are left out
+        figures = [f"{f.value:g}{f.unit[:1]}" for f in m.facts if f.value is not None and f.label in facts]
+        rest = "".join(x for x in re.findall(r"[^。；]+[。；]?", summary) if not any(g in x for g in figures))
+        return f"{facts}。{rest}"
 
     def update_notes(self, measures: list[Measure], today: dt.date) -> list[str]:
         out, seen = [], set()

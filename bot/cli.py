@@ -75,12 +75,13 @@ def cmd_kb(args, config: Config) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--knowledge", help="knowledge folder (env LABOR_BOT_KNOWLEDGE)")
+    common.add_argument("--today", help="pretend today is YYYY-MM-DD (env LABOR_BOT_TODAY)")
     p = argparse.ArgumentParser(prog="labor-bot", description="劳务品牌政策助手 (泸定县 22 条 / 泸州市 23 条)")
-    p.add_argument("--knowledge", help="knowledge folder (env LABOR_BOT_KNOWLEDGE)")
-    p.add_argument("--today", help="pretend today is YYYY-MM-DD (env LABOR_BOT_TODAY)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    a = sub.add_parser("ask", help="answer one question, or one per stdin line with --jsonl")
+    a = sub.add_parser("ask", parents=[common], help="answer one question, or one per stdin line with --jsonl")
     a.add_argument("question", nargs="?", help="the question, as a user would type it")
     a.add_argument("--region", choices=["luding", "luzhou"], help="answer for this region")
     a.add_argument("--json", action="store_true", help="print one JSON object")
@@ -88,13 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--explain", action="store_true", help="show why it matched: terms, synonyms, place, scores")
     a.set_defaults(func=cmd_ask)
 
-    c = sub.add_parser("chat", help="interactive console chat (the embedded default)")
+    c = sub.add_parser("chat", parents=[common], help="interactive console chat (the embedded default)")
     c.add_argument("--jsonl", action="store_true", help='stdin lines {"text": …} or {"button": …}; JSON out')
     c.add_argument("--user", default="console", help="user id for stored state (default: console)")
     c.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
     c.set_defaults(func=cmd_chat)
 
-    k = sub.add_parser("kb", help="inspect the knowledge base")
+    k = sub.add_parser("kb", parents=[common], help="inspect the knowledge base")
     ksub = k.add_subparsers(dest="kb_command", required=True)
     kl = ksub.add_parser("list", help="list measures")
     kl.add_argument("--region", help="only this region")

@@ -26,6 +26,7 @@ HIT_WEIGHTS = {"exact": 1.0, "variant": 0.9, "pinyin": 0.8, "number": 1.0}
 BM25_WEIGHT = 0.35
 MIN_TERM_SCORE = 2.2  # below this a question gets no measure
 MIN_BM25 = 9.0  # ... unless the bigram overlap alone is this strong
+OOS_FACTOR = 2.5  # with an out-of-scope word present, what is left must be this much stronger
 NEED_BOOST = 1.8  # hits on lexicon "needs" terms: what the user asks for outweighs their setting
 COUNTERPART_SHARE = 0.35  # the other region's version is shown side by side above this share
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|%)")
@@ -101,11 +102,12 @@ class Index:
         self.gaps: list[tuple[re.Pattern, str]] = []
         for canon, vs in syn.items():
             for v in vs:
-                v = normalise(v)
-                if "…" in v or "..." in v:
-                    pat = re.compile(".{0,4}".join(map(re.escape, re.split(r"…|\.\.\.", v))))
+                if "…" in v:
+                    pat = re.compile(".{0,4}".join(re.escape(normalise(p)) for p in v.split("…")))
                     self.gaps.append((pat, canon))
-                elif v and v != canon:
+                    continue
+                v = normalise(v)
+                if v and v != canon:
                     self.variants[v].add(canon)
         vocab: set[str] = set(syn)
         for m in kb.measures.values():
@@ -226,7 +228,8 @@ class Matcher:
                     k += len(syl)
                 i = j
                 continue
-            units.append((ix.char_py.get(c, ()), i, i + 1, c))
+            if c != " ":  # spaces only separate typed pinyin words
+                units.append((ix.char_py.get(c, ()), i, i + 1, c))
             i += 1
         hits = []
         for u, (readings, start, _, _) in enumerate(units):
@@ -310,18 +313,26 @@ class Matcher:
                 if not any(a <= h.start and h.end <= b for _, a, b in places)]
         m.hits = hits
         scores: dict[str, float] = defaultdict(float)
+        strong: dict[str, float] = defaultdict(float)  # specific words typed as the documents write them
         seen: set[str] = set()
         for h in hits:
             if h.kind == "oos" or h.term in seen:
                 continue
             seen.add(h.term)
             for mid, w in self.ix.postings.get(h.term, {}).items():
-                scores[mid] += w * HIT_WEIGHTS[h.kind] * (NEED_BOOST if h.term in self.ix.needs else 1.0)
+                v = w * HIT_WEIGHTS[h.kind] * (NEED_BOOST if h.term in self.ix.needs else 1.0)
+                scores[mid] += v
+                if h.kind == "exact" and len(h.term) >= 3:
+                    strong[mid] += v
         bm = self._bm25(rest, hits)
         ranked = sorted(set(scores) | set(bm), key=lambda k: -(scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0)))
         total = {k: scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0) for k in ranked}
 
+        oos = any(h.kind == "oos" for h in hits)
+
         def passes(k: str) -> bool:
+            if oos:  # 身份证过期了: the subject is out of scope; a stray generic word must not answer it
+                return strong.get(k, 0) >= MIN_TERM_SCORE * OOS_FACTOR
             return scores.get(k, 0) >= MIN_TERM_SCORE or bm.get(k, 0) >= MIN_BM25
 
         in_region = [k for k in ranked if not m.regions or self.ix.region_of[k] in m.regions]
@@ -331,7 +342,7 @@ class Matcher:
             m.outside_region = bool(chosen)
         if not chosen:
             overview = any(w in s for w in self.ix.chat["overview"]) or "劳务品牌" in s
-            m.intent = "overview" if overview and not any(h.kind == "oos" for h in hits) else "out_of_scope"
+            m.intent = "overview" if overview and not oos else "out_of_scope"
             m.scores = {k: total[k] for k in ranked[:6]}
             return m
         top = chosen[0]

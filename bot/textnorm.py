@@ -7,7 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 MAX_CHARS = 400  # longer messages are matched on their first MAX_CHARS characters
-_KEEP = re.compile(r"[^0-9a-z%\u3400-\u4dbf\u4e00-\u9fff·.]+")
+_KEEP = re.compile(r"[^0-9a-z%+\u3400-\u4dbf\u4e00-\u9fff·.]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 

@@ -1,0 +1,49 @@
+"""Every command, option and setting is documented (README, deploy/.env.example)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli import build_parser
+from bot.config import SETTINGS
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+ENV_EXAMPLE = (ROOT / "deploy" / ".env.example").read_text(encoding="utf-8")
+
+
+def _walk(parser: argparse.ArgumentParser, prefix: list[str]):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield prefix + [name], None
+                yield from _walk(sub, prefix + [name])
+        elif action.option_strings and action.dest != "help":
+            yield prefix, max(action.option_strings, key=len)
+
+
+def test_every_command_and_option_is_in_readme():
+    missing = []
+    for path, option in _walk(build_parser(), []):
+        if option is None and f"labor-bot {' '.join(path)}" not in README:
+            missing.append(" ".join(path))
+        if option and option not in README:
+            missing.append(f"{' '.join(path)} {option}")
+    assert missing == []
+
+
+def test_every_setting_is_documented():
+    for name in SETTINGS:
+        assert f"`{name}`" in README, name
+        assert name in ENV_EXAMPLE, name
+
+
+def test_readme_first_screen_has_the_two_commands():
+    first = README[:2500]
+    assert "pip install -e . && labor-bot chat" in first
+    assert "pip install -e '.[test]' && python -m pytest" in first
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install -e '.[test]' && python3 -m pytest" in ci

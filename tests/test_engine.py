@@ -1,0 +1,101 @@
+"""The engine over a real SQLite file: memory of region and last answer, buttons, forgetting."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.callback import encode
+from bot.engine import Engine
+from bot.models import Incoming
+from bot.store import Store
+from conftest import TODAY
+
+
+async def say(engine, text, user="u1"):
+    return await engine.handle(Incoming(user_id=user, text=text))
+
+
+async def test_region_given_once_is_remembered(engine):
+    await say(engine, "我是叙永的")
+    reply = (await say(engine, "创业贷款能贷多少"))[0].text
+    assert "【泸州市】" in reply and "【泸定县】" not in reply
+
+
+async def test_region_in_a_question_is_remembered(engine):
+    await say(engine, "磨西镇 培训补贴")
+    assert "【泸定县】" in (await say(engine, "创业担保贷款"))[0].text
+
+
+async def test_full_text_follow_up(engine, kb):
+    await say(engine, "泸州 技能大师工作室")
+    reply = (await say(engine, "原文"))[0].text
+    assert kb.measures["luzhou-05"].text in reply
+
+
+async def test_full_text_without_a_question_first(engine, kb):
+    assert (await say(engine, "原文"))[0].text == kb.texts["full_text_none"]
+
+
+async def test_switching_region_after_an_answer_shows_the_other_version(engine):
+    await say(engine, "泸州 创业贷款")
+    replies = await say(engine, "泸定")
+    assert "泸定县" in replies[0].text and "第（十五）条" in replies[-1].text
+
+
+async def test_buttons_full_text_and_other_region(engine, kb):
+    reply = (await say(engine, "泸州创业贷款"))[0]
+    data = [b.data for row in reply.buttons for b in row]
+    assert data == [encode("text", "luzhou-22"), encode("show", "luding-15")]
+    full = await engine.handle(Incoming(user_id="u1", button=data[0]))
+    assert kb.measures["luzhou-22"].text in full[0].text
+    other = await engine.handle(Incoming(user_id="u1", button=data[1]))
+    assert "第（十五）条" in other[0].text
+
+
+async def test_stale_or_foreign_button(engine, kb):
+    for data in ("text:luding-99", "garbage", "x" * 100, "show:", "region:mars"):
+        assert (await engine.handle(Incoming(user_id="u1", button=data)))[0].text == kb.texts["stale_button"]
+
+
+async def test_state_survives_a_restart(kb, matcher, tmp_path):
+    path = tmp_path / "s.sqlite"
+    s1 = Store(path)
+    await Engine(kb, matcher, s1, today=lambda: TODAY).handle(Incoming("u", "我在古蔺"))
+    s1.close()
+    s2 = Store(path)
+    reply = await Engine(kb, matcher, s2, today=lambda: TODAY).handle(Incoming("u", "培训补贴"))
+    assert "【泸州市】" in reply[0].text
+    s2.close()
+
+
+async def test_forget_deletes_user_data(engine, store, kb):
+    await say(engine, "我是泸县的")
+    await say(engine, "创业贷款")
+    assert store.questions("u1") and store.user("u1")["region"] == "luzhou"
+    assert (await say(engine, "删除我的信息"))[0].text == kb.texts["forgotten"]
+    assert store.questions("u1") == [] and store.user("u1")["region"] is None
+    await say(engine, "谢谢")
+    await say(engine, "/forget")
+    assert store.questions("u1") == []
+
+
+async def test_questions_are_logged_for_staff(engine, store):
+    await say(engine, "培训补贴", user="a")
+    await say(engine, "明天会下雨吗", user="b")
+    rows = store.questions()
+    assert [(r["user_id"], r["intent"]) for r in rows] == [("a", "question"), ("b", "out_of_scope")]
+
+
+async def test_users_are_independent_and_concurrent(engine):
+    async def user(uid, place):
+        await say(engine, place, uid)
+        return (await say(engine, "创业担保贷款", uid))[0].text
+
+    texts = await asyncio.gather(*(user(f"u{i}", "泸县" if i % 2 else "泸定") for i in range(20)))
+    for i, t in enumerate(texts):
+        assert ("【泸州市】" if i % 2 else "【泸定县】") in t
+
+
+async def test_start_and_help(engine, kb):
+    assert (await say(engine, "/start"))[0].text == kb.texts["welcome"]
+    assert (await say(engine, "/help"))[0].text == kb.texts["help"]
