@@ -27,6 +27,7 @@ BM25_WEIGHT = 0.35
 MIN_TERM_SCORE = 2.2  # below this a question gets no measure
 MIN_BM25 = 9.0  # ... unless the bigram overlap alone is this strong
 OOS_FACTOR = 2.5  # with an out-of-scope word present, what is left must be this much stronger
+AMOUNT_BOOST = 1.3  # a "how much" question prefers measures that state an amount
 NEED_BOOST = 1.8  # hits on lexicon "needs" terms: what the user asks for outweighs their setting
 COUNTERPART_SHARE = 0.35  # the other region's version is shown side by side above this share
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|%)")
@@ -95,6 +96,7 @@ class Index:
         self.region_of = {m.id: m.region for m in kb.measures.values()}
         self.counterpart = {m.id: m.counterpart for m in kb.measures.values()}
         self.index_of = {(m.region, m.index): m.id for m in kb.measures.values()}
+        self.has_amount = {m.id for m in kb.measures.values() if any(f.kind == "amount" for f in m.facts)}
         self.regions = list(kb.documents)
         syn = kb.lexicon["synonyms"]
         # variants → canonical terms; a "…" in a variant is a short gap
@@ -324,6 +326,10 @@ class Matcher:
                 scores[mid] += v
                 if h.kind == "exact" and len(h.term) >= 3:
                     strong[mid] += v
+        if "amount" in m.facets:
+            for mid in scores:
+                if mid in self.ix.has_amount:
+                    scores[mid] *= AMOUNT_BOOST
         bm = self._bm25(rest, hits)
         ranked = sorted(set(scores) | set(bm), key=lambda k: -(scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0)))
         total = {k: scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0) for k in ranked}
