@@ -47,3 +47,14 @@ def test_readme_first_screen_has_the_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -e '.[test]' && python3 -m pytest" in ci
+
+
+def test_every_user_text_is_used_and_every_used_text_exists(kb):
+    """texts.yaml holds all user-facing sentences: none missing, none dead."""
+    import re
+
+    code = "\n".join(p.read_text(encoding="utf-8") for d in ("bot", "handlers") for p in (ROOT / d).rglob("*.py"))
+    looked_up = {a or b for a, b in re.findall(r"""(?:texts|\bt)\[["'](\w+)["']\]|say\(["'](\w+)["']""", code)}
+    literals = set(re.findall(r"""["'](\w+)["']""", code))
+    assert looked_up - set(kb.texts) == set()
+    assert set(kb.texts) - literals == set()
