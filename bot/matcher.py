@@ -19,7 +19,7 @@ from bot.numerals import CN_NUMBER, cn_to_int
 from bot.pinyin import build_char_table, fold, segment, term_keys
 from bot.textnorm import MAX_CHARS, normalise
 
-INDEX_FORMAT = 3  # bump when the index layout changes; invalidates caches
+INDEX_FORMAT = 4  # bump when the index layout changes; invalidates caches
 
 FIELD_WEIGHTS = {"keyword": 3.0, "alias": 2.2, "title": 2.5, "text": 1.2, "summary": 0.6}
 HIT_WEIGHTS = {"exact": 1.0, "variant": 0.9, "pinyin": 0.8, "number": 1.0}
@@ -165,6 +165,16 @@ class Index:
             self.py_first[key[0]].append((key, term))
 
 
+def _sounds_like(readings, typed: str | None, want: str, key: str, term_len: int) -> bool:
+    """A typed character stands for a term's character: the same one, or one that reads the same.
+    In two-character terms only a character's usual reading counts (工的 is not 工地)."""
+    if typed == want:
+        return True
+    if typed is None or term_len > 2:
+        return key in readings
+    return bool(readings) and readings[0] == key
+
+
 def _length_factor(term: str) -> float:
     return 1.0 + 0.12 * max(0, min(len(term), 8) - 2)
 
@@ -240,7 +250,7 @@ class Matcher:
                     if u + len(key) > len(units):
                         continue
                     span = units[u : u + len(key)]
-                    if all(key[k] in span[k][0] for k in range(len(key))):
+                    if all(_sounds_like(span[k][0], span[k][3], term[k], key[k], len(key)) for k in range(len(key))):
                         typed = [sp[3] for sp in span]
                         same = sum(1 for k, ch in enumerate(typed) if ch == term[k])
                         latin = all(ch is None for ch in typed)

@@ -29,7 +29,7 @@ def _toneless(p: str) -> str:
 
 
 def build_char_table() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
-    """Every CJK character → its folded readings; and the set of plain syllables for segmenting."""
+    """Every CJK character → its folded readings, most common first; and the plain syllables."""
     from pypinyin.pinyin_dict import pinyin_dict
 
     table: dict[str, tuple[str, ...]] = {}
@@ -37,9 +37,9 @@ def build_char_table() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     for code, readings in pinyin_dict.items():
         if not (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF):
             continue
-        plain = {_toneless(r) for r in readings.split(",")}
-        syllables |= plain
-        table[chr(code)] = tuple(sorted({fold(p) for p in plain}))
+        plain = [_toneless(r) for r in readings.split(",")]
+        syllables.update(plain)
+        table[chr(code)] = tuple(dict.fromkeys(fold(p) for p in plain))
     syllables.discard("")
     return table, frozenset(s for s in syllables if s.isascii() and s.isalpha())
 
