@@ -41,6 +41,7 @@ class Engine:
         self.kb, self.matcher, self.store, self.today = kb, matcher, store, today
         self.answers = Answerer(kb)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._forget_words = {normalise(w) for w in kb.intents.get("forget", [])}
 
     async def handle(self, inc: Incoming) -> list[Reply]:
         return (await self.handle_full(inc)).replies
@@ -79,16 +80,13 @@ class Engine:
         command = text.split()[0].lstrip("/").split("@")[0].lower() if text.startswith("/") else None
         if command in ("start", "help"):
             return Outcome([Reply(self.kb.texts["welcome" if command == "start" else "help"])])
-        if command == "forget" or normalise(text) in self._forget_words():
+        if command == "forget" or normalise(text) in self._forget_words:
             self.store.forget(inc.user_id)
             return Outcome([Reply(self.kb.texts["forgotten"])])
         match = self.matcher.match(text, region=user["region"])
         self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
         replies = self.reply_for(match, user, inc.user_id)
         return Outcome(replies, match)
-
-    def _forget_words(self) -> set[str]:
-        return {normalise(w) for w in self.kb.intents.get("forget", [])}
 
     def reply_for(self, match: Match, user: dict | None = None, user_id: str | None = None) -> list[Reply]:
         """Replies for a match; with a user, also remember region and last measure."""

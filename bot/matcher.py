@@ -341,8 +341,8 @@ class Matcher:
                 if mid in self.ix.has_amount:
                     scores[mid] *= AMOUNT_BOOST
         bm = self._bm25(rest, hits)
-        ranked = sorted(set(scores) | set(bm), key=lambda k: -(scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0)))
-        total = {k: scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0) for k in ranked}
+        total = {k: scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0) for k in set(scores) | set(bm)}
+        ranked = sorted(total, key=lambda k: -total[k])
 
         oos = any(h.kind == "oos" for h in hits)
 
