@@ -23,4 +23,4 @@ def build_engine(config: Config, store: Store | None = None, stateless: bool = F
     today = (lambda: config.today) if config.today else dt.date.today
     if store is None and not stateless:
         store = Store(config.db)
-    return Engine(kb, matcher, store, today=today)
+    return Engine(kb, matcher, store, today=today, check_ttl=config.check_ttl_minutes * 60)

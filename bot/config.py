@@ -15,7 +15,9 @@ SETTINGS = {
     "LABOR_BOT_NO_CACHE": "set to 1 to build the index in memory every start",
     "LABOR_BOT_TODAY": "pretend today is this date (YYYY-MM-DD), for validity notes in tests and demos",
     "LABOR_BOT_LOG_LEVEL": "logging level: DEBUG, INFO, WARNING (default WARNING)",
+    "LABOR_BOT_CHECK_TTL_MINUTES": "a guided check left unanswered this long is ended with a note (default 120)",
 }
+DEFAULT_CHECK_TTL_MINUTES = 120
 
 
 def load_dotenv(path: Path | str = ".env") -> None:
@@ -37,6 +39,7 @@ class Config:
     knowledge: str | None = None
     today: dt.date | None = None
     log_level: str = "WARNING"
+    check_ttl_minutes: float = DEFAULT_CHECK_TTL_MINUTES
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -46,5 +49,13 @@ class Config:
             parsed = dt.date.fromisoformat(today) if today else None
         except ValueError:
             raise SystemExit(f"LABOR_BOT_TODAY must be YYYY-MM-DD, got {today!r}") from None
+        ttl = os.environ.get("LABOR_BOT_CHECK_TTL_MINUTES") or str(DEFAULT_CHECK_TTL_MINUTES)
+        try:
+            ttl_minutes = float(ttl)
+            if ttl_minutes <= 0:
+                raise ValueError
+        except ValueError:
+            raise SystemExit(f"LABOR_BOT_CHECK_TTL_MINUTES must be a positive number, got {ttl!r}") from None
         return cls(db=os.environ.get("LABOR_BOT_DB"), knowledge=os.environ.get("LABOR_BOT_KNOWLEDGE"),
-                   today=parsed, log_level=os.environ.get("LABOR_BOT_LOG_LEVEL", "WARNING").upper())
+                   today=parsed, log_level=os.environ.get("LABOR_BOT_LOG_LEVEL", "WARNING").upper(),
+                   check_ttl_minutes=ttl_minutes)

@@ -9,16 +9,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.answer import Answerer
-from bot.callback import BadCallback, decode
+from bot.callback import BadCallback, decode, encode
+from bot.dialogs import DialogRunner, Flow, load_flows
 from bot.kb import KnowledgeBase
 from bot.matcher import Match, Matcher
-from bot.models import Incoming, Reply
+from bot.models import Button, Incoming, Reply
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -35,13 +37,24 @@ class Outcome:
     match: Match | None = None
 
 
+# what a side question mid-check may be answered with; anything else gets the question again
+SIDE_INTENTS = ("question", "out_of_scope", "overview", "help", "full_text")
+DEFAULT_CHECK_TTL = 120 * 60
+LAST_CHECK = "last_check"  # profile key: the check 再测一次 repeats
+
+
 class Engine:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, store: Store | None,
-                 today: Callable[[], dt.date] = dt.date.today):
+                 today: Callable[[], dt.date] = dt.date.today, flows: dict[str, Flow] | None = None,
+                 check_ttl: float = DEFAULT_CHECK_TTL, clock: Callable[[], float] = time.time):
         self.kb, self.matcher, self.store, self.today = kb, matcher, store, today
         self.answers = Answerer(kb)
+        self.flows = load_flows(kb) if flows is None else flows
+        self.dialogs = DialogRunner(kb, self.flows, today, clock)
+        self.check_ttl, self.clock = check_ttl, clock
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._forget_words = {normalise(w) for w in kb.intents.get("forget", [])}
+        self._question_marks = tuple(normalise(w) for w in kb.intents.get("question_marks", []))
 
     async def handle(self, inc: Incoming) -> list[Reply]:
         return (await self.handle_full(inc)).replies
@@ -71,6 +84,17 @@ class Engine:
             return self._measure(m.id)
         if action == "region" and arg in self.kb.documents:
             return self._set_region(inc.user_id, arg, user)
+        if action == "check" and arg in self.flows:
+            return self._start(inc.user_id, user, self.flows[arg], "")
+        state = self._live_state(inc.user_id, user)[0]
+        if action == "nav" and state and not state.get("menu"):
+            return self._move(inc.user_id, state, arg) or [Reply(self.kb.texts["stale_button"])]
+        if action == "answer" and state and not state.get("menu") and "|" in arg:
+            slot, value = arg.split("|", 1)
+            done = self.dialogs.press(state, slot, value)
+            if done is not None:
+                return self._save(inc.user_id, user, *done)
+            return [Reply(self.kb.texts["dialog_stale_button"])] + self._current(state)
         return [Reply(self.kb.texts["stale_button"])]
 
     # -- text -----------------------------------------------------------------------------------
@@ -78,15 +102,166 @@ class Engine:
         text = clean(inc.text or "")
         user = self.store.user(inc.user_id)
         command = text.split()[0].lstrip("/").split("@")[0].lower() if text.startswith("/") else None
-        if command in ("start", "help"):
-            return Outcome([Reply(self.kb.texts["welcome" if command == "start" else "help"])])
-        if command == "forget" or normalise(text) in self._forget_words:
+        arg = text.split(maxsplit=1)[1].strip() if command and len(text.split(maxsplit=1)) > 1 else ""
+        if command == "start":
+            flow = self.dialogs.by_link.get(arg)
+            if flow:  # deep link: t.me/bot?start=loan opens the loan check
+                return Outcome(self._start(inc.user_id, user, flow, ""))
+            return Outcome([Reply(self.kb.texts["welcome"])])
+        if command == "help":
+            return Outcome([Reply(self.kb.texts["help"])])
+        norm = normalise(text)
+        if command == "forget" or norm in self._forget_words:
             self.store.forget(inc.user_id)
             return Outcome([Reply(self.kb.texts["forgotten"])])
+        if command == "check":
+            flow = self.dialogs.by_link.get(arg) or (self.dialogs.pick_from_menu(normalise(arg)) if arg else None)
+            return Outcome(self._start(inc.user_id, user, flow, "") if flow else self._menu(inc.user_id))
+        state, note = self._live_state(inc.user_id, user)
+        head = [Reply(note)] if note else []
+        if state and state.get("menu"):
+            flow = self.dialogs.pick_from_menu(norm)
+            if flow:
+                return Outcome(head + self._start(inc.user_id, user, flow, ""))
+            self.store.update_user(inc.user_id, dialog=None)
+            if self.dialogs.control(norm) == "exit":
+                return Outcome([Reply(self.kb.texts["dialog_exit"])])
+        elif state:
+            return self._in_check(inc, user, state, text, norm)
+        move = self.dialogs.control(norm)
+        if move and not state:
+            last = self.flows.get((user.get("profile") or {}).get(LAST_CHECK) or "")
+            if move == "restart" and last:
+                return Outcome(head + self._start(inc.user_id, user, last, ""))
+            return Outcome(head + [Reply(self.kb.texts["dialog_none"])])
         match = self.matcher.match(text, region=user["region"])
         self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
+        self._remember_facts(inc.user_id, user, norm)
+        top = match.measures[0] if match.intent == "question" and match.measures else None
+        flow = self.dialogs.choose(norm, top)
+        if flow:
+            user = self.store.user(inc.user_id)
+            return Outcome(head + self._start(inc.user_id, user, flow, norm, match), match)
+        if match.intent != "question" and self.dialogs.wants_menu(norm):
+            return Outcome(head + self._menu(inc.user_id), match)
         replies = self.reply_for(match, user, inc.user_id)
-        return Outcome(replies, match)
+        offer = self.dialogs.offer(norm, top)
+        if offer and replies and replies[-1].buttons:
+            replies[-1].buttons[-1].append(Button(offer.button, encode("check", offer.id)))
+        return Outcome(head + replies, match)
+
+    # -- guided checks ----------------------------------------------------------------------------
+    def _live_state(self, user_id: str, user: dict) -> tuple[dict | None, str]:
+        """The user's check in progress, or None; a stale or unreadable one is ended here, with a note."""
+        state = user.get("dialog")
+        if not state:
+            return None, ""
+        if not self.dialogs.valid_state(state):
+            self.store.update_user(user_id, dialog=None)
+            return None, ""
+        age = self.clock() - float(state.get("ts") or 0)
+        if age > self.check_ttl:
+            self.store.update_user(user_id, dialog=None)
+            return None, self.kb.texts["dialog_expired"].format(minutes=int(age // 60))
+        return state, ""
+
+    def _known(self, user: dict, flow: Flow, norm: str, match: Match | None) -> dict:
+        known = dict(user.get("profile") or {})
+        if user.get("region"):
+            known["region"] = user["region"]
+        if match is not None and match.places and len(match.regions) == 1:
+            known["region"] = match.regions[0]
+        if norm:
+            known.update(self.dialogs.prefill(flow, norm))
+        return known
+
+    def _start(self, user_id: str, user: dict, flow: Flow, norm: str, match: Match | None = None) -> list[Reply]:
+        state, replies = self.dialogs.start(flow, self._known(user, flow, norm, match))
+        return self._save(user_id, user, state, replies)
+
+    def _menu(self, user_id: str) -> list[Reply]:
+        state, replies = self.dialogs.menu()
+        self.store.update_user(user_id, dialog=state)
+        return replies
+
+    def _save(self, user_id: str, user: dict, state: dict | None, replies: list[Reply]) -> list[Reply]:
+        """Keep the check's state (None when it finished) and the answers worth remembering."""
+        fields: dict = {"dialog": state}
+        source = state or (replies[-1].meta if replies else None) or {}
+        values = source.get("values") or {}
+        flow = self.flows.get(source.get("flow") or "")
+        if flow:
+            profile = {**(user.get("profile") or {}), LAST_CHECK: flow.id}
+            for step in flow.steps:
+                if step.remember and step.slot in values:
+                    if step.slot == "region":
+                        fields["region"] = values["region"]
+                    else:
+                        profile[step.slot] = values[step.slot]
+            fields["profile"] = profile
+        self.store.update_user(user_id, **fields)
+        return replies
+
+    def _remember_facts(self, user_id: str, user: dict, norm: str) -> None:
+        """Facts said in passing (我是脱贫户) that a later check would otherwise ask again."""
+        facts = {}
+        for flow in self.flows.values():
+            for slot, value in self.dialogs.prefill(flow, norm).items():
+                step = flow.step(slot)
+                if step and step.remember and slot != "region":
+                    facts[slot] = value
+        if facts:
+            self.store.update_user(user_id, profile={**(user.get("profile") or {}), **facts})
+
+    def _current(self, state: dict) -> list[Reply]:
+        q = self.dialogs.question(self.flows[state["flow"]], state)
+        return [q] if q else []
+
+    def _move(self, user_id: str, state: dict, move: str) -> list[Reply] | None:
+        user = self.store.user(user_id)
+        if move == "exit":
+            self.store.update_user(user_id, dialog=None)
+            return [Reply(self.kb.texts["dialog_exit"])]
+        if move == "back":
+            return self._save(user_id, user, *self.dialogs.back(state))
+        if move == "restart":
+            st, replies = self.dialogs.restart(state)
+            return self._save(user_id, user, st, [Reply(self.kb.texts["dialog_restart"])] + replies)
+        return None
+
+    def _looks_like_question(self, text: str, norm: str) -> bool:
+        return "?" in text or "？" in text or (len(norm) >= 4 and any(w in norm for w in self._question_marks))
+
+    def _in_check(self, inc: Incoming, user: dict, state: dict, text: str, norm: str) -> Outcome:
+        move = self.dialogs.control(norm)
+        if move:
+            return Outcome(self._move(inc.user_id, state, move) or [])
+        if self._looks_like_question(text, norm):
+            side = self._side_question(inc, user, state, text)
+            if side:
+                return side
+        new_state, replies, parsed = self.dialogs.answer(state, norm)
+        if parsed.ok:
+            return Outcome(self._save(inc.user_id, user, new_state, replies))
+        if parsed.problem == "no_match" and len(norm) >= 2:
+            side = self._side_question(inc, user, state, text)
+            if side:
+                return side
+        self.store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
+        return Outcome(replies)
+
+    def _side_question(self, inc: Incoming, user: dict, state: dict, text: str) -> Outcome | None:
+        """A question asked mid-check is answered; then the check asks its question again."""
+        match = self.matcher.match(text, region=user["region"])
+        if match.intent not in SIDE_INTENTS or (match.intent == "question" and not match.measures):
+            return None
+        self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
+        replies = self.reply_for(match, user, None)
+        q = self._current(state)
+        if q:
+            q[0].text = self.kb.texts["dialog_resume"].format(question=q[0].text)
+        self.store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
+        return Outcome(replies + q, match)
 
     def reply_for(self, match: Match, user: dict | None = None, user_id: str | None = None) -> list[Reply]:
         """Replies for a match; with a user, also remember region and last measure."""

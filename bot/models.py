@@ -15,9 +15,13 @@ class Button:
 class Reply:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
+    meta: dict | None = None  # machine-readable extras (a check's outcome) for --jsonl and tests
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in self.buttons]}
+        out = {"text": self.text, "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in self.buttons]}
+        if self.meta:
+            out["meta"] = self.meta
+        return out
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,10 @@ class Store:
     def _migrate(self) -> None:
         users = self.db["users"]
         if not users.exists():
-            users.create({"id": str, "region": str, "last_measure": str, "dialog": str, "active": int,
-                          "created": float, "updated": float}, pk="id", defaults={"active": 1})
+            users.create({"id": str, "region": str, "last_measure": str, "dialog": str, "profile": str,
+                          "active": int, "created": float, "updated": float}, pk="id", defaults={"active": 1})
+        elif "profile" not in users.columns_dict:  # databases made before guided checks
+            users.add_column("profile", str)
         questions = self.db["questions"]
         if not questions.exists():
             questions.create({"id": int, "user_id": str, "ts": float, "channel": str, "text": str, "intent": str,
@@ -52,13 +54,15 @@ class Store:
         try:
             row = self.db["users"].get(user_id)
         except sqlite_utils.db.NotFoundError:
-            return {"id": user_id, "region": None, "last_measure": None, "dialog": None, "active": 1}
-        row["dialog"] = json.loads(row["dialog"]) if row.get("dialog") else None
+            return {"id": user_id, "region": None, "last_measure": None, "dialog": None, "profile": {}, "active": 1}
+        row["dialog"] = _json(row.get("dialog"))
+        row["profile"] = _json(row.get("profile")) or {}
         return row
 
     def update_user(self, user_id: str, **fields: Any) -> None:
-        if "dialog" in fields:
-            fields["dialog"] = json.dumps(fields["dialog"], ensure_ascii=False) if fields["dialog"] else None
+        for key in ("dialog", "profile"):
+            if key in fields:
+                fields[key] = json.dumps(fields[key], ensure_ascii=False) if fields[key] else None
         now = time.time()
         existing = self.db.execute("select 1 from users where id = ?", [user_id]).fetchone()
         if existing:
@@ -86,3 +90,13 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+
+def _json(raw: str | None) -> Any:
+    """A stored JSON column; a damaged value reads as empty rather than breaking the conversation."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None

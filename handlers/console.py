@@ -63,8 +63,9 @@ async def run_console(config: Config, user: str = "console", jsonl: bool = False
         except (EOFError, KeyboardInterrupt):
             print()
             break
-        if line.strip() in (texts["exit_words"], "exit", "quit"):
-            break
+        in_check = bool(engine.store.user(user).get("dialog"))
+        if line.strip() in ("exit", "quit") or (line.strip() == texts["exit_words"] and not in_check):
+            break  # mid-check, 退出 leaves the check, not the console
         pick = line.strip()
         if pick.isdigit() and 1 <= int(pick) <= len(choices):
             inc = Incoming(user_id=user, button=choices[int(pick) - 1])

@@ -45,7 +45,7 @@ async def test_switching_region_after_an_answer_shows_the_other_version(engine):
 async def test_buttons_full_text_and_other_region(engine, kb):
     reply = (await say(engine, "泸州创业贷款"))[0]
     data = [b.data for row in reply.buttons for b in row]
-    assert data == [encode("text", "luzhou-22"), encode("show", "luding-15")]
+    assert data == [encode("text", "luzhou-22"), encode("show", "luding-15"), encode("check", "loan_person")]
     full = await engine.handle(Incoming(user_id="u1", button=data[0]))
     assert kb.measures["luzhou-22"].text in full[0].text
     other = await engine.handle(Incoming(user_id="u1", button=data[1]))

@@ -1,0 +1,153 @@
+"""Typed answers to one step: 是/对/嗯/没有, 十二/两百/12, option names and near-misses.
+
+Buttons are only an offer: WeChat and console users type, so every answer must parse from text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.dialogs.schema import Option, Step
+from bot.numerals import CN_NUMBER, cn_to_int
+from bot.pinyin import fold
+
+NEAR_MISS = 75  # rapidfuzz ratio (0-100) for a typo in an option's name (劳务经济人 → 劳务经纪人)
+_ORDINAL_WORDS = ("第", "个", "项", "号", "种", "类")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Typed yes/no words, from knowledge/intents.yaml (normalised)."""
+
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+    unsure: tuple[str, ...]
+    zero: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    ok: bool
+    value: Any = None
+    problem: str = ""  # no_match | too_small | too_large
+
+
+@lru_cache(maxsize=4096)
+def sound(s: str) -> str:
+    """Folded pinyin of a whole string: homophone typos compare equal (经济人 ~ 经纪人)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(fold(p) for p in lazy_pinyin(s, errors="ignore"))
+
+
+def pick_option(options: tuple[Option, ...], t: str) -> Option | None:
+    """The option a typed text names: by number, by word, by the longest word inside, or a near miss."""
+    if not t:
+        return None
+    n = _ordinal(t)
+    if n is not None and 1 <= n <= len(options):
+        return options[n - 1]
+    for o in options:
+        if t in o.words:
+            return o
+    inside = [(len(w), o) for o in options for w in o.words if w and w in t]
+    if inside:
+        inside.sort(key=lambda x: -x[0])
+        if len(inside) == 1 or inside[0][0] > inside[1][0] or inside[0][1] is inside[1][1]:
+            return inside[0][1]
+        return None
+    words = [(w, o) for o in options for w in o.words if len(w) >= 2]
+    if not words:
+        return None
+    best = process.extractOne(t, [w for w, _ in words], scorer=fuzz.ratio, score_cutoff=NEAR_MISS)
+    if best:
+        return words[best[2]][1]
+    typed = sound(t)
+    if len(typed) >= 4:
+        for w, o in words:
+            if sound(w) == typed or (len(sound(w)) >= 4 and sound(w) in typed):
+                return o
+    return None
+
+
+def _ordinal(t: str) -> int | None:
+    """1 / 一 / 第一个 / 第1项 → 1; None unless the whole text is just that."""
+    core = t
+    for w in _ORDINAL_WORDS:
+        core = core.replace(w, "")
+    if core.isdigit() and len(core) <= 2:
+        return int(core)
+    if core and len(core) <= 2 and CN_NUMBER.fullmatch(core):
+        try:
+            return cn_to_int(core)
+        except ValueError:
+            return None
+    return None
+
+
+def yes_no(t: str, vocab: Vocabulary, step: Step) -> str | None:
+    """yes / no / unsure, or None. Unsure first (不知道 has 不), then no (没有 has 有), then yes."""
+    if not t:
+        return None
+    if t in vocab.yes or t in step.prefill_yes:
+        return "yes"
+    if t in vocab.no or t in step.prefill_no:
+        return "no"
+    if any(w in t for w in vocab.unsure):
+        return "unsure"
+    if any(w in t for w in step.prefill_no):
+        return "no"
+    if any(w in t for w in step.prefill_yes):
+        return "yes"
+    if any(t.startswith(w) for w in vocab.no) or any(w in t for w in vocab.no if len(w) >= 2):
+        return "no"
+    if any(w in t for w in vocab.yes):
+        return "yes"
+    o = pick_option(step.options, t)
+    return o.value if o else None
+
+
+def number(t: str, vocab: Vocabulary, integer: bool) -> float | int | None:
+    """The first number typed: 12, 十二, 两百, 1.5; 没有/零 as 0."""
+    import re
+
+    m = re.search(r"\d+(?:\.\d+)?", t)
+    c = CN_NUMBER.search(t)
+    if m and (not c or m.start() <= c.start()):
+        v = float(m.group())
+    elif c:
+        try:
+            v = float(cn_to_int(c.group()))
+        except ValueError:
+            v = None
+    else:
+        v = 0.0 if (t in vocab.zero or any(t.startswith(w) for w in vocab.zero)) else None
+    if v is None:
+        return None
+    if integer:
+        return int(v) if v == int(v) else None
+    return int(v) if v == int(v) else v
+
+
+def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any]) -> Parsed:
+    """Read a normalised typed answer for step, checking the step's range against earlier answers."""
+    if step.type in ("choice", "region"):
+        o = pick_option(step.options, t)
+        return Parsed(True, o.value) if o else Parsed(False, problem="no_match")
+    if step.type == "yesno":
+        v = yes_no(t, vocab, step)
+        return Parsed(True, v) if v else Parsed(False, problem="no_match")
+    v = number(t, vocab, integer=step.type == "count")
+    if v is None:
+        return Parsed(False, problem="no_match")
+    lo = step.min(values) if step.min else 0
+    hi = step.max(values) if step.max else None
+    if lo is not None and v < lo:
+        return Parsed(False, v, "too_small")
+    if hi is not None and v > hi:
+        return Parsed(False, v, "too_large")
+    return Parsed(True, v)

@@ -1,0 +1,244 @@
+"""The one step engine every check runs on: ask the next step that applies, read typed answers,
+go back, restart, leave, and finish with the rules' result.
+
+State is a plain dict (kept by the engine in the store's users.dialog column):
+{"flow": id, "values": {slot: value}, "history": [slots in answer order], "asking": slot, "ts": time}.
+A menu of checks is the state {"flow": "", "menu": true, ...}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.callback import encode
+from bot.dialogs.answers import Parsed, Vocabulary, parse, pick_option
+from bot.dialogs.result import ResultWriter
+from bot.dialogs.rules import evaluate
+from bot.dialogs.schema import Flow, Option, Step
+from bot.kb import KnowledgeBase
+from bot.models import Button, Reply
+from bot.numerals import CN_NUMBER, cn_to_int
+from bot.textnorm import normalise
+
+MENU = ""  # flow id of the check menu
+BUTTONS_PER_ROW = 2
+
+
+class DialogRunner:
+    def __init__(self, kb: KnowledgeBase, flows: dict[str, Flow], today: Callable[[], dt.date],
+                 clock: Callable[[], float] = time.time):
+        self.kb, self.flows, self.t, self.clock = kb, flows, kb.texts, clock
+        words = kb.intents
+        n = lambda key: tuple(dict.fromkeys(w for w in (normalise(x) for x in words.get(key, [])) if w))  # noqa: E731
+        self.vocab = Vocabulary(yes=n("dialog_yes"), no=n("dialog_no"), unsure=n("dialog_unsure"),
+                                zero=n("dialog_zero"))
+        self.controls = {name: n(f"dialog_{name}") for name in ("back", "restart", "exit")}
+        self.cues = n("check_cues")
+        self.menu_options = tuple(Option(f.id, f.title, tuple(dict.fromkeys((normalise(f.title), *f.words))))
+                                  for f in flows.values())
+        self.writer = ResultWriter(kb, today)
+        self.by_link = {f.deep_link: f for f in flows.values()}
+
+    # -- choosing a check -----------------------------------------------------------------------
+    def flows_for(self, measure: str) -> list[Flow]:
+        return [f for f in self.flows.values() if measure in f.measures]
+
+    def choose(self, norm: str, top_measure: str | None) -> Flow | None:
+        """The check a free-text message asks for: its own start words, or a check cue (帮我测, 我能贷)
+        with the top measure belonging to a check; words (公司, 企业) pick between checks."""
+        starts = [f for f in self.flows.values() if any(w in norm for w in f.start_words)]
+        if starts:
+            return max(starts, key=lambda f: (max(len(w) for w in f.start_words if w in norm), -f.order))
+        if not any(c in norm for c in self.cues):
+            return None
+        return self.offer(norm, top_measure)
+
+    def offer(self, norm: str, top_measure: str | None) -> Flow | None:
+        """The check to offer under an answer about top_measure (公司 → the firm's loan check)."""
+        candidates = self.flows_for(top_measure) if top_measure else []
+        if not candidates:
+            return None
+        return max(candidates, key=lambda f: (sum(w in norm for w in f.words), -f.order))
+
+    def wants_menu(self, norm: str) -> bool:
+        return any(c == norm or (c in norm and len(norm) <= len(c) + 4) for c in self.cues)
+
+    def menu(self) -> tuple[dict, list[Reply]]:
+        state = {"flow": MENU, "menu": True, "values": {}, "history": [], "asking": None, "ts": self.clock()}
+        lines = [self.t["dialog_menu"]] + [f"{i}. {f.title}" for i, f in enumerate(self.flows.values(), 1)]
+        buttons = [Button(f.title, encode("check", f.id)) for f in self.flows.values()]
+        return state, [Reply("\n".join(lines), _rows(buttons, 1))]
+
+    def pick_from_menu(self, norm: str) -> Flow | None:
+        o = pick_option(self.menu_options, norm)
+        return self.flows[o.value] if o else None
+
+    # -- running ----------------------------------------------------------------------------------
+    def start(self, flow: Flow, known: dict[str, Any]) -> tuple[dict | None, list[Reply]]:
+        """Begin a check with what is already known (region, 脱贫人口, a number said in the opening)."""
+        values = {s.slot: known[s.slot] for s in flow.steps if s.slot in known and self._valid(s, known[s.slot])}
+        state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
+                 "asking": None, "ts": self.clock()}
+        head = [flow.intro]
+        if values:
+            head.append(self.t["dialog_known"].format(known="；".join(
+                f"{s.label}：{self.display(s, values[s.slot])}" for s in flow.steps if s.slot in values)))
+        return self._advance(flow, state, "\n".join(head))
+
+    def control(self, norm: str) -> str | None:
+        """back / restart / exit when the whole message is one of those words (or nearly)."""
+        for name, words in self.controls.items():
+            if norm in words or any(w in norm and len(norm) <= len(w) + 2 for w in words if len(w) >= 2):
+                return name
+        return None
+
+    def back(self, state: dict) -> tuple[dict | None, list[Reply]]:
+        flow = self.flows[state["flow"]]
+        history = list(state["history"])
+        if not history:
+            return self._advance(flow, state, self.t["dialog_at_start"])
+        slot = history.pop()
+        values = {k: v for k, v in state["values"].items() if k != slot}
+        # answers to steps that no longer apply are dropped with it
+        state = {**state, "values": values, "history": history, "ts": self.clock()}
+        return self._advance(flow, state, self.t["dialog_back"], ask=slot)
+
+    def restart(self, state: dict) -> tuple[dict | None, list[Reply]]:
+        return self.start(self.flows[state["flow"]], {})
+
+    def answer(self, state: dict, norm: str) -> tuple[dict | None, list[Reply], Parsed]:
+        flow = self.flows[state["flow"]]
+        step = flow.step(state.get("asking") or "")
+        if step is None:
+            st, replies = self._advance(flow, state, "")
+            return st, replies, Parsed(True)
+        parsed = parse(step, norm, self.vocab, state["values"])
+        if not parsed.ok:
+            return state, [self.reask(flow, step, state, parsed)], parsed
+        st, replies = self.set_value(flow, state, step, parsed.value)
+        return st, replies, parsed
+
+    def press(self, state: dict, slot: str, value: str) -> tuple[dict | None, list[Reply]] | None:
+        """A button under a question; None when it is not for the question being asked (stale)."""
+        flow = self.flows.get(state.get("flow") or "")
+        step = flow.step(slot) if flow else None
+        if step is None or state.get("asking") != slot or step.option(value) is None:
+            return None
+        return self.set_value(flow, state, step, value)
+
+    def set_value(self, flow: Flow, state: dict, step: Step, value: Any) -> tuple[dict | None, list[Reply]]:
+        values = {**state["values"], step.slot: value}
+        history = [s for s in state["history"] if s != step.slot] + [step.slot]
+        return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock()}, "")
+
+    def reask(self, flow: Flow, step: Step, state: dict, parsed: Parsed | None = None) -> Reply:
+        if parsed and parsed.problem in ("too_small", "too_large"):
+            lo = step.min(state["values"]) if step.min else 0
+            hi = step.max(state["values"]) if step.max else None
+            key = "dialog_range" if hi is not None else "dialog_min"
+            text = self.t[key].format(min=_fmt(lo), max=_fmt(hi)) + step.reask
+        else:
+            text = self.t["dialog_reask"].format(reask=step.reask)
+        return Reply(text, self._buttons(step))
+
+    def question(self, flow: Flow, state: dict) -> Reply | None:
+        step = flow.step(state.get("asking") or "")
+        return Reply(step.question, self._buttons(step)) if step else None
+
+    # -- pieces -----------------------------------------------------------------------------------
+    def next_step(self, flow: Flow, values: dict[str, Any]) -> Step | None:
+        for s in flow.steps:
+            if s.slot not in values and (s.when is None or s.when.holds(values)):
+                return s
+        return None
+
+    def _advance(self, flow: Flow, state: dict, head: str, ask: str | None = None
+                 ) -> tuple[dict | None, list[Reply]]:
+        values = self._prune(flow, state["values"])
+        state = {**state, "values": values, "history": [s for s in state["history"] if s in values]}
+        step = flow.step(ask) if ask else self.next_step(flow, values)
+        if step is None:
+            results = evaluate(flow, values)
+            text = self.writer.write(flow, values, results)
+            buttons = [Button(self.t["dialog_again_button"], encode("check", flow.id))]
+            meta = {"flow": flow.id, "values": values, "results": [r.to_dict() for r in results]}
+            return None, ([Reply(head)] if head else []) + [Reply(text, [buttons], meta)]
+        state["asking"] = step.slot
+        text = (head + "\n" if head else "") + step.question
+        return state, [Reply(text, self._buttons(step))]
+
+    def _prune(self, flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
+        """Drop answers to steps whose condition no longer holds (after going back and changing one)."""
+        kept: dict[str, Any] = {}
+        for s in flow.steps:
+            if s.slot in values and (s.when is None or s.when.holds(kept)):
+                kept[s.slot] = values[s.slot]
+        return kept
+
+    def _buttons(self, step: Step) -> list[list[Button]]:
+        opts = [Button(o.label, encode("answer", f"{step.slot}|{o.value}")) for o in step.options]
+        nav = [Button(self.t["dialog_back_button"], encode("nav", "back")),
+               Button(self.t["dialog_exit_button"], encode("nav", "exit"))]
+        return _rows(opts, BUTTONS_PER_ROW) + [nav]
+
+    def _valid(self, step: Step, value: Any) -> bool:
+        if step.options:
+            return step.option(value) is not None
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    def display(self, step: Step, value: Any) -> str:
+        o = step.option(value) if step.options else None
+        return o.label if o else _fmt(value)
+
+    def valid_state(self, state: Any) -> bool:
+        """A stored state this version can continue (flows may have changed since it was saved)."""
+        if not isinstance(state, dict):
+            return False
+        if state.get("menu"):
+            return True
+        flow = self.flows.get(state.get("flow") or "")
+        if flow is None or not isinstance(state.get("values"), dict) or not isinstance(state.get("history"), list):
+            return False
+        for slot, v in state["values"].items():
+            step = flow.step(slot)
+            if step is None or not self._valid(step, v):
+                return False
+        return state.get("asking") is None or flow.step(state["asking"]) is not None
+
+    # -- what an opening message already says -------------------------------------------------------
+    def prefill(self, flow: Flow, norm: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for s in flow.steps:
+            if s.type == "yesno":
+                if any(w in norm for w in s.prefill_no):
+                    out[s.slot] = "no"
+                elif any(w in norm for w in s.prefill_yes):
+                    out[s.slot] = "yes"
+            elif s.type == "choice" and s.prefill_options:
+                hits = sorted(((len(w), o.value) for o in s.options for w in o.words if len(w) >= 2 and w in norm),
+                              reverse=True)
+                if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
+                    out[s.slot] = hits[0][1]
+            elif s.type in ("number", "count") and s.prefill_units:
+                units = "|".join(re.escape(u) for u in s.prefill_units)
+                found = re.findall(rf"(\d+|{CN_NUMBER.pattern})(?:{units})", norm)
+                if len(found) == 1:
+                    try:
+                        out[s.slot] = int(found[0]) if found[0].isdigit() else cn_to_int(found[0])
+                    except ValueError:
+                        pass
+        return out
+
+
+def _rows(buttons: list[Button], per_row: int) -> list[list[Button]]:
+    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)

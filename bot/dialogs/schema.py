@@ -1,0 +1,341 @@
+"""Dialog flows as data: load knowledge/dialogs/*.yaml into checked records.
+
+Every problem (unknown slot in a condition, a cited measure that does not exist, a quote that is not
+in the cited measure's text, a national fact without a dated source) is a KBError naming the file
+and the record, found at start-up rather than mid-conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.dialogs.expr import Expr, ExprError
+from bot.kb.loader import KBError, KnowledgeBase, _read, squash
+from bot.textnorm import normalise
+
+STEP_TYPES = {"choice", "yesno", "number", "count", "region"}
+OUTCOMES = {"eligible", "not_eligible", "ask_office"}
+YESNO = {"yes": "dialog_yes", "no": "dialog_no", "unsure": "dialog_unsure"}  # value → its label in texts
+_SLOT = re.compile(r"^[a-z][a-z0-9_]*$")
+_FLOW_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+_DATED = re.compile(r"(19|20)\d\d")
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    words: tuple[str, ...]  # normalised typed forms, label included
+
+
+@dataclass(frozen=True)
+class Step:
+    slot: str
+    type: str
+    question: str
+    reask: str
+    label: str  # how the answer is named in the summary: 地区, 已贷次数
+    when: Expr | None
+    options: tuple[Option, ...] = ()
+    min: Expr | None = None
+    max: Expr | None = None
+    prefill_yes: tuple[str, ...] = ()
+    prefill_no: tuple[str, ...] = ()
+    prefill_units: tuple[str, ...] = ()
+    prefill_options: bool = False
+    remember: bool = False  # kept in the user's profile for later checks (region, 脱贫人口)
+
+    def option(self, value: Any) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    when: Expr | None = None
+    source: str | None = None  # national lines: document, number and date
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    when: Expr | None
+    outcome: str
+    why: tuple[Line, ...]
+    amount: Expr | None = None
+    amount_text: str | None = None
+    cite: dict[str, tuple[str, ...]] | None = None  # region → measure ids; None: the part's
+    quotes: tuple[str, ...] = ()
+    notes: tuple[Line, ...] = ()
+    national: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str
+    when: Expr | None
+    cite: dict[str, tuple[str, ...]]  # region → measure ids
+    values: dict[str, dict[str, str]]  # name → region → text
+    rules: tuple[Rule, ...]
+    update: tuple[str, str] | None = None  # (update id, field): the ceiling in force today
+    next: str = ""
+    related: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    order: int
+    title: str
+    button: str
+    deep_link: str
+    measures: tuple[str, ...]
+    words: tuple[str, ...]
+    start_words: tuple[str, ...]
+    intro: str
+    steps: tuple[Step, ...]
+    parts: tuple[Part, ...]
+    national: tuple[Line, ...] = ()
+    path: str = ""
+
+    @property
+    def slots(self) -> set[str]:
+        return {s.slot for s in self.steps}
+
+    def step(self, slot: str) -> Step | None:
+        return next((s for s in self.steps if s.slot == slot), None)
+
+
+class _Ctx:
+    def __init__(self, path: Path, kb: KnowledgeBase):
+        self.path, self.kb = path, kb
+
+    def err(self, rec: str, msg: str) -> KBError:
+        return KBError(self.path, rec, msg)
+
+    def need(self, rec: str, d: Any, key: str, typ: type | tuple = str, optional: bool = False) -> Any:
+        if not isinstance(d, dict):
+            raise self.err(rec, "must be a mapping")
+        v = d.get(key)
+        if v is None:
+            if optional:
+                return None
+            raise self.err(rec, f"{key} is missing")
+        if not isinstance(v, typ):
+            raise self.err(rec, f"{key} must be {getattr(typ, '__name__', typ)}")
+        return v
+
+    def strs(self, rec: str, d: dict, key: str) -> tuple[str, ...]:
+        v = d.get(key) or []
+        if not isinstance(v, list) or not all(isinstance(x, (str, int)) for x in v):
+            raise self.err(rec, f"{key} must be a list of strings")
+        return tuple(str(x) for x in v)
+
+    def expr(self, rec: str, src: Any, names: set[str]) -> Expr | None:
+        if src is None:
+            return None
+        try:
+            return Expr(str(src), names)
+        except ExprError as e:
+            raise self.err(rec, str(e)) from None
+
+    def measure_ids(self, rec: str, ids: Any) -> tuple[str, ...]:
+        if not isinstance(ids, list) or not ids:
+            raise self.err(rec, "cite must be a non-empty list of measure ids")
+        for i in ids:
+            if i not in self.kb.measures:
+                raise self.err(rec, f"cites unknown measure {i!r}")
+        return tuple(ids)
+
+    def template(self, rec: str, text: str, names: set[str]) -> str:
+        for name in _PLACEHOLDER.findall(text):
+            if name not in names:
+                raise self.err(rec, f"placeholder {{{name}}} is not a slot or value")
+        return text
+
+    def lines(self, rec: str, raw: Any, names: set[str], national: bool = False) -> tuple[Line, ...]:
+        out = []
+        for i, item in enumerate(raw or []):
+            r = f"{rec} line {i + 1}"
+            if isinstance(item, str):
+                item = {"text": item}
+            text = self.template(r, self.need(r, item, "text"), names)
+            source = self.need(r, item, "source", optional=not national)
+            if national and not _DATED.search(source):
+                raise self.err(r, "a national fact must name its source document with a date")
+            out.append(Line(text, self.expr(r, item.get("when"), names), source))
+        return tuple(out)
+
+
+def _options(ctx: _Ctx, rec: str, raw: Any) -> tuple[Option, ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise ctx.err(rec, "a choice needs at least two options")
+    out, seen = [], {}
+    for o in raw:
+        value = str(ctx.need(rec, o, "value", (str, int)))
+        if not _SLOT.match(value):
+            raise ctx.err(rec, f"option value {value!r} must be lower-case ascii (it goes in button data)")
+        label = ctx.need(f"{rec} option {value}", o, "label")
+        words = tuple(dict.fromkeys(w for w in (normalise(x) for x in (label, *ctx.strs(rec, o, "words"))) if w))
+        for w in words:
+            if w in seen and seen[w] != value:
+                raise ctx.err(rec, f"typed word {w!r} is given for both {seen[w]!r} and {value!r}")
+            seen[w] = value
+        out.append(Option(value, label, words))
+    return tuple(out)
+
+
+def _region_options(kb: KnowledgeBase) -> tuple[Option, ...]:
+    out = []
+    for region, doc in kb.documents.items():
+        words = {normalise(doc.name), normalise(doc.short)} | {normalise(p) for p in kb.places.get(region, [])}
+        out.append(Option(region, doc.name, tuple(sorted(w for w in words if w))))
+    return tuple(out)
+
+
+def _step(ctx: _Ctx, raw: Any, earlier: set[str], all_slots: set[str]) -> Step:
+    slot = str(ctx.need("step", raw, "slot"))
+    rec = f"step {slot}"
+    if not _SLOT.match(slot):
+        raise ctx.err(rec, "slot must be lower-case ascii")
+    typ = ctx.need(rec, raw, "type")
+    if typ not in STEP_TYPES:
+        raise ctx.err(rec, f"type must be one of {sorted(STEP_TYPES)}")
+    options: tuple[Option, ...] = ()
+    if typ == "choice":
+        options = _options(ctx, rec, raw.get("options"))
+    elif typ == "region":
+        options = _region_options(ctx.kb)
+    elif typ == "yesno":
+        labels = ctx.kb.texts
+        options = tuple(Option(v, labels[key], ()) for v, key in YESNO.items())
+    elif "options" in raw:
+        raise ctx.err(rec, f"a {typ} step has no options")
+    prefill = raw.get("prefill") or {}
+    if not isinstance(prefill, (dict, bool)):
+        raise ctx.err(rec, "prefill must be a mapping or true")
+    pf = prefill if isinstance(prefill, dict) else {}
+    lo = ctx.expr(rec, raw.get("min"), earlier) if typ in ("number", "count") else None
+    hi = ctx.expr(rec, raw.get("max"), earlier) if typ in ("number", "count") else None
+    return Step(slot=slot, type=typ, question=ctx.need(rec, raw, "question"), reask=ctx.need(rec, raw, "reask"),
+                label=ctx.need(rec, raw, "label"), when=ctx.expr(rec, raw.get("when"), earlier), options=options,
+                min=lo, max=hi, prefill_yes=tuple(normalise(w) for w in ctx.strs(rec, pf, "yes")),
+                prefill_no=tuple(normalise(w) for w in ctx.strs(rec, pf, "no")),
+                prefill_units=ctx.strs(rec, pf, "units"), prefill_options=prefill is True,
+                remember=bool(raw.get("remember")))
+
+
+def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dict[str, tuple[str, ...]]) -> Rule:
+    rec = f"{part_rec} rule {raw.get('name', i + 1) if isinstance(raw, dict) else i + 1}"
+    outcome = ctx.need(rec, raw, "outcome")
+    if outcome not in OUTCOMES:
+        raise ctx.err(rec, f"outcome must be one of {sorted(OUTCOMES)}")
+    own_cite = _cite(ctx, rec, raw["cite"]) if raw.get("cite") is not None else None
+    quotes = tuple(dict.fromkeys(ctx.strs(rec, raw, "quotes")))
+    cited = tuple(i for ids in (own_cite or cite).values() for i in ids)
+    for q in quotes:
+        if not any(squash(q) in squash(ctx.kb.measures[m].text) for m in cited):
+            raise ctx.err(rec, f"quote {q!r} is not in the text of {', '.join(cited)}")
+    amount = raw.get("amount") or {}
+    if not isinstance(amount, dict):
+        raise ctx.err(rec, "amount must be a mapping with expr and/or text")
+    amount_names = names | {"value"}
+    return Rule(name=str(raw.get("name", i + 1)), when=ctx.expr(rec, raw.get("when"), names), outcome=outcome,
+                why=ctx.lines(rec, raw.get("why"), names), amount=ctx.expr(rec, amount.get("expr"), names),
+                amount_text=ctx.template(rec, amount["text"], amount_names) if amount.get("text") else None,
+                cite=own_cite, quotes=quotes, notes=ctx.lines(rec, raw.get("notes"), names),
+                national=ctx.lines(rec, raw.get("national"), names, national=True))
+
+
+def _cite(ctx: _Ctx, rec: str, raw: Any) -> dict[str, tuple[str, ...]]:
+    """cite: a list of measure ids (whatever the region) or a mapping region → ids."""
+    if isinstance(raw, list):
+        ids = ctx.measure_ids(rec, raw)
+        return {r: ids for r in ctx.kb.documents}
+    if not isinstance(raw, dict):
+        raise ctx.err(rec, "cite must be a list of measure ids or a mapping region → ids")
+    out = {}
+    for region, ids in raw.items():
+        if region not in ctx.kb.documents:
+            raise ctx.err(rec, f"cite names unknown region {region!r}")
+        out[region] = ctx.measure_ids(rec, ids)
+        if any(ctx.kb.measures[i].region != region for i in out[region]):
+            raise ctx.err(rec, f"cite for {region} names another region's measure")
+    return out
+
+
+def _part(ctx: _Ctx, i: int, raw: Any, slots: set[str]) -> Part:
+    rec = f"part {i + 1}"
+    title = ctx.need(rec, raw, "title")
+    rec = f"part {title}"
+    regions = set(ctx.kb.documents)
+    cite = _cite(ctx, rec, ctx.need(rec, raw, "cite", dict))
+    values = {}
+    for name, by_region in (raw.get("values") or {}).items():
+        if not isinstance(by_region, dict) or set(by_region) - regions:
+            raise ctx.err(rec, f"value {name} must map regions to text")
+        values[name] = {k: str(v) for k, v in by_region.items()}
+    names = slots | set(values)
+    update = None
+    if raw.get("update"):
+        u = ctx.need(rec, raw, "update", dict)
+        uid, fld = u.get("id"), u.get("field")
+        if uid not in ctx.kb.updates or fld not in ("individual", "enterprise"):
+            raise ctx.err(rec, f"update must name a known update id and field individual|enterprise, got {u}")
+        update = (uid, fld)
+    rules_raw = raw.get("rules")
+    if not isinstance(rules_raw, list) or not rules_raw:
+        raise ctx.err(rec, "rules must be a non-empty list")
+    rules = tuple(_rule(ctx, rec, j, r, names, cite) for j, r in enumerate(rules_raw))
+    if rules[-1].when is not None:
+        raise ctx.err(rec, "the last rule must have no condition, so every path has an outcome")
+    return Part(title=title, when=ctx.expr(rec, raw.get("when"), slots), cite=cite, values=values, rules=rules,
+                update=update, next=ctx.template(rec, raw.get("next", ""), names | {"units"}),
+                related=ctx.lines(rec, raw.get("related"), names))
+
+
+def load_flow(path: Path, kb: KnowledgeBase) -> Flow:
+    ctx = _Ctx(path, kb)
+    raw = _read(path)
+    fid = str(ctx.need(None, raw, "id"))
+    if not _FLOW_ID.match(fid):
+        raise ctx.err(fid, "id must be lower-case ascii, at most 31 characters")
+    steps_raw = ctx.need(fid, raw, "steps", list)
+    all_slots = {s.get("slot") for s in steps_raw if isinstance(s, dict)}
+    steps, earlier = [], set()
+    for s in steps_raw:
+        step = _step(ctx, s, set(earlier), all_slots)
+        if step.slot in earlier:
+            raise ctx.err(f"step {step.slot}", "slot is asked twice")
+        earlier.add(step.slot)
+        steps.append(step)
+    if not any(s.type == "region" for s in steps):
+        raise ctx.err(fid, "every check needs a region step: the two documents differ")
+    slots = set(earlier)
+    parts = tuple(_part(ctx, i, p, slots) for i, p in enumerate(ctx.need(fid, raw, "parts", list)))
+    measures = ctx.measure_ids(fid, raw.get("measures"))
+    return Flow(id=fid, order=int(raw.get("order", 100)), title=ctx.need(fid, raw, "title"),
+                button=ctx.need(fid, raw, "button"), deep_link=str(raw.get("deep_link") or fid),
+                measures=measures, words=tuple(normalise(w) for w in ctx.strs(fid, raw, "words")),
+                start_words=tuple(normalise(w) for w in ctx.strs(fid, raw, "start_words")),
+                intro=ctx.need(fid, raw, "intro"), steps=tuple(steps), parts=parts,
+                national=ctx.lines(fid, raw.get("national"), slots, national=True), path=str(path))
+
+
+def load_flows(kb: KnowledgeBase, folder: Path | None = None) -> dict[str, Flow]:
+    folder = folder or kb.root / "dialogs"
+    flows: dict[str, Flow] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        flow = load_flow(path, kb)
+        if flow.id in flows:
+            raise KBError(path, flow.id, f"flow id also used in {flows[flow.id].path}")
+        flows[flow.id] = flow
+    links = [f.deep_link for f in flows.values()]
+    for f in flows.values():
+        if links.count(f.deep_link) > 1:
+            raise KBError(f.path, f.id, f"deep_link {f.deep_link!r} is used by two flows")
+    return dict(sorted(flows.items(), key=lambda kv: (kv[1].order, kv[0])))
