@@ -244,16 +244,18 @@ class Engine:
         if parsed.ok:
             return Outcome(self._save(inc.user_id, user, new_state, replies))
         if parsed.problem == "no_match" and len(norm) >= 2:
-            side = self._side_question(inc, user, state, text)
+            side = self._side_question(inc, user, state, text, intents=("question", "full_text"))
             if side:
                 return side
         self.store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
         return Outcome(replies)
 
-    def _side_question(self, inc: Incoming, user: dict, state: dict, text: str) -> Outcome | None:
-        """A question asked mid-check is answered; then the check asks its question again."""
+    def _side_question(self, inc: Incoming, user: dict, state: dict, text: str,
+                       intents: tuple[str, ...] = SIDE_INTENTS) -> Outcome | None:
+        """A question asked mid-check is answered; then the check asks its question again. A message
+        that is not phrased as a question counts only if it clearly names a measure."""
         match = self.matcher.match(text, region=user["region"])
-        if match.intent not in SIDE_INTENTS or (match.intent == "question" and not match.measures):
+        if match.intent not in intents or (match.intent == "question" and not match.measures):
             return None
         self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
         replies = self.reply_for(match, user, None)

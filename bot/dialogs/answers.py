@@ -66,12 +66,27 @@ def pick_option(options: tuple[Option, ...], t: str) -> Option | None:
     best = process.extractOne(t, [w for w, _ in words], scorer=fuzz.ratio, score_cutoff=NEAR_MISS)
     if best:
         return words[best[2]][1]
-    typed = sound(t)
+    typed = _crude(t.replace(" ", "")) if t.isascii() else sound(t)
     if len(typed) >= 4:
+        key = (lambda w: _crude(_plain(w))) if t.isascii() else sound
         for w, o in words:
-            if sound(w) == typed or (len(sound(w)) >= 4 and sound(w) in typed):
+            if key(w) == typed or (len(key(w)) >= 4 and key(w) in typed):
                 return o
     return None
+
+
+@lru_cache(maxsize=4096)
+def _plain(s: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(s, errors="ignore"))
+
+
+def _crude(latin: str) -> str:
+    """Typed pinyin folded without splitting syllables: zh/z, ch/c, sh/s, ing/in, eng/en."""
+    for a, b in (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en")):
+        latin = latin.replace(a, b)
+    return latin
 
 
 def _ordinal(t: str) -> int | None:

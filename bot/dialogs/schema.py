@@ -218,7 +218,9 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str], all_slots: set[str]) -> Step:
     prefill = raw.get("prefill") or {}
     if not isinstance(prefill, (dict, bool)):
         raise ctx.err(rec, "prefill must be a mapping or true")
-    pf = prefill if isinstance(prefill, dict) else {}
+    # YAML 1.1 reads the keys yes: / no: as booleans
+    pf = {({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v
+          for k, v in (prefill.items() if isinstance(prefill, dict) else ())}
     lo = ctx.expr(rec, raw.get("min"), earlier) if typ in ("number", "count") else None
     hi = ctx.expr(rec, raw.get("max"), earlier) if typ in ("number", "count") else None
     return Step(slot=slot, type=typ, question=ctx.need(rec, raw, "question"), reask=ctx.need(rec, raw, "reask"),
