@@ -5,6 +5,8 @@ Usage:
   labor-bot ask --jsonl < questions.txt
   labor-bot chat [--jsonl] [--user ID] [--db PATH]
   labor-bot kb list|show ID|search TERM|check
+  labor-bot run [--db PATH]                  Telegram, long polling (needs TELEGRAM_BOT_TOKEN)
+  labor-bot serve [--db PATH]                Telegram, webhook server (also TELEGRAM_WEBHOOK_SECRET)
 """
 
 from __future__ import annotations
@@ -66,6 +68,48 @@ def cmd_chat(args, config: Config) -> int:
     return asyncio.run(run_console(config, user=args.user, jsonl=args.jsonl))
 
 
+def _telegram(args, config: Config, mode: str) -> int:
+    if args.db:
+        config.db = args.db
+    if not config.telegram_token:
+        print(f"labor-bot {mode}: TELEGRAM_BOT_TOKEN is not set. Set it (see deploy/.env.example), "
+              "or talk to the bot in this terminal with: labor-bot chat", file=sys.stderr)
+        return 2
+    if mode == "serve" and not config.webhook_secret:
+        print("labor-bot serve: TELEGRAM_WEBHOOK_SECRET is not set; the webhook must be protected by a secret "
+              "(any long random string, also given to setWebhook).", file=sys.stderr)
+        return 2
+    import signal
+
+    from bot.app import build_engine
+    from handlers.telegram import build_app, run_polling
+    from handlers.webhook import run_webhook
+
+    async def main_loop() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        engine = build_engine(config)
+        app = build_app(config, engine)
+        if mode == "run":
+            await run_polling(app, stop)
+        else:
+            await run_webhook(app, config, stop)
+        engine.store.close()
+
+    asyncio.run(main_loop())
+    return 0
+
+
+def cmd_run(args, config: Config) -> int:
+    return _telegram(args, config, "run")
+
+
+def cmd_serve(args, config: Config) -> int:
+    return _telegram(args, config, "serve")
+
+
 def cmd_kb(args, config: Config) -> int:
     from bot.kb import load_kb
     from bot.kb.inspect import kb_command
@@ -94,6 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--user", default="console", help="user id for stored state (default: console)")
     c.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
     c.set_defaults(func=cmd_chat)
+
+    r = sub.add_parser("run", parents=[common], help="Telegram bot, long polling (needs TELEGRAM_BOT_TOKEN)")
+    r.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    r.set_defaults(func=cmd_run)
+    w = sub.add_parser("serve", parents=[common],
+                       help="Telegram bot, webhook server with secret check and /healthz (LABOR_BOT_LISTEN)")
+    w.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    w.set_defaults(func=cmd_serve)
 
     k = sub.add_parser("kb", parents=[common], help="inspect the knowledge base")
     ksub = k.add_subparsers(dest="kb_command", required=True)

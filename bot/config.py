@@ -16,7 +16,14 @@ SETTINGS = {
     "LABOR_BOT_TODAY": "pretend today is this date (YYYY-MM-DD), for validity notes in tests and demos",
     "LABOR_BOT_LOG_LEVEL": "logging level: DEBUG, INFO, WARNING (default WARNING)",
     "LABOR_BOT_CHECK_TTL_MINUTES": "a guided check left unanswered this long is ended with a note (default 120)",
+    "TELEGRAM_BOT_TOKEN": "the bot's token from @BotFather (secret; never logged); without it `run` points to `chat`",
+    "TELEGRAM_API_BASE_URL": "Bot API base URL, the token is appended (default https://api.telegram.org/bot)",
+    "TELEGRAM_WEBHOOK_URL": "public HTTPS URL Telegram posts updates to (`serve` registers it with setWebhook)",
+    "TELEGRAM_WEBHOOK_SECRET": "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; `serve` requires it",
+    "TELEGRAM_WEBHOOK_PATH": "path the webhook server listens on (default /telegram)",
+    "LABOR_BOT_LISTEN": "host:port for the webhook server (default 127.0.0.1:8080; health check at /healthz)",
 }
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_CHECK_TTL_MINUTES = 120
 
 
@@ -40,6 +47,12 @@ class Config:
     today: dt.date | None = None
     log_level: str = "WARNING"
     check_ttl_minutes: float = DEFAULT_CHECK_TTL_MINUTES
+    telegram_token: str | None = field(default=None, repr=False)  # secret: never in logs or reprs
+    telegram_base_url: str = DEFAULT_API_BASE_URL
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_path: str = "/telegram"
+    listen: str = "127.0.0.1:8080"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -58,4 +71,9 @@ class Config:
             raise SystemExit(f"LABOR_BOT_CHECK_TTL_MINUTES must be a positive number, got {ttl!r}") from None
         return cls(db=os.environ.get("LABOR_BOT_DB"), knowledge=os.environ.get("LABOR_BOT_KNOWLEDGE"),
                    today=parsed, log_level=os.environ.get("LABOR_BOT_LOG_LEVEL", "WARNING").upper(),
-                   check_ttl_minutes=ttl_minutes)
+                   check_ttl_minutes=ttl_minutes, telegram_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
+                   telegram_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+                   webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL") or None,
+                   webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
+                   webhook_path=os.environ.get("TELEGRAM_WEBHOOK_PATH") or "/telegram",
+                   listen=os.environ.get("LABOR_BOT_LISTEN") or "127.0.0.1:8080")

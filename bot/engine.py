@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.answer import Answerer
+from bot.browse import Browser
 from bot.callback import BadCallback, decode, encode
 from bot.dialogs import DialogRunner, Flow, load_flows
 from bot.kb import KnowledgeBase
@@ -49,6 +50,7 @@ class Engine:
                  check_ttl: float = DEFAULT_CHECK_TTL, clock: Callable[[], float] = time.time):
         self.kb, self.matcher, self.store, self.today = kb, matcher, store, today
         self.answers = Answerer(kb)
+        self.browser = Browser(kb)
         self.flows = load_flows(kb) if flows is None else flows
         self.dialogs = DialogRunner(kb, self.flows, today, clock)
         self.check_ttl, self.clock = check_ttl, clock
@@ -86,6 +88,8 @@ class Engine:
             return self._set_region(inc.user_id, arg, user)
         if action == "check" and arg in self.flows:
             return self._start(inc.user_id, user, self.flows[arg], "")
+        if action == "nav" and (page := self.browser.press(arg)) is not None:
+            return [page]
         state = self._live_state(inc.user_id, user)[0]
         if action == "nav" and state and not state.get("menu"):
             return self._move(inc.user_id, state, arg) or [Reply(self.kb.texts["stale_button"])]
@@ -110,6 +114,14 @@ class Engine:
             return Outcome([Reply(self.kb.texts["welcome"])])
         if command == "help":
             return Outcome([Reply(self.kb.texts["help"])])
+        if command == "measures":
+            return Outcome([self.browser.documents()])
+        if command == "region":
+            region = self.dialogs.by_region_word(normalise(arg)) if arg else None
+            if region:
+                return Outcome(self._set_region(inc.user_id, region, user))
+            buttons = [[Button(d.name, encode("region", r)) for r, d in self.kb.documents.items()]]
+            return Outcome([Reply(self.kb.texts["pick_region"], buttons)])
         norm = normalise(text)
         if command == "forget" or norm in self._forget_words:
             self.store.forget(inc.user_id)

@@ -16,11 +16,14 @@ class Reply:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     meta: dict | None = None  # machine-readable extras (a check's outcome) for --jsonl and tests
+    replace: bool = False  # browsing: a channel that can edit the message with the pressed button does
 
     def to_dict(self) -> dict:
         out = {"text": self.text, "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in self.buttons]}
         if self.meta:
             out["meta"] = self.meta
+        if self.replace:
+            out["replace"] = True
         return out
 
 

@@ -48,6 +48,9 @@ class Store:
                               "measures": str, "confidence": float}, pk="id")
             questions.create_index(["user_id"])
             questions.create_index(["ts"])
+        seen = self.db["seen_updates"]
+        if not seen.exists():  # Telegram retries webhooks: an update id is handled once
+            seen.create({"update_id": int, "ts": float}, pk="update_id")
 
     # -- users ----------------------------------------------------------------------------------
     def user(self, user_id: str) -> dict[str, Any]:
@@ -80,6 +83,19 @@ class Store:
     def questions(self, user_id: str | None = None) -> list[dict[str, Any]]:
         where, args = ("user_id = ?", [user_id]) if user_id else (None, None)
         return list(self.db["questions"].rows_where(where, args, order_by="id"))
+
+    def first_time(self, update_id: int, keep_seconds: float = 86400) -> bool:
+        """True the first time an update id is seen (atomic, shared by worker processes)."""
+        now = time.time()
+        cur = self.db.execute("insert or ignore into seen_updates (update_id, ts) values (?, ?)", [update_id, now])
+        if update_id % 1000 == 0:
+            self.db.execute("delete from seen_updates where ts < ?", [now - keep_seconds])
+        self.db.conn.commit()
+        return cur.rowcount == 1
+
+    def set_active(self, user_id: str, active: bool) -> None:
+        """A user who blocked the bot (403) is inactive until they write again."""
+        self.update_user(user_id, active=int(active))
 
     def forget(self, user_id: str) -> int:
         """Delete everything stored about a user; returns how many rows went."""

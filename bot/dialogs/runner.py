@@ -73,6 +73,14 @@ class DialogRunner:
         buttons = [Button(f.title, encode("check", f.id)) for f in self.flows.values()]
         return state, [Reply("\n".join(lines), _rows(buttons, 1))]
 
+    def by_region_word(self, norm: str) -> str | None:
+        """泸定 / 叙永 / luzhou → region id (for /region 泸州)."""
+        if norm in self.kb.documents:
+            return norm
+        step = next((s for f in self.flows.values() for s in f.steps if s.type == "region"), None)
+        o = pick_option(step.options, norm) if step else None
+        return o.value if o else None
+
     def pick_from_menu(self, norm: str) -> Flow | None:
         o = pick_option(self.menu_options, norm)
         return self.flows[o.value] if o else None

@@ -1,0 +1,197 @@
+"""Telegram channel on python-telegram-bot 22: a thin adapter over the engine.
+
+Usage:
+  TELEGRAM_BOT_TOKEN=… labor-bot run        long polling
+  TELEGRAM_BOT_TOKEN=… TELEGRAM_WEBHOOK_URL=https://… TELEGRAM_WEBHOOK_SECRET=… labor-bot serve
+
+Text and button presses go to Engine.handle; replies come back as messages with inline keyboards.
+Conversation state is the engine's (SQLite), not PTB's ConversationHandler, so it survives restarts
+and is shared by workers. Updates run concurrently across users and in order for each user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections import defaultdict
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, BaseUpdateProcessor,
+                          CallbackQueryHandler, ContextTypes, MessageHandler, TypeHandler, filters)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.config import Config
+from bot.engine import Engine
+from bot.kb import KBError
+from bot.models import Incoming
+from handlers.telegram_send import edit_reply, send_reply, with_retries
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENT_UPDATES = 256
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    """Concurrent across users, strictly in arrival order for each user (a FIFO lock per user)."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES):
+        super().__init__(max_concurrent_updates)
+        self._locks: defaultdict[Any, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def do_process_update(self, update: object, coroutine) -> None:
+        key = _user_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks[key]
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def _user_key(update: object) -> int | None:
+    if isinstance(update, Update):
+        if update.effective_user:
+            return update.effective_user.id
+        if update.effective_chat:
+            return update.effective_chat.id
+    return None
+
+
+def _engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
+    return context.application.bot_data["engine"]
+
+
+async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Telegram retries a webhook it thinks failed: the same update id is handled once."""
+    store = _engine(context).store
+    if store is not None and not store.first_time(update.update_id):
+        log.info("update %s seen before, skipped", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A typed message (commands included) → the engine → replies."""
+    msg, user = update.effective_message, update.effective_user
+    if msg is None or user is None or msg.text is None:
+        return
+    engine = _engine(context)
+    if engine.store is not None:
+        engine.store.set_active(str(user.id), True)
+    replies = await engine.handle(Incoming(user_id=str(user.id), text=msg.text, channel="telegram"))
+    await _deliver(context, str(user.id), msg.chat_id, replies)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An inline button → the engine; browsing pages replace the message the button was on."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    try:
+        await query.answer()
+    except BadRequest:  # the query is too old to answer; the press still counts
+        pass
+    replies = await _engine(context).handle(Incoming(user_id=str(user.id), button=query.data or "",
+                                                      channel="telegram"))
+    chat_id = query.message.chat.id if query.message else user.id
+    if replies and replies[0].replace and query.message is not None:
+        try:
+            await edit_reply(context.bot, chat_id, query.message.message_id, replies[0])
+            replies = replies[1:]
+        except BadRequest as e:  # message too old to edit, or unchanged: send it instead
+            log.info("could not edit message: %s", e)
+    await _deliver(context, str(user.id), chat_id, replies)
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, user_id: str, chat_id: int, replies) -> None:
+    try:
+        for r in replies:
+            await send_reply(context.bot, chat_id, r)
+    except Forbidden:
+        log.info("user %s blocked the bot; marked inactive", user_id)
+        store = _engine(context).store
+        if store is not None:
+            store.set_active(user_id, False)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log with context; tell the user something went wrong rather than staying silent."""
+    uid = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", uid, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await with_retries(lambda: context.bot.send_message(update.effective_chat.id,
+                                                                _engine(context).kb.texts["error"]))
+        except Exception:  # noqa: BLE001 - the error handler must not raise
+            log.warning("could not tell user about the error", exc_info=True)
+
+
+def commands(engine: Engine) -> list[BotCommand]:
+    """The command menu, from knowledge/commands.yaml."""
+    import re
+
+    import yaml
+
+    path = engine.kb.root / "commands.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    out = []
+    for i, c in enumerate(raw):
+        name, desc = (c or {}).get("command"), (c or {}).get("description")
+        if not (isinstance(name, str) and re.fullmatch(r"[a-z0-9_]{1,32}", name) and isinstance(desc, str) and desc):
+            raise KBError(path, str(i + 1), "needs command (a-z, 0-9, _) and description")
+        out.append(BotCommand(name, desc))
+    return out
+
+
+def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = None,
+              get_updates_request: BaseRequest | None = None) -> Application:
+    """The PTB Application for this engine; nothing is contacted until it is started."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as timedelta, no deprecation
+    if not config.telegram_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder: ApplicationBuilder = (Application.builder().token(config.telegram_token)
+                                   .base_url(config.telegram_base_url)
+                                   .concurrent_updates(PerUserUpdateProcessor())
+                                   .post_init(_post_init))
+    builder = builder.request(request or HTTPXRequest(connection_pool_size=64, httpx_kwargs={"trust_env": False}))
+    builder = builder.get_updates_request(get_updates_request or HTTPXRequest(
+        read_timeout=40, httpx_kwargs={"trust_env": False}))
+    app = builder.build()
+    app.bot_data["engine"] = engine
+    app.add_handler(TypeHandler(Update, drop_duplicates), group=-1)
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(MessageHandler(filters.TEXT, on_text))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    engine: Engine = app.bot_data["engine"]
+    await with_retries(lambda: app.bot.set_my_commands(commands(engine)))
+
+
+async def run_polling(app: Application, stop: asyncio.Event, poll_timeout: int = 30) -> None:
+    """Long polling until stop is set: the one lifecycle used by `labor-bot run` and the tests."""
+    await app.initialize()
+    try:
+        await _post_init(app)
+        await app.bot.delete_webhook()
+        await app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0, allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        await stop.wait()
+        await app.updater.stop()
+        await app.stop()
+    finally:
+        await app.shutdown()

@@ -1,0 +1,94 @@
+"""Sending to Telegram: long replies split on line boundaries, HTML escaped, keyboards attached,
+RetryAfter honoured, network errors retried a bounded number of times."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import NetworkError, RetryAfter, TimedOut
+
+from bot.models import Reply
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after HTML escaping
+NETWORK_TRIES = 4
+BACKOFF = (0.5, 1.0, 2.0)
+MAX_RETRY_AFTER = 60.0  # never sleep longer than this on one RetryAfter
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Escaped chunks of at most limit characters, cut at line ends (a line that alone is too long is cut
+    at the limit, never inside an HTML entity)."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        esc = html.escape(line, quote=False)
+        while len(esc) > limit:
+            cut = limit
+            amp = esc.rfind("&", 0, cut)
+            if amp != -1 and esc.find(";", amp) >= cut:
+                cut = amp
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(esc[:cut])
+            esc = esc[cut:]
+        candidate = f"{current}\n{esc}" if current else esc
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = esc
+        else:
+            current = candidate
+    if current or not chunks:
+        chunks.append(current)
+    return [c for c in chunks if c.strip()] or [html.escape(text[:limit], quote=False) or "…"]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
+                                 for row in reply.buttons])
+
+
+async def with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
+    """Run a Bot API call; wait out RetryAfter; retry network errors with backoff, then give up."""
+    attempt = 0
+    while True:
+        try:
+            return await call()
+        except RetryAfter as e:
+            wait = min(e.retry_after.total_seconds(), MAX_RETRY_AFTER)
+            log.warning("flood control: waiting %.1f s", wait)
+            await asyncio.sleep(wait)
+        except (TimedOut, NetworkError) as e:
+            if attempt >= NETWORK_TRIES - 1:
+                raise
+            log.warning("network error (%s), retry %d", e, attempt + 1)
+            await asyncio.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
+            attempt += 1
+
+
+async def send_reply(bot, chat_id: int, reply: Reply) -> None:
+    chunks = split_text(reply.text)
+    for i, chunk in enumerate(chunks):
+        markup = keyboard(reply) if i == len(chunks) - 1 else None
+        await with_retries(lambda c=chunk, m=markup: bot.send_message(chat_id, c, parse_mode=ParseMode.HTML,
+                                                                      reply_markup=m))
+
+
+async def edit_reply(bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """Browsing: replace the pressed message's text and buttons (falls back to a new message if long)."""
+    chunks = split_text(reply.text)
+    if len(chunks) > 1:
+        await send_reply(bot, chat_id, reply)
+        return
+    await with_retries(lambda: bot.edit_message_text(chunks[0], chat_id=chat_id, message_id=message_id,
+                                                     parse_mode=ParseMode.HTML, reply_markup=keyboard(reply)))

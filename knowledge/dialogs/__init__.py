@@ -1,0 +1,1 @@
+"""Guided checks as data: one YAML file per check."""
