@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.models import Reply
 
@@ -68,6 +68,8 @@ async def with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
             wait = min(e.retry_after.total_seconds(), MAX_RETRY_AFTER)
             log.warning("flood control: waiting %.1f s", wait)
             await asyncio.sleep(wait)
+        except BadRequest:  # PTB makes it a NetworkError, but retrying a bad request cannot help
+            raise
         except (TimedOut, NetworkError) as e:
             if attempt >= NETWORK_TRIES - 1:
                 raise

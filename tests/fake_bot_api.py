@@ -1,0 +1,172 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests and benchmarks.
+
+Speaks the HTTP API PTB uses (getMe, deleteWebhook, setWebhook, getUpdates with long poll,
+sendMessage, answerCallbackQuery, editMessageText, setMyCommands), records every call, and can be
+told to fail: a 429 with retry_after, a 403 for a blocked chat, any status for the next call of a method.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import defaultdict, deque
+from typing import Any
+
+from aiohttp import web
+
+BOT = {"id": 4242, "is_bot": True, "first_name": "劳务品牌政策助手", "username": "labor_test_bot",
+       "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+class FakeBotAPI:
+    def __init__(self, token: str = "4242:TEST"):
+        self.token = token
+        self.updates: list[dict] = []
+        self.next_id = 1
+        self.message_id = 1
+        self.calls: list[tuple[str, dict, float]] = []
+        self.sent: list[dict] = []  # sendMessage and editMessageText, in order
+        self.fail: defaultdict[str, deque] = defaultdict(deque)  # method → (status, description, retry_after)
+        self.blocked: set[int] = set()
+        self._new = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- server ------------------------------------------------------------------------------------
+    async def start(self) -> "FakeBotAPI":
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        self._new.set()
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        form = await request.post()
+        out = {}
+        for k, v in form.items():
+            try:
+                out[k] = json.loads(v)
+            except (ValueError, TypeError):
+                out[k] = v
+        return out
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.calls.append((method, params, time.monotonic()))
+        if self.fail[method]:
+            status, desc, retry = self.fail[method].popleft()
+            return self._error(status, desc, retry)
+        if method in ("sendMessage", "editMessageText") and int(params.get("chat_id", 0)) in self.blocked:
+            return self._error(403, "Forbidden: bot was blocked by the user")
+        handler = getattr(self, f"_m_{method}", None)
+        result = await handler(params) if handler else True
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(status: int, desc: str, retry_after: int | None = None) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": desc}
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        return web.json_response(body, status=status)
+
+    # -- methods -----------------------------------------------------------------------------------
+    async def _m_getMe(self, p: dict) -> dict:
+        return BOT
+
+    async def _m_getUpdates(self, p: dict) -> list[dict]:
+        offset = int(p.get("offset") or 0)
+        limit = int(p.get("limit") or 100)
+        deadline = time.monotonic() + float(p.get("timeout") or 0)
+        while True:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset or u.get("_again")]
+            if self.updates:
+                out = self.updates[:limit]
+                for u in out:
+                    u.pop("_again", None)
+                return out
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return []
+            self._new.clear()
+            try:
+                await asyncio.wait_for(self._new.wait(), left)
+            except TimeoutError:
+                return []
+
+    def _message(self, p: dict) -> dict:
+        self.message_id += 1
+        chat_id = int(p["chat_id"])
+        msg = {"message_id": int(p.get("message_id") or self.message_id), "date": int(time.time()),
+               "chat": {"id": chat_id, "type": "private", "first_name": "U"}, "from": BOT, "text": p.get("text", "")}
+        if p.get("reply_markup"):
+            msg["reply_markup"] = p["reply_markup"]
+        return msg
+
+    async def _m_sendMessage(self, p: dict) -> dict:
+        msg = self._message(p)
+        self.sent.append({"method": "sendMessage", **p, "message_id": msg["message_id"], "t": time.monotonic()})
+        return msg
+
+    async def _m_editMessageText(self, p: dict) -> dict:
+        msg = self._message(p)
+        self.sent.append({"method": "editMessageText", **p, "t": time.monotonic()})
+        return msg
+
+    # -- test helpers ------------------------------------------------------------------------------
+    def _user(self, uid: int) -> dict:
+        return {"id": uid, "is_bot": False, "first_name": f"U{uid}"}
+
+    def push(self, update: dict, again: bool = False) -> dict:
+        """Queue an update; again=True redelivers an id already confirmed (as a retrying Telegram would)."""
+        self.updates.append({**update, **({"_again": True} if again else {})})
+        self._new.set()
+        return update
+
+    def message(self, uid: int, text: str) -> dict:
+        uid_ = self.next_id
+        self.next_id += 1
+        msg = {"message_id": 10_000 + uid_, "date": int(time.time()), "text": text, "from": self._user(uid),
+               "chat": {"id": uid, "type": "private", "first_name": f"U{uid}"}}
+        if text.startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self.push({"update_id": uid_, "message": msg})
+
+    def press(self, uid: int, data: str, message_id: int = 1) -> dict:
+        uid_ = self.next_id
+        self.next_id += 1
+        msg = {"message_id": message_id, "date": int(time.time()), "text": "…", "from": BOT,
+               "chat": {"id": uid, "type": "private", "first_name": f"U{uid}"}}
+        return self.push({"update_id": uid_, "callback_query": {"id": f"cb{uid_}", "from": self._user(uid),
+                                                                "chat_instance": "ci", "data": data, "message": msg}})
+
+    def to(self, chat_id: int) -> list[dict]:
+        return [s for s in self.sent if int(s["chat_id"]) == chat_id]
+
+    def methods(self, name: str) -> list[dict]:
+        return [p for m, p, _ in self.calls if m == name]
+
+    async def wait_for(self, predicate, timeout: float = 10.0) -> None:
+        end = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > end:
+                raise AssertionError(f"timed out; sent so far: {[s.get('text', '')[:40] for s in self.sent]}")
+            await asyncio.sleep(0.01)
