@@ -31,6 +31,8 @@ class Store:
             p.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(p, timeout=30, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
+            # in WAL mode NORMAL stays consistent after a crash and skips an fsync per commit
+            conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=30000")
         self.db = sqlite_utils.Database(conn)
         self._migrate()

@@ -88,8 +88,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if msg is None or user is None or msg.text is None:
         return
     engine = _engine(context)
-    if engine.store is not None:
-        engine.store.set_active(str(user.id), True)
+    if engine.store is not None and not engine.store.user(str(user.id))["active"]:
+        engine.store.set_active(str(user.id), True)  # wrote again after blocking the bot
     replies = await engine.handle(Incoming(user_id=str(user.id), text=msg.text, channel="telegram"))
     await _deliver(context, str(user.id), msg.chat_id, replies)
 

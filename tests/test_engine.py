@@ -99,3 +99,23 @@ async def test_users_are_independent_and_concurrent(engine):
 async def test_start_and_help(engine, kb):
     assert (await say(engine, "/start"))[0].text == kb.texts["welcome"]
     assert (await say(engine, "/help"))[0].text == kb.texts["help"]
+
+
+async def test_region_command_with_and_without_a_place(engine, store, kb):
+    replies = await say(engine, "/region")
+    assert replies[0].text == kb.texts["pick_region"]
+    assert [b.data for b in replies[0].buttons[0]] == [encode("region", "luding"), encode("region", "luzhou")]
+    await say(engine, "/region 叙永")
+    assert store.user("u1")["region"] == "luzhou"
+
+
+async def test_measures_browsing_pages(engine):
+    docs = (await say(engine, "/measures"))[0]
+    page = (await engine.handle(Incoming(user_id="u1", button=docs.buttons[0][0].data)))[0]
+    assert page.replace and "开头部分" in page.buttons[0][0].text
+    first = (await engine.handle(Incoming(user_id="u1", button=page.buttons[0][0].data)))[0]
+    labels = [b.text for row in first.buttons for b in row]
+    assert "（一）" in labels[0] and any("下一页" in t for t in labels)
+    nxt = next(b.data for row in first.buttons for b in row if "下一页" in b.text)
+    second = (await engine.handle(Incoming(user_id="u1", button=nxt)))[0]
+    assert "（七）" in second.buttons[0][0].text and "第2/2页" in second.text
