@@ -106,7 +106,8 @@ class Engine:
         text = clean(inc.text or "")
         user = self.store.user(inc.user_id)
         command = text.split()[0].lstrip("/").split("@")[0].lower() if text.startswith("/") else None
-        arg = text.split(maxsplit=1)[1].strip() if command and len(text.split(maxsplit=1)) > 1 else ""
+        words = text.split(maxsplit=1) if command else []
+        arg = words[1].strip() if len(words) > 1 else ""
         if command == "start":
             flow = self.dialogs.by_link.get(arg)
             if flow:  # deep link: t.me/bot?start=loan opens the loan check

@@ -25,7 +25,6 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
 from bot.engine import Engine
-from bot.kb import KBError
 from bot.models import Incoming
 from handlers.telegram_send import edit_reply, send_reply, with_retries
 
@@ -140,19 +139,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def commands(engine: Engine) -> list[BotCommand]:
     """The command menu, from knowledge/commands.yaml."""
-    import re
-
-    import yaml
-
-    path = engine.kb.root / "commands.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    out = []
-    for i, c in enumerate(raw):
-        name, desc = (c or {}).get("command"), (c or {}).get("description")
-        if not (isinstance(name, str) and re.fullmatch(r"[a-z0-9_]{1,32}", name) and isinstance(desc, str) and desc):
-            raise KBError(path, str(i + 1), "needs command (a-z, 0-9, _) and description")
-        out.append(BotCommand(name, desc))
-    return out
+    return [BotCommand(name, desc) for name, desc in engine.kb.commands]
 
 
 def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = None,

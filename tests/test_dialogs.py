@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.dialogs import DialogRunner, load_flows
-from bot.dialogs.answers import Vocabulary, number, pick_option, yes_no
+from bot.dialogs.answers import number, pick_option, yes_no
 from bot.dialogs.expr import Expr, ExprError
 from bot.dialogs.rules import evaluate
 from bot.kb import KBError, load_kb

@@ -5,6 +5,7 @@ Buttons are only an offer: WeChat and console users type, so every answer must p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -12,9 +13,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.dialogs.schema import Option, Step
-from bot.numerals import CN_NUMBER, cn_to_int
+from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
 
+_DECIMAL = re.compile(r"\d+\.\d+")
 NEAR_MISS = 75  # rapidfuzz ratio (0-100) for a typo in an option's name (劳务经济人 → 劳务经纪人)
 _ORDINAL_WORDS = ("第", "个", "项", "号", "种", "类")
 
@@ -127,25 +129,17 @@ def yes_no(t: str, vocab: Vocabulary, step: Step) -> str | None:
 
 
 def number(t: str, vocab: Vocabulary, integer: bool) -> float | int | None:
-    """The first number typed: 12, 十二, 两百, 1.5; 没有/零 as 0."""
-    import re
-
-    m = re.search(r"\d+(?:\.\d+)?", t)
-    c = CN_NUMBER.search(t)
-    if m and (not c or m.start() <= c.start()):
-        v = float(m.group())
-    elif c:
-        try:
-            v = float(cn_to_int(c.group()))
-        except ValueError:
-            v = None
-    else:
-        v = 0.0 if (t in vocab.zero or any(t.startswith(w) for w in vocab.zero)) else None
-    if v is None:
-        return None
-    if integer:
-        return int(v) if v == int(v) else None
-    return int(v) if v == int(v) else v
+    """The first number typed: 12, 十二, 两百, 1.5; 没有/零 as 0. A fraction is no count."""
+    dec = _DECIMAL.search(t)
+    if dec:
+        v = float(dec.group())
+        if v.is_integer():
+            return int(v)
+        return None if integer else v
+    n = parse_number(t)
+    if n is None and (t in vocab.zero or any(t.startswith(w) for w in vocab.zero)):
+        return 0
+    return n
 
 
 def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any]) -> Parsed:

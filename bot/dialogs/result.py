@@ -32,13 +32,7 @@ class ResultWriter:
         self.answers = Answerer(kb)
 
     def shown(self, flow: Flow, values: dict[str, Any]) -> _Values:
-        out = _Values()
-        for s in flow.steps:
-            if s.slot in values:
-                o = s.option(values[s.slot]) if s.options else None
-                v = values[s.slot]
-                out[s.slot] = o.label if o else (f"{v:g}" if isinstance(v, float) else str(v))
-        return out
+        return _Values({s.slot: s.show(values[s.slot]) for s in flow.steps if s.slot in values})
 
     def _lines(self, lines: tuple[Line, ...], env: dict[str, Any], shown: _Values) -> list[str]:
         out = []

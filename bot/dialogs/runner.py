@@ -18,7 +18,7 @@ from bot.callback import encode
 from bot.dialogs.answers import Parsed, Vocabulary, parse, pick_option
 from bot.dialogs.result import ResultWriter
 from bot.dialogs.rules import evaluate
-from bot.dialogs.schema import Flow, Option, Step
+from bot.dialogs.schema import Flow, Option, Step, region_options
 from bot.kb import KnowledgeBase
 from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int
@@ -41,6 +41,7 @@ class DialogRunner:
         self.menu_options = tuple(Option(f.id, f.title, tuple(dict.fromkeys((normalise(f.title), *f.words))))
                                   for f in flows.values())
         self.writer = ResultWriter(kb, today)
+        self.regions = region_options(kb)
         self.by_link = {f.deep_link: f for f in flows.values()}
 
     # -- choosing a check -----------------------------------------------------------------------
@@ -77,8 +78,7 @@ class DialogRunner:
         """泸定 / 叙永 / luzhou → region id (for /region 泸州)."""
         if norm in self.kb.documents:
             return norm
-        step = next((s for f in self.flows.values() for s in f.steps if s.type == "region"), None)
-        o = pick_option(step.options, norm) if step else None
+        o = pick_option(self.regions, norm)
         return o.value if o else None
 
     def pick_from_menu(self, norm: str) -> Flow | None:
@@ -94,7 +94,7 @@ class DialogRunner:
         head = [flow.intro]
         if values:
             head.append(self.t["dialog_known"].format(known="；".join(
-                f"{s.label}：{self.display(s, values[s.slot])}" for s in flow.steps if s.slot in values)))
+                f"{s.label}：{s.show(values[s.slot])}" for s in flow.steps if s.slot in values)))
         return self._advance(flow, state, "\n".join(head))
 
     def control(self, norm: str) -> str | None:
@@ -197,10 +197,6 @@ class DialogRunner:
         if step.options:
             return step.option(value) is not None
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-    def display(self, step: Step, value: Any) -> str:
-        o = step.option(value) if step.options else None
-        return o.label if o else _fmt(value)
 
     def valid_state(self, state: Any) -> bool:
         """A stored state this version can continue (flows may have changed since it was saved)."""

@@ -8,12 +8,12 @@ and the record, found at start-up rather than mid-conversation.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.dialogs.expr import Expr, ExprError
-from bot.kb.loader import KBError, KnowledgeBase, _read, squash
+from bot.kb.loader import KBError, KnowledgeBase, _need, _read, _strs, squash
 from bot.textnorm import normalise
 
 STEP_TYPES = {"choice", "yesno", "number", "count", "region"}
@@ -51,6 +51,13 @@ class Step:
 
     def option(self, value: Any) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
+
+    def show(self, value: Any) -> str:
+        """An answer as the user reads it: the option's label (泸州市, 是), a number plainly."""
+        o = self.option(value) if self.options else None
+        if o:
+            return o.label
+        return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @dataclass(frozen=True)
@@ -118,22 +125,10 @@ class _Ctx:
         return KBError(self.path, rec, msg)
 
     def need(self, rec: str, d: Any, key: str, typ: type | tuple = str, optional: bool = False) -> Any:
-        if not isinstance(d, dict):
-            raise self.err(rec, "must be a mapping")
-        v = d.get(key)
-        if v is None:
-            if optional:
-                return None
-            raise self.err(rec, f"{key} is missing")
-        if not isinstance(v, typ):
-            raise self.err(rec, f"{key} must be {getattr(typ, '__name__', typ)}")
-        return v
+        return _need(self.path, rec, d, key, typ, optional)
 
     def strs(self, rec: str, d: dict, key: str) -> tuple[str, ...]:
-        v = d.get(key) or []
-        if not isinstance(v, list) or not all(isinstance(x, (str, int)) for x in v):
-            raise self.err(rec, f"{key} must be a list of strings")
-        return tuple(str(x) for x in v)
+        return _strs(self.path, rec, d, key)
 
     def expr(self, rec: str, src: Any, names: set[str]) -> Expr | None:
         if src is None:
@@ -189,7 +184,7 @@ def _options(ctx: _Ctx, rec: str, raw: Any) -> tuple[Option, ...]:
     return tuple(out)
 
 
-def _region_options(kb: KnowledgeBase) -> tuple[Option, ...]:
+def region_options(kb: KnowledgeBase) -> tuple[Option, ...]:
     out = []
     for region, doc in kb.documents.items():
         words = {normalise(doc.name), normalise(doc.short)} | {normalise(p) for p in kb.places.get(region, [])}
@@ -197,7 +192,7 @@ def _region_options(kb: KnowledgeBase) -> tuple[Option, ...]:
     return tuple(out)
 
 
-def _step(ctx: _Ctx, raw: Any, earlier: set[str], all_slots: set[str]) -> Step:
+def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     slot = str(ctx.need("step", raw, "slot"))
     rec = f"step {slot}"
     if not _SLOT.match(slot):
@@ -209,7 +204,7 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str], all_slots: set[str]) -> Step:
     if typ == "choice":
         options = _options(ctx, rec, raw.get("options"))
     elif typ == "region":
-        options = _region_options(ctx.kb)
+        options = region_options(ctx.kb)
     elif typ == "yesno":
         labels = ctx.kb.texts
         options = tuple(Option(v, labels[key], ()) for v, key in YESNO.items())
@@ -307,10 +302,9 @@ def load_flow(path: Path, kb: KnowledgeBase) -> Flow:
     if not _FLOW_ID.match(fid):
         raise ctx.err(fid, "id must be lower-case ascii, at most 31 characters")
     steps_raw = ctx.need(fid, raw, "steps", list)
-    all_slots = {s.get("slot") for s in steps_raw if isinstance(s, dict)}
     steps, earlier = [], set()
     for s in steps_raw:
-        step = _step(ctx, s, set(earlier), all_slots)
+        step = _step(ctx, s, set(earlier))
         if step.slot in earlier:
             raise ctx.err(f"step {step.slot}", "slot is asked twice")
         earlier.add(step.slot)

@@ -53,6 +53,7 @@ class KnowledgeBase:
     intents: dict[str, list[str]]
     texts: dict[str, str]
     files: list[Path] = field(default_factory=list)
+    commands: tuple[tuple[str, str], ...] = ()  # Telegram menu: (command, description)
 
     def by_region(self, region: str) -> list[Measure]:
         return [m for m in self.measures.values() if m.region == region]
@@ -304,5 +305,19 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
             raise KBError(files[3], region, "is not a region of documents.yaml")
     intents = _load_mapping(files[4])
     texts = _load_mapping(files[5], str)
+    commands = _load_commands(root / "commands.yaml")
     return KnowledgeBase(root, docs, measures, updates, lexicon, places, intents, texts,
-                         files + measure_files)
+                         files + measure_files + [root / "commands.yaml"], commands)
+
+
+def _load_commands(path: Path) -> tuple[tuple[str, str], ...]:
+    raw = _read(path)
+    if not isinstance(raw, list):
+        raise KBError(path, None, "must be a list of {command, description}")
+    out = []
+    for i, c in enumerate(raw):
+        name = _need(path, str(i + 1), c, "command", str)
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", name):
+            raise KBError(path, name, "command must be 1-32 of a-z, 0-9, _")
+        out.append((name, _need(path, name, c, "description", str)))
+    return tuple(out)
