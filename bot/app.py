@@ -23,4 +23,5 @@ def build_engine(config: Config, store: Store | None = None, stateless: bool = F
     today = (lambda: config.today) if config.today else dt.date.today
     if store is None and not stateless:
         store = Store(config.db)
-    return Engine(kb, matcher, store, today=today, check_ttl=config.check_ttl_minutes * 60)
+    return Engine(kb, matcher, store, today=today, check_ttl=config.check_ttl_minutes * 60, admins=config.admins,
+                  broadcast_rate=config.broadcast_rate)

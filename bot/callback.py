@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 MAX_BYTES = 64
-ACTIONS = {"text", "show", "region", "check", "answer", "nav"}
+ACTIONS = {"text", "show", "region", "check", "answer", "nav", "sub", "ann"}
 _ARG = re.compile(r"^[A-Za-z0-9_.\-:|]*$")
 
 

@@ -7,6 +7,8 @@ Usage:
   labor-bot kb list|show ID|search TERM|check
   labor-bot run [--db PATH]                  Telegram, long polling (needs TELEGRAM_BOT_TOKEN)
   labor-bot serve [--db PATH]                Telegram, webhook server (also TELEGRAM_WEBHOOK_SECRET)
+  labor-bot announce --text … --audience all|luding|luzhou|topic:贷款 [--at TIME] --yes [--send]
+  labor-bot audit [--limit N] [--json]
 """
 
 from __future__ import annotations
@@ -110,6 +112,18 @@ def cmd_serve(args, config: Config) -> int:
     return _telegram(args, config, "serve")
 
 
+def cmd_announce(args, config: Config) -> int:
+    from bot.announce.shell import cmd_announce as run
+
+    return run(args, config)
+
+
+def cmd_audit(args, config: Config) -> int:
+    from bot.announce.shell import cmd_audit as run
+
+    return run(args, config)
+
+
 def cmd_kb(args, config: Config) -> int:
     from bot.kb import load_kb
     from bot.kb.inspect import kb_command
@@ -146,6 +160,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="Telegram bot, webhook server with secret check and /healthz (LABOR_BOT_LISTEN)")
     w.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
     w.set_defaults(func=cmd_serve)
+
+    n = sub.add_parser("announce", parents=[common],
+                       help="queue a staff announcement in the outbox the running bot drains (or --send it)")
+    n.add_argument("--text", help="the notice (at most 3500 characters); - reads it from stdin")
+    n.add_argument("--audience", help="all | luding | luzhou | topic:贷款 (names or ids; combine with commas: "
+                                      "luzhou,topic:培训)")
+    n.add_argument("--at", help="send later, Beijing time: '2026-12-01 09:00', '明天上午9点'")
+    n.add_argument("--yes", action="store_true", help="confirm without asking (required when not on a terminal)")
+    n.add_argument("--send", action="store_true", help="deliver from this process until done (needs TELEGRAM_BOT_TOKEN)")
+    n.add_argument("--cancel", type=int, metavar="ID", help="call off a scheduled announcement that has not started")
+    n.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    n.set_defaults(func=cmd_announce)
+    au = sub.add_parser("audit", parents=[common], help="the audit log: who announced what, to whom, with outcomes")
+    au.add_argument("--limit", type=int, default=50, help="newest N entries (default 50)")
+    au.add_argument("--json", action="store_true", help="one JSON object per line")
+    au.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    au.set_defaults(func=cmd_audit)
 
     k = sub.add_parser("kb", parents=[common], help="inspect the knowledge base")
     ksub = k.add_subparsers(dest="kb_command", required=True)

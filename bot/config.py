@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,11 @@ SETTINGS = {
     "TELEGRAM_WEBHOOK_SECRET": "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; `serve` requires it",
     "TELEGRAM_WEBHOOK_PATH": "path the webhook server listens on (default /telegram)",
     "LABOR_BOT_LISTEN": "host:port for the webhook server (default 127.0.0.1:8080; health check at /healthz)",
+    "LABOR_BOT_ADMINS": "Telegram user ids of superadmins (comma-separated): may announce and add or remove staff",
+    "LABOR_BOT_BROADCAST_RATE": "announcement messages per second, all chats together (default 25; Telegram allows ~30)",
+    "LABOR_BOT_BROADCAST_CONCURRENCY": "announcement messages in flight at once (default 8); after a hard kill at most "
+                                       "this many can be sent twice",
+    "LABOR_BOT_PROGRESS_SECONDS": "how often the sender of an announcement is told its progress (default 30)",
 }
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_CHECK_TTL_MINUTES = 120
@@ -53,6 +59,10 @@ class Config:
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_path: str = "/telegram"
     listen: str = "127.0.0.1:8080"
+    admins: frozenset[str] = frozenset()
+    broadcast_rate: float = 25.0
+    broadcast_concurrency: int = 8
+    progress_seconds: float = 30.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -62,18 +72,31 @@ class Config:
             parsed = dt.date.fromisoformat(today) if today else None
         except ValueError:
             raise SystemExit(f"LABOR_BOT_TODAY must be YYYY-MM-DD, got {today!r}") from None
-        ttl = os.environ.get("LABOR_BOT_CHECK_TTL_MINUTES") or str(DEFAULT_CHECK_TTL_MINUTES)
-        try:
-            ttl_minutes = float(ttl)
-            if ttl_minutes <= 0:
-                raise ValueError
-        except ValueError:
-            raise SystemExit(f"LABOR_BOT_CHECK_TTL_MINUTES must be a positive number, got {ttl!r}") from None
+        admins = os.environ.get("LABOR_BOT_ADMINS") or ""
+        ids = [a for a in re.split(r"[,\s]+", admins) if a]
+        if not all(a.isdigit() for a in ids):
+            raise SystemExit(f"LABOR_BOT_ADMINS must be Telegram user ids (digits), comma-separated, got {admins!r}")
         return cls(db=os.environ.get("LABOR_BOT_DB"), knowledge=os.environ.get("LABOR_BOT_KNOWLEDGE"),
                    today=parsed, log_level=os.environ.get("LABOR_BOT_LOG_LEVEL", "WARNING").upper(),
-                   check_ttl_minutes=ttl_minutes, telegram_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
+                   check_ttl_minutes=_positive("LABOR_BOT_CHECK_TTL_MINUTES", DEFAULT_CHECK_TTL_MINUTES),
+                   admins=frozenset(ids), broadcast_rate=_positive("LABOR_BOT_BROADCAST_RATE", 25.0),
+                   broadcast_concurrency=int(_positive("LABOR_BOT_BROADCAST_CONCURRENCY", 8, whole=True)),
+                   progress_seconds=_positive("LABOR_BOT_PROGRESS_SECONDS", 30.0),
+                   telegram_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
                    telegram_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
                    webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL") or None,
                    webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
                    webhook_path=os.environ.get("TELEGRAM_WEBHOOK_PATH") or "/telegram",
                    listen=os.environ.get("LABOR_BOT_LISTEN") or "127.0.0.1:8080")
+
+
+def _positive(name: str, default: float, whole: bool = False) -> float:
+    raw = os.environ.get(name) or str(default)
+    try:
+        value = float(raw)
+        if value <= 0 or (whole and value != int(value)):
+            raise ValueError
+    except ValueError:
+        kind = "a positive whole number" if whole else "a positive number"
+        raise SystemExit(f"{name} must be {kind}, got {raw!r}") from None
+    return value

@@ -15,6 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.announce import Outbox, Vocabulary, load_topics
+from bot.announce.sender import DEFAULT_RATE
+from bot.announce.staff import StaffDesk
+from bot.announce.subscribe import SubscriptionDesk
 from bot.answer import Answerer
 from bot.browse import Browser
 from bot.callback import BadCallback, decode, encode
@@ -47,7 +51,8 @@ LAST_CHECK = "last_check"  # profile key: the check 再测一次 repeats
 class Engine:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, store: Store | None,
                  today: Callable[[], dt.date] = dt.date.today, flows: dict[str, Flow] | None = None,
-                 check_ttl: float = DEFAULT_CHECK_TTL, clock: Callable[[], float] = time.time):
+                 check_ttl: float = DEFAULT_CHECK_TTL, clock: Callable[[], float] = time.time,
+                 admins: frozenset[str] = frozenset(), broadcast_rate: float = DEFAULT_RATE):
         self.kb, self.matcher, self.store, self.today = kb, matcher, store, today
         self.answers = Answerer(kb)
         self.browser = Browser(kb)
@@ -57,6 +62,14 @@ class Engine:
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._forget_words = {normalise(w) for w in kb.intents.get("forget", [])}
         self._question_marks = tuple(normalise(w) for w in kb.intents.get("question_marks", []))
+        self._sub_words = {normalise(w) for w in kb.intents.get("subscribe", [])}
+        self._unsub_words = {normalise(w) for w in kb.intents.get("unsubscribe", [])}
+        self.topics = load_topics(kb)
+        self.outbox = Outbox(store, clock) if store is not None else None
+        if self.outbox is not None:
+            vocab = Vocabulary(kb, self.topics)
+            self.subs = SubscriptionDesk(store, self.outbox, vocab, kb.texts, clock)
+            self.staff = StaffDesk(store, self.outbox, vocab, kb.texts, kb.intents, admins, broadcast_rate, clock)
 
     async def handle(self, inc: Incoming) -> list[Reply]:
         return (await self.handle_full(inc)).replies
@@ -90,6 +103,10 @@ class Engine:
             return self._start(inc.user_id, user, self.flows[arg], "")
         if action == "nav" and (page := self.browser.press(arg)) is not None:
             return [page]
+        if action == "sub":
+            return self.subs.press(inc, user, arg)
+        if action == "ann":
+            return self.staff.press(inc, arg)
         state = self._live_state(inc.user_id, user)[0]
         if action == "nav" and state and not state.get("menu"):
             return self._move(inc.user_id, state, arg) or [Reply(self.kb.texts["stale_button"])]
@@ -112,7 +129,7 @@ class Engine:
             flow = self.dialogs.by_link.get(arg)
             if flow:  # deep link: t.me/bot?start=loan opens the loan check
                 return Outcome(self._start(inc.user_id, user, flow, ""))
-            return Outcome([Reply(self.kb.texts["welcome"])])
+            return Outcome([Reply(self.kb.texts["welcome"])] + self.subs.offer(inc, user))
         if command == "help":
             return Outcome([Reply(self.kb.texts["help"])])
         if command == "measures":
@@ -127,6 +144,12 @@ class Engine:
         if command == "forget" or norm in self._forget_words:
             self.store.forget(inc.user_id)
             return Outcome([Reply(self.kb.texts["forgotten"])])
+        news = self._news_command(inc, user, command, arg, norm)
+        if news is not None:
+            return Outcome(news)
+        pending = self._pending(inc, user, text)
+        if pending is not None:
+            return Outcome(pending)
         if command == "check":
             flow = self.dialogs.by_link.get(arg) or (self.dialogs.pick_from_menu(normalise(arg)) if arg else None)
             return Outcome(self._start(inc.user_id, user, flow, "") if flow else self._menu(inc.user_id))
@@ -161,7 +184,42 @@ class Engine:
         offer = self.dialogs.offer(norm, top)
         if offer and replies and replies[-1].buttons:
             replies[-1].buttons[-1].append(Button(offer.button, encode("check", offer.id)))
+        if match.intent == "question" and match.measures:
+            replies += self.subs.offer(inc, user)
         return Outcome(head + replies, match)
+
+    # -- announcements --------------------------------------------------------------------------------
+    def _news_command(self, inc: Incoming, user: dict, command: str | None, arg: str, norm: str) -> list[Reply] | None:
+        if command == "subscribe" or (command is None and norm in self._sub_words):
+            return self.subs.subscribe(inc, user, arg)
+        if command == "unsubscribe" or (command is None and norm in self._unsub_words):
+            return self.subs.unsubscribe(inc)
+        if command == "news":
+            return self.subs.news(inc, user)
+        if command == "admin":
+            return self.staff.admin(inc, arg)
+        if command == "announce":
+            return self.staff.announce(inc, arg)
+        return None
+
+    def _pending(self, inc: Incoming, user: dict, text: str) -> list[Reply] | None:
+        """A typed answer to what the bot just offered (narrowing a subscription, composing a notice).
+        Only the next message counts for a subscription; a draft waits until confirmed or cancelled."""
+        pending = user.get("pending") or {}
+        kind = pending.get("kind") if isinstance(pending, dict) else None
+        if not kind:
+            return None
+        fresh = self.clock() - float(pending.get("ts") or 0) <= self.check_ttl
+        replies = None
+        if fresh and kind == "announce":
+            replies = self.staff.typed(inc, text)
+        elif fresh and kind == "subscribe":
+            replies = self.subs.typed(inc, text)
+        if replies is None or kind == "subscribe":
+            self.store.update_user(inc.user_id, pending=None)
+        elif self.outbox.draft(inc.user_id):  # still composing: the draft waits for the next answer
+            self.store.update_user(inc.user_id, pending={"kind": kind, "ts": self.clock()})
+        return replies
 
     # -- guided checks ----------------------------------------------------------------------------
     def _live_state(self, user_id: str, user: dict) -> tuple[dict | None, str]:

@@ -53,19 +53,52 @@ class Store:
         seen = self.db["seen_updates"]
         if not seen.exists():  # Telegram retries webhooks: an update id is handled once
             seen.create({"update_id": int, "ts": float}, pk="update_id")
+        for column in ("pending", "offered"):  # databases made before announcements
+            if column not in users.columns_dict:
+                users.add_column(column, str if column == "pending" else float)
+        self._migrate_announcements()
+
+    def _migrate_announcements(self) -> None:
+        """Subscriptions, staff, announcements, the outbox (one row per recipient) and the audit log."""
+        db = self.db
+        if not db["subscriptions"].exists():
+            # region None = both regions; topics None = every topic (new topics included)
+            db["subscriptions"].create({"user_id": str, "channel": str, "chat_id": str, "region": str,
+                                        "topics": str, "created": float, "updated": float}, pk="user_id")
+        if not db["staff"].exists():
+            db["staff"].create({"user_id": str, "added_by": str, "added": float}, pk="user_id")
+        if not db["announcements"].exists():
+            db["announcements"].create({
+                "id": int, "author": str, "author_channel": str, "author_chat": str, "text": str,
+                "audience": str, "status": str, "step": str, "created": float, "send_at": float,
+                "started": float, "finished": float, "recipients": int, "sent": int, "failed": int,
+                "blocked": int, "skipped": int, "progress_at": float}, pk="id")
+            db["announcements"].create_index(["status"])
+        if not db["deliveries"].exists():
+            db["deliveries"].create({
+                "announcement_id": int, "user_id": str, "channel": str, "chat_id": str, "status": str,
+                "attempts": int, "next_at": float, "claimed_by": str, "claimed_at": float, "done_at": float,
+                "error": str}, pk=("announcement_id", "user_id"), defaults={"attempts": 0, "next_at": 0})
+            db["deliveries"].create_index(["status", "next_at"])
+            db["deliveries"].create_index(["user_id"])
+        if not db["audit"].exists():
+            db["audit"].create({"id": int, "ts": float, "actor": str, "action": str, "announcement_id": int,
+                                "detail": str}, pk="id")
 
     # -- users ----------------------------------------------------------------------------------
     def user(self, user_id: str) -> dict[str, Any]:
         try:
             row = self.db["users"].get(user_id)
         except sqlite_utils.db.NotFoundError:
-            return {"id": user_id, "region": None, "last_measure": None, "dialog": None, "profile": {}, "active": 1}
+            return {"id": user_id, "region": None, "last_measure": None, "dialog": None, "profile": {}, "active": 1,
+                    "pending": None, "offered": None}
         row["dialog"] = _json(row.get("dialog"))
+        row["pending"] = _json(row.get("pending"))
         row["profile"] = _json(row.get("profile")) or {}
         return row
 
     def update_user(self, user_id: str, **fields: Any) -> None:
-        for key in ("dialog", "profile"):
+        for key in ("dialog", "profile", "pending"):
             if key in fields:
                 fields[key] = json.dumps(fields[key], ensure_ascii=False) if fields[key] else None
         now = time.time()
@@ -101,8 +134,10 @@ class Store:
 
     def forget(self, user_id: str) -> int:
         """Delete everything stored about a user; returns how many rows went."""
-        n = self.db.execute("delete from questions where user_id = ?", [user_id]).rowcount
-        n += self.db.execute("delete from users where id = ?", [user_id]).rowcount
+        n = 0
+        for table, column in (("questions", "user_id"), ("subscriptions", "user_id"), ("deliveries", "user_id"),
+                              ("users", "id")):
+            n += self.db.execute(f"delete from {table} where {column} = ?", [user_id]).rowcount
         self.db.conn.commit()
         return n
 

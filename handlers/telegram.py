@@ -26,6 +26,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Config
 from bot.engine import Engine
 from bot.models import Incoming
+from handlers.telegram_broadcast import SenderTask
 from handlers.telegram_send import edit_reply, send_reply, with_retries
 
 log = logging.getLogger(__name__)
@@ -157,11 +158,19 @@ def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = N
         read_timeout=40, httpx_kwargs={"trust_env": False}))
     app = builder.build()
     app.bot_data["engine"] = engine
+    app.bot_data["config"] = config
     app.add_handler(TypeHandler(Update, drop_duplicates), group=-1)
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(filters.TEXT, on_text))
     app.add_error_handler(on_error)
     return app
+
+
+def start_sender(app: Application) -> SenderTask:
+    """The announcement sender beside the bot, sharing its Bot and database."""
+    sender = SenderTask(app.bot, app.bot_data["engine"], app.bot_data["config"])
+    sender.start()
+    return sender
 
 
 async def _post_init(app: Application) -> None:
@@ -177,7 +186,9 @@ async def run_polling(app: Application, stop: asyncio.Event, poll_timeout: int =
         await app.bot.delete_webhook()
         await app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0, allowed_updates=Update.ALL_TYPES)
         await app.start()
+        sender = start_sender(app)
         await stop.wait()
+        await sender.stop()
         await app.updater.stop()
         await app.stop()
     finally:

@@ -58,6 +58,12 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
                                  for row in reply.buttons])
 
 
+def retry_seconds(e: RetryAfter) -> float:
+    """RetryAfter.retry_after is a timedelta under PTB_TIMEDELTA=1, else a number of seconds."""
+    ra = e.retry_after
+    return ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra)
+
+
 async def with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
     """Run a Bot API call; wait out RetryAfter; retry network errors with backoff, then give up."""
     attempt = 0
@@ -65,7 +71,7 @@ async def with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
         try:
             return await call()
         except RetryAfter as e:
-            wait = min(e.retry_after.total_seconds(), MAX_RETRY_AFTER)
+            wait = min(retry_seconds(e), MAX_RETRY_AFTER)
             log.warning("flood control: waiting %.1f s", wait)
             await asyncio.sleep(wait)
         except BadRequest:  # PTB makes it a NetworkError, but retrying a bad request cannot help

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Config
-from handlers.telegram import _post_init
+from handlers.telegram import _post_init, start_sender
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ async def run_webhook(app: Application, config: Config, stop: asyncio.Event,
             await app.bot.set_webhook(config.webhook_url, secret_token=config.webhook_secret,
                                       allowed_updates=Update.ALL_TYPES)
         await app.start()
+        sender = start_sender(app)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         log.info("webhook server on %s:%s%s", host, port, config.webhook_path)
@@ -78,6 +79,7 @@ async def run_webhook(app: Application, config: Config, stop: asyncio.Event,
             started.set()
         await stop.wait()
         await runner.cleanup()
+        await sender.stop()
         await app.stop()
     finally:
         await app.shutdown()

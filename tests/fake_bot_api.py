@@ -3,6 +3,8 @@
 Speaks the HTTP API PTB uses (getMe, deleteWebhook, setWebhook, getUpdates with long poll,
 sendMessage, answerCallbackQuery, editMessageText, setMyCommands), records every call, and can be
 told to fail: a 429 with retry_after, a 403 for a blocked chat, any status for the next call of a method.
+Like Telegram, it can enforce flood limits on sendMessage (max_per_second overall, chat_interval per chat),
+answering 429 with retry_after when they are exceeded; `throttled` counts those answers.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ BOT = {"id": 4242, "is_bot": True, "first_name": "劳务品牌政策助手", "us
 
 
 class FakeBotAPI:
-    def __init__(self, token: str = "4242:TEST"):
+    def __init__(self, token: str = "4242:TEST", max_per_second: int | None = None,
+                 chat_interval: float | None = None, latency: float = 0.0):
         self.token = token
         self.updates: list[dict] = []
         self.next_id = 1
@@ -29,6 +32,10 @@ class FakeBotAPI:
         self.sent: list[dict] = []  # sendMessage and editMessageText, in order
         self.fail: defaultdict[str, deque] = defaultdict(deque)  # method → (status, description, retry_after)
         self.blocked: set[int] = set()
+        self.max_per_second, self.chat_interval, self.latency = max_per_second, chat_interval, latency
+        self.throttled = 0
+        self._window: deque[float] = deque()
+        self._last_to: dict[int, float] = {}
         self._new = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -77,9 +84,28 @@ class FakeBotAPI:
             return self._error(status, desc, retry)
         if method in ("sendMessage", "editMessageText") and int(params.get("chat_id", 0)) in self.blocked:
             return self._error(403, "Forbidden: bot was blocked by the user")
+        if method == "sendMessage" and (limited := self._flood(int(params.get("chat_id", 0)))):
+            return limited
+        if self.latency:
+            await asyncio.sleep(self.latency)
         handler = getattr(self, f"_m_{method}", None)
         result = await handler(params) if handler else True
         return web.json_response({"ok": True, "result": result})
+
+    def _flood(self, chat_id: int) -> web.Response | None:
+        now = time.monotonic()
+        if self.max_per_second:
+            while self._window and self._window[0] <= now - 1.0:
+                self._window.popleft()
+            if len(self._window) >= self.max_per_second:
+                self.throttled += 1
+                return self._error(429, "Too Many Requests: retry after 1", 1)
+        if self.chat_interval and now - self._last_to.get(chat_id, -1e9) < self.chat_interval:
+            self.throttled += 1
+            return self._error(429, "Too Many Requests: retry after 1", 1)
+        self._window.append(now)
+        self._last_to[chat_id] = now
+        return None
 
     @staticmethod
     def _error(status: int, desc: str, retry_after: int | None = None) -> web.Response:
@@ -160,6 +186,14 @@ class FakeBotAPI:
 
     def to(self, chat_id: int) -> list[dict]:
         return [s for s in self.sent if int(s["chat_id"]) == chat_id]
+
+    def per_chat(self, chats) -> dict[int, int]:
+        """How many messages each of these chats received (the server's log)."""
+        counts = {int(c): 0 for c in chats}
+        for s in self.sent:
+            if s["method"] == "sendMessage" and int(s["chat_id"]) in counts:
+                counts[int(s["chat_id"])] += 1
+        return counts
 
     def methods(self, name: str) -> list[dict]:
         return [p for m, p, _ in self.calls if m == name]

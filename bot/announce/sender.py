@@ -1,0 +1,258 @@
+"""The sender worker: drains the outbox at an overall rate, about one message a second per chat.
+
+Channel-neutral: a channel gives an async deliver(chat_id, text) that raises the errors below.
+At most `concurrency` messages are in flight; they are the only ones a hard kill can send twice
+(sent, but not yet recorded). A graceful stop (SIGTERM) claims nothing new, puts unsent claimed
+rows back and waits for the ones in flight to be recorded, so a restart repeats nobody.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.announce.outbox import Delivery, Outbox
+
+log = logging.getLogger(__name__)
+
+Deliver = Callable[[str, str], Awaitable[None]]
+Report = Callable[[dict, dict, bool], None]
+
+DEFAULT_RATE = 25.0  # Telegram allows about 30 messages/s per bot; the rest is left for replies
+DEFAULT_CONCURRENCY = 8
+DEFAULT_PROGRESS_SECONDS = 30.0
+PER_CHAT_SECONDS = 1.0
+LEASE_SECONDS = 30.0  # a claim not renewed this long belongs to a dead sender
+MAX_ATTEMPTS = 5  # transient errors; then the row is recorded as failed
+MAX_BACKOFF = 60.0
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver one message; the subclass says what to do about it."""
+
+
+class Blocked(DeliveryError):
+    """The user blocked the bot (Telegram 403): unsubscribe and mark inactive."""
+
+
+class RateLimited(DeliveryError):
+    """Flood control: everyone waits retry_after seconds, and the message is tried again."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+class Transient(DeliveryError):
+    """Network trouble: try again later, a bounded number of times."""
+
+
+class Undeliverable(DeliveryError):
+    """The API refused this message for good (bad request, chat gone): recorded as failed."""
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    skipped: int = 0
+    throttled: int = 0  # RetryAfter answers
+    retried: int = 0
+    finished: list[int] = field(default_factory=list)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def _dead_here(worker: str) -> bool:
+    """A claim made by a process on this machine that no longer exists."""
+    host, _, rest = (worker or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Sender:
+    def __init__(self, outbox: Outbox, deliverers: dict[str, Deliver], texts: dict[str, str], *,
+                 rate: float = DEFAULT_RATE, concurrency: int = DEFAULT_CONCURRENCY,
+                 progress_every: float = DEFAULT_PROGRESS_SECONDS, per_chat: float = PER_CHAT_SECONDS,
+                 lease: float = LEASE_SECONDS, poll: float = 0.25, report: Report | None = None,
+                 backoff: float = 1.0):
+        if rate <= 0 or concurrency < 1:
+            raise ValueError("rate must be > 0 and concurrency ≥ 1")
+        self.outbox, self.deliverers, self.texts = outbox, deliverers, texts
+        self.rate, self.concurrency, self.progress_every = rate, concurrency, progress_every
+        self.per_chat, self.lease, self.poll, self.report = per_chat, lease, poll, report
+        self.backoff = backoff  # seconds before the first retry of a transient error; doubles each time
+        self.worker = worker_id()
+        self.channels = tuple(deliverers)
+        self.stats = SenderStats()
+        self._sem = asyncio.Semaphore(concurrency)
+        self._in_flight: set[asyncio.Task] = set()
+        self._next_slot = 0.0
+        self._pause_until = 0.0
+        self._last_chat: dict[tuple[str, str], float] = {}
+        self._bodies: dict[int, str] = {}
+        self._heartbeat_at = 0.0
+
+    # -- the loop ------------------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event, until: Callable[[], bool] | None = None) -> SenderStats:
+        """Send until stop is set (or until() is true after a housekeeping round)."""
+        self._recover(startup=True)
+        buffer: deque[Delivery] = deque()
+        batch = max(self.concurrency * 2, min(int(self.rate * 2), 200))
+        house_at = 0.0
+        try:
+            while not stop.is_set():
+                if time.monotonic() >= house_at:
+                    await self._housekeep()
+                    house_at = time.monotonic() + 0.5
+                    if until is not None and until():
+                        break
+                if not buffer:
+                    buffer.extend(self.outbox.claim(self.worker, self.channels, batch))
+                    if not buffer:
+                        await _sleep(stop, min(self.poll, max(0.0, house_at - time.monotonic())))
+                        continue
+                d = buffer[0]
+                key = (d.channel, d.chat_id)
+                wait_chat = self._last_chat.get(key, -1e9) + self.per_chat - time.monotonic()
+                if wait_chat > 0:  # this chat had a message under a second ago: later
+                    buffer.popleft()
+                    self.outbox.release(self.worker, [d], next_at=self.outbox.clock() + wait_chat)
+                    continue
+                if not self.outbox.still_subscribed(d):  # unsubscribed (or deleted their data) meanwhile
+                    buffer.popleft()
+                    self.outbox.finish(d, "skipped")
+                    self.stats.skipped += 1
+                    continue
+                if not await self._slot(stop):
+                    break
+                await self._sem.acquire()
+                buffer.popleft()
+                self._last_chat[key] = time.monotonic()
+                task = asyncio.create_task(self._send(d))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+        finally:
+            self.outbox.release(self.worker, list(buffer))
+            if self._in_flight:
+                await asyncio.gather(*self._in_flight, return_exceptions=True)
+            await self._housekeep(start=False)
+        return self.stats
+
+    async def _slot(self, stop: asyncio.Event) -> bool:
+        """Wait for the next send slot: evenly spaced at `rate`, never catching up in a burst."""
+        while True:
+            now = time.monotonic()
+            start = max(self._next_slot, self._pause_until)
+            if now >= start:
+                self._next_slot = max(self._next_slot, now) + 1.0 / self.rate
+                return True
+            if await _sleep(stop, start - now):
+                return False
+
+    async def _send(self, d: Delivery) -> None:
+        try:
+            await self.deliverers[d.channel](d.chat_id, self._body(d.announcement_id))
+            self.outbox.finish(d, "sent")
+            self.stats.sent += 1
+        except Blocked as e:
+            self.outbox.finish(d, "blocked", str(e))
+            self.stats.blocked += 1
+        except RateLimited as e:
+            self._pause_until = max(self._pause_until, time.monotonic() + e.retry_after)
+            log.warning("flood control: pausing the sender %.1f s", e.retry_after)
+            self.outbox.retry(d, self.outbox.clock() + e.retry_after, "retry_after", count_attempt=False)
+            self.stats.throttled += 1
+        except Undeliverable as e:
+            self.outbox.finish(d, "failed", str(e)[:200])
+            self.stats.failed += 1
+        except Exception as e:  # noqa: BLE001 - Transient, or anything unexpected: bounded retries
+            attempts = d.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                log.warning("giving up on %s after %d attempts: %s", d.chat_id, attempts, e)
+                self.outbox.finish(d, "failed", str(e)[:200])
+                self.stats.failed += 1
+            else:
+                self.outbox.retry(d, self.outbox.clock() + min(self.backoff * 2.0 ** (attempts - 1), MAX_BACKOFF), str(e)[:200])
+                self.stats.retried += 1
+        finally:
+            self._sem.release()
+
+    def _body(self, aid: int) -> str:
+        if aid not in self._bodies:
+            row = self.outbox.announcement(aid) or {}
+            self._bodies[aid] = self.texts["news_push"].format(text=row.get("text") or "")
+        return self._bodies[aid]
+
+    # -- housekeeping: due announcements, dead claims, leases, progress, summaries -------------------------
+    def _recover(self, startup: bool = False) -> None:
+        dead = [w for w in self.outbox.claimants() if w != self.worker and _dead_here(w)]
+        n = self.outbox.recover(self.lease, dead)
+        if n:
+            log.warning("%d outbox rows claimed by a stopped sender are pending again", n)
+
+    async def _housekeep(self, start: bool = True) -> None:
+        if start:
+            for aid in self.outbox.start_due():
+                log.info("announcement %s: sending", aid)
+            self._recover()
+        if time.monotonic() - self._heartbeat_at >= self.lease / 3:
+            self.outbox.heartbeat(self.worker)
+            self._heartbeat_at = time.monotonic()
+        for ann in self.outbox.sending():
+            done = self.outbox.complete(ann["id"])
+            if done is not None:
+                self.stats.finished.append(ann["id"])
+                self.outbox.audit(ann["author"], "finished", ann["id"], **_outcome(done))
+                await self._tell_author(ann, done, final=True)
+            elif self.outbox.take_progress_turn(ann["id"], self.progress_every):
+                await self._tell_author(ann, self.outbox.counts(ann["id"]), final=False)
+
+    async def _tell_author(self, ann: dict, counts: dict, final: bool) -> None:
+        if self.report is not None:
+            self.report(ann, counts, final)
+        deliver = self.deliverers.get(ann.get("author_channel") or "")
+        if deliver is None or not ann.get("author_chat"):
+            return
+        left = counts["pending"] + counts["sending"]
+        text = self.texts["news_done" if final else "news_progress"].format(
+            id=ann["id"], total=sum(counts.values()), eta=max(1, round(left / self.rate / 60)) if left else 0,
+            **_outcome(counts))
+        try:
+            self._last_chat[(ann["author_channel"], ann["author_chat"])] = time.monotonic()
+            await deliver(ann["author_chat"], text)
+        except DeliveryError as e:
+            log.warning("could not report on announcement %s to its author: %s", ann["id"], e)
+
+
+def _outcome(counts: dict) -> dict[str, int]:
+    return {k: counts.get(k, 0) for k in ("sent", "failed", "blocked", "skipped")}
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> bool:
+    """Sleep, waking early when stop is set; True if stopped."""
+    if seconds <= 0:
+        return stop.is_set()
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
