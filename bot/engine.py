@@ -213,7 +213,7 @@ class Engine:
         replies = None
         if fresh and kind == "announce":
             replies = self.staff.typed(inc, text)
-        elif fresh and kind == "subscribe":
+        elif fresh and kind == "subscribe" and not self._looks_like_question(text, normalise(text)):
             replies = self.subs.typed(inc, text)
         if replies is None or kind == "subscribe":
             self.store.update_user(inc.user_id, pending=None)

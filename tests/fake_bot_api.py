@@ -34,6 +34,7 @@ class FakeBotAPI:
         self.blocked: set[int] = set()
         self.max_per_second, self.chat_interval, self.latency = max_per_second, chat_interval, latency
         self.throttled = 0
+        self._closing = False
         self._window: deque[float] = deque()
         self._last_to: dict[int, float] = {}
         self._new = asyncio.Event()
@@ -53,6 +54,7 @@ class FakeBotAPI:
         return self
 
     async def stop(self) -> None:
+        self._closing = True  # long polls of clients that are gone (killed processes) return now
         self._new.set()
         if self._runner:
             await self._runner.cleanup()
@@ -130,7 +132,7 @@ class FakeBotAPI:
                     u.pop("_again", None)
                 return out
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 or self._closing:
                 return []
             self._new.clear()
             try:
@@ -149,7 +151,8 @@ class FakeBotAPI:
 
     async def _m_sendMessage(self, p: dict) -> dict:
         msg = self._message(p)
-        self.sent.append({"method": "sendMessage", **p, "message_id": msg["message_id"], "t": time.monotonic()})
+        self.sent.append({"method": "sendMessage", **p, "message_id": msg["message_id"], "t": time.monotonic(),
+                          "wall": time.time()})
         return msg
 
     async def _m_editMessageText(self, p: dict) -> dict:

@@ -94,7 +94,7 @@ async def test_blocked_failed_and_transient_errors_are_recorded(outbox, kb, stor
     ch.fail[ids[1]] = [Undeliverable("chat not found")]
     ch.fail[ids[2]] = [Transient("timeout"), Transient("timeout")]  # then succeeds
     ch.fail[ids[3]] = [Transient("down")] * MAX_ATTEMPTS
-    s = sender(outbox, ch, kb, rate=500, backoff=0.01)
+    s = sender(outbox, ch, kb, rate=500, backoff=0.01, per_chat=0.01)
     await run_until_done(s, outbox, aid)
     row = outbox.announcement(aid)
     assert (row["sent"], row["failed"], row["blocked"]) == (1, 2, 1)

@@ -17,7 +17,8 @@ async def test_bad_text_gets_a_clear_reply(engine, store, kb, text):
     replies = await engine.handle(Incoming(user_id="bad", text=text))
     assert replies and all(r.text.strip() for r in replies)
     assert kb.texts["error"] not in replies[0].text
-    assert set(store.db.table_names()) == {"users", "questions", "seen_updates"}
+    assert set(store.db.table_names()) == {"users", "questions", "seen_updates", "subscriptions", "staff",
+                                           "announcements", "deliveries", "audit"}
     rows = store.questions("bad")
     assert len(rows) == 1 and len(rows[0]["text"]) <= 500 and "\x00" not in rows[0]["text"]
 

@@ -60,7 +60,9 @@ async def test_a_question_is_answered_with_buttons_and_commands_registered(polli
     assert "30万元" in reply["text"] and reply["parse_mode"] == "HTML"
     assert encode("text", "luzhou-22") in [b["callback_data"] for b in buttons(reply)]
     names = [c["command"] for c in fake.methods("setMyCommands")[0]["commands"]]
-    assert names == ["start", "help", "check", "measures", "region", "forget"]
+    assert names == ["start", "help", "check", "measures", "region", "subscribe", "unsubscribe", "news", "forget"]
+    await fake.wait_for(lambda: len(fake.to(7)) == 2)
+    assert "订阅" in fake.to(7)[1]["text"]  # a new user is offered notices, once
     assert fake.methods("deleteWebhook")
 
 
@@ -103,21 +105,21 @@ async def test_measures_browsing_edits_the_message(polling):
 async def test_the_same_update_twice_is_handled_once(polling):
     fake = polling
     update = fake.message(10, "泸定培训补贴")
-    await fake.wait_for(lambda: fake.to(10))
+    await fake.wait_for(lambda: len(fake.to(10)) == 2)  # the answer, and the one-time offer of notices
     fake.push(update, again=True)
     fake.message(10, "谢谢")
-    await fake.wait_for(lambda: len(fake.to(10)) >= 2)
+    await fake.wait_for(lambda: len(fake.to(10)) >= 3)
     await asyncio.sleep(0.2)
-    assert len(fake.to(10)) == 2 and "不客气" in fake.to(10)[1]["text"]
+    assert len(fake.to(10)) == 3 and "不客气" in fake.to(10)[2]["text"]
 
 
 async def test_flood_control_429_is_waited_out(polling):
     fake = polling
     fake.fail["sendMessage"].append((429, "Too Many Requests: retry after 1", 1))
     fake.message(11, "泸州培训补贴")
-    await fake.wait_for(lambda: fake.to(11), timeout=15)
+    await fake.wait_for(lambda: len(fake.to(11)) == 2, timeout=15)  # the answer and the offer of notices
     attempts = [t for m, p, t in fake.calls if m == "sendMessage" and int(p["chat_id"]) == 11]
-    assert len(attempts) == 2 and attempts[1] - attempts[0] >= 0.9 and len(fake.to(11)) == 1
+    assert len(attempts) == 3 and attempts[1] - attempts[0] >= 0.9 and "培训" in fake.to(11)[0]["text"]
 
 
 async def test_a_user_who_blocked_the_bot_is_marked_inactive(polling, store):
@@ -189,7 +191,7 @@ async def test_webhook_checks_the_secret_and_drops_retries(fake, kb, matcher, st
             assert r.status == 200 and (await r.json()) == {"ok": True}
     await fake.wait_for(lambda: fake.to(21))
     await asyncio.sleep(0.3)
-    assert len(fake.to(21)) == 1 and "30万元" in fake.to(21)[0]["text"]
+    assert [("30万元" in s["text"]) for s in fake.to(21)] == [True, False]  # once; then the offer of notices
     stop.set()
     await asyncio.wait_for(task, 15)
 

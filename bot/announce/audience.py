@@ -158,10 +158,14 @@ class Vocabulary:
         if audience.everyone:
             return texts["news_everyone"]
         regions = "、".join(self.kb.documents[r].name for r in sorted(audience.regions)) or texts["news_any_region"]
-        topics = "、".join(self.topics[t].name for t in sorted(audience.topics)) or texts["news_any_topic"]
+        topics = self._names(audience.topics) or texts["news_any_topic"]
         return texts["news_audience"].format(regions=regions, topics=topics)
 
     def describe_subscription(self, region: str | None, topics: list[str] | None, texts: dict[str, str]) -> str:
         where = self.kb.documents[region].name if region in self.kb.documents else texts["news_both_regions"]
-        what = "、".join(self.topics[t].name for t in topics or [] if t in self.topics) or texts["news_all_topics"]
+        what = self._names(topics or []) or texts["news_all_topics"]
         return texts["news_subscription"].format(region=where, topics=what)
+
+    def _names(self, ids) -> str:
+        """Topic names in the order of topics.yaml."""
+        return "、".join(t.name for t in self.topics.values() if t.id in ids)
