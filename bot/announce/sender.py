@@ -158,12 +158,14 @@ class Sender:
         return self.stats
 
     async def _slot(self, stop: asyncio.Event) -> bool:
-        """Wait for the next send slot: evenly spaced at `rate`, never catching up in a burst."""
+        """Wait for the next send slot: evenly spaced at `rate`. Timer lateness under one interval is made up
+        (so the average is the rate asked), more is forgotten (so a stall never turns into a burst)."""
+        interval = 1.0 / self.rate
         while True:
             now = time.monotonic()
             start = max(self._next_slot, self._pause_until)
             if now >= start:
-                self._next_slot = max(self._next_slot, now) + 1.0 / self.rate
+                self._next_slot = max(self._next_slot, now - interval) + interval
                 return True
             if await _sleep(stop, start - now):
                 return False
