@@ -187,8 +187,10 @@ async def run_polling(app: Application, stop: asyncio.Event, poll_timeout: int =
         await app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0, allowed_updates=Update.ALL_TYPES)
         await app.start()
         sender = start_sender(app)
-        await stop.wait()
-        await sender.stop()
+        try:
+            await stop.wait()
+        finally:
+            await sender.stop()  # first: in-flight announcements are recorded while the Bot still works
         await app.updater.stop()
         await app.stop()
     finally:

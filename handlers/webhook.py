@@ -72,14 +72,16 @@ async def run_webhook(app: Application, config: Config, stop: asyncio.Event,
                                       allowed_updates=Update.ALL_TYPES)
         await app.start()
         sender = start_sender(app)
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
-        log.info("webhook server on %s:%s%s", host, port, config.webhook_path)
-        if started:
-            started.set()
-        await stop.wait()
-        await runner.cleanup()
-        await sender.stop()
+        try:
+            await runner.setup()
+            await web.TCPSite(runner, host, port).start()
+            log.info("webhook server on %s:%s%s", host, port, config.webhook_path)
+            if started:
+                started.set()
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+            await sender.stop()
         await app.stop()
     finally:
         await app.shutdown()

@@ -9,6 +9,7 @@ sent again: rows whose lease ran out go back to pending.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ class Delivery:
 
 class Outbox:
     def __init__(self, store: Store, clock: Callable[[], float] = time.time):
+        if sqlite3.sqlite_version_info < (3, 35):  # claims use UPDATE … RETURNING
+            raise RuntimeError(f"announcements need SQLite ≥ 3.35; this Python has {sqlite3.sqlite_version}")
         self.store, self.db, self.clock = store, store.db, clock
 
     def _commit(self) -> None:

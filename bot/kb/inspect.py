@@ -46,10 +46,15 @@ def build_sqlite(kb: KnowledgeBase, path: Path | str = ":memory:"):
 def kb_command(kb: KnowledgeBase, args) -> int:
     out = sys.stdout
     if args.kb_command == "check":
+        from bot.announce import load_topics
+        from bot.dialogs import load_flows
+
         by = {r: len(kb.by_region(r)) for r in kb.documents}
         facts = sum(len(m.facts) for m in kb.measures.values())
+        flows, topics = load_flows(kb), load_topics(kb)  # validated too: errors name file and record
         print(f"ok: {len(kb.measures)} measures ({', '.join(f'{r} {n}' for r, n in by.items())}), "
-              f"{facts} facts, {len(kb.updates)} updates, {len(kb.files)} files")
+              f"{facts} facts, {len(kb.updates)} updates, {len(flows)} checks, {len(topics)} topics, "
+              f"{len(kb.files)} files")
         return 0
     db = build_sqlite(kb)
     if args.kb_command == "list":
