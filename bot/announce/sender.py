@@ -216,6 +216,9 @@ class Sender:
             for aid in self.outbox.start_due():
                 log.info("announcement %s: sending", aid)
             self._recover()
+        if len(self._last_chat) > 10_000:  # only the last second matters
+            cutoff = time.monotonic() - self.per_chat
+            self._last_chat = {k: t for k, t in self._last_chat.items() if t >= cutoff}
         if time.monotonic() - self._heartbeat_at >= self.lease / 3:
             self.outbox.heartbeat(self.worker)
             self._heartbeat_at = time.monotonic()
