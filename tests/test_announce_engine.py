@@ -115,7 +115,7 @@ async def test_non_admins_are_refused_and_the_attempt_is_audited(eng):
     log = eng.outbox.audit_log()
     assert [e["action"] for e in log] == ["refused"] * 3 and log[-1]["actor"] == "11"
     # the same id on a channel without staff is not an admin either
-    assert "编号 1" in (await Talk(eng, ADMIN, channel="console")("/announce 测试"))[0].text
+    assert "labor-bot announce" in (await Talk(eng, ADMIN, channel="console")("/announce 测试"))[0].text
 
 
 async def test_superadmin_adds_and_removes_staff_who_may_then_announce(eng):

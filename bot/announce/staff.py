@@ -46,6 +46,8 @@ class StaffDesk:
     def refuse(self, inc: Incoming, what: str) -> list[Reply]:
         log.warning("refused %s for user %s on %s", what, inc.user_id, inc.channel)
         self.outbox.audit(inc.user_id, "refused", command=what, channel=inc.channel)
+        if inc.channel not in ADMIN_CHANNELS:
+            return [Reply(self.t["staff_refused_channel"])]
         return [Reply(self.t["staff_refused"].format(id=inc.user_id))]
 
     # -- /admin ---------------------------------------------------------------------------------------------
