@@ -147,7 +147,8 @@ class Engine:
         news = self._news_command(inc, user, command, arg, norm)
         if news is not None:
             return Outcome(news)
-        pending = self._pending(inc, user, text)
+        # a command is never an answer, and a check in progress answers its own questions first
+        pending = self._pending(inc, user, text) if command is None and not user.get("dialog") else None
         if pending is not None:
             return Outcome(pending)
         if command == "check":

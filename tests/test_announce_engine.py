@@ -180,6 +180,14 @@ async def test_cancel_a_draft_and_too_long_text(eng):
     assert "30万元" in (await boss("泸州创业贷款能贷多少"))[0].text
 
 
+async def test_a_command_while_drafting_is_a_command_not_the_text(eng):
+    boss = Talk(eng, ADMIN)
+    await boss("/announce")
+    assert "想测哪一项" in (await boss("/check"))[0].text
+    await boss("退出")  # leaves the check menu; the draft still waits for its text
+    assert "发给谁" in (await boss("真正的正文"))[0].text
+
+
 async def test_a_draft_survives_a_restart(kb, matcher, store):
     first = Engine(kb, matcher, store, today=lambda: TODAY, admins=frozenset({ADMIN}))
     await Talk(first, ADMIN)("/announce")
