@@ -64,10 +64,9 @@ class Engine:
         self._question_marks = tuple(normalise(w) for w in kb.intents.get("question_marks", []))
         self._sub_words = {normalise(w) for w in kb.intents.get("subscribe", [])}
         self._unsub_words = {normalise(w) for w in kb.intents.get("unsubscribe", [])}
-        self.topics = load_topics(kb)
         self.outbox = Outbox(store, clock) if store is not None else None
-        if self.outbox is not None:
-            vocab = Vocabulary(kb, self.topics)
+        if self.outbox is not None:  # a stateless engine (`ask`) has no announcements to load
+            vocab = Vocabulary(kb, load_topics(kb))
             self.subs = SubscriptionDesk(store, self.outbox, vocab, kb.texts, clock)
             self.staff = StaffDesk(store, self.outbox, vocab, kb.texts, kb.intents, admins, broadcast_rate, clock)
 

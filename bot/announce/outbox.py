@@ -36,7 +36,7 @@ class Outbox:
     def __init__(self, store: Store, clock: Callable[[], float] = time.time):
         if sqlite3.sqlite_version_info < (3, 35):  # claims use UPDATE … RETURNING
             raise RuntimeError(f"announcements need SQLite ≥ 3.35; this Python has {sqlite3.sqlite_version}")
-        self.store, self.db, self.clock = store, store.db, clock
+        self.db, self.clock = store.db, clock
 
     def _commit(self) -> None:
         self.db.conn.commit()

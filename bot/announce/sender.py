@@ -114,7 +114,7 @@ class Sender:
     # -- the loop ------------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, until: Callable[[], bool] | None = None) -> SenderStats:
         """Send until stop is set (or until() is true after a housekeeping round)."""
-        self._recover(startup=True)
+        self._recover()
         buffer: deque[Delivery] = deque()
         batch = max(self.concurrency * 2, min(int(self.rate * 2), 200))
         house_at = 0.0
@@ -205,7 +205,7 @@ class Sender:
         return self._bodies[aid]
 
     # -- housekeeping: due announcements, dead claims, leases, progress, summaries -------------------------
-    def _recover(self, startup: bool = False) -> None:
+    def _recover(self) -> None:
         dead = [w for w in self.outbox.claimants() if w != self.worker and _dead_here(w)]
         n = self.outbox.recover(self.lease, dead)
         if n:

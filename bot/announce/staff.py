@@ -94,7 +94,7 @@ class StaffDesk:
         text = clean(arg)
         if text and len(text) > MAX_TEXT:
             return [Reply(self.t["staff_too_long"].format(limit=MAX_TEXT, length=len(text)))]
-        draft = self.outbox.new_draft(inc.user_id, inc.channel, text or None)
+        self.outbox.new_draft(inc.user_id, inc.channel, text or None)
         self.store.update_user(inc.user_id, pending={"kind": PENDING, "ts": self.clock()})
         return [self._audience_panel()] if text else [Reply(self.t["staff_ask_text"])]
 
