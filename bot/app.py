@@ -9,19 +9,23 @@ from bot.config import Config
 from bot.engine import Engine
 from bot.kb import KnowledgeBase, load_kb
 from bot.matcher import Matcher
-from bot.store import Store
+from bot.phrasings import Overlay, Taught, reload_seconds
+from bot.store import Store, default_db_path
 
 
-def build_matcher(config: Config) -> tuple[KnowledgeBase, Matcher]:
+def build_matcher(config: Config, store: Store | None = None) -> tuple[KnowledgeBase, Taught]:
+    """The matcher, wrapped with the phrasings staff taught on the desk (bot/phrasings.py): read from the
+    store, or read-only from config.db when there is no store (`ask`), reloaded when they change."""
     kb = load_kb(config.knowledge)
-    return kb, Matcher(load_index(kb))
+    source = store.db.conn if store is not None else (config.db or default_db_path())
+    return kb, Taught(Matcher(load_index(kb)), Overlay(kb, source, every=reload_seconds()))
 
 
 def build_engine(config: Config, store: Store | None = None, stateless: bool = False) -> Engine:
-    """stateless: no database at all (one-shot `ask`); otherwise the given store or config.db."""
-    kb, matcher = build_matcher(config)
-    today = (lambda: config.today) if config.today else dt.date.today
+    """stateless: no database of its own (one-shot `ask`; it only reads taught phrasings); else store or config.db."""
     if store is None and not stateless:
         store = Store(config.db)
+    kb, matcher = build_matcher(config, store)
+    today = (lambda: config.today) if config.today else dt.date.today
     return Engine(kb, matcher, store, today=today, check_ttl=config.check_ttl_minutes * 60, admins=config.admins,
                   broadcast_rate=config.broadcast_rate)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot import usage
 from bot.announce import Outbox, Vocabulary, load_topics
 from bot.announce.sender import DEFAULT_RATE
 from bot.announce.staff import StaffDesk
@@ -247,7 +248,9 @@ class Engine:
         return known
 
     def _start(self, user_id: str, user: dict, flow: Flow, norm: str, match: Match | None = None) -> list[Reply]:
-        state, replies = self.dialogs.start(flow, self._known(user, flow, norm, match))
+        known = self._known(user, flow, norm, match)
+        state, replies = self.dialogs.start(flow, known)
+        usage.check_started(self.store, flow.id, known.get("region"))  # for the staff desk's overview
         return self._save(user_id, user, state, replies)
 
     def _menu(self, user_id: str) -> list[Reply]:
@@ -257,6 +260,8 @@ class Engine:
 
     def _save(self, user_id: str, user: dict, state: dict | None, replies: list[Reply]) -> list[Reply]:
         """Keep the check's state (None when it finished) and the answers worth remembering."""
+        if state is None and replies:
+            usage.check_finished(self.store, replies[-1].meta)  # for the staff desk's overview
         fields: dict = {"dialog": state}
         source = state or (replies[-1].meta if replies else None) or {}
         values = source.get("values") or {}

@@ -1,0 +1,214 @@
+"""Phrasings taught on the staff desk: a knowledge overlay in the database, used by running bots.
+
+When staff link a question the bot could not answer to a measure (or mark it out of scope), the
+question is stored in the `phrasings` table. `Taught` wraps the matcher: a question whose key (its
+normalised form without place names and spaces) equals a taught phrasing is answered with that
+measure, in the asker's region (the counterpart measure when the region differs). Everything else is
+the matcher's own answer, untouched.
+
+Running bots see a new phrasing within LABOR_BOT_PHRASINGS_SECONDS (default 30): the overlay asks the
+database at most that often whether anything changed (one indexed count), and reloads only then.
+Rows are validated like the YAML knowledge: the measure must exist, the text must say something that
+is not only a place name; a row that no longer fits the knowledge (a measure was removed) is skipped
+with a warning naming the record. `labor-bot kb export-phrasings` writes them out as YAML for review.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.kb import KnowledgeBase
+from bot.textnorm import normalise
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RELOAD_SECONDS = 30.0
+OUT_OF_SCOPE = "out_of_scope"  # the `measure` column of a phrasing that staff marked out of scope
+MAX_TEXT = 200
+MIN_KEY = 2
+TAUGHT_INTENTS = ("question", "out_of_scope", "overview")  # chat intents (greeting, region, …) stay as they are
+_SPACE = re.compile(r"\s+")
+
+SCHEMA = """
+create table if not exists phrasings (
+  id integer primary key, key text not null unique, text text not null, measure text not null,
+  added_by text, created real, updated real
+)"""
+
+
+class PhrasingError(ValueError):
+    """A phrasing that does not fit the knowledge; `code` names the problem for the desk's messages."""
+
+    def __init__(self, code: str, record: str, message: str):
+        self.code, self.record = code, record
+        super().__init__(f"phrasings (database), record {record!r}: {message}")
+
+
+def phrasing_key(norm: str, places: list[str] | tuple[str, ...] = ()) -> str:
+    """A question's key: its normalised text without place names and spaces (我是泸定的 X ≈ X in 泸定)."""
+    for p in sorted(places, key=len, reverse=True):
+        norm = norm.replace(p, "")
+    return _SPACE.sub("", norm)
+
+
+def ensure_table(conn: sqlite3.Connection) -> None:
+    conn.execute(SCHEMA)
+    conn.commit()
+
+
+def validate(kb: KnowledgeBase, text: str, measure: str, key: str) -> None:
+    """Refuse what the YAML loader would refuse: unknown measure, empty or overlong text, a bare place name."""
+    if measure != OUT_OF_SCOPE and measure not in kb.measures:
+        raise PhrasingError("unknown_measure", text, f"measure {measure!r} is not in the knowledge base")
+    if not text.strip() or len(text) > MAX_TEXT:
+        raise PhrasingError("bad_length", text, f"text must have 1 to {MAX_TEXT} characters")
+    if len(key) < MIN_KEY:
+        raise PhrasingError("too_short", text, "says nothing beyond a place name (at least 2 characters are needed)")
+
+
+class Overlay:
+    """The taught phrasings of one database, reloaded when they change (checked at most every `every` s)."""
+
+    def __init__(self, kb: KnowledgeBase, source: str | Path | sqlite3.Connection | None,
+                 every: float = DEFAULT_RELOAD_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.kb, self.every, self.clock = kb, every, clock
+        self._source = source
+        self._conn: sqlite3.Connection | None = source if isinstance(source, sqlite3.Connection) else None
+        self._checked = -1e18
+        self._version: tuple | None = None
+        self.phrasings: dict[str, str] = {}  # key → measure id or OUT_OF_SCOPE
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._conn is None and self._source is not None:
+            path = Path(self._source)
+            if not path.is_file():  # no database yet (a fresh `ask`): nothing taught; never create one here
+                return None
+            self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5,
+                                         check_same_thread=False)
+        return self._conn
+
+    def refresh(self, force: bool = False) -> None:
+        now = self.clock()
+        if not force and now - self._checked < self.every:
+            return
+        self._checked = now
+        conn = self._connection()
+        if conn is None:
+            return
+        try:
+            version = conn.execute("select count(*), coalesce(max(updated), 0), coalesce(max(id), 0) "
+                                   "from phrasings").fetchone()
+            if version == self._version:
+                return
+            rows = conn.execute("select key, text, measure from phrasings").fetchall()
+        except sqlite3.OperationalError as e:  # no such table yet, or the file is busy: keep what we have
+            log.debug("phrasings not read: %s", e)
+            return
+        finally:
+            if not isinstance(self._source, sqlite3.Connection) and conn.in_transaction:
+                conn.rollback()
+        taught = {}
+        for key, text, measure in rows:
+            try:
+                validate(self.kb, text, measure, key)
+            except PhrasingError as e:
+                log.warning("%s; skipped", e)
+                continue
+            taught[key] = measure
+        self.phrasings, self._version = taught, version
+        log.info("phrasings loaded: %d", len(taught))
+
+    def lookup(self, key: str) -> str | None:
+        self.refresh()
+        return self.phrasings.get(key)
+
+
+class Taught:
+    """The matcher, plus what staff taught: the one integration point between the desk and the matcher.
+
+    Delegates everything to the wrapped matcher; match() consults the overlay after the matcher ran."""
+
+    def __init__(self, matcher: Any, overlay: Overlay):
+        self.inner, self.overlay = matcher, overlay
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def match(self, question: str, region: str | None = None):
+        m = self.inner.match(question, region=region)
+        if m.intent not in TAUGHT_INTENTS:
+            return m
+        taught = self.overlay.lookup(phrasing_key(m.norm, m.places))
+        if taught is None:
+            return m
+        if taught == OUT_OF_SCOPE:
+            return dataclasses.replace(m, intent="out_of_scope", measures=[], confidence=0.0, side_by_side=False)
+        return self._answer(m, taught)
+
+    def _answer(self, m, mid: str):
+        measures = self.overlay.kb.measures
+        target, regions = mid, list(m.regions)
+        counterpart = measures[mid].counterpart
+        if len(regions) == 1 and measures[mid].region != regions[0] and counterpart in measures \
+                and measures[counterpart].region == regions[0]:
+            target = counterpart
+        order = [target]
+        other = measures[target].counterpart
+        side = len(regions) != 1 and other in measures
+        if side:
+            order.append(other)
+        outside = bool(regions) and measures[target].region not in regions
+        return dataclasses.replace(m, intent="question", measures=order, confidence=1.0, side_by_side=side,
+                                   outside_region=outside, scores={k: 100.0 for k in order})
+
+
+def reload_seconds() -> float:
+    raw = os.environ.get("LABOR_BOT_PHRASINGS_SECONDS") or str(DEFAULT_RELOAD_SECONDS)
+    try:
+        value = float(raw)
+        if value < 0:
+            raise ValueError
+    except ValueError:
+        raise SystemExit(f"LABOR_BOT_PHRASINGS_SECONDS must be a number of seconds ≥ 0, got {raw!r}") from None
+    return value
+
+
+# -- writing (the desk) and exporting (`labor-bot kb export-phrasings`) ------------------------------------------
+def teach(conn: sqlite3.Connection, kb: KnowledgeBase, matcher: Any, text: str, measure: str, by: str,
+          clock: Callable[[], float] = time.time) -> str:
+    """Store a question as a phrasing of a measure (or OUT_OF_SCOPE); returns its key. Validated first."""
+    text = text.strip()[:MAX_TEXT * 2]
+    m = (matcher.inner if isinstance(matcher, Taught) else matcher).match(text)
+    key = phrasing_key(m.norm, m.places)
+    validate(kb, text, measure, key)
+    now = clock()
+    conn.execute("insert into phrasings (key, text, measure, added_by, created, updated) values (?, ?, ?, ?, ?, ?) "
+                 "on conflict(key) do update set text = excluded.text, measure = excluded.measure, "
+                 "added_by = excluded.added_by, updated = excluded.updated", [key, text, measure, by, now, now])
+    conn.commit()
+    return key
+
+
+def export_yaml(conn: sqlite3.Connection) -> str:
+    """All taught phrasings as YAML, grouped by measure, for review before copying into knowledge/measures."""
+    try:
+        rows = conn.execute("select measure, text, added_by, created from phrasings order by measure, id").fetchall()
+    except sqlite3.OperationalError:
+        rows = []
+    out: dict[str, list[dict]] = {}
+    for measure, text, by, created in rows:
+        out.setdefault(measure, []).append(
+            {"text": text, "by": by, "added": time.strftime("%Y-%m-%d %H:%M", time.localtime(created or 0))})
+    head = ("# Phrasings taught on the staff desk (labor-bot web), by measure id; out_of_scope = marked out of scope.\n"
+            "# Review, then copy good ones into the measure's aliases in knowledge/measures/*.yaml.\n")
+    return head + (yaml.safe_dump(out, allow_unicode=True, sort_keys=True) if out else "{}\n")
