@@ -17,7 +17,7 @@ from bot.matcher import Index, Matcher
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "knowledge" / "sources"  # the two source documents, shipped with the package
 TODAY = dt.date(2026, 11, 23)
 
 

@@ -13,9 +13,6 @@ from bot.kb.loader import squash
 from bot.kb.units import parse_units
 from conftest import SEEDS
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="needs ../shared/seeds beside the checkout")
-
-
 def source(kb, region):
     return squash((SEEDS / kb.documents[region].source).read_text(encoding="utf-8"))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.kb import KBError, KnowledgeBase
-from bot.kb.loader import _need, _read, _strs
+from bot.kb.loader import _keys, _need, _read, _strs
 from bot.textnorm import normalise
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
@@ -34,6 +34,7 @@ def load_topics(kb: KnowledgeBase) -> dict[str, Topic]:
         raise KBError(path, None, "must be a non-empty list of {id, name, words}")
     topics: dict[str, Topic] = {}
     for i, t in enumerate(raw):
+        _keys(path, str(i + 1), t, {"id", "name", "words"})
         tid = _need(path, str(i + 1), t, "id", str)
         if not _ID.match(tid):
             raise KBError(path, tid, "id must be lower-case ascii, at most 16 characters")

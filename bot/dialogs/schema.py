@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.dialogs.expr import Expr, ExprError
-from bot.kb.loader import KBError, KnowledgeBase, _need, _read, _strs, squash
+from bot.kb.loader import KBError, KnowledgeBase, _keys, _need, _read, _strs, squash
 from bot.textnorm import normalise
 
 STEP_TYPES = {"choice", "yesno", "number", "count", "region"}
@@ -23,6 +23,13 @@ _SLOT = re.compile(r"^[a-z][a-z0-9_]*$")
 _FLOW_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 _DATED = re.compile(r"(19|20)\d\d")
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# the keys each record may have (anything else is an error naming file, record and key)
+FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words", "start_words", "intro", "steps",
+             "parts", "national"}
+STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember"}
+OPTION_KEYS = {"value", "label", "words"}
+PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related"}
+RULE_KEYS = {"name", "outcome", "cite", "quotes", "amount", "when", "why", "notes", "national"}
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,7 @@ def _options(ctx: _Ctx, rec: str, raw: Any) -> tuple[Option, ...]:
         raise ctx.err(rec, "a choice needs at least two options")
     out, seen = [], {}
     for o in raw:
+        _keys(ctx.path, rec, o, OPTION_KEYS)
         value = str(ctx.need(rec, o, "value", (str, int)))
         if not _SLOT.match(value):
             raise ctx.err(rec, f"option value {value!r} must be lower-case ascii (it goes in button data)")
@@ -195,6 +203,7 @@ def region_options(kb: KnowledgeBase) -> tuple[Option, ...]:
 def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     slot = str(ctx.need("step", raw, "slot"))
     rec = f"step {slot}"
+    _keys(ctx.path, rec, raw, STEP_KEYS)
     if not _SLOT.match(slot):
         raise ctx.err(rec, "slot must be lower-case ascii")
     typ = ctx.need(rec, raw, "type")
@@ -213,6 +222,9 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     prefill = raw.get("prefill") or {}
     if not isinstance(prefill, (dict, bool)):
         raise ctx.err(rec, "prefill must be a mapping or true")
+    if isinstance(prefill, dict):
+        _keys(ctx.path, f"{rec} prefill", {str(k).lower(): v for k, v in prefill.items()},
+              {"yes", "no", "units", "true", "false"})
     # YAML 1.1 reads the keys yes: / no: as booleans
     pf = {({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v
           for k, v in (prefill.items() if isinstance(prefill, dict) else ())}
@@ -228,6 +240,7 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
 
 def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dict[str, tuple[str, ...]]) -> Rule:
     rec = f"{part_rec} rule {raw.get('name', i + 1) if isinstance(raw, dict) else i + 1}"
+    _keys(ctx.path, rec, raw, RULE_KEYS)
     outcome = ctx.need(rec, raw, "outcome")
     if outcome not in OUTCOMES:
         raise ctx.err(rec, f"outcome must be one of {sorted(OUTCOMES)}")
@@ -240,6 +253,7 @@ def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dic
     amount = raw.get("amount") or {}
     if not isinstance(amount, dict):
         raise ctx.err(rec, "amount must be a mapping with expr and/or text")
+    _keys(ctx.path, f"{rec} amount", amount, {"expr", "text"})
     amount_names = names | {"value"}
     return Rule(name=str(raw.get("name", i + 1)), when=ctx.expr(rec, raw.get("when"), names), outcome=outcome,
                 why=ctx.lines(rec, raw.get("why"), names), amount=ctx.expr(rec, amount.get("expr"), names),
@@ -269,6 +283,7 @@ def _part(ctx: _Ctx, i: int, raw: Any, slots: set[str]) -> Part:
     rec = f"part {i + 1}"
     title = ctx.need(rec, raw, "title")
     rec = f"part {title}"
+    _keys(ctx.path, rec, raw, PART_KEYS)
     regions = set(ctx.kb.documents)
     cite = _cite(ctx, rec, ctx.need(rec, raw, "cite", dict))
     values = {}
@@ -299,6 +314,7 @@ def load_flow(path: Path, kb: KnowledgeBase) -> Flow:
     ctx = _Ctx(path, kb)
     raw = _read(path)
     fid = str(ctx.need(None, raw, "id"))
+    _keys(path, fid, raw, FLOW_KEYS)
     if not _FLOW_ID.match(fid):
         raise ctx.err(fid, "id must be lower-case ascii, at most 31 characters")
     steps_raw = ctx.need(fid, raw, "steps", list)

@@ -20,6 +20,24 @@ except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
 FACT_KINDS = {"amount", "rate", "limit", "condition"}
+# The keys each kind of record may have: anything else is an error naming the file and the key, so a
+# misspelled key cannot silently switch a feature off.
+DOCUMENT_KEYS = {"region", "name", "short", "parent", "title", "cite_title", "brand", "issuer", "number", "issued",
+                 "effective", "expires", "validity_note", "amounts_until", "source", "measure_count", "office",
+                 "closing", "notes"}
+MEASURE_KEYS = {"id", "number", "title", "section", "text", "summary", "facts", "targets", "topics", "keywords",
+                "aliases", "counterpart", "updates", "notes"}
+FACT_KEYS = {"kind", "label", "quote", "value", "unit"}
+UPDATE_KEYS = {"id", "topic", "applies_to", "periods", "extra"}
+PERIOD_KEYS = {"from", "until", "individual", "enterprise", "document", "number", "scope"}
+LEXICON_KEYS = {"needs", "synonyms", "facets"}
+COMMAND_KEYS = {"command", "description"}
+# intents.yaml: every word list the code reads; each must be present (a missing one is an error, not [])
+INTENT_KEYS = {"greeting", "thanks", "help", "full_text", "overview", "out_of_scope", "filler", "forget",
+               "dialog_yes", "dialog_no", "dialog_unsure", "dialog_zero", "dialog_back", "dialog_restart",
+               "dialog_exit", "check_cues", "question_marks", "subscribe", "unsubscribe", "news_all",
+               "news_confirm", "news_now"}
+SOURCES_DIR = "sources"  # the source documents' text, shipped in the package: knowledge/sources/<source>
 _ID = re.compile(r"^(?P<region>[a-z][a-z0-9_]*)-(?P<n>\d{2,3})$")
 _WS = re.compile(r"\s+")
 
@@ -74,6 +92,18 @@ def _read(path: Path) -> Any:
         raise KBError(path, None, f"not valid YAML{where}: {getattr(e, 'problem', e)}") from None
 
 
+def _keys(path: Path, rec: str | None, d: Any, allowed: set[str], required: set[str] = frozenset()) -> None:
+    """Unknown keys (a typo, or YAML that split a value at ': ') and missing required keys are errors."""
+    if not isinstance(d, dict):
+        raise KBError(path, rec, "must be a mapping")
+    unknown = sorted(str(k) for k in d if k not in allowed)
+    if unknown:
+        raise KBError(path, rec, f"unknown key '{unknown[0]}' (allowed: {', '.join(sorted(allowed))})")
+    missing = sorted(required - set(d))
+    if missing:
+        raise KBError(path, rec, f"missing key '{missing[0]}'")
+
+
 def _need(path: Path, rec: str, d: Any, key: str, typ: type | tuple, optional: bool = False) -> Any:
     if not isinstance(d, dict):
         raise KBError(path, rec, "must be a mapping")
@@ -118,6 +148,7 @@ def _load_documents(path: Path) -> dict[str, Document]:
     docs: dict[str, Document] = {}
     for i, d in enumerate(raw):
         rec = str(d.get("region", f"#{i + 1}")) if isinstance(d, dict) else f"#{i + 1}"
+        _keys(path, rec, d, DOCUMENT_KEYS)
         region = _need(path, rec, d, "region", str)
         if region in docs:
             raise KBError(path, rec, "duplicate region")
@@ -146,6 +177,7 @@ def _load_documents(path: Path) -> dict[str, Document]:
 
 
 def _load_fact(path: Path, rec: str, f: Any, text: str) -> Fact:
+    _keys(path, rec, f, FACT_KEYS)
     kind = _need(path, rec, f, "kind", str)
     if kind not in FACT_KINDS:
         raise KBError(path, rec, f"fact kind '{kind}' is not one of {sorted(FACT_KINDS)}")
@@ -168,6 +200,7 @@ def _load_measures(path: Path, docs: dict[str, Document]) -> list[Measure]:
     out = []
     for i, d in enumerate(raw):
         rec = str(d.get("id", f"#{i + 1}")) if isinstance(d, dict) else f"#{i + 1}"
+        _keys(path, rec, d, MEASURE_KEYS)
         mid = _need(path, rec, d, "id", str)
         m = _ID.match(mid)
         if not m:
@@ -219,9 +252,11 @@ def _load_updates(path: Path) -> dict[str, Update]:
     out: dict[str, Update] = {}
     for i, d in enumerate(raw):
         rec = str(d.get("id", f"#{i + 1}")) if isinstance(d, dict) else f"#{i + 1}"
+        _keys(path, rec, d, UPDATE_KEYS)
         uid = _need(path, rec, d, "id", str)
         periods = []
         for p in _need(path, rec, d, "periods", list):
+            _keys(path, rec, p, PERIOD_KEYS)
             start, start_text = _month_or_date(path, rec, _need(path, rec, p, "from", (str, dt.date)))
             periods.append(
                 Period(
@@ -291,6 +326,7 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
             if mid not in measures:
                 raise KBError(files[1], u.id, f"applies_to names unknown measure '{mid}'")
     lexicon = _load_mapping(files[2], (dict, list))
+    _keys(files[2], None, lexicon, LEXICON_KEYS, LEXICON_KEYS)
     if not all(isinstance(x, str) and x for x in lexicon.get("needs", [])):
         raise KBError(files[2], "needs", "must be a list of non-empty strings")
     for section in ("synonyms", "facets"):
@@ -304,6 +340,10 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         if region not in docs:
             raise KBError(files[3], region, "is not a region of documents.yaml")
     intents = _load_mapping(files[4])
+    _keys(files[4], None, intents, INTENT_KEYS, INTENT_KEYS)
+    for region, doc in docs.items():
+        if not (root / SOURCES_DIR / doc.source).is_file():
+            raise KBError(files[0], region, f"source '{doc.source}' is not in {root / SOURCES_DIR}")
     texts = _load_mapping(files[5], str)
     commands = _load_commands(root / "commands.yaml")
     return KnowledgeBase(root, docs, measures, updates, lexicon, places, intents, texts,
@@ -316,8 +356,14 @@ def _load_commands(path: Path) -> tuple[tuple[str, str], ...]:
         raise KBError(path, None, "must be a list of {command, description}")
     out = []
     for i, c in enumerate(raw):
+        _keys(path, str(i + 1), c, COMMAND_KEYS)
         name = _need(path, str(i + 1), c, "command", str)
         if not re.fullmatch(r"[a-z0-9_]{1,32}", name):
             raise KBError(path, name, "command must be 1-32 of a-z, 0-9, _")
         out.append((name, _need(path, name, c, "description", str)))
     return tuple(out)
+
+
+def source_text(kb: KnowledgeBase, region: str) -> str:
+    """The verbatim text of a region's source document (knowledge/sources/)."""
+    return (kb.root / SOURCES_DIR / kb.documents[region].source).read_text(encoding="utf-8")
