@@ -10,14 +10,16 @@ from bot.kb import KnowledgeBase
 from bot.kb.schema import Measure
 from bot.matcher import Match
 from bot.models import Button, Reply
+from bot.points import Answer, Point, Points, load_points
 
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
 
 
 class Answerer:
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, points: Points | None = None):
         self.kb = kb
         self.t = kb.texts
+        self.points = points if points is not None else load_points(kb)
 
     def say(self, key: str, **kw) -> str:
         return self.t[key].format(**kw)
@@ -81,25 +83,50 @@ class Answerer:
 
     # -- whole replies ------------------------------------------------------------------------
     def measures_reply(self, match: Match, today: dt.date) -> list[Reply]:
+        """First line: the facet asked, for this asker, in the asker's region (both only where they differ);
+        then the clause that supports it, source, contact; then dated notes and what to do next."""
         ms = [self.kb.measures[i] for i in match.measures]
         shown = ms[:2] if match.side_by_side else ms[:1]
-        both = len(shown) > 1
-        lines: list[str] = [self.say("both_regions")] if both else []
-        for m in shown:
-            label = self.say("region_label", name=self.kb.documents[m.region].name)
-            lines.append(label + self.lead(m, match, short=both))
-            lines.append(self.cite(m))
-            lines.append(self.say("contact", units="、".join(m.units.lead)))
-            lines += [self.say("slip", note=n) for n in m.notes]
-        lines += self.update_notes(shown, today)
-        lines += self.validity_notes(shown, today)
         top = shown[0]
-        if not both and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None):
+        facets = self.points.asked(match.norm)
+        point = self.points.pick(top.id, match.said, facets)
+        if point is not None and top.id not in point.measures:  # a certificate question asking for money
+            top = next((self.kb.measures[i] for i in point.measures if self.kb.measures[i].region == top.region), top)
+            shown = [top]
+        if point is not None and not match.side_by_side and len(match.regions) != 1:
+            # the point speaks for both documents: show both only if its line differs between them
+            cp = self.kb.measures.get(top.counterpart or "")
+            if cp is not None and cp.id in point.measures:
+                shown = [top, cp]
+        if point is not None:
+            shown = [m for m in shown if m.id in point.measures] or shown[:1]
+        lines, quotes, later = self._first_lines(match, shown, point, facets, today)
+        for m in shown:
+            q = quotes.get(m.id)
+            if q and not any(squash_eq(q, quotes[o.id]) for o in shown[: shown.index(m)] if o.id in quotes):
+                lines.append(self.say("quote", quote=q))
+        lines.append(self.cite(top) if len(shown) == 1 else self.say(
+            "cite_pair", title=self.kb.documents[shown[0].region].cite_title, number=shown[0].number,
+            other_title=self.kb.documents[shown[1].region].cite_title, other_number=shown[1].number))
+        lines.append(self._contact(shown))
+        for m in shown:
+            if quotes.get(m.id):
+                lines += [self.say("slip", note=n) for n in m.notes if _slip_in(n, quotes[m.id])]
+        if point is None:
+            lines += self.update_notes(shown, today)
+        elif later:
+            lines.append(self.say("update_confirm"))
+        lines += self.validity_notes(shown, today)
+        place = self.points.place_elsewhere(match.norm)
+        if place and not match.places:
+            lines.append(self.say("elsewhere", place=place))
+        if len(shown) == 1 and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None
+                                                                  or (point and top.counterpart not in point.measures)):
             other = next(d for r, d in self.kb.documents.items() if r != top.region)
             lines.append(self.say("only_region", name=self.kb.documents[top.region].name, other=other.name))
         buttons = [Button(self.t["full_text_button"], encode("text", top.id))]
         other_hint = ""
-        if not both and top.counterpart:
+        if len(shown) == 1 and top.counterpart:
             other = self.kb.documents[self.kb.measures[top.counterpart].region]
             other_hint = self.say("next_other", other=other.short)
             buttons.append(Button(other.short, encode("show", top.counterpart)))
@@ -108,6 +135,77 @@ class Answerer:
         if match.truncated:
             text = self.say("too_long", limit=400) + "\n" + text
         return [Reply(text, [buttons])]
+
+    # -- the first line ---------------------------------------------------------------------------
+    def _first_lines(self, match: Match, shown: list[Measure], point: Point | None, facets: list[str],
+                     today: dt.date) -> tuple[list[str], dict[str, str], tuple[str, ...]]:
+        """The answer line(s) and the quotes behind them: one line when the regions agree, one per region
+        (labelled) when they differ."""
+        regions = [m.region for m in shown]
+        picked = self._pick_answer(match.norm, point, facets, regions) if point is not None else None
+        if picked is None:
+            return self._measure_lines(match, shown, facets), {}, ()
+        answer, fill = picked
+        texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in shown}
+        quotes = {m.id: answer.quote[m.id] for m in shown if m.id in answer.quote}
+        label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name)  # noqa: E731
+        lines = [next(iter(texts.values()))] if len(set(texts.values())) == 1 else [label(m) + texts[m.region]
+                                                                                 for m in shown]
+        then = {m.region: answer.then.get(m.region) or answer.then.get("all") for m in shown}
+        if len(set(then.values())) == 1:
+            lines += [self._fill(t, answer, fill, today) for t in set(then.values()) if t]
+        else:
+            lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
+        return lines, quotes, answer.later
+
+    def _pick_answer(self, norm: str, point: Point, facets: list[str],
+                     regions: list[str]) -> tuple[Answer, dict] | None:
+        for case in point.cases:
+            if case.said.holds(norm) and (not case.regions or any(r in case.regions for r in regions)):
+                return case.answer, {}
+        if point.group_answer is not None and (not facets or facets[0] in ("who", "amount")):
+            for label, words in point.groups:
+                if any(w in norm for w in words):
+                    return point.group_answer, {"group": label}
+        for fid in facets:
+            if fid in point.facets:
+                return point.facets[fid], {}
+            facet = self.points.facet(fid)
+            if facet is not None and facet.open_default:
+                what = point.facets["what"]
+                return Answer({k: self.say("point_open", name=facet.name, what=v) for k, v in what.text.items()},
+                              what.quote, what.later), {}
+        return point.facets["what"], {}
+
+    def _fill(self, text: str, answer: Answer, fill: dict, today: dt.date) -> str:
+        values = dict(fill)
+        for uid in answer.later:
+            p = self.kb.updates[uid].in_force(today)
+            if p is not None:
+                values.update(individual=p.individual, enterprise=p.enterprise, number=p.number, scope=p.scope or "")
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError):  # a figure with no document in force today: say so, never guess
+            return self.say("update_none", topic=self.kb.updates[answer.later[0]].topic) if answer.later else text
+
+    def _measure_lines(self, match: Match, shown: list[Measure], facets: list[str]) -> list[str]:
+        """No point of ours covers the question: the facet asked, or that the text does not say it."""
+        both = len(shown) > 1
+        out = []
+        for m in shown:
+            lead = self.lead(m, match, short=both)
+            facet = next((f for f in map(self.points.facet, facets) if f is not None and f.open_default), None)
+            settled = facet is not None and facet.id == "amount" and self.key_facts(m, ["amount"])
+            if facet is not None and not settled:
+                lead = self.say("point_open", name=facet.name, what=_relevant_sentences(m.summary, set(), 90))
+            out.append((self.say("region_label", name=self.kb.documents[m.region].name) if both else "") + lead)
+        return out
+
+    def _contact(self, shown: list[Measure]) -> str:
+        if len(shown) == 1:
+            return self.say("contact", units="、".join(shown[0].units.lead))
+        return self.say("contact", units="；".join(f"{self.kb.documents[m.region].short}：{'、'.join(m.units.lead)}"
+                                                   for m in shown))
 
     def full_text(self, m: Measure) -> Reply:
         doc = self.kb.documents[m.region]
@@ -130,6 +228,15 @@ def _relevant_sentences(text: str, words: set[str], limit: int) -> str:
         keep.append(i)
     out = "".join(sentences[i] for i in sorted(keep))
     return out[:-1] + "。" if out.endswith("；") else out
+
+
+def squash_eq(a: str, b: str) -> bool:
+    return re.sub(r"\W", "", a) == re.sub(r"\W", "", b)
+
+
+def _slip_in(note: str, quote: str) -> bool:
+    """A slip note belongs with a quote that contains the slipped word (来沪, 沪字号, 厅)."""
+    return any(w in quote for w in re.findall(r"“([^”]{1,8})”", note))
 
 
 def _cn_date(d: dt.date) -> str:

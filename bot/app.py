@@ -9,6 +9,7 @@ from bot.config import Config
 from bot.engine import Engine
 from bot.kb import KnowledgeBase, load_kb
 from bot.matcher import Matcher
+from bot.points import load_points
 from bot.phrasings import Overlay, Taught, reload_seconds
 from bot.store import Store, default_db_path
 
@@ -18,7 +19,7 @@ def build_matcher(config: Config, store: Store | None = None) -> tuple[Knowledge
     store, or read-only from config.db when there is no store (`ask`), reloaded when they change."""
     kb = load_kb(config.knowledge)
     source = store.db.conn if store is not None else (config.db or default_db_path())
-    return kb, Taught(Matcher(load_index(kb)), Overlay(kb, source, every=reload_seconds()))
+    return kb, Taught(Matcher(load_index(kb), load_points(kb)), Overlay(kb, source, every=reload_seconds()))
 
 
 def build_engine(config: Config, store: Store | None = None, stateless: bool = False) -> Engine:

@@ -344,6 +344,8 @@ class Engine:
     def reply_for(self, match: Match, user: dict | None = None, user_id: str | None = None) -> list[Reply]:
         """Replies for a match; with a user, also remember region and last measure."""
         t = self.kb.texts
+        if match.intent == "out_of_scope" and match.topic:
+            return [Reply(self.answers.say("out_of_scope_topic", office=self.answers.points.oos_office(match.topic)))]
         if match.intent in ("empty", "greeting", "thanks", "help", "overview", "out_of_scope"):
             return [Reply(t[match.intent])]
         if match.intent == "set_region":

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from bot.kb import KnowledgeBase
 from bot.numerals import CN_NUMBER, cn_to_int
+from bot.points import Points
 from bot.pinyin import build_char_table, fold, segment, term_keys
 from bot.textnorm import MAX_CHARS, normalise
 
@@ -29,6 +30,9 @@ MIN_BM25 = 9.0  # ... unless the bigram overlap alone is this strong
 OOS_FACTOR = 2.5  # with an out-of-scope word present, what is left must be this much stronger
 AMOUNT_BOOST = 1.3  # a "how much" question prefers measures that state an amount
 NEED_BOOST = 1.8  # hits on lexicon "needs" terms: what the user asks for outweighs their setting
+POINT_SWITCH_MIN = 4  # characters of a point's own words that make its measure the answer
+POINT_SWITCH_MARGIN = 2  # ... when they beat the top measure's own points by this much
+POINT_SWITCH_ALONE = 6  # ... and without the matcher ranking that measure at all, only this many
 COUNTERPART_SHARE = 0.35  # the other region's version is shown side by side above this share
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|%)")
 _CN_NUM = re.compile(r"([零〇一二两三四五六七八九十百千]+)\s*(万元|万块|万|元|块钱|块)")
@@ -76,6 +80,12 @@ class Match:
     side_by_side: bool = False
     outside_region: bool = False
     truncated: bool = False
+    topic: str | None = None  # an out-of-scope topic (knowledge/scope.yaml) the question is about
+
+    @property
+    def said(self) -> str:
+        """The question with the documents' words it was found to mean (担宝 → 创业担保贷款), for point words."""
+        return self.norm + "|" + "|".join(h.term for h in self.hits if h.kind != "oos")
 
     def explain(self) -> dict:
         return {
@@ -86,6 +96,7 @@ class Match:
             "facets": self.facets,
             "scores": {k: round(v, 2) for k, v in list(self.scores.items())[:6]},
             "side_by_side": self.side_by_side,
+            "topic": self.topic,
         }
 
 
@@ -185,8 +196,9 @@ def _bigrams(s: str) -> list[str]:
 
 
 class Matcher:
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, scope: Points | None = None):
         self.ix = index
+        self.scope = scope  # out-of-scope topics by substance; without it, only the index's oos words
 
     # -- pieces ---------------------------------------------------------------------------------
     def _places(self, s: str) -> list[tuple[str, int, int]]:
@@ -291,6 +303,38 @@ class Matcher:
 
     # -- the whole ------------------------------------------------------------------------------
     def match(self, question: str, region: str | None = None) -> Match:
+        m = self._match(question, region)
+        if self.scope is not None and m.intent in ("question", "out_of_scope", "overview"):
+            topic = self.scope.out_of_scope(m.norm)
+            if topic is not None:  # a pension or wage question is out of scope even if it shares a word
+                m.intent, m.measures, m.side_by_side, m.topic = "out_of_scope", [], False, topic.id
+                m.confidence = 0.0
+            elif m.intent == "question" and m.measures:
+                self._prefer_point(m)
+        return m
+
+    def _prefer_point(self, m: Match) -> None:
+        """A question that types a point's own words (川字号, 商标, 创业培训) is about that point's measure,
+        even when a setting word (合作社, 20万) ranked another measure first."""
+        point, score = self.scope.strongest(m.said)
+        top = m.measures[0]
+        if point is None or top in point.measures or score < POINT_SWITCH_MIN:
+            return
+        if top in point.also_for and not any(w in m.norm for w in point.needs):
+            return
+        if score < POINT_SWITCH_ALONE and not any(x in m.measures for x in point.measures):
+            return  # the matcher saw nothing of that measure: a shared word alone does not move it
+        if score < self.scope.point_score(top, m.said) + POINT_SWITCH_MARGIN:
+            return
+        region = self.ix.region_of[top]
+        target = next((x for x in point.measures if self.ix.region_of[x] == region), None)
+        if target is None:
+            return
+        rest = [x for x in m.measures if x not in (target, self.ix.counterpart.get(target))]
+        cp = self.ix.counterpart.get(target)
+        m.measures = [target] + ([cp] if m.side_by_side and cp else []) + rest
+
+    def _match(self, question: str, region: str | None = None) -> Match:
         s = normalise(question)
         m = Match(question=question, norm=s, intent="question", truncated=len(question) > MAX_CHARS * 2)
         if not s:

@@ -9,6 +9,8 @@ from conftest import jsonl
 
 ASK_KEYS = {"question", "intent", "measures", "confidence", "reply"}
 
+LUZHOU, LUDING = "《泸州市“泸字号”二十三条措施》", "《泸定县“红城工匠”二十二条措施》"
+
 
 def test_ask_jsonl_one_object_per_line(cli):
     qs = ["泸州创业担保贷款个人最多能贷多少", "明天会下雨吗", "", "你好", "勞務品牌商標", '{"text": "x"}']
@@ -33,7 +35,7 @@ def test_ask_json_and_region(cli):
 def test_ask_plain_and_explain(cli):
     out = cli("ask", "我在泸县 想借点钱开店", "--explain")
     assert out.returncode == 0
-    assert "【泸州市】" in out.stdout and "explain" in out.stdout and "泸县" in out.stdout
+    assert LUZHOU in out.stdout and "explain" in out.stdout and "泸县" in out.stdout
     row = json.loads(cli("ask", "培训补帖", "--json", "--explain").stdout)
     assert any(t["via"] == "pinyin" for t in row["explain"]["terms"])
 
@@ -55,7 +57,7 @@ def test_chat_jsonl_contract(cli, tmp_path):
         for rep in r["replies"]:
             assert set(rep) == {"text", "buttons"}
             assert all(set(b) == {"text", "data"} for row in rep["buttons"] for b in row)
-    assert "【泸州市】" in rows[1]["replies"][0]["text"]
+    assert LUZHOU in rows[1]["replies"][0]["text"]
     assert rows[1]["replies"][0]["buttons"][0][0]["data"] == "text:luzhou-22"
     assert "（二十二）" in rows[2]["replies"][0]["text"]
 
@@ -64,7 +66,7 @@ def test_chat_state_survives_process_restart(cli, tmp_path):
     db = tmp_path / "restart.sqlite"
     cli("chat", "--jsonl", "--db", str(db), "--user", "r", input="我在磨西镇\n")
     out = cli("chat", "--jsonl", "--db", str(db), "--user", "r", input="创业贷款\n")
-    assert "【泸定县】" in jsonl(out.stdout)[0]["replies"][0]["text"]
+    assert LUDING in jsonl(out.stdout)[0]["replies"][0]["text"]
     users = sqlite3.connect(db).execute("select id, region from users").fetchall()
     assert users == [("r", "luding")]
 
@@ -78,7 +80,7 @@ def test_chat_db_from_environment(cli, tmp_path):
 def test_console_interactive(cli):
     out = cli("chat", input="泸州创业贷款\n1\n退出\n")
     assert out.returncode == 0
-    assert "【泸州市】" in out.stdout and "[1] 原文" in out.stdout
+    assert LUZHOU in out.stdout and "[1] 原文" in out.stdout
     assert "第（二十二）条原文" in out.stdout
 
 

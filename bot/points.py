@@ -1,0 +1,293 @@
+"""What a question asks (its facet), who asks it, and which answer point of a measure settles it.
+
+A measure often holds several things (the loan measure: ceiling, interest subsidy, repeat loans,
+start-up subsidy); a question asks one facet of one of them (how much, how often, who pays, how it is
+paid). knowledge/points.yaml lists the points, the facets each one settles (with the verbatim span
+that supports it), and cases that turn on what the asker said (不是脱贫户, 成都, 我个人). A facet a
+point does not settle is answered as "文件没有写…" with the office to ask: a non-answer never looks
+like an answer. knowledge/scope.yaml holds the out-of-scope topics with the office that handles each,
+and places outside the two regions. All of it is data; this module only loads, checks and selects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.kb import KnowledgeBase
+from bot.kb.loader import KBError, squash
+from bot.textnorm import normalise
+
+POINT_FILE = "points.yaml"
+SCOPE_FILE = "scope.yaml"
+
+
+@dataclass(frozen=True)
+class Facet:
+    id: str
+    name: str  # as it reads in "文件没有写{name}"
+    words: tuple[str, ...]
+    open_default: bool  # unsettled by a point → say the documents do not say it
+
+
+@dataclass(frozen=True)
+class Said:
+    """A condition on the question's words: any of each group must appear, none of `unless`."""
+
+    all_of: tuple[tuple[str, ...], ...]
+    unless: tuple[str, ...] = ()
+
+    def holds(self, norm: str) -> bool:
+        return all(any(w in norm for w in group) for group in self.all_of) and not any(w in norm for w in self.unless)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The first line for one facet (or case): the same for both regions, or one per region."""
+
+    text: dict[str, str]  # region or "all" → first line
+    quote: dict[str, str]  # measure id → verbatim span of its text
+    later: tuple[str, ...] = ()  # update ids whose dated source this line relies on
+    then: dict[str, str] = field(default_factory=dict)  # region or "all" → a line after the first
+
+    def for_region(self, region: str | None) -> str | None:
+        if region and region in self.text:
+            return self.text[region]
+        return self.text.get("all")
+
+
+@dataclass(frozen=True)
+class Case:
+    said: Said
+    answer: Answer
+    regions: tuple[str, ...] = ()  # the case only applies when answering for these regions (empty: any)
+
+
+@dataclass(frozen=True)
+class Point:
+    id: str
+    name: str
+    measures: tuple[str, ...]
+    words: tuple[str, ...]
+    facets: dict[str, Answer]
+    cases: tuple[Case, ...] = ()
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # who may apply: (label, typed words)
+    group_answer: Answer | None = None  # "{group}…可以申请" with the group's label filled in
+    cues: tuple[str, ...] = ()  # words of who asks: choose this point within its measure only
+    also_for: tuple[str, ...] = ()  # measures whose questions are about this point when they ask for `needs`
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    id: str
+    said: Said
+    office: str  # first line: who handles it
+
+
+@dataclass
+class Points:
+    facets: list[Facet]
+    points: list[Point]
+    by_measure: dict[str, list[Point]]
+    oos: list[OutOfScope]
+    elsewhere: tuple[str, ...]  # places outside both regions, longest first
+    in_province: frozenset[str]  # of those, the ones inside 四川 (not 跨省)
+    provinces: dict[str, str] = field(default_factory=dict)
+
+    def asked(self, norm: str) -> list[str]:
+        """Facets the question asks, in priority order."""
+        return [f.id for f in self.facets if any(w in norm for w in f.words)]
+
+    def facet(self, fid: str) -> Facet | None:
+        return next((f for f in self.facets if f.id == fid), None)
+
+    def pick(self, mid: str, norm: str, facets: list[str]) -> Point | None:
+        """The point of a measure the question is about: most of its words typed, then the facets it settles."""
+        best, best_key = None, (0, 0)
+        for p in self.by_measure.get(mid, []):
+            if mid in p.also_for and not any(w in norm for w in p.needs):
+                continue
+            hits = sum(len(w) for w in p.words + p.cues if w in norm)
+            cases = any(c.said.holds(norm) for c in p.cases)
+            settles = sum(f in p.facets for f in facets)
+            key = (hits + (2 if cases else 0), settles)
+            if key > best_key:
+                best, best_key = p, key
+        return best if best_key[0] > 0 else None
+
+    def strongest(self, norm: str) -> tuple[Point | None, int]:
+        """The point whose own words the question types most of (characters of distinct words)."""
+        best, score = None, 0
+        for p in self.points:
+            n = sum(len(w) for w in p.words if len(w) >= 2 and w in norm)
+            if n > score:
+                best, score = p, n
+        return best, score
+
+    def point_score(self, mid: str, norm: str) -> int:
+        return max((sum(len(w) for w in p.words if len(w) >= 2 and w in norm) for p in self.by_measure.get(mid, [])
+                    if mid in p.measures), default=0)
+
+    def out_of_scope(self, norm: str) -> OutOfScope | None:
+        return next((o for o in self.oos if o.said.holds(norm)), None)
+
+    def oos_office(self, topic: str) -> str:
+        return next(o.office for o in self.oos if o.id == topic)
+
+    def place_elsewhere(self, norm: str) -> str | None:
+        return next((p for p in self.elsewhere if p in norm), None)
+
+
+# -- loading ------------------------------------------------------------------------------------------
+def _words(path: Path, rec: str, v: Any, key: str) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+        raise KBError(path, rec, f"{key} must be a list of non-empty strings")
+    return tuple(normalise(x) for x in v)
+
+
+def _said(path: Path, rec: str, d: Any) -> Said:
+    if not isinstance(d, dict) or "said" not in d:
+        raise KBError(path, rec, "needs said: a list of word lists (all of them, any word in each)")
+    groups = d["said"]
+    if not isinstance(groups, list) or not groups:
+        raise KBError(path, rec, "said must be a non-empty list")
+    if all(isinstance(g, str) for g in groups):
+        groups = [groups]
+    return Said(tuple(_words(path, rec, g, "said") for g in groups), _words(path, rec, d.get("unless"), "unless"))
+
+
+def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str, ...]) -> Answer:
+    if isinstance(d, str):
+        d = {"say": d}
+    if not isinstance(d, dict):
+        raise KBError(path, rec, "an answer is a string or a mapping with say / by_region / quote")
+    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then"}
+    unknown = set(d) - allowed
+    if unknown:
+        raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
+    text: dict[str, str] = {}
+    if isinstance(d.get("say"), str):
+        text["all"] = d["say"].strip()
+    by_region = d.get("by_region") or {}
+    if not isinstance(by_region, dict):
+        raise KBError(path, rec, "by_region must map a region to a line")
+    for region, line in by_region.items():
+        if region not in kb.documents or not isinstance(line, str):
+            raise KBError(path, rec, f"by_region: unknown region {region!r} or not a line")
+        text[region] = line.strip()
+    if not text:
+        raise KBError(path, rec, "an answer needs say or by_region")
+    if "all" not in text and set(text) != set(kb.documents) and len(measures) > 1:
+        missing = sorted(set(kb.documents) - set(text))
+        raise KBError(path, rec, f"by_region misses {missing} and there is no say for them")
+    quote = d.get("quote") or {}
+    if not isinstance(quote, dict):
+        raise KBError(path, rec, "quote must map a measure id to a verbatim span")
+    for mid, span in quote.items():
+        m = kb.measures.get(mid)
+        if m is None or mid not in measures:
+            raise KBError(path, rec, f"quote names {mid!r}, not one of the point's measures")
+        if not isinstance(span, str) or squash(span) not in squash(m.text):
+            raise KBError(path, rec, f"quote for {mid} is not in the measure's text: {span!r}")
+    later = tuple(d.get("later") or ())
+    for uid in later:
+        if uid not in kb.updates:
+            raise KBError(path, rec, f"later names unknown update {uid!r}")
+    then = d.get("then") or {}
+    if not isinstance(then, dict) or any(k not in kb.documents and k != "all" for k in then):
+        raise KBError(path, rec, "then must map a region (or all) to a line")
+    return Answer(text, {k: v.strip() for k, v in quote.items()}, later, {k: str(v).strip() for k, v in then.items()})
+
+
+def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
+    root = Path(root or kb.root)
+    path = root / POINT_FILE
+    data = _read(path)
+    facets = []
+    for fid, d in (data.get("facets") or {}).items():
+        rec = f"facets.{fid}"
+        if not isinstance(d, dict) or not isinstance(d.get("name"), str):
+            raise KBError(path, rec, "a facet needs name and words")
+        facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True))))
+    known_facets = {f.id for f in facets} | {"what"}
+    points: list[Point] = []
+    seen: set[str] = set()
+    for i, d in enumerate(data.get("points") or []):
+        rec = f"points[{i}]"
+        if not isinstance(d, dict) or not isinstance(d.get("id"), str):
+            raise KBError(path, rec, "a point needs an id")
+        rec = d["id"]
+        unknown = set(d) - {"id", "name", "measures", "words", "facets", "cases", "groups", "group_answer",
+                            "also_for", "needs", "cues"}
+        if unknown:
+            raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
+        if rec in seen:
+            raise KBError(path, rec, "duplicate point id")
+        seen.add(rec)
+        measures = tuple(d.get("measures") or ())
+        if not measures or any(m not in kb.measures for m in measures):
+            raise KBError(path, rec, f"measures must name known measures: {list(measures)}")
+        fa = {}
+        for fid, ad in (d.get("facets") or {}).items():
+            if fid not in known_facets:
+                raise KBError(path, f"{rec}.facets.{fid}", "unknown facet")
+            fa[fid] = _answer(path, f"{rec}.facets.{fid}", ad, kb, measures)
+        if "what" not in fa:
+            raise KBError(path, rec, "every point needs facets.what: the line that says what it is")
+        cases = []
+        for j, cd in enumerate(d.get("cases") or []):
+            crec = f"{rec}.cases[{j}]"
+            regions = tuple(cd.get("regions") or ()) if isinstance(cd, dict) else ()
+            if any(r not in kb.documents for r in regions):
+                raise KBError(path, crec, f"unknown region in {list(regions)}")
+            cases.append(Case(_said(path, crec, cd), _answer(path, crec, cd, kb, measures), regions))
+        groups = []
+        for label, ws in (d.get("groups") or {}).items():
+            groups.append((label, _words(path, f"{rec}.groups.{label}", ws, "words") + (normalise(label),)))
+        ga = _answer(path, f"{rec}.group_answer", d["group_answer"], kb, measures) if d.get("group_answer") else None
+        if groups and ga is None:
+            raise KBError(path, rec, "groups need a group_answer")
+        also = tuple(d.get("also_for") or ())
+        if any(m not in kb.measures for m in also):
+            raise KBError(path, rec, f"also_for must name known measures: {list(also)}")
+        points.append(Point(rec, str(d.get("name") or rec), measures, _words(path, rec, d.get("words"), "words"),
+                            fa, tuple(cases), tuple(groups), ga, _words(path, rec, d.get("cues"), "cues"), also,
+                            _words(path, rec, d.get("needs"), "needs")))
+    by_measure: dict[str, list[Point]] = {}
+    for p in points:
+        for mid in p.measures + p.also_for:
+            by_measure.setdefault(mid, []).append(p)
+    spath = root / SCOPE_FILE
+    scope = _read(spath)
+    oos = []
+    for oid, d in (scope.get("out_of_scope") or {}).items():
+        if not isinstance(d, dict) or not isinstance(d.get("office"), str):
+            raise KBError(spath, f"out_of_scope.{oid}", "needs said and office")
+        oos.append(OutOfScope(oid, _said(spath, f"out_of_scope.{oid}", d), d["office"].strip()))
+    inside = _words(spath, "elsewhere.sichuan", (scope.get("elsewhere") or {}).get("sichuan"), "sichuan")
+    outside = _words(spath, "elsewhere.other", (scope.get("elsewhere") or {}).get("other"), "other")
+    local = {normalise(p) for names in kb.places.values() for p in names}
+    clash = sorted((set(inside) | set(outside)) & local)
+    if clash:
+        raise KBError(spath, "elsewhere", f"names that are also local places: {clash}")
+    elsewhere = tuple(sorted(set(inside) | set(outside), key=len, reverse=True))
+    return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside))
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except FileNotFoundError:
+        raise KBError(path, None, "file missing") from None
+    except yaml.YAMLError as e:
+        raise KBError(path, None, f"not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise KBError(path, None, "expected a mapping")
+    return data
