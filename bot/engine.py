@@ -47,6 +47,7 @@ class Outcome:
 SIDE_INTENTS = ("question", "out_of_scope", "overview", "help", "full_text")
 DEFAULT_CHECK_TTL = 120 * 60
 LAST_CHECK = "last_check"  # profile key: the check 再测一次 repeats
+FOLLOW_UP_MAX = 12  # characters: a longer message without a topic is a new question, not a follow-up
 
 
 class Engine:
@@ -171,7 +172,7 @@ class Engine:
             if move == "restart" and last:
                 return Outcome(head + self._start(inc.user_id, user, last, ""))
             return Outcome(head + [Reply(self.kb.texts["dialog_none"])])
-        match = self.matcher.match(text, region=user["region"])
+        match = self._follow_up(self.matcher.match(text, region=user["region"]), user)
         self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
         self._remember_facts(inc.user_id, user, norm)
         top = match.measures[0] if match.intent == "question" and match.measures else None
@@ -340,6 +341,15 @@ class Engine:
             q[0].text = self.kb.texts["dialog_resume"].format(question=q[0].text)
         self.store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
         return Outcome(replies + q, match)
+
+    def _follow_up(self, match: Match, user: dict) -> Match:
+        """去哪里办 / 要带什么 / 好多钱 alone, after an answer, ask that facet of the last measure."""
+        last = user.get("last_measure")
+        if (match.intent == "out_of_scope" and not match.topic and last in self.kb.measures
+                and self.answers.points.asked(match.norm) and len(match.norm) <= FOLLOW_UP_MAX):
+            match.intent, match.measures, match.confidence = "question", [last], 0.5
+            match.regions = match.regions or [self.kb.measures[last].region]
+        return match
 
     def reply_for(self, match: Match, user: dict | None = None, user_id: str | None = None) -> list[Reply]:
         """Replies for a match; with a user, also remember region and last measure."""

@@ -14,6 +14,7 @@ import pytest
 from bot.engine import Engine
 from bot.kb import load_kb
 from bot.matcher import Index, Matcher
+from bot.points import load_points
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ def kb():
 
 @pytest.fixture(scope="session")
 def matcher(kb):
-    return Matcher(Index(kb))
+    return Matcher(Index(kb), load_points(kb))
 
 
 @pytest.fixture

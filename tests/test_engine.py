@@ -121,3 +121,14 @@ async def test_measures_browsing_pages(engine):
     nxt = next(b.data for row in first.buttons for b in row if "下一页" in b.text)
     second = (await engine.handle(Incoming(user_id="u1", button=nxt)))[0]
     assert "（七）" in second.buttons[0][0].text and "第2/2页" in second.text
+
+
+async def test_a_facet_alone_follows_up_the_last_answer(engine):
+    await say(engine, "泸州 创业担保贷款能贷多少")
+    reply = (await say(engine, "去哪里办"))[0].text
+    assert "人社局" in reply.splitlines()[0] and LUZHOU in reply
+
+
+async def test_out_of_scope_by_substance_names_the_office(engine):
+    reply = (await say(engine, "包工头跑了 工钱三万多一分没拿到 找哪个"))[0].text
+    assert "劳动保障监察" in reply.splitlines()[0] and "12333" in reply
