@@ -7,6 +7,7 @@ Usage:
   labor-bot kb list|show ID|search TERM|check
   labor-bot run [--db PATH]                  Telegram, long polling (needs TELEGRAM_BOT_TOKEN)
   labor-bot serve [--db PATH]                Telegram, webhook server (also TELEGRAM_WEBHOOK_SECRET)
+  labor-bot wechat [--db PATH] [--set-menu]  WeChat 公众号 server (needs WECHAT_TOKEN)
   labor-bot announce --text … --audience all|luding|luzhou|topic:贷款 [--at TIME] --yes [--send]
   labor-bot audit [--limit N] [--json]
 """
@@ -112,6 +113,27 @@ def cmd_serve(args, config: Config) -> int:
     return _telegram(args, config, "serve")
 
 
+def cmd_wechat(args, config: Config) -> int:
+    if args.db:
+        config.db = args.db
+    if not config.wechat_token:
+        print("labor-bot wechat: WECHAT_TOKEN is not set. Set it to the Token of the 公众号 console (see "
+              "deploy/.env.example), or talk to the bot in this terminal with: labor-bot chat", file=sys.stderr)
+        return 2
+    import signal
+
+    from handlers.wechat import run_wechat
+
+    async def main_loop() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        return await run_wechat(config, stop, set_menu=args.set_menu)
+
+    return asyncio.run(main_loop())
+
+
 def cmd_announce(args, config: Config) -> int:
     from bot.announce.shell import cmd_announce as run
 
@@ -161,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
     w.set_defaults(func=cmd_serve)
 
+    wx = sub.add_parser("wechat", parents=[common],
+                        help="WeChat 公众号 server (LABOR_BOT_WECHAT_LISTEN, WECHAT_PATH; needs WECHAT_TOKEN)")
+    wx.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    wx.add_argument("--set-menu", action="store_true",
+                    help="create the 公众号 menu from knowledge/wechat_menu.yaml, then exit")
+    wx.set_defaults(func=cmd_wechat)
+
     n = sub.add_parser("announce", parents=[common],
                        help="queue a staff announcement in the outbox the running bot drains (or --send it)")
     n.add_argument("--text", help="the notice (at most 3500 characters); - reads it from stdin")
@@ -168,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "luzhou,topic:培训)")
     n.add_argument("--at", help="send later, Beijing time: '2026-12-01 09:00', '明天上午9点'")
     n.add_argument("--yes", action="store_true", help="confirm without asking (required when not on a terminal)")
-    n.add_argument("--send", action="store_true", help="deliver from this process until done (needs TELEGRAM_BOT_TOKEN)")
+    n.add_argument("--send", action="store_true", help="deliver from this process until done, over every configured channel")
     n.add_argument("--cancel", type=int, metavar="ID", help="call off a scheduled announcement that has not started")
     n.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
     n.set_defaults(func=cmd_announce)
@@ -198,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     load_dotenv()
     args = build_parser().parse_args(argv)
     config = Config.from_env()
+    from bot.app import register_channels
+
+    register_channels()
     logging.basicConfig(level=getattr(logging, config.log_level, logging.WARNING),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -28,6 +28,14 @@ SETTINGS = {
     "LABOR_BOT_BROADCAST_CONCURRENCY": "announcement messages in flight at once (default 8); after a hard kill at most "
                                        "this many can be sent twice",
     "LABOR_BOT_PROGRESS_SECONDS": "how often the sender of an announcement is told its progress (default 30)",
+    "LABOR_BOT_WECHAT_LISTEN": "host:port of the WeChat server `labor-bot wechat` (default 127.0.0.1:8090)",
+    "WECHAT_PATH": "path WeChat pushes messages to (default /wechat)",
+    "WECHAT_TOKEN": "the Token set in the 公众号 console (secret); without it `wechat` points to `chat`",
+    "WECHAT_APP_ID": "the 公众号's AppID; with WECHAT_APP_SECRET needed to send beyond a passive reply",
+    "WECHAT_APP_SECRET": "the 公众号's AppSecret (secret; never logged)",
+    "WECHAT_ENCODING_AES_KEY": "EncodingAESKey, 43 characters (secret): enables 安全模式 and 兼容模式",
+    "WECHAT_API_BASE_URL": "WeChat API base URL (default https://api.weixin.qq.com)",
+    "WECHAT_TEMPLATE_ID": "template for announcements to users outside the 48 h window (optional)",
 }
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_CHECK_TTL_MINUTES = 120
@@ -63,6 +71,14 @@ class Config:
     broadcast_rate: float = 25.0
     broadcast_concurrency: int = 8
     progress_seconds: float = 30.0
+    wechat_listen: str = "127.0.0.1:8090"
+    wechat_path: str = "/wechat"
+    wechat_token: str | None = field(default=None, repr=False)
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = field(default=None, repr=False)
+    wechat_aes_key: str | None = field(default=None, repr=False)
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    wechat_template_id: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -87,7 +103,15 @@ class Config:
                    webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL") or None,
                    webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
                    webhook_path=os.environ.get("TELEGRAM_WEBHOOK_PATH") or "/telegram",
-                   listen=os.environ.get("LABOR_BOT_LISTEN") or "127.0.0.1:8080")
+                   listen=os.environ.get("LABOR_BOT_LISTEN") or "127.0.0.1:8080",
+                   wechat_listen=os.environ.get("LABOR_BOT_WECHAT_LISTEN") or "127.0.0.1:8090",
+                   wechat_path=os.environ.get("WECHAT_PATH") or "/wechat",
+                   wechat_token=os.environ.get("WECHAT_TOKEN") or None,
+                   wechat_app_id=os.environ.get("WECHAT_APP_ID") or None,
+                   wechat_app_secret=os.environ.get("WECHAT_APP_SECRET") or None,
+                   wechat_aes_key=os.environ.get("WECHAT_ENCODING_AES_KEY") or None,
+                   wechat_api_base_url=(os.environ.get("WECHAT_API_BASE_URL") or "https://api.weixin.qq.com").rstrip("/"),
+                   wechat_template_id=os.environ.get("WECHAT_TEMPLATE_ID") or None)
 
 
 def _positive(name: str, default: float, whole: bool = False) -> float:

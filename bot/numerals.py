@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+CN_NUMBER = re.compile(r"[零〇一二两俩三四五六七八九十百千万]+")
+_ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[万千百](?:[零〇一二两三四五六七八九]|\d(?![\d.]))?)?|[零〇一二两俩三四五六七八九十百千万]+")
+# 一 before these is a word, not a number (一下, 一起, 一定, 一直, 一样)
+_ONE_WORDS = set("下起定直样些般点会共致切旦向块边律齐再半")
 
 
 def cn_to_int(s: str) -> int:
@@ -31,9 +35,59 @@ def cn_to_int(s: str) -> int:
                 digit = None
             last_unit = unit
     if digit is not None:
-        # 一千二 means 1200, 两百五 250: a lone trailing digit counts in the next lower unit
+        # 一千二 means 1200, 两百五 250, 三万五 35000: a lone trailing digit counts in the next lower unit
         section += digit * (last_unit // 10 if last_unit >= 100 and len(s) >= 3 and s[-2] in _UNITS else 1)
     return total + section
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number found in text: its value, where it is, and whether it is only approximate (十来天, 十五六个)."""
+
+    value: float
+    start: int
+    end: int
+    approx: bool = False
+
+
+def _value(tok: str) -> tuple[float, bool] | None:
+    """Value of one numeral token and whether it is a range (十五六, 三四)."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([万千百])?([零〇一二两三四五六七八九]|\d)?", tok)
+    if m:
+        v = float(m.group(1))
+        unit = _UNITS.get(m.group(2) or "", 1)
+        v *= unit
+        if m.group(3):
+            tail = int(m.group(3)) if m.group(3).isdigit() else _DIGITS[m.group(3)]
+            v += tail * (unit // 10 if unit >= 100 else 0)
+        return v, False
+    digits_tail = re.search(r"[零〇一二两俩三四五六七八九]{2,}$", tok)
+    if digits_tail and not re.fullmatch(r"[零〇]", digits_tail.group()[0]):
+        # 十五六 / 三四: two digits in a row without a unit between them is a range
+        return float(cn_to_int(tok[: len(tok) - 1])), True
+    try:
+        return float(cn_to_int(tok)), False
+    except ValueError:
+        return None
+
+
+def find_numbers(text: str, approx_after: tuple[str, ...] = ("来", "多", "几", "把")) -> list[Number]:
+    """Every number in text with its span; 一 in 一下/一起 is a word, not a number."""
+    out = []
+    for m in _ANY_NUMBER.finditer(text):
+        tok = m.group()
+        if tok == "一" and text[m.end():m.end() + 1] in _ONE_WORDS:
+            continue
+        if tok in ("万", "千", "百") and not text[:m.start()].endswith(tuple("0123456789")):
+            continue  # a lone 万/千 is a word (万一, 千万)
+        got = _value(tok)
+        if got is None:
+            continue
+        v, rng = got
+        nxt = text[m.end():m.end() + 1]
+        approx = rng or (nxt in approx_after and text[m.end():m.end() + 2] not in ("多少",))
+        out.append(Number(v, m.start(), m.end(), approx))
+    return out
 
 
 def parse_number(text: str) -> int | None:

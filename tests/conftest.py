@@ -22,6 +22,14 @@ SEEDS = ROOT / "knowledge" / "sources"  # the two source documents, shipped with
 TODAY = dt.date(2026, 11, 23)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def channels():
+    """The channel registry as the composition root fills it (console, telegram, wechat)."""
+    from handlers import register_channels
+
+    return register_channels()
+
+
 @pytest.fixture(scope="session")
 def kb():
     return load_kb()

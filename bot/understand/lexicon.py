@@ -1,0 +1,62 @@
+"""knowledge/understand.yaml, loaded once per knowledge folder, plus the text preparation every reader shares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.kb.loader import default_knowledge_dir
+from bot.textnorm import to_simplified
+
+_SEP = re.compile(r"[\s,，。.!！?？;；:：、~～…/|()（）\[\]【】\"'“”‘’]+")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    raw: dict[str, Any]
+
+    def words(self, key: str) -> tuple[str, ...]:
+        """A word list, longest first (so 没有 is tried before 没)."""
+        return tuple(sorted((str(w).lower() for w in self.raw.get(key) or ()), key=len, reverse=True))
+
+    def fact_words(self, key: str) -> tuple[str, ...]:
+        return tuple(sorted((str(w) for w in (self.raw.get("facts") or {}).get(key) or ()), key=len, reverse=True))
+
+    def units(self, kind: str) -> dict[str, float]:
+        u = (self.raw.get("units") or {}).get(kind) or {}
+        return dict(sorted(((str(k), float(v)) for k, v in u.items()), key=lambda kv: -len(kv[0])))
+
+    @property
+    def antonyms(self) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        return [(tuple(p.get("good") or ()), tuple(p.get("bad") or ())) for p in self.raw.get("antonyms") or ()]
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(root: str | Path | None = None) -> Lexicon:
+    path = Path(root or default_knowledge_dir()) / "understand.yaml"
+    with open(path, encoding="utf-8") as f:
+        return Lexicon(yaml.safe_load(f) or {})
+
+
+def prep(text: str) -> str:
+    """NFKC, simplified, lower case; punctuation becomes a space (a clause boundary); a decimal point stays."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = to_simplified(t).lower()
+    t = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", t)  # 1,800 → 1800
+    t = re.sub(r"(?<=\d)\.(?=\d)", "\x00", t)
+    t = _SEP.sub(" ", t).replace("\x00", ".")
+    return t.strip()
+
+
+def clauses(text: str) -> list[str]:
+    """A prepared text cut at spaces and before a contrast (但是, 不过, 是我哥…)."""
+    out = []
+    for part in text.split():
+        out += [p for p in re.split(r"(?=但是|可是|不过|只是)", part) if p]
+    return out

@@ -1,0 +1,269 @@
+"""A typed value for one slot, read with its unit: days (两个星期 → 14, 半个月 → 15), head counts (12个员工
+今年新招了3个 → staff 12, new hires 3; 6个月 is no head count), times (贷过三回), contract months (半年 → 6,
+一年半 → 18), money (3万5 → 35000). An approximate value (十来天, 二十多个) is ASK: ask, never guess.
+A number belongs to the slot its unit and words name, or to none (帮我测一下 is not 1 employee)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.numerals import Number, find_numbers
+from bot.understand.lexicon import Lexicon, load_lexicon, prep
+
+ASK = "ask"
+KINDS = {"days": "days", "people": "people", "staff": "people", "new_hires": "people", "placed": "people",
+         "times": "times", "contract_months": "contract_months", "money_yuan": "money_yuan"}
+_ZERO = re.compile(r"^(没有|没得|莫得|冇|一个都没有|一个也没有|一次都没有|一次也没有|没贷过|没有贷过|从没贷过|"
+                   r"从来没有|没|无|零|0个?|0次|第一次|头一回|一回都没有|都没有|还没有)")
+_ZERO_ANY = re.compile(r"没贷过|没有贷过|从没贷|从来没贷|一次都没|一次也没|一个都没|一个也没|没借过|头一回|第一次")
+_APPROX = re.compile(r"左右|上下|来个|个把|[多几]个?(月|天|星期|周|年|个|人|次)|半个多|好几|十几|几十|几万|几千|几百")
+_WINDOW = 6
+
+
+def _unit_after(t: str, num: Number, units: dict[str, float]) -> tuple[str, float] | None:
+    after = t[num.end:]
+    if num.approx and after[:1] in ("来", "多", "几", "把"):
+        after = after[1:]
+    for u, f in units.items():
+        if after.startswith(u) or (after.startswith("个") and after[1:].startswith(u)):
+            return u, f
+    return None
+
+
+def _half(t: str, units: dict[str, float], kind: str) -> list[tuple[float, int, int, bool]]:
+    """半个月, 一个半月, 一年半, 半年: (value, start, end, approx)."""
+    out = []
+    for m in re.finditer(r"(?:(\d+|[一二两三四五六七八九十]+)个?)?半(个)?(月|年|天|星期|周)|"
+                         r"(\d+|[一二两三四五六七八九十]+)(个)?(年|月)半", t):
+        unit = m.group(3) or m.group(6)
+        lead = m.group(1) or m.group(4)
+        base = 0.0
+        if lead:
+            nums = find_numbers(lead)
+            base = nums[0].value if nums else 0.0
+        per = {"月": units.get("个月", units.get("月", 0)), "年": units.get("年", 0), "天": units.get("天", 0),
+               "星期": units.get("星期", 0), "周": units.get("周", 0)}.get(unit, 0)
+        if per:
+            out.append(((base + 0.5) * per, m.start(), m.end(), False))
+    return out
+
+
+def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, bool]]:
+    units = lex.units(kind)
+    found = _half(t, units, kind)
+    taken = [(s, e) for _, s, e, _ in found]
+    for num in find_numbers(t):
+        if any(s <= num.start < e for s, e in taken):
+            continue
+        u = _unit_after(t, num, units)
+        if u is None:
+            continue
+        # 6个月 is months, but 6个 alone is not a duration
+        out_v = num.value * u[1]
+        found.append((out_v, num.start, num.end, num.approx))
+    if kind == "contract_months":
+        for m in re.finditer(r"无固定期限|长期合同|长期的", t):
+            found.append((120.0, m.start(), m.end(), False))
+    return sorted(found, key=lambda x: x[1])
+
+
+def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
+    not_after = lex.words("not_people_after")
+    out = []
+    for num in find_numbers(t):
+        after = t[num.end:]
+        stripped = after[1:] if after.startswith("个") else after
+        if any(stripped.startswith(w) for w in not_after) or any(after.startswith(w) for w in not_after):
+            continue
+        if t[max(0, num.start - 1):num.start] == "第":
+            continue
+        out.append(num)
+    return out
+
+
+def _context(t: str, num: Number, words: tuple[str, ...]) -> bool:
+    before = t[max(0, num.start - _WINDOW):num.start]
+    before = re.split(r"\s", before)[-1]
+    after = t[num.end:num.end + _WINDOW].split(" ")[0]
+    return any(w in before or w in after[:4] for w in words)
+
+
+def _bare(t: str) -> Number | None:
+    """The whole answer is one number, maybe with a unit or filler (12, 十二个, 有12个, 大概15)."""
+    flat = t.replace(" ", "")
+    nums = find_numbers(flat)
+    if len(nums) != 1:
+        return None
+    rest = flat[:nums[0].start] + flat[nums[0].end:]
+    rest = re.sub(r"^(大概|大约|差不多|一共|总共|有|是|就|现在|目前|共|约|应该是|应该)+", "", rest)
+    approx = bool(re.match(r"[来多几把]", rest)) or bool(re.search(r"左右|上下", rest))
+    rest = re.sub(r"^[来多几把]", "", rest)
+    rest = re.sub(r"(个|人|名|位|次|回|天|左右|上下|了|吧|的样子|个人)+$", "", rest)
+    if rest:
+        return None
+    n = nums[0]
+    return Number(n.value, n.start, n.end, n.approx or approx)
+
+
+def _pick(values: list[float], approx: bool) -> Any:
+    if approx:
+        return ASK
+    distinct = sorted(set(values))
+    if not distinct:
+        return None
+    if len(distinct) > 1:
+        return ASK
+    v = distinct[0]
+    return int(v) if float(v).is_integer() else round(v)
+
+
+def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
+    """int, ASK (approximate or ambiguous: ask again), or None (nothing for this slot)."""
+    lex = lex or load_lexicon()
+    kind = KINDS.get(slot, slot)
+    t = prep(text)
+    if not t:
+        return None
+    flat = t.replace(" ", "")
+    if any(w in flat for w in lex.words("unknown")) and not find_numbers(flat):
+        return None
+    approx_words = bool(_APPROX.search(flat))
+    if kind in ("days", "contract_months"):
+        found = _durations(t, kind, lex)
+        if found and approx_words:
+            return ASK
+        if found:
+            return _pick([v for v, *_ in found], any(a for *_, a in found))
+        if any(w in flat for w in lex.words("approx_words")):
+            return ASK
+        if kind == "contract_months" and re.search(r"一年以上|1年以上", flat):
+            return 12
+        b = _bare(t)
+        return (ASK if b.approx else int(b.value)) if b and kind == "days" else None
+    if kind == "times":
+        if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(flat.replace("第一次", "").replace("头一回", ""))):
+            return 0
+        units = lex.units("times")
+        hits = [n for n in find_numbers(t) if _unit_after(t, n, units) and t[max(0, n.start - 1):n.start] != "第"]
+        if hits:
+            return _pick([n.value for n in hits], any(n.approx for n in hits))
+        if re.search(r"第[\d一二两三四五六七八九十]+次", flat):
+            return ASK  # 第三次: the third now, or three before? ask
+        b = _bare(t)
+        if b:
+            return ASK if b.approx else int(b.value)
+        return ASK if any(w in flat for w in lex.words("approx_words")) else None
+    if kind == "money_yuan":
+        units = lex.units("money_yuan")
+        vals, approx = [], False
+        for n in find_numbers(t):
+            u = _unit_after(t, n, units)
+            if re.search(r"[万千百]", t[n.start:n.end]):
+                u = u if u and u[1] == 1 else ("", 1)
+            if u or _bare(t):
+                factor = u[1] if u else 1
+                vals.append(n.value * factor)
+                approx = approx or n.approx
+        return _pick(vals, approx or approx_words)
+    # head counts
+    if (_ZERO.match(flat) and not find_numbers(flat)) or re.fullmatch(r"(一个都没有|一个也没有|一个都没|一个也没)[了的啊呢]?", flat):
+        return 0
+    if slot in ("people", "placed"):
+        pairs = _pairs(t, lex, None)
+        if pairs:
+            total, got = pairs
+            return total
+    nums = _people_numbers(t, lex)
+    b = _bare(t)
+    if b and b in nums:
+        return ASK if b.approx else int(b.value)
+    staff_w, new_w = lex.words("staff_words"), lex.words("new_hire_words")
+    units = lex.units("people")
+    with_unit = [n for n in nums if _unit_after(t, n, units) or _context(t, n, staff_w + new_w + lex.words("people_words"))]
+    if slot == "new_hires":
+        cands = [n for n in with_unit if _context(t, n, new_w)]
+    elif slot == "staff":
+        cands = [n for n in with_unit if _context(t, n, staff_w) and not _context(t, n, new_w)]
+        if not cands:
+            cands = [n for n in with_unit if not _context(t, n, new_w)]
+            cands = cands[:1] if len({n.value for n in cands}) > 1 and False else cands
+    else:
+        cands = [n for n in with_unit if not _context(t, n, new_w)]
+        named = [n for n in cands if _context(t, n, lex.words("people_words"))]
+        if len({n.value for n in cands}) > 1:
+            if len({n.value for n in named}) == 1:
+                cands = named
+            elif cands and cands[0].value == sum(n.value for n in cands[1:]):
+                cands = cands[:1]  # 10个 4个签一年 6个签三个月: the total comes first
+    if not cands:
+        return ASK if approx_words else None
+    return _pick([n.value for n in cands], any(n.approx for n in cands) or approx_words)
+
+
+def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[float, float]]] | None:
+    """Counts paired with contract lengths: "5个签半年 3个签两年" → (8, [(5, 6), (3, 24)]); a total said
+    first (组织了20个人 其中12个签了一年) is kept apart. None when they do not pair up."""
+    durs = _durations(t, "contract_months", lex)
+    if not re.search(r"一年以上|1年以上", t) is None and not durs:
+        pass
+    inside = lambda n: any(s <= n.start < e for _, s, e, _ in durs)  # noqa: E731
+    counts = [n for n in _people_numbers(t, lex) if not inside(n)]
+    if not durs or not counts:
+        return None
+    tokens = sorted([("n", n.value, n.start) for n in counts] + [("d", v, s) for v, s, _, _ in durs], key=lambda x: x[2])
+    lead = None
+    if len(tokens) >= 3 and tokens[0][0] == "n" and tokens[1][0] == "n":
+        lead = tokens[0][1]  # 10个脱贫人口 4个签一年 6个签三个月 / 20个人 其中12个签了一年
+        tokens = tokens[1:]
+    kinds = "".join(k for k, _, _ in tokens)
+    if len(kinds) % 2 or kinds not in ("nd" * (len(kinds) // 2), "dn" * (len(kinds) // 2)):
+        return None
+    out = []
+    for i in range(0, len(tokens), 2):
+        a, b = tokens[i], tokens[i + 1]
+        out.append((a[1], b[1]) if a[0] == "n" else (b[1], a[1]))
+    if lead is None and len(out) == 1:
+        return None  # one count and one length: not a split (handled by the caller)
+    total_said = int(lead) if lead is not None else int(sum(n for n, _ in out))
+    return total_said, out
+
+
+def count_qualifying(text: str, min_months: float, total: int | None = None, lex: Lexicon | None = None) -> Any:
+    """How many people have a contract of at least min_months: "5个签半年 3个签两年" → 3, "6个月的5个 两年的3个" → 3,
+    "都签了两年" → total, "签了3个月" → 0. ASK when counts and lengths do not pair up; None when nothing is said."""
+    lex = lex or load_lexicon()
+    t = prep(text)
+    if _APPROX.search(t.replace(" ", "")):
+        return ASK
+    pairs = _pairs(t, lex, total)
+    if pairs:
+        return int(sum(n for n, m in pairs[1] if m >= min_months))
+    durs = _durations(t, "contract_months", lex)
+    if not durs and re.search(r"一年以上|1年以上|一年多", t):
+        durs = [(12.0, 0, 0, False)]
+    inside = lambda n: any(s <= n.start < e for _, s, e, _ in durs)  # noqa: E731
+    counts = [n for n in _people_numbers(t, lex) if not inside(n)]
+    if any(a for *_, a in durs) or any(n.approx for n in counts):
+        return ASK
+    if not durs:
+        if _ZERO.match(t.replace(" ", "")):
+            return 0
+        if _all(t, lex) and total is not None and re.search(r"签|合同", t):
+            return total
+        b = _bare(t)
+        return int(b.value) if b and not b.approx else None
+    if len({v for v, *_ in durs}) > 1:
+        return ASK
+    months = durs[0][0]
+    if months < min_months:
+        return 0
+    if len(counts) == 1 and (total is None or counts[0].value <= total):
+        return int(counts[0].value)
+    if not counts:
+        return total if total is not None else ASK
+    return ASK
+
+
+def _all(t: str, lex: Lexicon) -> bool:
+    return any(w in t for w in lex.words("all_words"))

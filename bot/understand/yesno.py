@@ -1,0 +1,196 @@
+"""Yes / no / unknown in a typed answer, with the scope of negation (今年没领过, 还没有领, 不是脱贫户,
+没有逾期 to 有没有逾期 → no; to 按时还了吗 → yes), dialect (莫得, 冇, 要得, 对头), clauses about someone else
+dropped (是我哥在领), and a count behind it (贷过3次 → yes, 3)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.numerals import find_numbers
+from bot.understand.lexicon import Lexicon, clauses, load_lexicon, prep
+
+_A_NOT_A = re.compile(r"(.)(不|没)\1")  # 是不是, 有没有: a question form, not a negation
+_CONTRAST = ("但是", "可是", "不过", "只是")
+_FUNCTION = set("您你我的了吗呢吧啊呀么是有在这那个一和或还都也就过今年以前之后后前培训期间")
+
+
+@dataclass(frozen=True)
+class YesNo:
+    value: str | None  # yes | no | unsure | None (not understood)
+    count: int | None = None  # a number said with it (贷过3次, or a bare 3)
+
+
+def _excluded(question: str) -> tuple[str, ...]:
+    """Words the question itself says do not count: （助学贷款、房贷、车贷……不算）."""
+    out: list[str] = []
+    for m in re.finditer(r"[（(]([^（）()]*?)(?:不算|除外|不计)[^（）()]*[）)]", question):
+        for w in re.split(r"[、，,和及或\s]+", m.group(1)):
+            w = re.sub(r"^\d+万?元?以下的?", "", w)
+            out += [w[i:] for i in range(max(1, len(w) - 3)) if len(w[i:]) >= 2]  # 脱贫人口小额信贷 ~ 小额信贷
+    return tuple(dict.fromkeys(out))
+
+
+def _about_other(clause: str, lex: Lexicon, question: str) -> bool:
+    if any(w in question for w in lex.words("about_them")):
+        return False
+    return any(w in clause for w in lex.words("others"))
+
+
+def _negations(clause: str, lex: Lexicon, drop: tuple[str, ...] = ()) -> int:
+    c = _A_NOT_A.sub("", clause)
+    for w in drop:
+        c = c.replace(w, "")
+    for w in lex.words("not_negation"):
+        c = c.replace(w, "")
+    for w in lex.words("unknown"):
+        c = c.replace(w, "")
+    n, i = 0, 0
+    negs = lex.words("negators")
+    while i < len(c):
+        hit = next((w for w in negs if c.startswith(w, i)), None)
+        if hit:
+            n += 1
+            i += len(hit)
+        else:
+            i += 1
+    return n
+
+
+def _count(text: str, lex: Lexicon) -> int | None:
+    units = lex.words("count_units")
+    for num in find_numbers(text):
+        after = text[num.end:num.end + 2]
+        if re.match(r"个?(月|星期|礼拜|周|年|天|岁|人|元|块|万)", after):
+            continue
+        if not num.approx and (any(after.startswith(u) for u in units) or after.startswith("个")):
+            return int(num.value)
+    return None
+
+
+def _polarity(clause: str, question: str, lex: Lexicon) -> str | None:
+    if clause in lex.words("unknown") or any(w in clause for w in lex.words("unknown")):
+        return "unsure"
+    if clause in lex.words("yes_words"):
+        return "yes"
+    if clause in lex.words("no_words"):
+        return "no"
+    flip = False
+    bad_words: tuple[str, ...] = ()
+    for good, bad in lex.antonyms:
+        c_good, c_bad = any(w in clause for w in good), any(w in clause for w in bad)
+        q_good, q_bad = any(w in question for w in good), any(w in question for w in bad)
+        if (c_bad and q_good and not q_bad) or (c_good and not c_bad and q_bad and not q_good):
+            flip = True
+            bad_words = tuple(w for w in bad if w in clause and any(n in w for n in ("没", "不", "未")))
+    negs = _negations(clause, lex, bad_words)
+    at_least = _threshold(question)
+    if at_least is not None:
+        from bot.understand.slots import _durations
+
+        durs = _durations(clause, "contract_months", lex)
+        if durs and not any(a for *_, a in durs):
+            return "yes" if min(v for v, *_ in durs) >= at_least else "no"
+    done_q = re.search(r"了吗|过吗|了没|已经|是否|拿到|有没有|了么", question) and not re.search(r"在(领|学|拿|参加|培训|上|干)", question)
+    if negs % 2 == 0 and done_q and any(w in clause for w in lex.words("not_yet")) and not flip:
+        return "no"
+    if negs % 2 == 1:
+        return "yes" if flip else "no"
+    # no negation: positive only when the clause affirms something the question asks about
+    shared = {ch for ch in clause if "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION} & set(question)
+    affirm = any(w in clause for w in lex.words("yes_words") if len(w) >= 2) or clause[:1] in ("是", "对", "嗯", "有")
+    if shared or affirm or negs or re.search(r"[了过]$", clause):
+        return "no" if flip else "yes"
+    return None
+
+
+def _threshold(question: str) -> float | None:
+    """A question about a length (签订了1年以上劳动合同？): the months it needs."""
+    m = re.search(r"(\d+|一|两|半)(个)?(年|月)以上", question)
+    if not m:
+        return None
+    n = {"一": 1, "两": 2, "半": 0.5}.get(m.group(1)) or float(m.group(1))
+    return n * (12 if m.group(3) == "年" else 1)
+
+
+def _after_correction(t: str, lex: Lexicon) -> str:
+    """What follows the last correction marker (今年领过了 说错了 今年没领 → 今年没领)."""
+    best = -1
+    end = 0
+    for w in lex.words("correction"):
+        i = t.rfind(w)
+        if i >= 0 and i + len(w) > end:
+            best, end = i, i + len(w)
+    if best < 0:
+        return t
+    rest = t[end:].strip()
+    return rest or t[best:end]
+
+
+def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> YesNo:
+    """How a typed answer answers a yes/no question (the question is used for what it asks about)."""
+    lex = lex or load_lexicon()
+    t, q = prep(answer), prep(question).replace(" ", "")
+    if not t:
+        return YesNo(None)
+    flat = t.replace(" ", "")
+    # a bare number (3, 两次, 0): yes with that count, or no for 0
+    m = re.fullmatch(r"(?:贷过|领过|有)?(\S+?)(?:个|次|回|遍|笔)?(?:了|过|吧)?", flat)
+    if m and re.fullmatch(r"[\d零〇一二两俩三四五六七八九十百]+", m.group(1)):
+        nums = find_numbers(m.group(1))
+        if len(nums) == 1 and not nums[0].approx:
+            v = int(nums[0].value)
+            return YesNo("yes" if v > 0 else "no", v)
+    if flat in lex.words("yes_words"):
+        return YesNo("yes", _count(flat, lex))
+    if flat in lex.words("no_words"):
+        return YesNo("no", 0 if re.search(r"次|回", flat) else None)
+    t = _after_correction(t, lex)
+    flat = t.replace(" ", "")
+    if flat in lex.words("no_words"):
+        return YesNo("no")
+    if flat in lex.words("yes_words"):
+        return YesNo("yes", _count(flat, lex))
+    parts = clauses(t)
+    # a correction marker is not itself the answer (说错了 我没有领)
+    fixed = []
+    for p in parts:
+        for w in lex.words("correction"):
+            if len(p) > len(w):
+                p = p.replace(w, "")
+        if p:
+            fixed.append(p)
+    parts = fixed or parts
+    if any(any(w in p for w in lex.words("unknown")) for p in parts):
+        return YesNo("unsure")  # 好像贷过 记不清了: an answer that says it does not know is unknown
+    own = [p for p in parts if not _about_other(p, lex, q)]
+    if not own:
+        return YesNo(None)
+    # a clause about another time does not answer a question about now (去年领过 今年还没领)
+    past = lex.words("past_time")
+    if not any(w in q for w in past) and len(own) > 1:
+        now = [p for p in own if not any(w in p for w in past)]
+        own = now or own
+    excluded = _excluded(question)
+    answer_value: str | None = None
+    for p in own:
+        contrast = p.startswith(_CONTRAST)
+        core = re.sub(r"^(但是|可是|不过|只是)", "", p) or p
+        v = _polarity(core, q, lex)
+        if v == "yes" and excluded and any(w in p for w in excluded):
+            # the only thing affirmed is something the question says does not count (老婆有房贷)
+            rest = p
+            for w in sorted(excluded, key=len, reverse=True):
+                rest = rest.replace(w, "")
+            if not any(w in rest for w in lex.fact_words("other_loan_any")):
+                v = "no"
+        if v is None:
+            continue
+        if answer_value is None or contrast:
+            answer_value = v
+    if answer_value is None:
+        return YesNo(None)
+    count = _count(flat, lex)
+    if answer_value == "no" and count:
+        count = None
+    return YesNo(answer_value, count)
