@@ -10,6 +10,9 @@ Usage:
   labor-bot wechat [--db PATH] [--set-menu]  WeChat 公众号 server (needs WECHAT_TOKEN)
   labor-bot announce --text … --audience all|luding|luzhou|topic:贷款 [--at TIME] --yes [--send]
   labor-bot audit [--limit N] [--json]
+  labor-bot web [--db PATH]                  the staff desk, a web page (LABOR_BOT_WEB_LISTEN)
+  labor-bot staff add NAME [--superadmin] | list | remove NAME
+  labor-bot kb export-phrasings [--out FILE]
 """
 
 from __future__ import annotations
@@ -146,7 +149,23 @@ def cmd_audit(args, config: Config) -> int:
     return run(args, config)
 
 
+def cmd_web(args, config: Config) -> int:
+    from bot.desk.shell import cmd_web as run
+
+    return run(args, config)
+
+
+def cmd_staff(args, config: Config) -> int:
+    from bot.desk.shell import cmd_staff as run
+
+    return run(args, config)
+
+
 def cmd_kb(args, config: Config) -> int:
+    if args.kb_command == "export-phrasings":
+        from bot.desk.shell import export_phrasings
+
+        return export_phrasings(args, config)
     from bot.kb import load_kb
     from bot.kb.inspect import kb_command
 
@@ -207,6 +226,22 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
     au.set_defaults(func=cmd_audit)
 
+    wd = sub.add_parser("web", parents=[common], help="the staff desk: a web page on LABOR_BOT_WEB_LISTEN")
+    wd.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    wd.set_defaults(func=cmd_web)
+    st = sub.add_parser("staff", parents=[common], help="staff list shared by the desk and Telegram /admin")
+    stsub = st.add_subparsers(dest="staff_command", required=True)
+    sa = stsub.add_parser("add", help="add NAME (or keep them) and print a one-time sign-in link for the desk")
+    sa.add_argument("name", help="the staff member's name as shown in the audit log")
+    sa.add_argument("--superadmin", action="store_true", help="may add and remove staff on the desk's /staff page")
+    sa.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    sl = stsub.add_parser("list", help="list staff, superadmins and open desk sessions")
+    sl.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    sr = stsub.add_parser("remove", help="remove NAME and end their desk sessions")
+    sr.add_argument("name", help="the staff member's name")
+    sr.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    st.set_defaults(func=cmd_staff)
+
     k = sub.add_parser("kb", parents=[common], help="inspect the knowledge base")
     ksub = k.add_subparsers(dest="kb_command", required=True)
     kl = ksub.add_parser("list", help="list measures")
@@ -219,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     kq.add_argument("term", help="word to look for (traditional characters are fine)")
     kq.add_argument("--json", action="store_true", help="JSON output")
     ksub.add_parser("check", help="validate the knowledge files only")
+    ke = ksub.add_parser("export-phrasings", help="phrasings taught on the staff desk, as YAML for review")
+    ke.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
+    ke.add_argument("--out", help="write to this file (default: stdout)")
     k.set_defaults(func=cmd_kb)
     return p
 

@@ -36,6 +36,8 @@ DEFAULT_RELOAD_SECONDS = 30.0
 OUT_OF_SCOPE = "out_of_scope"  # the `measure` column of a phrasing that staff marked out of scope
 MAX_TEXT = 200
 MIN_KEY = 2
+MIN_LOOSE = 5  # a taught phrasing this long also answers a question that contains it, when the matcher is unsure
+LOW_CONFIDENCE = 0.5  # below this the matcher's answer counts as unsure (the desk lists such questions too)
 TAUGHT_INTENTS = ("question", "out_of_scope", "overview")  # chat intents (greeting, region, …) stay as they are
 _SPACE = re.compile(r"\s+")
 
@@ -128,9 +130,15 @@ class Overlay:
         self.phrasings, self._version = taught, version
         log.info("phrasings loaded: %d", len(taught))
 
-    def lookup(self, key: str) -> str | None:
+    def lookup(self, key: str, loose: bool = False) -> str | None:
+        """The taught answer for a key; loose: also a taught phrasing inside the key with a little around it
+        (我是泸定的 + a taught question), the longest such phrasing first."""
         self.refresh()
-        return self.phrasings.get(key)
+        hit = self.phrasings.get(key)
+        if hit is not None or not loose:
+            return hit
+        inside = [k for k in self.phrasings if len(k) >= MIN_LOOSE and k in key and len(key) - len(k) <= len(k)]
+        return self.phrasings[max(inside, key=len)] if inside else None
 
 
 class Taught:
@@ -148,7 +156,8 @@ class Taught:
         m = self.inner.match(question, region=region)
         if m.intent not in TAUGHT_INTENTS:
             return m
-        taught = self.overlay.lookup(phrasing_key(m.norm, m.places))
+        unsure = not m.measures or m.confidence < LOW_CONFIDENCE
+        taught = self.overlay.lookup(phrasing_key(m.norm, m.places), loose=unsure)
         if taught is None:
             return m
         if taught == OUT_OF_SCOPE:
