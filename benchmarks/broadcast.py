@@ -30,7 +30,10 @@ from bot.config import Config  # noqa: E402
 from bot.kb import load_kb  # noqa: E402
 from bot.store import Store  # noqa: E402
 from fake_bot_api import FakeBotAPI  # noqa: E402
+from handlers import register_channels  # noqa: E402
 from handlers.telegram_broadcast import make_sender  # noqa: E402
+
+register_channels()  # the composition root's job: Telegram can be pushed to
 
 
 def bot_for(api: FakeBotAPI, pool: int) -> Bot:

@@ -1,4 +1,5 @@
-"""Factories: build the knowledge base, matcher and engine from a Config. Nothing happens at import."""
+"""Factories (the composition root with bot/cli.py): build the knowledge base, matcher and engine from a
+Config, and register the channels in handlers/ with the channel registry. Nothing happens at import."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ from bot.phrasings import Overlay, Taught, reload_seconds
 from bot.store import Store, default_db_path
 
 
+def register_channels():
+    """Every channel in handlers/ declares itself to bot.channels.registry (idempotent)."""
+    from handlers import register_channels as register
+
+    return register()
+
+
 def build_matcher(config: Config, store: Store | None = None) -> tuple[KnowledgeBase, Taught]:
     """The matcher, wrapped with the phrasings staff taught on the desk (bot/phrasings.py): read from the
     store, or read-only from config.db when there is no store (`ask`), reloaded when they change."""
@@ -24,6 +32,7 @@ def build_matcher(config: Config, store: Store | None = None) -> tuple[Knowledge
 
 def build_engine(config: Config, store: Store | None = None, stateless: bool = False) -> Engine:
     """stateless: no database of its own (one-shot `ask`; it only reads taught phrasings); else store or config.db."""
+    register_channels()
     if store is None and not stateless:
         store = Store(config.db)
     kb, matcher = build_matcher(config, store)

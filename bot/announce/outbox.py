@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.announce.audience import Audience
+from bot.channels import Channels, registry
 from bot.store import Store
 
-PUSH_CHANNELS = ("telegram",)  # channels we can send to unasked; the console cannot be reached
-FINAL = ("sent", "failed", "blocked", "skipped")
+# unread: kept for a user the channel could not reach now (WeChat outside its 48 h window), shown at the top
+# of their next reply, and then read
+FINAL = ("sent", "failed", "blocked", "skipped", "unread", "read")
 MAX_TEXT = 3500  # leaves room for the header within Telegram's 4096 characters
 
 
@@ -33,7 +35,9 @@ class Delivery:
 
 
 class Outbox:
-    def __init__(self, store: Store, clock: Callable[[], float] = time.time):
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time, channels: Channels | None = None):
+        """channels: which can be pushed to (the process's registry unless given)."""
+        self.channels = registry if channels is None else channels
         if sqlite3.sqlite_version_info < (3, 35):  # claims use UPDATE … RETURNING
             raise RuntimeError(f"announcements need SQLite ≥ 3.35; this Python has {sqlite3.sqlite_version}")
         self.db, self.clock = store.db, clock
@@ -66,8 +70,9 @@ class Outbox:
 
     def count(self, audience: Audience) -> int:
         where, args = audience.sql()
-        sql = f"select count(*) from subscriptions where {where} and channel in ({_marks(PUSH_CHANNELS)})"
-        return self.db.execute(sql, args + list(PUSH_CHANNELS)).fetchone()[0]
+        push = self.channels.push_names()
+        sql = f"select count(*) from subscriptions where {where} and channel in ({_marks(push)})"
+        return self.db.execute(sql, args + list(push)).fetchone()[0]
 
     # -- staff ------------------------------------------------------------------------------------
     def is_staff(self, user_id: str) -> bool:
@@ -157,6 +162,7 @@ class Outbox:
         started = []
         due = [r[0] for r in self.db.execute("select id from announcements where status = 'scheduled' "
                                              "and send_at <= ? order by id", [self.clock()]).fetchall()]
+        push = self.channels.push_names()
         for aid in due:
             row = self.announcement(aid) or {}
             audience_where, args = Audience.from_json(row.get("audience")).sql()
@@ -167,8 +173,8 @@ class Outbox:
                 n = self.db.execute(
                     "insert or ignore into deliveries (announcement_id, user_id, channel, chat_id, status, "
                     f"attempts, next_at) select ?, user_id, channel, chat_id, 'pending', 0, 0 from subscriptions "
-                    f"where {audience_where} and channel in ({_marks(PUSH_CHANNELS)}) order by created",
-                    [aid, *args, *PUSH_CHANNELS]).rowcount
+                    f"where {audience_where} and channel in ({_marks(push)}) order by created",
+                    [aid, *args, *push]).rowcount
                 self.db.execute("update announcements set recipients = ? where id = ?", [n, aid])
             started.append(aid)
         return started
@@ -235,6 +241,33 @@ class Outbox:
         out = {s: 0 for s in ("pending", "sending", *FINAL)}
         out.update(dict(rows))
         return out
+
+    def counts_by_channel(self, aid: int) -> dict[str, dict[str, int]]:
+        """The counts of each channel apart, for staff progress and the audit log."""
+        out: dict[str, dict[str, int]] = {}
+        for channel, status, n in self.db.execute("select channel, status, count(*) from deliveries "
+                                                  "where announcement_id = ? group by channel, status", [aid]):
+            out.setdefault(channel, {s: 0 for s in ("pending", "sending", *FINAL)})[status] = n
+        return out
+
+    def left(self, aid: int, channels: tuple[str, ...]) -> int:
+        """Rows of these channels not yet sent (pending or claimed)."""
+        return self.db.execute(f"select count(*) from deliveries where announcement_id = ? and status in "
+                               f"('pending', 'sending') and channel in ({_marks(channels)})",
+                               [aid, *channels]).fetchone()[0]
+
+    def take_unread(self, user_id: str) -> list[str]:
+        """Announcements kept unread for this user, oldest first, marked read in the same statement
+        (so two workers never show one twice)."""
+        rows = self.db.execute("update deliveries set status = 'read', done_at = ? where user_id = ? and "
+                               "status = 'unread' returning announcement_id", [self.clock(), user_id]).fetchall()
+        self._commit()
+        texts = []
+        for (aid,) in sorted(rows):
+            row = self.announcement(aid)
+            if row and row.get("text"):
+                texts.append(row["text"])
+        return texts
 
     def sending(self) -> list[dict]:
         return list(self.db["announcements"].rows_where("status = 'sending'", order_by="id"))

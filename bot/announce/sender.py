@@ -1,6 +1,7 @@
 """The sender worker: drains the outbox at an overall rate, about one message a second per chat.
 
-Channel-neutral: a channel gives an async deliver(chat_id, text) that raises the errors below.
+Channel-neutral: a channel gives an async deliver(chat_id, text) that raises the errors below; its pacing
+(rate, seconds between two messages to one chat) comes from the channel registry, each channel paced apart.
 At most `concurrency` messages are in flight; they are the only ones a hard kill can send twice
 (sent, but not yet recorded). A graceful stop (SIGTERM) claims nothing new, puts unsent claimed
 rows back and waits for the ones in flight to be recorded, so a restart repeats nobody.
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.announce.outbox import Delivery, Outbox
+from bot.announce.when import show
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +60,31 @@ class Undeliverable(DeliveryError):
     """The API refused this message for good (bad request, chat gone): recorded as failed."""
 
 
+class KeptUnread(DeliveryError):
+    """The channel cannot reach this user now (WeChat: outside the 48 h window, no template): the notice is
+    kept unread and shown at the top of their next reply."""
+
+
+class ChannelPaused(DeliveryError):
+    """The channel's quota is used up (WeChat 45009): it sends nothing until `until` (epoch seconds); the
+    message is tried again then, and the announcement's author is told once."""
+
+    def __init__(self, until: float, reason: str = "quota"):
+        super().__init__(f"{reason}: paused until {until:.0f}")
+        self.until, self.reason = until, reason
+
+
+LONG_PAUSE = 5.0  # a channel paused longer than this is not claimed from until then
+
+
 @dataclass
 class SenderStats:
     sent: int = 0
     failed: int = 0
     blocked: int = 0
     skipped: int = 0
+    unread: int = 0
+    paused: int = 0  # quota answers (ChannelPaused)
     throttled: int = 0  # RetryAfter answers
     retried: int = 0
     finished: list[int] = field(default_factory=list)
@@ -91,22 +112,29 @@ def _dead_here(worker: str) -> bool:
 class Sender:
     def __init__(self, outbox: Outbox, deliverers: dict[str, Deliver], texts: dict[str, str], *,
                  rate: float = DEFAULT_RATE, concurrency: int = DEFAULT_CONCURRENCY,
-                 progress_every: float = DEFAULT_PROGRESS_SECONDS, per_chat: float = PER_CHAT_SECONDS,
+                 progress_every: float = DEFAULT_PROGRESS_SECONDS, per_chat: float | None = None,
                  lease: float = LEASE_SECONDS, poll: float = 0.25, report: Report | None = None,
                  backoff: float = 1.0):
         if rate <= 0 or concurrency < 1:
             raise ValueError("rate must be > 0 and concurrency ≥ 1")
         self.outbox, self.deliverers, self.texts = outbox, deliverers, texts
         self.rate, self.concurrency, self.progress_every = rate, concurrency, progress_every
-        self.per_chat, self.lease, self.poll, self.report = per_chat, lease, poll, report
+        self.lease, self.poll, self.report = lease, poll, report
         self.backoff = backoff  # seconds before the first retry of a transient error; doubles each time
         self.worker = worker_id()
         self.channels = tuple(deliverers)
+        registry = outbox.channels
+        # each channel paced apart: its declared rate (else `rate`, LABOR_BOT_BROADCAST_RATE) and per-chat gap
+        # (`per_chat` when given, as tests do, else the declared one)
+        self.rates = {c: registry.rate(c, rate) for c in self.channels}
+        self.per_chats = {c: per_chat if per_chat is not None else registry.per_chat(c, PER_CHAT_SECONDS)
+                          for c in self.channels}
         self.stats = SenderStats()
         self._sem = asyncio.Semaphore(concurrency)
         self._in_flight: set[asyncio.Task] = set()
-        self._next_slot = 0.0
-        self._pause_until = 0.0
+        self._next_slot: dict[str, float] = {}
+        self._pause_until: dict[str, float] = {}  # monotonic
+        self._paused_told: set[tuple[str, int]] = set()
         self._last_chat: dict[tuple[str, str], float] = {}
         self._bodies: dict[int, str] = {}
         self._heartbeat_at = 0.0
@@ -116,7 +144,7 @@ class Sender:
         """Send until stop is set (or until() is true after a housekeeping round)."""
         self._recover()
         buffer: deque[Delivery] = deque()
-        batch = max(self.concurrency * 2, min(int(self.rate * 2), 200))
+        batch = max(self.concurrency * 2, min(int(max(self.rates.values(), default=self.rate) * 2), 200))
         house_at = 0.0
         try:
             while not stop.is_set():
@@ -126,13 +154,19 @@ class Sender:
                     if until is not None and until():
                         break
                 if not buffer:
-                    buffer.extend(self.outbox.claim(self.worker, self.channels, batch))
+                    open_channels = tuple(c for c in self.channels if self._paused_for(c) <= LONG_PAUSE)
+                    if open_channels:
+                        buffer.extend(self.outbox.claim(self.worker, open_channels, batch))
                     if not buffer:
                         await _sleep(stop, min(self.poll, max(0.0, house_at - time.monotonic())))
                         continue
                 d = buffer[0]
                 key = (d.channel, d.chat_id)
-                wait_chat = self._last_chat.get(key, -1e9) + self.per_chat - time.monotonic()
+                if self._paused_for(d.channel) > LONG_PAUSE:  # quota used up: back until the channel reopens
+                    buffer.popleft()
+                    self.outbox.release(self.worker, [d], next_at=self.outbox.clock() + self._paused_for(d.channel))
+                    continue
+                wait_chat = self._last_chat.get(key, -1e9) + self.per_chats[d.channel] - time.monotonic()
                 if wait_chat > 0:  # this chat had a message under a second ago: later
                     buffer.popleft()
                     self.outbox.release(self.worker, [d], next_at=self.outbox.clock() + wait_chat)
@@ -142,7 +176,7 @@ class Sender:
                     self.outbox.finish(d, "skipped")
                     self.stats.skipped += 1
                     continue
-                if not await self._slot(stop):
+                if not await self._slot(stop, d.channel):
                     break
                 await self._sem.acquire()
                 buffer.popleft()
@@ -157,15 +191,18 @@ class Sender:
             await self._housekeep(start=False)
         return self.stats
 
-    async def _slot(self, stop: asyncio.Event) -> bool:
-        """Wait for the next send slot: evenly spaced at `rate`. Timer lateness under one interval is made up
-        (so the average is the rate asked), more is forgotten (so a stall never turns into a burst)."""
-        interval = 1.0 / self.rate
+    def _paused_for(self, channel: str) -> float:
+        return self._pause_until.get(channel, 0.0) - time.monotonic()
+
+    async def _slot(self, stop: asyncio.Event, channel: str) -> bool:
+        """Wait for the channel's next send slot: evenly spaced at its rate. Timer lateness under one interval
+        is made up (so the average is the rate asked), more is forgotten (so a stall never turns into a burst)."""
+        interval = 1.0 / self.rates[channel]
         while True:
             now = time.monotonic()
-            start = max(self._next_slot, self._pause_until)
+            start = max(self._next_slot.get(channel, 0.0), self._pause_until.get(channel, 0.0))
             if now >= start:
-                self._next_slot = max(self._next_slot, now - interval) + interval
+                self._next_slot[channel] = max(self._next_slot.get(channel, 0.0), now - interval) + interval
                 return True
             if await _sleep(stop, start - now):
                 return False
@@ -179,10 +216,19 @@ class Sender:
             self.outbox.finish(d, "blocked", str(e))
             self.stats.blocked += 1
         except RateLimited as e:
-            self._pause_until = max(self._pause_until, time.monotonic() + e.retry_after)
-            log.warning("flood control: pausing the sender %.1f s", e.retry_after)
+            self._pause(d.channel, e.retry_after)
+            log.warning("flood control: pausing the %s sender %.1f s", d.channel, e.retry_after)
             self.outbox.retry(d, self.outbox.clock() + e.retry_after, "retry_after", count_attempt=False)
             self.stats.throttled += 1
+        except KeptUnread as e:
+            self.outbox.finish(d, "unread", str(e)[:200])
+            self.stats.unread += 1
+        except ChannelPaused as e:
+            wait = max(1.0, e.until - self.outbox.clock())
+            self._pause(d.channel, wait)
+            self.outbox.retry(d, e.until, str(e)[:200], count_attempt=False)
+            self.stats.paused += 1
+            await self._tell_paused(d, e)
         except Undeliverable as e:
             self.outbox.finish(d, "failed", str(e)[:200])
             self.stats.failed += 1
@@ -197,6 +243,21 @@ class Sender:
                 self.stats.retried += 1
         finally:
             self._sem.release()
+
+    def _pause(self, channel: str, seconds: float) -> None:
+        self._pause_until[channel] = max(self._pause_until.get(channel, 0.0), time.monotonic() + seconds)
+
+    async def _tell_paused(self, d: Delivery, e: ChannelPaused) -> None:
+        """Once per announcement and channel per pause: audit it and tell the author."""
+        if (d.channel, d.announcement_id) in self._paused_told:
+            return
+        self._paused_told.add((d.channel, d.announcement_id))
+        label = self.outbox.channels.label(d.channel, self.texts)
+        log.warning("%s: %s; announcement %s waits until %s", d.channel, e.reason, d.announcement_id, show(e.until))
+        self.outbox.audit("sender", "paused", d.announcement_id, channel=d.channel, reason=e.reason, until=e.until)
+        ann = self.outbox.announcement(d.announcement_id) or {}
+        await self._say_to_author(ann, self.texts["news_paused"].format(id=d.announcement_id, channel=label,
+                                                                        until=show(e.until)))
 
     def _body(self, aid: int) -> str:
         if aid not in self._bodies:
@@ -217,7 +278,7 @@ class Sender:
                 log.info("announcement %s: sending", aid)
             self._recover()
         if len(self._last_chat) > 10_000:  # only the last second matters
-            cutoff = time.monotonic() - self.per_chat
+            cutoff = time.monotonic() - max(self.per_chats.values(), default=PER_CHAT_SECONDS)
             self._last_chat = {k: t for k, t in self._last_chat.items() if t >= cutoff}
         if time.monotonic() - self._heartbeat_at >= self.lease / 3:
             self.outbox.heartbeat(self.worker)
@@ -226,7 +287,8 @@ class Sender:
             done = self.outbox.complete(ann["id"])
             if done is not None:
                 self.stats.finished.append(ann["id"])
-                self.outbox.audit(ann["author"], "finished", ann["id"], **_outcome(done))
+                self.outbox.audit(ann["author"], "finished", ann["id"], **_outcome(done),
+                                  channels=self.outbox.counts_by_channel(ann["id"]))
                 await self._tell_author(ann, done, final=True)
             elif self.outbox.take_progress_turn(ann["id"], self.progress_every):
                 await self._tell_author(ann, self.outbox.counts(ann["id"]), final=False)
@@ -234,13 +296,23 @@ class Sender:
     async def _tell_author(self, ann: dict, counts: dict, final: bool) -> None:
         if self.report is not None:
             self.report(ann, counts, final)
-        deliver = self.deliverers.get(ann.get("author_channel") or "")
-        if deliver is None or not ann.get("author_chat"):
+        if self.deliverers.get(ann.get("author_channel") or "") is None or not ann.get("author_chat"):
             return
         left = counts["pending"] + counts["sending"]
         text = self.texts["news_done" if final else "news_progress"].format(
             id=ann["id"], total=sum(counts.values()), eta=max(1, round(left / self.rate / 60)) if left else 0,
             **_outcome(counts))
+        by_channel = self.outbox.counts_by_channel(ann["id"])
+        if len(by_channel) > 1 or any(c.get("unread") or c.get("read") for c in by_channel.values()):
+            text += "".join("\n" + self.texts["news_channel_line"].format(
+                channel=self.outbox.channels.label(name, self.texts), unread=c["unread"] + c["read"], **_outcome(c))
+                for name, c in sorted(by_channel.items()))
+        await self._say_to_author(ann, text)
+
+    async def _say_to_author(self, ann: dict, text: str) -> None:
+        deliver = self.deliverers.get(ann.get("author_channel") or "")
+        if deliver is None or not ann.get("author_chat"):
+            return
         try:
             self._last_chat[(ann["author_channel"], ann["author_chat"])] = time.monotonic()
             await deliver(ann["author_chat"], text)

@@ -17,6 +17,7 @@ import time
 from bot.announce.audience import AudienceError, Vocabulary, load_topics
 from bot.announce.outbox import MAX_TEXT, Outbox
 from bot.announce.when import WhenError, now_in_beijing, parse_when, show
+from bot.channels import registry
 from bot.config import Config
 from bot.kb import load_kb
 from bot.store import Store
@@ -56,8 +57,9 @@ def cmd_announce(args, config: Config) -> int:
             send_at = parse_when(args.at, now_in_beijing(time.time())).timestamp()
         except WhenError as e:
             return _fail(f"--at: {e} (Beijing time, e.g. '2026-12-01 09:00')")
-    if args.send and not config.telegram_token:
-        return _fail("--send needs TELEGRAM_BOT_TOKEN (or leave it out: the running bot sends what is queued)")
+    if args.send and not registry.senders(config):
+        needs = " or ".join(f"{c.needs} ({c.name})" for c in registry if c.push)
+        return _fail(f"--send needs {needs} (or leave it out: the running bot sends what is queued)")
     store = Store(config.db)
     outbox = Outbox(store)
     count = outbox.count(audience)
@@ -88,12 +90,11 @@ def _actor() -> str:
 
 
 async def _send(config: Config, store: Store, texts: dict[str, str], aid: int) -> int:
-    """Deliver from this process until the announcement is done (it waits for a scheduled time)."""
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
-    from telegram import Bot
-    from telegram.request import HTTPXRequest
+    """Deliver from this process over every configured push channel until the announcement is done, or
+    only rows of channels this process cannot reach are left (it waits for a scheduled time)."""
+    from contextlib import AsyncExitStack
 
-    from handlers.telegram_broadcast import make_sender
+    from bot.announce.sender import Sender
 
     def report(ann: dict, counts: dict, final: bool) -> None:
         if ann["id"] == aid:
@@ -103,13 +104,31 @@ async def _send(config: Config, store: Store, texts: dict[str, str], aid: int) -
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    bot = Bot(config.telegram_token, base_url=config.telegram_base_url,
-              request=HTTPXRequest(connection_pool_size=32, httpx_kwargs={"trust_env": False}))
     outbox = Outbox(store)
-    async with bot:
-        sender = make_sender(bot, outbox, texts, config, report=report)
-        await sender.run(stop, until=lambda: (outbox.announcement(aid) or {}).get("status") in ("done", "cancelled"))
+    async with AsyncExitStack() as stack:
+        deliverers = {}
+        for channel in registry.senders(config):
+            if channel.connect is not None:
+                deliver = await stack.enter_async_context(channel.connect(config, store))
+                if deliver is not None:
+                    deliverers[channel.name] = deliver
+        ours = tuple(deliverers)
+        sender = Sender(outbox, deliverers, texts, rate=config.broadcast_rate,
+                        concurrency=config.broadcast_concurrency, progress_every=config.progress_seconds,
+                        report=report)
+
+        def finished() -> bool:
+            status = (outbox.announcement(aid) or {}).get("status")
+            return status in ("done", "cancelled") or (status == "sending" and not outbox.left(aid, ours))
+
+        await sender.run(stop, until=finished)
     row = outbox.announcement(aid) or {}
+    if row.get("status") == "sending" and not stop.is_set():
+        rest = outbox.counts_by_channel(aid)
+        print("sent over " + ", ".join(ours) + "; the rest is sent by the running bot of its channel: "
+              + json.dumps({c: n["pending"] + n["sending"] for c, n in rest.items() if c not in ours}),
+              file=sys.stderr)
+        return 0
     if row.get("status") != "done":
         print(f"stopped; announcement #{aid} stays queued and the bot (or another --send) continues it",
               file=sys.stderr)

@@ -20,7 +20,6 @@ from bot.textnorm import clean, normalise
 
 log = logging.getLogger(__name__)
 
-ADMIN_CHANNELS = ("telegram",)  # LABOR_BOT_ADMINS are Telegram user ids; other channels have no staff
 PENDING = "announce"
 LOG_LINES = 10
 
@@ -37,7 +36,7 @@ class StaffDesk:
 
     # -- who may ------------------------------------------------------------------------------------------
     def role(self, inc: Incoming) -> str | None:
-        if inc.channel not in ADMIN_CHANNELS:
+        if not self.outbox.channels.has_staff(inc.channel):  # the registry says where staff commands are open
             return None
         if inc.user_id in self.superadmins:
             return "super"
@@ -46,7 +45,7 @@ class StaffDesk:
     def refuse(self, inc: Incoming, what: str) -> list[Reply]:
         log.warning("refused %s for user %s on %s", what, inc.user_id, inc.channel)
         self.outbox.audit(inc.user_id, "refused", command=what, channel=inc.channel)
-        if inc.channel not in ADMIN_CHANNELS:
+        if not self.outbox.channels.has_staff(inc.channel):
             return [Reply(self.t["staff_refused_channel"])]
         return [Reply(self.t["staff_refused"].format(id=inc.user_id))]
 

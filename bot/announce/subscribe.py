@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.announce.audience import Audience, Vocabulary
-from bot.announce.outbox import PUSH_CHANNELS, Outbox
+from bot.announce.outbox import Outbox
 from bot.announce.when import show
 from bot.callback import encode
 from bot.models import Button, Incoming, Reply
@@ -65,7 +65,8 @@ class SubscriptionDesk:
 
     def offer(self, inc: Incoming, user: dict) -> list[Reply]:
         """Once per user, on a channel we can push to: would you like notices?"""
-        if inc.channel not in PUSH_CHANNELS or user.get("offered") or self.outbox.subscription(inc.user_id):
+        if (not self.outbox.channels.can_push(inc.channel) or user.get("offered")
+                or self.outbox.subscription(inc.user_id)):
             return []
         self.store.update_user(inc.user_id, offered=self.clock())
         return [Reply(self.t["news_offer"], [[Button(self.t["news_offer_yes"], encode("sub", "yes")),
@@ -136,5 +137,5 @@ class SubscriptionDesk:
         return self.t["news_saved"].format(what=self._what(inc.user_id)) + self._channel_note(inc)
 
     def _channel_note(self, inc: Incoming) -> str:
-        return "" if inc.channel in PUSH_CHANNELS else self.t["news_no_push"]
+        return "" if self.outbox.channels.can_push(inc.channel) else self.t["news_no_push"]
 
