@@ -23,13 +23,20 @@ import json
 import logging
 import sys
 
+from bot.boundary import MAX_LINE_BYTES, clean_text, decode_line, dump_line, read_lines
 from bot.config import Config, load_dotenv
 from bot.kb import KBError
+from bot.logsafe import install_redaction
+
+log = logging.getLogger("bot.cli")
+EXIT_TOKEN_REJECTED = 4  # run/serve: the Bot API refused TELEGRAM_BOT_TOKEN (documented in README)
 
 
 def _out(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One JSON line, always valid UTF-8."""
     sys.stdout.flush()
+    sys.stdout.buffer.write(dump_line(obj))
+    sys.stdout.buffer.flush()
 
 
 def cmd_ask(args, config: Config) -> int:
@@ -48,13 +55,17 @@ def cmd_ask(args, config: Config) -> int:
         return out
 
     if args.jsonl:
-        for line in sys.stdin:
-            _out(one(line.rstrip("\n")))
+        for n, raw in enumerate(read_lines(sys.stdin.buffer), 1):
+            if raw is None:  # refused, logged once, and the next line is answered
+                log.warning("input line %d refused: longer than %d bytes", n, MAX_LINE_BYTES)
+                _out({"error": f"line longer than {MAX_LINE_BYTES} bytes", "line": n})
+            else:
+                _out(one(decode_line(raw)))
         return 0
     if args.question is None:
         print("labor-bot ask: give a question, or --jsonl to read them from stdin", file=sys.stderr)
         return 2
-    res = one(args.question)
+    res = one(clean_text(args.question))
     if args.json:
         _out(res)
     else:
@@ -89,6 +100,7 @@ def _telegram(args, config: Config, mode: str) -> int:
 
     from bot.app import build_engine
     from handlers.telegram import build_app, run_polling
+    from handlers.telegram_start import TokenRejected
     from handlers.webhook import run_webhook
 
     async def main_loop() -> None:
@@ -104,7 +116,11 @@ def _telegram(args, config: Config, mode: str) -> int:
             await run_webhook(app, config, stop)
         engine.store.close()
 
-    asyncio.run(main_loop())
+    try:
+        asyncio.run(main_loop())
+    except TokenRejected as e:
+        print(f"labor-bot {mode}: {e}", file=sys.stderr)
+        return EXIT_TOKEN_REJECTED
     return 0
 
 
@@ -261,7 +277,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _utf8_streams() -> None:
+    """Whatever the locale says (PYTHONIOENCODING=utf-8:strict, C): read and write UTF-8, never crash on a
+    byte; undecodable input becomes U+FFFD."""
+    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors=errors)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_streams()
     load_dotenv()
     args = build_parser().parse_args(argv)
     config = Config.from_env()
@@ -271,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=getattr(logging, config.log_level, logging.WARNING),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_redaction([config.telegram_token, config.webhook_secret])  # before anything can log a secret
     if args.knowledge:
         config.knowledge = args.knowledge
     if args.today:

@@ -28,6 +28,8 @@ SETTINGS = {
     "LABOR_BOT_BROADCAST_CONCURRENCY": "announcement messages in flight at once (default 8); after a hard kill at most "
                                        "this many can be sent twice",
     "LABOR_BOT_PROGRESS_SECONDS": "how often the sender of an announcement is told its progress (default 30)",
+    "LABOR_BOT_ACK_WAIT_SECONDS": "webhook: how long the 200 for a stored update waits for its answer (default 5; 0: "
+                                  "answer 200 as soon as it is stored)",
     "LABOR_BOT_WECHAT_LISTEN": "host:port of the WeChat server `labor-bot wechat` (default 127.0.0.1:8090)",
     "WECHAT_PATH": "path WeChat pushes messages to (default /wechat)",
     "WECHAT_TOKEN": "the Token set in the 公众号 console (secret); without it `wechat` points to `chat`",
@@ -71,6 +73,7 @@ class Config:
     broadcast_rate: float = 25.0
     broadcast_concurrency: int = 8
     progress_seconds: float = 30.0
+    ack_wait: float = 5.0
     wechat_listen: str = "127.0.0.1:8090"
     wechat_path: str = "/wechat"
     wechat_token: str | None = field(default=None, repr=False)
@@ -98,6 +101,7 @@ class Config:
                    admins=frozenset(ids), broadcast_rate=_positive("LABOR_BOT_BROADCAST_RATE", 25.0),
                    broadcast_concurrency=int(_positive("LABOR_BOT_BROADCAST_CONCURRENCY", 8, whole=True)),
                    progress_seconds=_positive("LABOR_BOT_PROGRESS_SECONDS", 30.0),
+                   ack_wait=_positive("LABOR_BOT_ACK_WAIT_SECONDS", 5.0, zero=True),
                    telegram_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
                    telegram_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
                    webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL") or None,
@@ -114,11 +118,11 @@ class Config:
                    wechat_template_id=os.environ.get("WECHAT_TEMPLATE_ID") or None)
 
 
-def _positive(name: str, default: float, whole: bool = False) -> float:
+def _positive(name: str, default: float, whole: bool = False, zero: bool = False) -> float:
     raw = os.environ.get(name) or str(default)
     try:
         value = float(raw)
-        if value <= 0 or (whole and value != int(value)):
+        if value < 0 or (value == 0 and not zero) or (whole and value != int(value)) or value != value:
             raise ValueError
     except ValueError:
         kind = "a positive whole number" if whole else "a positive number"

@@ -8,28 +8,28 @@ text); each gets exactly one stdout line {"replies": [...]}.
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 import sys
 
 from bot.app import build_engine
+from bot.boundary import MAX_LINE_BYTES, BadInput, decode_line, dump_line, parse_chat_line, read_lines
 from bot.config import Config
 from bot.models import Incoming, Reply
 
 
+log = logging.getLogger(__name__)
+
+
 def parse_line(line: str) -> tuple[str | None, str | None]:
-    """(text, button) from one --jsonl input line; a line that is not a JSON object is text."""
-    s = line.rstrip("\r\n")
-    if s.lstrip().startswith("{"):
-        try:
-            obj = json.loads(s)
-        except json.JSONDecodeError:
-            return s, None
-        if isinstance(obj, dict):
-            if isinstance(obj.get("button"), str):
-                return None, obj["button"]
-            text = obj.get("text")
-            return (text if isinstance(text, str) else ""), None
-    return s, None
+    """(text, button) from one --jsonl input line; a line that is not a JSON object is text.
+    A JSON object of another shape raises BadInput (answered with a one-line {"error": …})."""
+    return parse_chat_line(line.rstrip("\r\n"))
+
+
+def refuse_line(n: int, reason: str) -> bytes:
+    """The one-line answer to a refused input line, logged once (no traceback)."""
+    log.warning("input line %d refused: %s", n, reason)
+    return dump_line({"error": reason, "line": n})
 
 
 def render(replies: list[Reply]) -> tuple[str, list[str]]:
@@ -48,11 +48,19 @@ async def run_console(config: Config, user: str = "console", jsonl: bool = False
     engine = build_engine(config)
     texts = engine.kb.texts
     if jsonl:
-        for line in sys.stdin:
-            text, button = parse_line(line)
-            replies = await engine.handle(Incoming(user_id=user, text=text, button=button))
-            sys.stdout.write(json.dumps({"replies": [r.to_dict() for r in replies]}, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+        out = sys.stdout.buffer
+        for n, raw in enumerate(read_lines(sys.stdin.buffer), 1):
+            if raw is None:
+                out.write(refuse_line(n, f"line longer than {MAX_LINE_BYTES} bytes"))
+            else:
+                try:
+                    text, button = parse_line(decode_line(raw))
+                except BadInput as e:
+                    out.write(refuse_line(n, str(e)))
+                else:
+                    replies = await engine.handle(Incoming(user_id=user, text=text, button=button))
+                    out.write(dump_line({"replies": [r.to_dict() for r in replies]}))
+            out.flush()
         return 0
     print(texts["welcome"])
     print(texts["console_intro"])

@@ -28,6 +28,7 @@ from bot.engine import Engine
 from bot.models import Incoming
 from handlers.telegram_broadcast import SenderTask
 from handlers.telegram_send import edit_reply, send_reply, with_retries
+from handlers.telegram_start import connect
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,11 @@ def _engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
 
 
 async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Telegram retries a webhook it thinks failed: the same update id is handled once."""
+    """Telegram retries a webhook it thinks failed: the same update id is handled once.
+    (Webhook mode dedupes in the inbox before the 200, so updates taken from it are not checked again.)"""
     store = _engine(context).store
+    if "inbox" in context.application.bot_data:
+        return
     if store is not None and not store.first_time(update.update_id):
         log.info("update %s seen before, skipped", update.update_id)
         raise ApplicationHandlerStop
@@ -180,8 +184,9 @@ async def _post_init(app: Application) -> None:
 
 async def run_polling(app: Application, stop: asyncio.Event, poll_timeout: int = 30) -> None:
     """Long polling until stop is set: the one lifecycle used by `labor-bot run` and the tests."""
-    await app.initialize()
     try:
+        if not await connect(app, stop):
+            return
         await _post_init(app)
         await app.bot.delete_webhook()
         await app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0, allowed_updates=Update.ALL_TYPES)

@@ -2,42 +2,183 @@
 
 POST {TELEGRAM_WEBHOOK_PATH} takes updates only with the right X-Telegram-Bot-Api-Secret-Token
 (403 otherwise); GET /healthz answers for load balancers. TLS is the reverse proxy's job (deploy/nginx).
+
+Parse at the boundary: the body must be UTF-8 JSON of at most MAX_BODY bytes nested at most
+MAX_JSON_DEPTH deep, an object with an integer update_id that PTB can read, whose user, chat, text and
+button data have the types we use; anything else is a 400 with a one-line reason, logged once, no
+traceback. Acknowledge only what is committed: an accepted update is stored in the inbox (deduplicated
+by update_id) before the 200; the inbox worker takes it from there. The 200 is held until the update is
+answered or LABOR_BOT_ACK_WAIT_SECONDS pass, so Telegram sends no faster than we answer; after a crash
+the inbox replays whatever was acknowledged but not answered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
+import sqlite3
 
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.boundary import MAX_JSON_DEPTH, BadInput, loads
 from bot.config import Config
+from bot.inbox import Inbox, InboxItem, worker_id
 from handlers.telegram import _post_init, start_sender
+from handlers.telegram_start import connect
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY = 1 << 20  # Telegram updates are small; refuse anything larger
+MAX_BODY = 1 << 20  # Telegram updates are small; refuse anything larger (413)
+MAX_UPDATE_ID = 2 ** 53
+CHANNEL = "telegram"
+MAX_ATTEMPTS = 3  # an update whose handling killed the process this often is given up (logged)
 
 
-def make_web_app(app: Application, secret: str, path: str) -> web.Application:
+def parse_update(raw: bytes, bot) -> tuple[int, dict, str | None]:
+    """(update_id, the cleaned JSON, user id) of a webhook body, or BadInput saying what is wrong."""
+    data = loads(raw, max_bytes=MAX_BODY, max_depth=MAX_JSON_DEPTH)
+    if not isinstance(data, dict):
+        raise BadInput("an update is a JSON object")
+    uid = data.get("update_id")
+    if type(uid) is not int or not 0 <= uid < MAX_UPDATE_ID:
+        raise BadInput("update_id must be a non-negative integer")
+    try:
+        update = Update.de_json(data, bot)
+    except Exception as e:  # noqa: BLE001 - PTB reading client data: any failure means a bad shape
+        raise BadInput(f"not a Telegram update ({type(e).__name__})") from None
+    if update is None:
+        raise BadInput("not a Telegram update")
+    user, chat, msg, query = update.effective_user, update.effective_chat, update.effective_message, \
+        update.callback_query
+    if user is not None and type(user.id) is not int:
+        raise BadInput("from.id must be an integer")
+    if chat is not None and type(chat.id) is not int:
+        raise BadInput("chat.id must be an integer")
+    if msg is not None and msg.text is not None and not isinstance(msg.text, str):
+        raise BadInput("message.text must be a string")
+    if query is not None and query.data is not None and not isinstance(query.data, str):
+        raise BadInput("callback_query.data must be a string")
+    return uid, data, str(user.id) if user is not None else None
+
+
+class InboxWorker:
+    """Takes committed updates from the inbox, in arrival order, through PTB's per-user processor."""
+
+    def __init__(self, app: Application, inbox: Inbox, concurrency: int = 64):
+        self.app, self.inbox = app, inbox
+        self.worker = worker_id()
+        self._sem = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._done: dict[str, asyncio.Event] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        n = self.inbox.recover(self.worker)
+        if n:
+            log.warning("%d acknowledged updates not answered before a stop are handled now", n)
+        self._task = asyncio.create_task(self._run())
+
+    def wake(self) -> None:
+        """Something was stored: look now rather than at the next poll."""
+        self._wake.set()
+
+    def expect(self, external_id: str) -> asyncio.Event:
+        """An event set when this update has been handled."""
+        self.wake()
+        return self._done.setdefault(external_id, asyncio.Event())
+
+    async def stop(self) -> None:
+        """Claim nothing new; wait for updates being handled (a restart takes the rest from the inbox)."""
+        self._stop.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        pruned_at = 0.0
+        loop = asyncio.get_running_loop()
+        try:
+            while not self._stop.is_set():
+                if loop.time() - pruned_at > 3600:
+                    self.inbox.prune()
+                    pruned_at = loop.time()
+                items = self.inbox.claim(CHANNEL, self.worker, 32)
+                if not items:
+                    self._wake.clear()
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), 0.5)
+                    except TimeoutError:
+                        pass
+                    continue
+                for item in items:  # started in arrival order: the per-user lock keeps that order
+                    await self._sem.acquire()
+                    task = asyncio.create_task(self._one(item))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+        finally:
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _one(self, item: InboxItem) -> None:
+        try:
+            if item.attempts > MAX_ATTEMPTS:
+                log.error("update %s given up after %d attempts", item.external_id, item.attempts - 1)
+                return
+            update = Update.de_json(item.payload, self.app.bot)
+            await self.app.update_processor.process_update(update, self.app.process_update(update))
+        except Exception:  # noqa: BLE001 - PTB's error handler has answered the user; keep going
+            log.exception("update %s could not be handled", item.external_id)
+        finally:
+            self.inbox.done(item)
+            event = self._done.pop(item.external_id, None)
+            if event is not None:
+                event.set()
+            self._sem.release()
+
+
+def make_web_app(app: Application, secret: str, path: str, inbox: Inbox | None = None,
+                 worker: InboxWorker | None = None, ack_wait: float = 5.0) -> web.Application:
+    secret_bytes = secret.encode("utf-8", "surrogateescape")
+
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), secret.encode()):
+        try:
+            ok = hmac.compare_digest(given.encode("utf-8", "surrogateescape"), secret_bytes)
+        except (UnicodeError, TypeError):
+            ok = False
+        if not ok:
             log.warning("webhook request without the right secret from %s", request.remote)
             return web.Response(status=403, text="forbidden")
+        raw = await request.read()  # over MAX_BODY: aiohttp answers 413
         try:
-            data = json.loads(await request.read())
-            update = Update.de_json(data, app.bot)
-        except (ValueError, TypeError, KeyError):
-            return web.Response(status=400, text="not an update")
-        if update is None:
-            return web.Response(status=400, text="not an update")
-        await app.update_queue.put(update)
+            uid, data, user = parse_update(raw, app.bot)
+        except BadInput as e:
+            log.warning("webhook update refused (400): %s", e)
+            return web.Response(status=400, text=f"bad update: {e}")
+        if inbox is None:  # tests that drive PTB directly
+            await app.update_queue.put(Update.de_json(data, app.bot))
+            return web.Response(text="ok")
+        try:
+            new = inbox.accept(CHANNEL, uid, data, user)
+        except sqlite3.Error as e:  # our outage: Telegram will retry a 5xx
+            log.error("could not store update %s: %s", uid, e)
+            return web.Response(status=503, text="try again")
+        if not new:
+            log.info("update %s received before; acknowledged again", uid)
+        elif worker is not None and ack_wait <= 0:
+            worker.wake()
+        elif worker is not None:
+            done = worker.expect(str(uid))
+            try:
+                await asyncio.wait_for(done.wait(), ack_wait)
+            except TimeoutError:
+                pass  # committed: the worker answers it later, or a restart does
         return web.Response(text="ok")
 
     async def health(_: web.Request) -> web.Response:
@@ -63,15 +204,24 @@ async def run_webhook(app: Application, config: Config, stop: asyncio.Event,
     if not config.webhook_secret:
         raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be set for webhook mode")
     host, port = listen_address(config)
-    runner = web.AppRunner(make_web_app(app, config.webhook_secret, config.webhook_path), access_log=None)
-    await app.initialize()
+    engine = app.bot_data["engine"]
+    inbox = Inbox(engine.store) if engine.store is not None else None
+    if inbox is not None:
+        app.bot_data["inbox"] = inbox
+    worker = InboxWorker(app, inbox) if inbox is not None else None
+    runner = web.AppRunner(make_web_app(app, config.webhook_secret, config.webhook_path, inbox, worker,
+                                        getattr(config, "ack_wait", 5.0)), access_log=None)
     try:
+        if not await connect(app, stop, config.telegram_base_url):
+            return
         await _post_init(app)
         if config.webhook_url:
             await app.bot.set_webhook(config.webhook_url, secret_token=config.webhook_secret,
                                       allowed_updates=Update.ALL_TYPES)
         await app.start()
         sender = start_sender(app)
+        if worker is not None:
+            worker.start()
         try:
             await runner.setup()
             await web.TCPSite(runner, host, port).start()
@@ -81,6 +231,8 @@ async def run_webhook(app: Application, config: Config, stop: asyncio.Event,
             await stop.wait()
         finally:
             await runner.cleanup()
+            if worker is not None:
+                await worker.stop()
             await sender.stop()
         await app.stop()
     finally:

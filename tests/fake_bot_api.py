@@ -42,13 +42,14 @@ class FakeBotAPI:
         self.port = 0
 
     # -- server ------------------------------------------------------------------------------------
-    async def start(self) -> "FakeBotAPI":
+    async def start(self, port: int = 0) -> "FakeBotAPI":
+        """Listen on 127.0.0.1 (port 0: any free port)."""
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
         return self
