@@ -12,6 +12,7 @@ from bot.matcher import Match
 from bot.models import Button, Reply
 from bot.points import Answer, Point, Points, load_points
 
+GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
 
 
@@ -118,7 +119,7 @@ class Answerer:
             lines.append(self.say("update_confirm"))
         lines += self.validity_notes(shown, today)
         place = self.points.place_elsewhere(match.norm)
-        if place and not match.places:
+        if place:
             lines.append(self.say("elsewhere", place=place))
         if len(shown) == 1 and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None
                                                                   or (point and top.counterpart not in point.measures)):
@@ -144,7 +145,7 @@ class Answerer:
         regions = [m.region for m in shown]
         picked = self._pick_answer(match.norm, point, facets, regions) if point is not None else None
         if picked is None:
-            return self._measure_lines(match, shown, facets), {}, ()
+            return self._measure_lines(match, shown, facets, point), {}, ()
         answer, fill = picked
         texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in shown}
         quotes = {m.id: answer.quote[m.id] for m in shown if m.id in answer.quote}
@@ -160,8 +161,12 @@ class Answerer:
 
     def _pick_answer(self, norm: str, point: Point, facets: list[str],
                      regions: list[str]) -> tuple[Answer, dict] | None:
-        for case in point.cases:
-            if case.said.holds(norm) and (not case.regions or any(r in case.regions for r in regions)):
+        asked = next((f for f in facets if f in point.facets and f not in ("who", "what")), None)
+        for case in point.cases:  # a facet the point settles outranks a case, unless the case answers it
+            if asked is not None and asked not in case.facets:
+                continue
+            # a region's own case only when answering for that region alone
+            if case.said.holds(norm) and (not case.regions or all(r in case.regions for r in regions)):
                 return case.answer, {}
         if point.group_answer is not None and (not facets or facets[0] in ("who", "amount")):
             for label, words in point.groups:
@@ -170,6 +175,8 @@ class Answerer:
         for fid in facets:
             if fid in point.facets:
                 return point.facets[fid], {}
+            if fid in GENERIC_FACETS:
+                return None
             facet = self.points.facet(fid)
             if facet is not None and facet.open_default:
                 what = point.facets["what"]
@@ -188,10 +195,34 @@ class Answerer:
         except (KeyError, IndexError):  # a figure with no document in force today: say so, never guess
             return self.say("update_none", topic=self.kb.updates[answer.later[0]].topic) if answer.later else text
 
-    def _measure_lines(self, match: Match, shown: list[Measure], facets: list[str]) -> list[str]:
+    def _generic_line(self, m: Measure, fid: str, topic: str | None = None) -> str:
+        """Facets every measure answers from its own record: who is responsible, where to complain,
+        how long the document is valid, where to apply."""
+        doc = self.kb.documents[m.region]
+        if fid == "validity":
+            valid = (self.say("validity_until", expires=_cn_date(doc.expires)) if doc.expires
+                     else self.say("validity_unwritten"))
+            issued = _cn_date(doc.issued) if doc.issued else (_cn_date(doc.effective) if doc.effective else "")
+            return self.say("validity_answer", title=doc.cite_title, number=doc.number or "", issued=issued,
+                            valid=valid)
+        units = "、".join(m.units.lead)
+        if fid == "contact":
+            return self.say("contact_answer", lead=units, others="、".join(m.units.cooperating) or "无")
+        if fid == "complain":
+            return self.say("complain_answer", lead=units)
+        return self.say("apply_answer", lead=units, topic=topic or m.title)
+
+    def _measure_lines(self, match: Match, shown: list[Measure], facets: list[str],
+                       point: Point | None = None) -> list[str]:
         """No point of ours covers the question: the facet asked, or that the text does not say it."""
         both = len(shown) > 1
         out = []
+        generic = next((f for f in facets if f in GENERIC_FACETS), None)
+        if generic is not None:
+            lines = [self._generic_line(m, generic, point.name if point else None) for m in shown]
+            if len(set(lines)) == 1:
+                return lines[:1]
+            return [self.say("region_label", name=self.kb.documents[m.region].name) + x for m, x in zip(shown, lines)]
         for m in shown:
             lead = self.lead(m, match, short=both)
             facet = next((f for f in map(self.points.facet, facets) if f is not None and f.open_default), None)

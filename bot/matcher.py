@@ -311,7 +311,21 @@ class Matcher:
                 m.confidence = 0.0
             elif m.intent == "question" and m.measures:
                 self._prefer_point(m)
+            elif m.intent == "out_of_scope" and not any(h.kind == "oos" for h in m.hits):
+                self._rescue_point(m, region)
         return m
+
+    def _rescue_point(self, m: Match, region: str | None) -> None:
+        """焊工五级证 补贴有莫得: no measure scored, but a point's own words and what it pays are typed."""
+        point, score = self.scope.strongest(m.said)
+        if point is None or score < POINT_SWITCH_MIN or not point.needs or not any(w in m.said for w in point.needs):
+            return
+        want = m.regions[0] if len(m.regions) == 1 else (region or self.ix.region_of[point.measures[0]])
+        target = next((x for x in point.measures if self.ix.region_of[x] == want), point.measures[0])
+        cp = self.ix.counterpart.get(target)
+        m.intent, m.confidence = "question", 0.4
+        m.side_by_side = len(m.regions) != 1 and cp in point.measures
+        m.measures = [target] + ([cp] if m.side_by_side and cp else [])
 
     def _prefer_point(self, m: Match) -> None:
         """A question that types a point's own words (川字号, 商标, 创业培训) is about that point's measure,
@@ -320,9 +334,10 @@ class Matcher:
         top = m.measures[0]
         if point is None or top in point.measures or score < POINT_SWITCH_MIN:
             return
-        if top in point.also_for and not any(w in m.norm for w in point.needs):
+        needed = any(w in m.said for w in point.needs)
+        if top in point.also_for and not needed:
             return
-        if score < POINT_SWITCH_ALONE and not any(x in m.measures for x in point.measures):
+        if score < POINT_SWITCH_ALONE and not needed and not any(x in m.measures for x in point.measures):
             return  # the matcher saw nothing of that measure: a shared word alone does not move it
         if score < self.scope.point_score(top, m.said) + POINT_SWITCH_MARGIN:
             return

@@ -64,6 +64,7 @@ class Case:
     said: Said
     answer: Answer
     regions: tuple[str, ...] = ()  # the case only applies when answering for these regions (empty: any)
+    facets: tuple[str, ...] = ()  # facets it answers even when the point settles them too
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
         d = {"say": d}
     if not isinstance(d, dict):
         raise KBError(path, rec, "an answer is a string or a mapping with say / by_region / quote")
-    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then"}
+    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets"}
     unknown = set(d) - allowed
     if unknown:
         raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
@@ -246,7 +247,10 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
             regions = tuple(cd.get("regions") or ()) if isinstance(cd, dict) else ()
             if any(r not in kb.documents for r in regions):
                 raise KBError(path, crec, f"unknown region in {list(regions)}")
-            cases.append(Case(_said(path, crec, cd), _answer(path, crec, cd, kb, measures), regions))
+            cfacets = tuple(cd.get("facets") or ())
+            if any(f not in known_facets for f in cfacets):
+                raise KBError(path, crec, f"unknown facet in {list(cfacets)}")
+            cases.append(Case(_said(path, crec, cd), _answer(path, crec, cd, kb, measures), regions, cfacets))
         groups = []
         for label, ws in (d.get("groups") or {}).items():
             groups.append((label, _words(path, f"{rec}.groups.{label}", ws, "words") + (normalise(label),)))

@@ -126,7 +126,7 @@ async def test_measures_browsing_pages(engine):
 async def test_a_facet_alone_follows_up_the_last_answer(engine):
     await say(engine, "泸州 创业担保贷款能贷多少")
     reply = (await say(engine, "去哪里办"))[0].text
-    assert "人社局" in reply.splitlines()[0] and LUZHOU in reply
+    assert "人力资源社会保障局" in reply.splitlines()[0] and LUZHOU in reply
 
 
 async def test_out_of_scope_by_substance_names_the_office(engine):
