@@ -20,6 +20,7 @@ import logging
 import sqlite3
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from telegram import Update
 from telegram.ext import Application
 
@@ -63,6 +64,22 @@ def parse_update(raw: bytes, bot) -> tuple[int, dict, str | None]:
     if query is not None and query.data is not None and not isinstance(query.data, str):
         raise BadInput("callback_query.data must be a string")
     return uid, data, str(user.id) if user is not None else None
+
+
+class _BadHttpOneLine(logging.Filter):
+    """aiohttp answers malformed HTTP (a header over 8 KiB, bad bytes) with 400 itself but logs a traceback
+    at ERROR: make that one WARNING line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = "bad HTTP request refused (%s): %s", (exc.code, exc.message)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_BAD_HTTP = _BadHttpOneLine()
 
 
 class InboxWorker:
@@ -184,6 +201,9 @@ def make_web_app(app: Application, secret: str, path: str, inbox: Inbox | None =
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": app.running})
 
+    server_log = logging.getLogger("aiohttp.server")
+    if _BAD_HTTP not in server_log.filters:
+        server_log.addFilter(_BAD_HTTP)
     web_app = web.Application(client_max_size=MAX_BODY)
     web_app.router.add_post(path, receive)
     web_app.router.add_get("/healthz", health)

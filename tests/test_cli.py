@@ -52,7 +52,8 @@ def test_chat_jsonl_contract(cli, tmp_path):
     assert out.returncode == 0, out.stderr
     rows = jsonl(out.stdout)
     assert len(rows) == len(lines)
-    for r in rows:
+    assert rows[-1] == {"error": '"text" must be a string', "line": 7}  # a bad shape: one error line
+    for r in rows[:-1]:
         assert set(r) == {"replies"} and r["replies"]
         for rep in r["replies"]:
             assert set(rep) == {"text", "buttons"}
