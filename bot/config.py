@@ -28,6 +28,11 @@ SETTINGS = {
     "LABOR_BOT_BROADCAST_CONCURRENCY": "announcement messages in flight at once (default 8); after a hard kill at most "
                                        "this many can be sent twice",
     "LABOR_BOT_PROGRESS_SECONDS": "how often the sender of an announcement is told its progress (default 30)",
+    "LABOR_BOT_WEB_LISTEN": "host:port of the staff desk, `labor-bot web` (default 127.0.0.1:8070)",
+    "LABOR_BOT_WEB_URL": "the desk's address as staff open it; sign-in links start with it; https makes cookies Secure "
+                         "(default http://LABOR_BOT_WEB_LISTEN)",
+    "LABOR_BOT_WEB_SESSION_HOURS": "a desk sign-in lasts this many hours (default 12)",
+    "LABOR_BOT_PHRASINGS_SECONDS": "how often a running bot checks for phrasings taught on the desk (default 30)",
     "LABOR_BOT_ACK_WAIT_SECONDS": "webhook: how long the 200 for a stored update waits for its answer (default 5; 0: "
                                   "answer 200 as soon as it is stored)",
     "LABOR_BOT_WECHAT_LISTEN": "host:port of the WeChat server `labor-bot wechat` (default 127.0.0.1:8090)",

@@ -4,8 +4,8 @@ Questions are rolled up per Beijing day (answered / low confidence / not answere
 measure into desk_days and desk_day_measures. Each overview first adds the questions logged since the last
 roll-up (by primary key, from a stored watermark, in one write transaction so two desks never count a row
 twice); the page then reads at most one row per day. The roll-up keeps counts only (no user ids), so a
-user's /forget deletes their questions but not the day's totals. Checks come from check_events (bot/usage.py)
-by its ts index; subscribers from the subscriptions table.
+user's /forget deletes their questions but not the day's totals. Check events (bot/usage.py) are rolled up the
+same way into desk_day_checks; subscribers from the subscriptions table.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ SCHEMA = (
     "low integer not null default 0, unanswered integer not null default 0)",
     "create table if not exists desk_day_measures (day integer not null, measure text not null, "
     "n integer not null, primary key (day, measure)) without rowid",
+    "create table if not exists desk_day_checks (day integer not null, region text not null, event text not null, "
+    "outcome text not null, n integer not null, primary key (day, region, event, outcome)) without rowid",
     # what /questions lists: unanswered or low-confidence questions, newest first, without a full scan
     f"create index if not exists questions_inbox on questions (ts) where confidence < {LOW_CONFIDENCE} "
     "and intent in ('question', 'out_of_scope')",
@@ -58,39 +60,57 @@ def start_of(d: dt.date) -> float:
     return (d - EPOCH).days * 86400 - DAY_OFFSET
 
 
+QUESTION_ROLLUPS = (
+    "insert into desk_days (day, answered, low, unanswered) "
+    "select cast((ts + :offset) / 86400 as integer) as d, "
+    "sum(intent = 'question' and measures != '[]' and confidence >= :low), "
+    "sum(intent = 'question' and measures != '[]' and confidence < :low), "
+    "sum(intent = 'out_of_scope' or (intent = 'question' and measures = '[]')) "
+    "from questions where id > :last and id <= :upto group by d "
+    "on conflict (day) do update set answered = answered + excluded.answered, "
+    "low = low + excluded.low, unanswered = unanswered + excluded.unanswered",
+    "insert into desk_day_measures (day, measure, n) "
+    "select cast((ts + :offset) / 86400 as integer) as d, json_extract(measures, '$[0]') as m, count(*) "
+    "from questions where id > :last and id <= :upto and intent = 'question' and measures != '[]' "
+    "and json_valid(measures) group by d, m having m is not null "
+    "on conflict (day, measure) do update set n = n + excluded.n",
+)
+CHECK_ROLLUPS = (
+    "insert into desk_day_checks (day, region, event, outcome, n) "
+    "select cast((ts + :offset) / 86400 as integer) as d, coalesce(region, '') as r, event, '', count(*) "
+    "from check_events where id > :last and id <= :upto group by d, r, event "
+    "on conflict (day, region, event, outcome) do update set n = n + excluded.n",
+    "insert into desk_day_checks (day, region, event, outcome, n) "
+    "select cast((c.ts + :offset) / 86400 as integer) as d, coalesce(c.region, '') as r, 'verdict', j.value, count(*) "
+    "from check_events c, json_each(c.outcomes) j where c.id > :last and c.id <= :upto and c.event = 'finished' "
+    "and json_valid(c.outcomes) group by d, r, j.value "
+    "on conflict (day, region, event, outcome) do update set n = n + excluded.n",
+)
+
+
 def catch_up(db, batch: int = BATCH) -> int:
-    """Roll up questions logged since the last time; returns how many ids were covered."""
-    conn = db.conn
+    """Roll up questions and check events logged since the last time; returns how many ids were covered."""
+    return (_roll(db.conn, "questions", "questions", QUESTION_ROLLUPS, batch)
+            + _roll(db.conn, "checks", "check_events", CHECK_ROLLUPS, batch))
+
+
+def _roll(conn, name: str, table: str, statements: tuple[str, ...], batch: int) -> int:
     done = 0
     while True:
         if conn.in_transaction:
             conn.commit()
         conn.execute("begin immediate")
         try:
-            row = conn.execute("select last_id from desk_rollup where name = 'questions'").fetchone()
+            row = conn.execute("select last_id from desk_rollup where name = ?", [name]).fetchone()
             last = row[0] if row else 0
-            top = conn.execute("select coalesce(max(id), 0) from questions").fetchone()[0]
+            top = conn.execute(f"select coalesce(max(id), 0) from {table}").fetchone()[0]
             upto = min(top, last + batch)
             if upto > last:
-                conn.execute(
-                    "insert into desk_days (day, answered, low, unanswered) "
-                    "select cast((ts + ?) / 86400 as integer) as d, "
-                    "sum(intent = 'question' and measures != '[]' and confidence >= ?), "
-                    "sum(intent = 'question' and measures != '[]' and confidence < ?), "
-                    "sum(intent = 'out_of_scope' or (intent = 'question' and measures = '[]')) "
-                    "from questions where id > ? and id <= ? group by d "
-                    "on conflict (day) do update set answered = answered + excluded.answered, "
-                    "low = low + excluded.low, unanswered = unanswered + excluded.unanswered",
-                    [DAY_OFFSET, LOW_CONFIDENCE, LOW_CONFIDENCE, last, upto])
-                conn.execute(
-                    "insert into desk_day_measures (day, measure, n) "
-                    "select cast((ts + ?) / 86400 as integer) as d, json_extract(measures, '$[0]') as m, count(*) "
-                    "from questions where id > ? and id <= ? and intent = 'question' and measures != '[]' "
-                    "and json_valid(measures) group by d, m having m is not null "
-                    "on conflict (day, measure) do update set n = n + excluded.n",
-                    [DAY_OFFSET, last, upto])
-                conn.execute("insert into desk_rollup (name, last_id) values ('questions', ?) "
-                             "on conflict (name) do update set last_id = excluded.last_id", [upto])
+                params = {"offset": DAY_OFFSET, "low": LOW_CONFIDENCE, "last": last, "upto": upto}
+                for sql in statements:
+                    conn.execute(sql, params)
+                conn.execute("insert into desk_rollup (name, last_id) values (?, ?) "
+                             "on conflict (name) do update set last_id = excluded.last_id", [name, upto])
             conn.execute("commit")
         except BaseException:
             conn.execute("rollback")
@@ -128,21 +148,14 @@ def overview(db, kb, topics: dict, first: dt.date, last: dt.date) -> Overview:
                              "group by measure order by total desc, measure limit 10", [d0, d1]):
         m = kb.measures.get(mid)
         ov.measures.append({"id": mid, "title": m.title if m else mid, "region": m.region if m else "", "n": n})
-    t0, t1 = start_of(first), start_of(last + dt.timedelta(days=1))
     checks: dict[str, dict] = {}
-
-    def region_row(region: str | None) -> dict:
-        key = region or ""
-        return checks.setdefault(key, {"region": key, "started": 0, "finished": 0, "outcomes": {}})
-
-    for region, event, n in db.execute("select region, event, count(*) from check_events where ts >= ? and ts < ? "
-                                       "group by region, event", [t0, t1]):
-        region_row(region)[event] = n
-    for region, outcome, n in db.execute(
-            "select c.region, j.value, count(*) from check_events c, json_each(c.outcomes) j "
-            "where c.ts >= ? and c.ts < ? and c.event = 'finished' and json_valid(c.outcomes) "
-            "group by c.region, j.value", [t0, t1]):
-        region_row(region)["outcomes"][outcome] = n
+    for region, event, outcome, n in db.execute("select region, event, outcome, sum(n) from desk_day_checks "
+                                                "where day between ? and ? group by region, event, outcome", [d0, d1]):
+        row = checks.setdefault(region, {"region": region, "started": 0, "finished": 0, "outcomes": {}})
+        if event == "verdict":
+            row["outcomes"][outcome] = n
+        else:
+            row[event] = n
     order = list(kb.documents) + [""]
     ov.checks = sorted(checks.values(), key=lambda r: order.index(r["region"]) if r["region"] in order else 99)
     # subscribers

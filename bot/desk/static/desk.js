@@ -67,6 +67,9 @@
             var st = li.querySelector("[data-role=status]");
             st.textContent = a.status_label || a.status;
             st.className = "status status-" + a.status;
+            if (a.status !== "scheduled") {
+              li.querySelectorAll("form.cancel").forEach(function (f) { f.remove(); });
+            }
             if (a.channels.length) {
               var body = li.querySelector("[data-role=progress] tbody");
               body.textContent = "";
