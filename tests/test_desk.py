@@ -3,6 +3,7 @@ escaping, announcements, the questions inbox teaching the running matcher, the o
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -379,3 +380,28 @@ async def test_plain_staff_cannot_manage_staff(client, desk):
     r = await client.post("/staff/add", data={"csrf": csrf, "name": "小张"}, allow_redirects=False)
     assert r.headers["Location"] == "/?m=superadmin_only"
     assert desk.access.member("小张") is None
+
+
+# -- the shell commands ---------------------------------------------------------------------------------------
+def test_staff_commands_and_export_phrasings(cli, tmp_path, kb):
+    add = cli("staff", "add", "王芳", "--superadmin", env={"LABOR_BOT_WEB_URL": "https://desk.example.org"})
+    assert add.returncode == 0, add.stderr
+    assert re.fullmatch(r"https://desk\.example\.org/login/[A-Za-z0-9_-]{40,}\n", add.stdout)
+    listed = cli("staff", "list")
+    assert "王芳\tsuperadmin" in listed.stdout and "0 web session(s)" in listed.stdout
+    assert cli("staff", "add", "bad name").returncode == 2
+    store = Store(tmp_path / "cli.sqlite")
+    from bot.phrasings import ensure_table, teach
+
+    ensure_table(store.db.conn)
+    teach(store.db.conn, kb, Matcher(Index(kb)), QUESTION, "luding-12", "王芳")
+    store.close()
+    exported = cli("kb", "export-phrasings", "--out", str(tmp_path / "p.yaml"))
+    assert exported.returncode == 0, exported.stderr
+    import yaml
+
+    assert yaml.safe_load((tmp_path / "p.yaml").read_text(encoding="utf-8"))["luding-12"][0]["text"] == QUESTION
+    assert cli("staff", "remove", "王芳").returncode == 0
+    assert cli("staff", "remove", "王芳").returncode == 1
+    audit = cli("audit", "--json")
+    assert [json.loads(line)["action"] for line in audit.stdout.splitlines()] == ["staff_add", "staff_remove"]
