@@ -133,12 +133,30 @@ class Store:
         self.update_user(user_id, active=int(active))
 
     def forget(self, user_id: str) -> int:
-        """Delete everything stored about a user; returns how many rows went."""
+        """Delete everything stored about a user, everywhere; returns how many rows went or were cleared.
+        Every table with a user_id column loses the user's rows (tables added later included); the audit
+        log loses what they did and what was done to them; their drafts go; announcements they sent stay
+        for the recipients, without their id; the inbox keeps only ids (for deduplication)."""
         n = 0
-        for table, column in (("questions", "user_id"), ("subscriptions", "user_id"), ("deliveries", "user_id"),
-                              ("users", "id")):
-            n += self.db.execute(f"delete from {table} where {column} = ?", [user_id]).rowcount
-        self.db.conn.commit()
+        tables = set(self.db.table_names())
+        with self.db.conn:
+            for table in sorted(tables):
+                if table != "inbox" and "user_id" in self.db[table].columns_dict:
+                    n += self.db.execute(f"delete from [{table}] where user_id = ?", [user_id]).rowcount
+            n += self.db.execute("delete from users where id = ?", [user_id]).rowcount
+            if "audit" in tables:
+                n += self.db.execute("delete from audit where actor = ? or (detail is not null and json_valid(detail) "
+                                     "and json_extract(detail, '$.target') = ?)", [user_id, user_id]).rowcount
+            if "staff" in tables:
+                n += self.db.execute("update staff set added_by = null where added_by = ?", [user_id]).rowcount
+            if "announcements" in tables:
+                n += self.db.execute("delete from announcements where author = ? and status = 'draft'",
+                                     [user_id]).rowcount
+                n += self.db.execute("update announcements set author = null, author_chat = null "
+                                     "where author = ? or author_chat = ?", [user_id, user_id]).rowcount
+            if "inbox" in tables:
+                n += self.db.execute("update inbox set payload = case when status = 'done' then null else payload "
+                                     "end, user_id = null where user_id = ?", [user_id]).rowcount
         return n
 
     def close(self) -> None:

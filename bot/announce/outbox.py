@@ -144,14 +144,21 @@ class Outbox:
                        .encode(), recipients=recipients, send_at=send_at)
         return n == 1
 
-    def cancel(self, aid: int, actor: str) -> bool:
-        """A scheduled announcement that has not started can be called off (audited)."""
-        n = self.db.execute("update announcements set status = 'cancelled', finished = ? "
-                            "where id = ? and status = 'scheduled'", [self.clock(), aid]).rowcount
+    def cancel(self, aid: int, actor: str, admin: bool = False) -> bool:
+        """A scheduled announcement that has not started can be called off (audited), by its author or an
+        admin only; anyone else's attempt is refused and audited."""
+        n = self.db.execute("update announcements set status = 'cancelled', finished = ? where id = ? and "
+                            "status = 'scheduled' and (author = ? or ?)", [self.clock(), aid, actor, int(admin)]).rowcount
         self._commit()
         if n:
             self.audit(actor, "cancelled", aid)
+        elif (self.announcement(aid) or {}).get("status") == "scheduled":
+            self.audit(actor, "refused", aid, command="cancel")
         return n > 0
+
+    def may_cancel(self, aid: int, actor: str, admin: bool = False) -> bool:
+        row = self.announcement(aid) or {}
+        return admin or row.get("author") == actor
 
     def scheduled(self) -> list[dict]:
         return list(self.db["announcements"].rows_where("status = 'scheduled'", order_by="send_at"))

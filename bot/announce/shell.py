@@ -34,9 +34,13 @@ def cmd_announce(args, config: Config) -> int:
         config.db = args.db
     if args.cancel is not None:
         outbox = Outbox(Store(config.db))
-        if outbox.cancel(args.cancel, _actor()):
+        admin = os.geteuid() == 0  # in the shell, root is the admin; anyone else cancels only their own
+        if outbox.cancel(args.cancel, _actor(), admin=admin):
             print(f"cancelled announcement #{args.cancel}")
             return 0
+        if not outbox.may_cancel(args.cancel, _actor(), admin):
+            author = (outbox.announcement(args.cancel) or {}).get("author")
+            return _fail(f"#{args.cancel} was queued by {author}; only its author or an admin (root) may cancel it", 1)
         return _fail(f"#{args.cancel} is not a scheduled announcement that has not started", 1)
     if args.text is None or args.audience is None:
         return _fail("give --text and --audience (or --cancel ID)")

@@ -210,6 +210,6 @@ class StaffDesk:
         return [Reply(self.t["staff_cancelled"])]
 
     def _cancel_scheduled(self, inc: Incoming, aid: int) -> list[Reply]:
-        ok = self.outbox.cancel(aid, inc.user_id)
+        ok = self.outbox.cancel(aid, inc.user_id, admin=self.role(inc) == "super")
         return [Reply(self.t["staff_unscheduled" if ok else "staff_cannot_unschedule"].format(id=aid))]
 

@@ -1,0 +1,83 @@
+"""/forget leaves nothing of the user in any table; announcements are cancelled only by their author or an admin."""
+
+from __future__ import annotations
+
+import time
+
+from bot.announce import Outbox
+from bot.announce.audience import Audience
+from bot.engine import Engine
+from bot.inbox import Inbox
+from bot.models import Incoming
+from conftest import TODAY
+
+USER = "31415926"
+ADMIN = "27182818"
+
+
+def rows_mentioning(store, needle: str) -> dict[str, list]:
+    found = {}
+    for table in store.db.table_names():
+        hits = [r for r in store.db.execute(f"select * from [{table}]").fetchall()
+                if any(needle in str(v) for v in r if v is not None)]
+        if hits:
+            found[table] = hits
+    return found
+
+
+async def test_forget_removes_every_row_tied_to_the_user(kb, matcher, store):
+    engine = Engine(kb, matcher, store, today=lambda: TODAY, admins=frozenset([ADMIN]))
+
+    async def say(uid: str, text: str):
+        return await engine.handle(Incoming(user_id=uid, text=text, channel="telegram"))
+
+    await say(USER, "泸州创业贷款能贷多少")
+    await say(USER, "/subscribe")
+    await say(USER, "/announce 明天开班")  # refused: not staff yet, and audited with their id
+    inbox = Inbox(store)
+    inbox.accept("telegram", "5001", {"message": {"text": "我的秘密问题"}}, user_id=USER)
+    inbox.done(inbox.claim("telegram", "w", 1)[0])  # handled: only the id stays, with the user's id
+    await say(ADMIN, f"/admin add {USER}")
+    await say(USER, "/announce 我写的草稿通知")  # now staff: a draft under their name
+    outbox = Outbox(store)
+    aid = outbox.new_draft(USER, "telegram", "已发出的通知")["id"]
+    outbox.update_draft(aid, audience=Audience().to_json())
+    outbox.queue(aid, USER, time.time() + 3600, 0)
+    assert set(rows_mentioning(store, USER)) >= {"users", "questions", "subscriptions", "audit", "staff",
+                                                 "announcements", "inbox"}
+    await say(USER, "/forget")
+    assert rows_mentioning(store, USER) == {}
+    assert rows_mentioning(store, "我写的草稿通知") == {}
+    assert store.db.execute("select count(*) from inbox").fetchone() == (1,)  # the id, for deduplication
+    assert outbox.announcement(aid)["text"] == "已发出的通知"  # the recipients' notice stays, without its author
+
+
+def test_only_the_author_or_an_admin_cancels(store):
+    outbox = Outbox(store)
+    aid = outbox.new_draft("staff-a", "telegram", "周五招聘会")["id"]
+    outbox.update_draft(aid, audience=Audience().to_json())
+    outbox.queue(aid, "staff-a", time.time() + 3600, 0)
+    assert not outbox.cancel(aid, "staff-b")
+    assert outbox.announcement(aid)["status"] == "scheduled"
+    assert outbox.audit_log(1)[0] | {"ts": 0} == {"ts": 0, "actor": "staff-b", "action": "refused",
+                                                  "announcement_id": aid, "command": "cancel"}
+    assert outbox.cancel(aid, "super", admin=True)
+    assert outbox.announcement(aid)["status"] == "cancelled"
+    other = outbox.new_draft("staff-a", "telegram", "另一个")["id"]
+    outbox.update_draft(other, audience=Audience().to_json())
+    outbox.queue(other, "staff-a", time.time() + 3600, 0)
+    assert outbox.cancel(other, "staff-a")
+
+
+async def test_staff_cannot_cancel_another_staff_members_announcement(kb, matcher, store):
+    engine = Engine(kb, matcher, store, today=lambda: TODAY, admins=frozenset([ADMIN]))
+    outbox = Outbox(store)
+    for uid in ("101", "102"):
+        outbox.add_staff(uid, ADMIN)
+    aid = outbox.new_draft("101", "telegram", "周五招聘会")["id"]
+    outbox.update_draft(aid, audience=Audience().to_json())
+    outbox.queue(aid, "101", time.time() + 3600, 0)
+    await engine.handle(Incoming(user_id="102", text=f"/admin cancel {aid}", channel="telegram"))
+    assert outbox.announcement(aid)["status"] == "scheduled"
+    await engine.handle(Incoming(user_id=ADMIN, text=f"/admin cancel {aid}", channel="telegram"))
+    assert outbox.announcement(aid)["status"] == "cancelled"
