@@ -32,6 +32,9 @@ class Channel:
     connect: Connect | None = None  # how it sends (see the module docstring)
     configured: Callable[[Any], bool] | None = None  # config → whether `connect` has what it needs
     needs: str = ""  # the settings `connect` needs, for "not configured" messages
+    # how an announcement is cut into messages the channel can take (Telegram: ≤ 4096 characters after HTML
+    # escaping, at paragraph ends); each part is delivered and recorded on its own. None: one message
+    split: Callable[[str], list[str]] | None = None
 
 
 class Channels:
@@ -74,6 +77,10 @@ class Channels:
     def rate(self, name: str, default: float) -> float:
         c = self.get(name)
         return c.rate if c and c.rate else default
+
+    def split(self, name: str, text: str) -> list[str]:
+        c = self.get(name)
+        return (c.split(text) if c and c.split else [text]) or [text]
 
     def per_chat(self, name: str, default: float) -> float:
         c = self.get(name)

@@ -30,6 +30,13 @@ async def connect(config, store) -> AsyncIterator[Deliver | None]:
 
 # LABOR_BOT_ADMINS are Telegram user ids, so staff commands are open here only; pacing: about 30
 # messages/s per bot and one a second per chat, so LABOR_BOT_BROADCAST_RATE (default 25) applies
+def split(text: str) -> list[str]:
+    """Announcement parts: at most 4096 characters each after HTML escaping, cut at paragraph ends."""
+    from handlers.telegram_send import split_paragraphs
+
+    return split_paragraphs(text)
+
+
 CHANNEL = Channel(name="telegram", label_key="channel_telegram", push=True, staff=True, per_chat=1.0,
                   connect=connect, configured=lambda config: bool(config.telegram_token),
-                  needs="TELEGRAM_BOT_TOKEN")
+                  needs="TELEGRAM_BOT_TOKEN", split=split)

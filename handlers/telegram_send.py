@@ -51,6 +51,48 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [c for c in chunks if c.strip()] or [html.escape(text[:limit], quote=False) or "…"]
 
 
+def _escaped_len(s: str) -> int:
+    return len(html.escape(s, quote=False))
+
+
+def split_paragraphs(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Raw (unescaped) parts whose HTML-escaped length is at most limit: whole paragraphs (blank-line
+    separated) packed together, a paragraph too long alone cut at line ends, a line too long alone cut
+    between characters. Counted after escaping, so '<' and '&' cannot push a part over Telegram's limit."""
+    def pieces(block: str, sep: str, finer) -> list[str]:
+        out, current = [], ""
+        for unit in block.split(sep):
+            candidate = f"{current}{sep}{unit}" if current else unit
+            if _escaped_len(candidate) <= limit:
+                current = candidate
+                continue
+            if current:
+                out.append(current)
+            if _escaped_len(unit) <= limit:
+                current = unit
+            else:
+                *whole, current = finer(unit)
+                out.extend(whole)
+        if current or not out:
+            out.append(current)
+        return out
+
+    def chars(line: str) -> list[str]:
+        out, current, size = [], [], 0
+        for ch in line:
+            n = _escaped_len(ch)
+            if size + n > limit:
+                out.append("".join(current))
+                current, size = [], 0
+            current.append(ch)
+            size += n
+        out.append("".join(current))
+        return out
+
+    parts = pieces(text, "\n\n", lambda para: pieces(para, "\n", chars))
+    return [p for p in parts if p.strip()] or [text[:limit]]
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None

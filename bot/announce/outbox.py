@@ -41,6 +41,11 @@ class Outbox:
         if sqlite3.sqlite_version_info < (3, 35):  # claims use UPDATE … RETURNING
             raise RuntimeError(f"announcements need SQLite ≥ 3.35; this Python has {sqlite3.sqlite_version}")
         self.db, self.clock = store.db, clock
+        # the parts of a long announcement already delivered to a recipient, one row each: a resend after an
+        # error or a crash sends only the parts missing
+        self.db.execute("create table if not exists delivery_parts (announcement_id integer not null, "
+                        "user_id text not null, part integer not null, parts integer, sent_at real, "
+                        "primary key (announcement_id, user_id, part))")
 
     def _commit(self) -> None:
         self.db.conn.commit()
@@ -214,6 +219,16 @@ class Outbox:
         if status == "blocked":  # they blocked the bot: stop sending to them
             self.db.execute("delete from subscriptions where user_id = ?", [d.user_id])
             self.db.execute("update users set active = 0 where id = ?", [d.user_id])
+        self._commit()
+
+    def parts_sent(self, d: Delivery) -> set[int]:
+        return {r[0] for r in self.db.execute("select part from delivery_parts where announcement_id = ? and "
+                                              "user_id = ?", [d.announcement_id, d.user_id])}
+
+    def part_sent(self, d: Delivery, part: int, parts: int) -> None:
+        """One part delivered (committed at once, before the next part is sent)."""
+        self.db.execute("insert or ignore into delivery_parts (announcement_id, user_id, part, parts, sent_at) "
+                        "values (?, ?, ?, ?, ?)", [d.announcement_id, d.user_id, part, parts, self.clock()])
         self._commit()
 
     def retry(self, d: Delivery, next_at: float, error: str, count_attempt: bool = True) -> None:

@@ -137,6 +137,7 @@ class Sender:
         self._paused_told: set[tuple[str, int]] = set()
         self._last_chat: dict[tuple[str, str], float] = {}
         self._bodies: dict[int, str] = {}
+        self._split: dict[tuple[int, str], list[str]] = {}
         self._heartbeat_at = 0.0
 
     # -- the loop ------------------------------------------------------------------------------------
@@ -209,7 +210,14 @@ class Sender:
 
     async def _send(self, d: Delivery) -> None:
         try:
-            await self.deliverers[d.channel](d.chat_id, self._body(d.announcement_id))
+            parts = self._parts(d)
+            done = self.outbox.parts_sent(d) if len(parts) > 1 else set()
+            for i, part in enumerate(parts):
+                if i in done:  # delivered before an error or a restart: never again
+                    continue
+                await self.deliverers[d.channel](d.chat_id, part)
+                if len(parts) > 1:
+                    self.outbox.part_sent(d, i, len(parts))
             self.outbox.finish(d, "sent")
             self.stats.sent += 1
         except Blocked as e:
@@ -258,6 +266,13 @@ class Sender:
         ann = self.outbox.announcement(d.announcement_id) or {}
         await self._say_to_author(ann, self.texts["news_paused"].format(id=d.announcement_id, channel=label,
                                                                         until=show(e.until)))
+
+    def _parts(self, d: Delivery) -> list[str]:
+        """The announcement as the channel's messages (split after escaping, at paragraph ends)."""
+        key = (d.announcement_id, d.channel)
+        if key not in self._split:
+            self._split[key] = self.outbox.channels.split(d.channel, self._body(d.announcement_id))
+        return self._split[key]
 
     def _body(self, aid: int) -> str:
         if aid not in self._bodies:
