@@ -42,7 +42,7 @@ def test_training_check_typed_with_back_and_a_side_question(cli, tmp_path):
 def test_cancel_then_question_answers_normally(cli, tmp_path):
     rows = chat(cli, tmp_path / "b.sqlite", ["我是劳务经纪人", "泸定", "取消", "泸定培训补贴"])
     assert "测算已结束" in rows[2]["replies"][0]["text"]
-    assert "【泸定县】" in rows[3]["replies"][0]["text"]
+    assert "《泸定县“红城工匠”二十二条措施》" in rows[3]["replies"][0]["text"]
 
 
 def test_check_survives_a_restart_of_the_process(cli, tmp_path):

@@ -47,7 +47,7 @@ async def test_whole_loan_check_typed(engine, store):
 async def test_plain_question_is_answered_and_offers_the_check(engine):
     replies = await say(engine, "泸州小微企业创业担保贷款最多多少")
     data = [b.data for row in replies[-1].buttons for b in row]
-    assert encode("check", "loan_firm") in data and "【泸州市】" in replies[0].text
+    assert encode("check", "loan_firm") in data and "《泸州市“泸字号”二十三条措施》" in replies[0].text
 
 
 async def test_bare_request_shows_the_menu_and_a_typed_pick_starts(engine, store):
@@ -70,7 +70,7 @@ async def test_side_question_is_answered_then_the_check_goes_on(engine, store):
     await say(engine, "泸定 我是劳务经纪人")
     assert store.user("c1")["dialog"]["asking"] == "placed"
     replies = await say(engine, "培训补贴是好多钱？")
-    assert "【泸定县】" in replies[0].text and "（十）" in replies[0].text
+    assert "《泸定县“红城工匠”二十二条措施》" in replies[0].text and "（十）" in replies[0].text
     assert "测算还没做完" in replies[-1].text and "脱贫人口" in replies[-1].text
     replies = await say(engine, "二十个")
     assert store.user("c1")["dialog"]["values"]["placed"] == 20
