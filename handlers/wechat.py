@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
 PASSIVE_SECONDS = 4.0  # WeChat waits 5 s; what is not ready by then goes over the customer-service API
+WORKING = 4  # messages handled at once; the rest wait in arrival order, so each answer goes out when it is ready
 NAV_ONLY = {("nav", "back"), ("nav", "exit"), ("nav", "restart")}  # typed words anyway: links, not numbers
 MENU_ID_BASE = 100  # msgmenuid = generation * 100 + number, so a stale link is told apart
 
@@ -117,6 +118,9 @@ class WeChatServer:
         self.outbox: Outbox = engine.outbox
         self.store = engine.store
         self._background: set[asyncio.Task] = set()
+        # the engine's work is CPU-bound: without a bound, a burst of pushes would all be answered only after
+        # the last one was handled; with it, each is answered when ready and the late ones go over the API
+        self._working = asyncio.Semaphore(WORKING)
         self.stats = {"passive": 0, "api": 0, "duplicates": 0}
 
     # -- HTTP ----------------------------------------------------------------------------------------------------
@@ -182,7 +186,7 @@ class WeChatServer:
         if self.state.receive(CHANNEL, key, user_id_of(msg.from_user)) != "new":
             self.stats["duplicates"] += 1
             return web.Response(text="success")  # a retry: the first request answers the user
-        task = asyncio.create_task(self._process(msg))
+        task = asyncio.create_task(self._process_in_turn(msg))
         try:
             chunks = await asyncio.wait_for(asyncio.shield(task), PASSIVE_SECONDS)
         except TimeoutError:
@@ -244,6 +248,12 @@ class WeChatServer:
             await asyncio.gather(*list(self._background), return_exceptions=True)
 
     # -- one message --------------------------------------------------------------------------------------------
+    async def _process_in_turn(self, msg: WxMessage) -> list[str]:
+        async with self._working:
+            chunks = await self._process(msg)
+            await asyncio.sleep(0)  # let the answer go out before the next message takes the CPU
+            return chunks
+
     async def _process(self, msg: WxMessage) -> list[str]:
         """The reply as chunks of at most 2048 bytes (first one passive); [] for nothing to say."""
         openid, uid = msg.from_user, user_id_of(msg.from_user)
@@ -389,7 +399,9 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
                             progress_every=config.progress_seconds)
             sender_task = asyncio.create_task(sender.run(sender_stop))
         try:
-            await web.TCPSite(runner, host, port).start()
+            # reuse_port: several `labor-bot wechat` processes may listen on one address (more CPUs); they share
+            # the database, so MsgId dedupe, the access token and the outbox hold across them
+            await web.TCPSite(runner, host, port, reuse_port=True, backlog=1024).start()
             log.warning("WeChat server on %s:%s%s", host, port, config.wechat_path)
             await stop.wait()
         finally:

@@ -1,0 +1,143 @@
+"""WeChat passive replies under load: 200 users × 5 questions pushed to the real `labor-bot wechat`, with the
+fake WeChat API in a process of its own (tests/fake_wechat_api.py) and the load client in this one.
+
+Two shapes of load, each on a fresh database:
+  burst  every message of every user posted at the same instant (200 × 5 = 1000 requests in flight)
+  users  200 users at once, each sending their 5 questions one after another (WeChat delivers one user's
+         messages in order)
+
+Prints p50/p99/max time to the HTTP answer, the share answered passively (the rest answered `success`
+within ~4 s and sent over the customer-service API), and how many customer-service sends the fake server saw.
+
+  python benchmarks/wechat.py [--users 200] [--questions 5] [--aes]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from fake_wechat_api import AES_KEY, APP_ID, APP_SECRET, TOKEN, WeChatPusher, content_of, text_xml  # noqa: E402
+
+QUESTIONS = ["泸州创业贷款能贷多少", "泸定培训补贴", "泸州 劳务经纪人补助", "泸定 技能大师工作室", "泸州 川字号奖补",
+             "泸定 贫困户培训生活费", "泸州 返乡创业", "泸定 返乡创业", "我屋头是贫困户 娃儿想去学挖掘机 吃饭钱有补没得",
+             "带老乡出去打工有补助没"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def wait_up(url: str, proc: asyncio.subprocess.Process) -> None:
+    async with aiohttp.ClientSession() as s:
+        for _ in range(600):
+            if proc.returncode is not None:
+                raise SystemExit(f"{url}: process exited {proc.returncode}")
+            try:
+                async with s.get(url) as r:
+                    if r.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    raise SystemExit(f"{url} did not come up")
+
+
+async def one_run(shape: str, users: int, questions: int, aes: bool, folder: Path, workers: int = 1) -> dict:
+    api_port, bot_port = free_port(), free_port()
+    api = await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "tests" / "fake_wechat_api.py"),
+                                               str(api_port), stdout=asyncio.subprocess.DEVNULL)
+    await wait_up(f"http://127.0.0.1:{api_port}/calls", api)
+    env = {**os.environ, "LABOR_BOT_DB": str(folder / f"{shape}.sqlite"), "WECHAT_TOKEN": TOKEN,
+           "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET, "WECHAT_ENCODING_AES_KEY": AES_KEY,
+           "WECHAT_API_BASE_URL": f"http://127.0.0.1:{api_port}", "LABOR_BOT_WECHAT_LISTEN": f"127.0.0.1:{bot_port}",
+           "LABOR_BOT_LOG_LEVEL": "ERROR", "LABOR_BOT_TODAY": "2026-11-23"}
+    bots = []  # several processes on one port (SO_REUSEPORT), one database; started one after another
+    try:
+        for _ in range(workers):
+            bots.append(await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "wechat", env=env,
+                                                             cwd=ROOT))
+            await asyncio.sleep(1.5 * (len(bots) > 1))  # healthz may answer from the first one
+            await wait_up(f"http://127.0.0.1:{bot_port}/healthz", bots[-1])
+        times: list[float] = []
+        msg = iter(range(1, 10**9))
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                         timeout=aiohttp.ClientTimeout(total=30)) as session:
+            push = WeChatPusher(f"http://127.0.0.1:{bot_port}/wechat", aes=aes, session=session)
+            await push.post(text_xml("warmup", "你好", next(msg)))
+
+            # every push built (and encrypted) before the clock starts: the client should cost little while timing
+            built = {(u, q): push.wrap(text_xml(f"oBench{u:04d}", QUESTIONS[(u + q) % len(QUESTIONS)], next(msg)))
+                     for u in range(users) for q in range(questions)}
+            replies: list[str] = []
+
+            async def ask(user: int, q: int) -> None:
+                body, query = built[(user, q)]
+                started = time.perf_counter()
+                async with session.post(push.url, params=query, data=body.encode()) as r:
+                    text = await r.text()
+                times.append(time.perf_counter() - started)
+                replies.append(text if r.status == 200 else "")
+
+            async def user_in_order(user: int) -> None:
+                for q in range(questions):
+                    await ask(user, q)
+
+            started = time.perf_counter()
+            if shape == "burst":
+                await asyncio.gather(*(ask(u, q) for u in range(users) for q in range(questions)))
+            else:
+                await asyncio.gather(*(user_in_order(u) for u in range(users)))
+            wall = time.perf_counter() - started
+            passive = sum(1 for t in replies if t not in ("", "success") and content_of(push.unwrap(t)))
+            await asyncio.sleep(1.0)  # customer-service sends of late answers
+            async with session.get(f"http://127.0.0.1:{api_port}/calls") as r:
+                calls = await r.json()
+    finally:
+        for p in (*bots, api):
+            if p.returncode is None:
+                p.send_signal(signal.SIGTERM)
+        await asyncio.gather(*(b.wait() for b in bots), api.wait())
+    times.sort()
+    n = len(times)
+    return {"shape": shape, "workers": workers, "messages": n, "min_ms": round(times[0] * 1000, 1), "wall_s": round(wall, 2), "msgs_per_s": round(n / wall, 1),
+            "p50_ms": round(statistics.median(times) * 1000, 1), "p99_ms": round(times[int(n * 0.99) - 1] * 1000, 1),
+            "max_ms": round(times[-1] * 1000, 1), "passive_share": round(passive / n, 4),
+            "custom_send_calls": sum(1 for c in calls if c["path"].endswith("custom/send"))}
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--users", type=int, default=200)
+    ap.add_argument("--questions", type=int, default=5)
+    ap.add_argument("--aes", action="store_true", help="安全模式: every push and reply encrypted")
+    ap.add_argument("--workers", type=int, default=1, help="labor-bot wechat processes on the one port")
+    args = ap.parse_args()
+    cmd = "python benchmarks/wechat.py" + (f" --users {args.users}" if args.users != 200 else "") + \
+        (f" --questions {args.questions}" if args.questions != 5 else "") + (" --aes" if args.aes else "") + \
+        (f" --workers {args.workers}" if args.workers != 1 else "")
+    print(f"# {cmd}  ({os.cpu_count()} CPUs, {'安全模式 AES' if args.aes else 'plaintext'})")
+    with tempfile.TemporaryDirectory() as folder:
+        for shape in ("burst", "users"):
+            print(json.dumps(await one_run(shape, args.users, args.questions, args.aes, Path(folder), args.workers),
+                             ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
