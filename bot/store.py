@@ -81,6 +81,11 @@ class Store:
                 "error": str}, pk=("announcement_id", "user_id"), defaults={"attempts": 0, "next_at": 0})
             db["deliveries"].create_index(["status", "next_at"])
             db["deliveries"].create_index(["user_id"])
+        # the parts of a long announcement already delivered to a recipient, one row each: a resend after an
+        # error or a crash sends only the parts missing
+        if not db["delivery_parts"].exists():
+            db["delivery_parts"].create({"announcement_id": int, "user_id": str, "part": int, "parts": int,
+                                         "sent_at": float}, pk=("announcement_id", "user_id", "part"))
         if not db["audit"].exists():
             db["audit"].create({"id": int, "ts": float, "actor": str, "action": str, "announcement_id": int,
                                 "detail": str}, pk="id")

@@ -18,7 +18,7 @@ async def test_bad_text_gets_a_clear_reply(engine, store, kb, text):
     assert replies and all(r.text.strip() for r in replies)
     assert kb.texts["error"] not in replies[0].text
     assert set(store.db.table_names()) == {"users", "questions", "seen_updates", "subscriptions", "staff",
-                                           "announcements", "deliveries", "audit"}
+                                           "announcements", "deliveries", "delivery_parts", "audit"}
     rows = store.questions("bad")
     assert len(rows) == 1 and len(rows[0]["text"]) <= 500 and "\x00" not in rows[0]["text"]
 

@@ -41,11 +41,6 @@ class Outbox:
         if sqlite3.sqlite_version_info < (3, 35):  # claims use UPDATE … RETURNING
             raise RuntimeError(f"announcements need SQLite ≥ 3.35; this Python has {sqlite3.sqlite_version}")
         self.db, self.clock = store.db, clock
-        # the parts of a long announcement already delivered to a recipient, one row each: a resend after an
-        # error or a crash sends only the parts missing
-        self.db.execute("create table if not exists delivery_parts (announcement_id integer not null, "
-                        "user_id text not null, part integer not null, parts integer, sent_at real, "
-                        "primary key (announcement_id, user_id, part))")
 
     def _commit(self) -> None:
         self.db.conn.commit()
