@@ -47,6 +47,9 @@ class Outcome:
 SIDE_INTENTS = ("question", "out_of_scope", "overview", "help", "full_text")
 DEFAULT_CHECK_TTL = 120 * 60
 LAST_CHECK = "last_check"  # profile key: the check 再测一次 repeats
+FACTS = "facts"  # profile key: what the user said about themselves (bot.understand.extract_facts)
+LAST_RESULT = "last_result"  # profile key: the last check's answers, so a correction can redo its result
+OFFERED = "offered"  # profile key: the check offered under the last answer
 FOLLOW_UP_MAX = 12  # characters: a longer message without a topic is a new question, not a follow-up
 
 
@@ -166,6 +169,9 @@ class Engine:
                 return Outcome([Reply(self.kb.texts["dialog_exit"])])
         elif state:
             return self._in_check(inc, user, state, text, norm)
+        redo = self._redo(inc.user_id, user, text, norm) if command is None else None
+        if redo is not None:  # 说错了 我是脱贫户 / 每次都按时还清 right after a result: the result again
+            return Outcome(head + redo)
         move = self.dialogs.control(norm)
         if move and not state:
             last = self.flows.get((user.get("profile") or {}).get(LAST_CHECK) or "")
@@ -174,18 +180,19 @@ class Engine:
             return Outcome(head + [Reply(self.kb.texts["dialog_none"])])
         match = self._follow_up(self.matcher.match(text, region=user["region"]), user)
         self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
-        self._remember_facts(inc.user_id, user, norm)
+        facts = self._remember_facts(inc.user_id, user, norm, text)
         top = match.measures[0] if match.intent == "question" and match.measures else None
-        flow = self.dialogs.choose(norm, top)
+        flow = self.dialogs.choose(norm, top, facts) or self._accepted_offer(user, norm)
         if flow:
             user = self.store.user(inc.user_id)
             return Outcome(head + self._start(inc.user_id, user, flow, norm, match), match)
         if match.intent != "question" and self.dialogs.wants_menu(norm):
             return Outcome(head + self._menu(inc.user_id), match)
         replies = self.reply_for(match, user, inc.user_id)
-        offer = self.dialogs.offer(norm, top)
+        offer = self.dialogs.offer(norm, top, facts)
         if offer and replies and replies[-1].buttons:
             replies[-1].buttons[-1].append(Button(offer.button, encode("check", offer.id)))
+        self._offered(inc.user_id, offer.id if offer and replies and replies[-1].buttons else None)
         if match.intent == "question" and match.measures:
             replies += self.subs.offer(inc, user)
         return Outcome(head + replies, match)
@@ -239,7 +246,10 @@ class Engine:
         return state, ""
 
     def _known(self, user: dict, flow: Flow, norm: str, match: Match | None) -> dict:
-        known = dict(user.get("profile") or {})
+        """What the user said before (profile facts) and in this message, as the check's answers."""
+        profile = user.get("profile") or {}
+        known = {k: v for k, v in profile.items() if k not in (FACTS, LAST_RESULT, OFFERED)}
+        known.update(profile.get(FACTS) or {})
         if user.get("region"):
             known["region"] = user["region"]
         if match is not None and match.places and len(match.regions) == 1:
@@ -268,7 +278,10 @@ class Engine:
         values = source.get("values") or {}
         flow = self.flows.get(source.get("flow") or "")
         if flow:
-            profile = {**(user.get("profile") or {}), LAST_CHECK: flow.id}
+            profile = {**(self.store.user(user_id).get("profile") or {}), LAST_CHECK: flow.id}
+            profile.pop(OFFERED, None)
+            if state is None:  # finished: a follow-up or a correction redoes this result
+                profile[LAST_RESULT] = {"flow": flow.id, "values": values, "ts": self.clock()}
             for step in flow.steps:
                 if step.remember and step.slot in values:
                     if step.slot == "region":
@@ -279,16 +292,61 @@ class Engine:
         self.store.update_user(user_id, **fields)
         return replies
 
-    def _remember_facts(self, user_id: str, user: dict, norm: str) -> None:
-        """Facts said in passing (我是脱贫户) that a later check would otherwise ask again."""
-        facts = {}
+    def _remember_facts(self, user_id: str, user: dict, norm: str, text: str = "") -> dict:
+        """Facts said in passing (我是脱贫户, 8个员工, 签了半年) that a later check would otherwise ask again;
+        kept per user under profile["facts"]. Returns this message's facts."""
+        facts = self.dialogs.facts(text or norm, norm)
+        profile = dict(user.get("profile") or {})
+        profile.pop(LAST_RESULT, None)  # a new subject: a later fact no longer redoes the last result
         for flow in self.flows.values():
             for slot, value in self.dialogs.prefill(flow, norm).items():
                 step = flow.step(slot)
                 if step and step.remember and slot != "region":
-                    facts[slot] = value
+                    profile[slot] = value
         if facts:
-            self.store.update_user(user_id, profile={**(user.get("profile") or {}), **facts})
+            profile[FACTS] = {**(profile.get(FACTS) or {}), **{k: v for k, v in facts.items() if k != "region"}}
+        if facts.get("region") and facts["region"] != user.get("region"):  # also typed in pinyin: luding, xuyong
+            self.store.update_user(user_id, region=facts["region"])
+            user["region"] = facts["region"]
+        if profile != (user.get("profile") or {}):
+            self.store.update_user(user_id, profile=profile)
+            user["profile"] = profile
+        return facts
+
+    def _offered(self, user_id: str, flow_id: str | None) -> None:
+        """Remember the check offered under the last answer: 好的 / 可以 / 测一下 then starts it."""
+        profile = dict(self.store.user(user_id).get("profile") or {})
+        if profile.get(OFFERED) != flow_id:
+            if flow_id:
+                profile[OFFERED] = {"flow": flow_id, "ts": self.clock()}
+            else:
+                profile.pop(OFFERED, None)
+            self.store.update_user(user_id, profile=profile)
+
+    def _accepted_offer(self, user: dict, norm: str) -> Flow | None:
+        """好的 帮我测一下 / 可以 / 要得 / 继续 right after an answer that offered a check starts that check."""
+        offered = (user.get("profile") or {}).get(OFFERED)
+        if not isinstance(offered, dict) or self.clock() - float(offered.get("ts") or 0) > self.check_ttl:
+            return None
+        flow = self.flows.get(offered.get("flow") or "")
+        return flow if flow and self.dialogs.accepts(norm) else None
+
+    def _redo(self, user_id: str, user: dict, text: str, norm: str) -> list[Reply] | None:
+        """Right after a result, a message that changes one of its answers (说错了 我是脱贫户, 不对 我是泸州的,
+        每次都按时还清) redoes the result with it."""
+        last = (user.get("profile") or {}).get(LAST_RESULT)
+        if not isinstance(last, dict) or last.get("flow") not in self.flows:
+            return None
+        if self.clock() - float(last.get("ts") or 0) > self.check_ttl:
+            return None
+        flow = self.flows[last["flow"]]
+        values = dict(last.get("values") or {})
+        changes = self.dialogs.changes(flow, values, text, norm, correcting=self.dialogs.is_correction(text))
+        if not changes:
+            return None
+        state = {"flow": flow.id, "values": values, "history": list(values), "asking": None, "ts": self.clock(),
+                 "misses": 0}
+        return self._save(user_id, user, *self.dialogs.correct(state, changes))
 
     def _current(self, state: dict) -> list[Reply]:
         q = self.dialogs.question(self.flows[state["flow"]], state)
@@ -313,19 +371,30 @@ class Engine:
         move = self.dialogs.control(norm)
         if move:
             return Outcome(self._move(inc.user_id, state, move) or [])
+        flow = self.flows[state["flow"]]
         if self._looks_like_question(text, norm):
+            # an answer that reads as one (不晓得 是不是在领) is an answer, unless it ends in a question mark
+            answered = self.dialogs.answer(state, norm, text)
+            if answered[2].ok and not text.rstrip().endswith(("?", "？")):
+                return Outcome(self._save(inc.user_id, user, answered[0], answered[1]))
             side = self._side_question(inc, user, state, text)
             if side:
                 return side
-        new_state, replies, parsed = self.dialogs.answer(state, norm)
+        if self.dialogs.is_correction(text):  # 不对 刚才说错了 是两次 / 说错了 我是脱贫户
+            changes = self.dialogs.changes(flow, state["values"], text, norm, correcting=True, state=state)
+            if changes:
+                return Outcome(self._save(inc.user_id, user, *self.dialogs.correct(state, changes)))
+        new_state, replies, parsed = self.dialogs.answer(state, norm, text)
         if parsed.ok:
             return Outcome(self._save(inc.user_id, user, new_state, replies))
         if parsed.problem == "no_match" and len(norm) >= 2:
             side = self._side_question(inc, user, state, text, intents=("question", "full_text"))
             if side:
                 return side
-        self.store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
-        return Outcome(replies)
+        if parsed.problem in ("too_small", "too_large", "approx"):
+            self.store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
+            return Outcome(replies)
+        return Outcome(self._save(inc.user_id, user, *self.dialogs.missed(state)))
 
     def _side_question(self, inc: Incoming, user: dict, state: dict, text: str,
                        intents: tuple[str, ...] = SIDE_INTENTS) -> Outcome | None:

@@ -47,8 +47,8 @@ def test_cancel_then_question_answers_normally(cli, tmp_path):
 
 def test_check_survives_a_restart_of_the_process(cli, tmp_path):
     db = tmp_path / "c.sqlite"
-    chat(cli, db, ["我是劳务经纪人", "泸州", "十二个"])
-    rows = chat(cli, db, ["10", "有"])  # a new process continues where the last one stopped
+    chat(cli, db, ["我是劳务经纪人", "泸州", "脱贫户", "十二个"])
+    rows = chat(cli, db, ["10", "都交了", "有"])  # a new process continues where the last one stopped
     meta = last_meta(rows)
     assert meta["results"][0] == {"part": "就业创业服务补助", "rule": "per_person", "outcome": "eligible",
                                   "amount": 3000, "cite": ["luzhou-15"]}

@@ -12,9 +12,10 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.dialogs.schema import Option, Step
+from bot.dialogs.schema import UNSURE, Option, Step
 from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
+from bot.understand import ASK, count_qualifying, read_value, read_yesno
 
 _DECIMAL = re.compile(r"\d+\.\d+")
 NEAR_MISS = 75  # rapidfuzz ratio (0-100) for a typo in an option's name (劳务经济人 → 劳务经纪人)
@@ -142,21 +143,51 @@ def number(t: str, vocab: Vocabulary, integer: bool) -> float | int | None:
     return n
 
 
-def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any]) -> Parsed:
-    """Read a normalised typed answer for step, checking the step's range against earlier answers."""
+def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: str = "") -> Parsed:
+    """Read a typed answer for step (t normalised, raw as typed: its spaces and punctuation separate clauses),
+    checking the step's range against earlier answers. 不清楚/不晓得 is "unsure" on every step but the region."""
+    raw = raw or t
+    yn = read_yesno(raw, step.question)
+    unsure = step.takes_unsure and yn.value == "unsure"
     if step.type in ("choice", "region"):
         o = pick_option(step.options, t)
-        return Parsed(True, o.value) if o else Parsed(False, problem="no_match")
-    if step.type == "yesno":
-        v = yes_no(t, vocab, step)
-        return Parsed(True, v) if v else Parsed(False, problem="no_match")
-    v = number(t, vocab, integer=step.type == "count")
-    if v is None:
+        if o:
+            return Parsed(True, o.value)
+        if unsure:
+            return Parsed(True, UNSURE)
+        mapped = {"yes": step.yes_value, "no": step.no_value}.get(yn.value or "")
+        if mapped and yn.count is None:
+            return Parsed(True, mapped)
         return Parsed(False, problem="no_match")
+    if step.type == "yesno":
+        if yn.value == "unsure":
+            return Parsed(True, UNSURE)
+        if yn.value and not re.fullmatch(r"[\d零〇一二两三四五六七八九十百]+", t):
+            return Parsed(True, yn.value)
+        v = yes_no(t, vocab, step) if not re.fullmatch(r"\d+", t) else None
+        if v == "unsure":
+            return Parsed(True, UNSURE)
+        return Parsed(True, v) if v else Parsed(False, problem="no_match")
+    if step.type == "contract":
+        total = values.get(step.of)
+        v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)
+    else:
+        v = read_value(step.unit or ("days" if step.type == "number" else "people"), raw)
+        if v is None and step.type == "number":
+            v = number(t, vocab, integer=False)
+    if v == ASK:
+        return Parsed(False, problem="approx")
+    if v is None:
+        if unsure:
+            return Parsed(True, UNSURE)
+        if t in vocab.zero:
+            v = 0
+        else:
+            return Parsed(False, problem="no_match")
     lo = step.min(values) if step.min else 0
     hi = step.max(values) if step.max else None
-    if lo is not None and v < lo:
+    if isinstance(lo, (int, float)) and v < lo:
         return Parsed(False, v, "too_small")
-    if hi is not None and v > hi:
+    if isinstance(hi, (int, float)) and v > hi:
         return Parsed(False, v, "too_large")
     return Parsed(True, v)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.answer import Answerer
-from bot.dialogs.rules import PartResult
+from bot.dialogs.rules import PartResult, part_env
 from bot.dialogs.schema import Flow, Line
 from bot.kb import KnowledgeBase
 from bot.kb.loader import squash
@@ -50,7 +50,7 @@ class ResultWriter:
         cited: list[str] = []
         national: list[str] = []
         for r in results:
-            env = {**values, **{k: v.get(region, "") for k, v in r.part.values.items()}}
+            env = part_env(r.part, values)
             local = _Values({**shown, **{k: v.get(region, "") for k, v in r.part.values.items()}})
             out.append(self.t["dialog_part"].format(title=r.part.title, outcome=self.t[OUTCOME_TEXT[r.outcome]]))
             out += self._lines(r.rule.why, env, local)

@@ -1,4 +1,8 @@
-"""Evaluate a flow's rules on the answers: one outcome per part, first matching rule wins."""
+"""Evaluate a flow's rules on the answers: one outcome per part, from the one rule whose condition holds.
+
+The rules of a part are a decision table: `labor-bot kb check` proves, for every combination of answers,
+that exactly one fires (bot/dialogs/tables.py). Should that ever not hold, the part says 需要确认 (its
+fallback rule), never a verdict."""
 
 from __future__ import annotations
 
@@ -25,13 +29,26 @@ def applies(part: Part, values: dict[str, Any]) -> bool:
     return part.when is None or part.when.holds(values)
 
 
+def part_env(part: Part, values: dict[str, Any]) -> dict[str, Any]:
+    """Answers, the part's region values (ceiling: 30万元) and its named conditions, in order."""
+    env = {**values, **{k: v.get(values.get("region"), "") for k, v in part.values.items()}}
+    for name, expr in part.conditions:
+        env[name] = expr.holds(env)
+    return env
+
+
+def fired(part: Part, env: dict[str, Any]) -> list[Rule]:
+    return [r for r in part.rules if r.when is not None and r.when.holds(env)]
+
+
 def evaluate(flow: Flow, values: dict[str, Any]) -> list[PartResult]:
     out = []
     for part in flow.parts:
         if not applies(part, values):
             continue
-        env = {**values, **{k: v.get(values.get("region"), "") for k, v in part.values.items()}}
-        rule = next(r for r in part.rules if r.when is None or r.when.holds(env))
+        env = part_env(part, values)
+        rules = fired(part, env)
+        rule = rules[0] if len(rules) == 1 else part.fallback
         amount = rule.amount(env) if rule.amount else None
         if isinstance(amount, float) and amount == int(amount):
             amount = int(amount)

@@ -2,7 +2,10 @@
 go back, restart, leave, and finish with the rules' result.
 
 State is a plain dict (kept by the engine in the store's users.dialog column):
-{"flow": id, "values": {slot: value}, "history": [slots in answer order], "asking": slot, "ts": time}.
+{"flow": id, "values": {slot: value}, "history": [slots in answer order], "asking": slot, "ts": time,
+ "misses": answers not understood in a row, "facts": what the user said before (contract length…)}.
+Never a loop: after two answers not understood the choices come as a numbered list with how to leave;
+the third is recorded as 不确定 (the rules then say 需要确认), or, for the region, the check ends.
 A menu of checks is the state {"flow": "", "menu": true, ...}.
 """
 
@@ -18,11 +21,14 @@ from bot.callback import encode
 from bot.dialogs.answers import Parsed, Vocabulary, parse, pick_option
 from bot.dialogs.result import ResultWriter
 from bot.dialogs.rules import evaluate
-from bot.dialogs.schema import Flow, Option, Step, region_options
+from bot.dialogs.schema import UNSURE, Flow, Option, Step, region_options
 from bot.kb import KnowledgeBase
 from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import normalise
+from bot.understand import extract_facts, load_lexicon, read_yesno
+from bot.understand.lexicon import prep
+from bot.understand.yesno import _negations
 
 MENU = ""  # flow id of the check menu
 BUTTONS_PER_ROW = 2
@@ -38,6 +44,8 @@ class DialogRunner:
                                 zero=n("dialog_zero"))
         self.controls = {name: n(f"dialog_{name}") for name in ("back", "restart", "exit")}
         self.cues = n("check_cues")
+        self.accept = n("dialog_accept")
+        self.lex = load_lexicon(kb.root)
         self.menu_options = tuple(Option(f.id, f.title, tuple(dict.fromkeys((normalise(f.title), *f.words))))
                                   for f in flows.values())
         self.writer = ResultWriter(kb, today)
@@ -48,22 +56,85 @@ class DialogRunner:
     def flows_for(self, measure: str) -> list[Flow]:
         return [f for f in self.flows.values() if measure in f.measures]
 
-    def choose(self, norm: str, top_measure: str | None) -> Flow | None:
+    def choose(self, norm: str, top_measure: str | None, facts: dict[str, Any] | None = None) -> Flow | None:
         """The check a free-text message asks for: its own start words, or a check cue (帮我测, 我能贷)
-        with the top measure belonging to a check; words (公司, 企业) pick between checks."""
+        with the facts it states (学了15天 → training) or the top measure belonging to a check; words (公司,
+        企业) pick between checks."""
         starts = [f for f in self.flows.values() if any(w in norm for w in f.start_words)]
         if starts:
             return max(starts, key=lambda f: (max(len(w) for w in f.start_words if w in norm), -f.order))
         if not any(c in norm for c in self.cues):
             return None
-        return self.offer(norm, top_measure)
+        return self.by_facts(facts or {}) or self.offer(norm, top_measure, facts)
 
-    def offer(self, norm: str, top_measure: str | None) -> Flow | None:
+    def by_facts(self, facts: dict[str, Any]) -> Flow | None:
+        """The one check whose own questions the stated facts answer (学了15天 → training), if only one."""
+        own = {f.id: {s.fact for s in f.steps if s.type != "region"} for f in self.flows.values()}
+        shared = {k for a in own.values() for k in a if sum(k in b for b in own.values()) > 1}
+        scores = {fid: len((set(facts) & keys) - shared) for fid, keys in own.items()}
+        best = max(scores.values(), default=0)
+        winners = [fid for fid, n in scores.items() if n == best]
+        return self.flows[winners[0]] if best and len(winners) == 1 else None
+
+    def offer(self, norm: str, top_measure: str | None, facts: dict[str, Any] | None = None) -> Flow | None:
         """The check to offer under an answer about top_measure (公司 → the firm's loan check)."""
         candidates = self.flows_for(top_measure) if top_measure else []
         if not candidates:
             return None
-        return max(candidates, key=lambda f: (sum(w in norm for w in f.words), -f.order))
+        facts = facts or {}
+        return max(candidates, key=lambda f: (sum(w in norm for w in f.words) +
+                                              sum(s.fact in facts for s in f.steps if s.type != "region"), -f.order))
+
+    def accepts(self, norm: str) -> bool:
+        """好的 / 可以 / 要得 / 继续 / 测一下: yes to an offered check."""
+        if any(c in norm for c in self.cues) or norm in self.accept:
+            return True
+        return len(norm) <= 6 and read_yesno(norm).value == "yes"
+
+    def is_correction(self, text: str) -> bool:
+        t = prep(text)
+        return any(w in t for w in self.lex.words("correction"))
+
+    def facts(self, text: str, norm: str = "") -> dict[str, Any]:
+        """extract_facts, plus the option words of every check (返乡农民工, 劳务经纪人, 技能大师工作室)."""
+        out: dict[str, Any] = {}
+        norm = norm or normalise(text)
+        for flow in self.flows.values():
+            for slot, v in self.prefill(flow, norm).items():
+                step = flow.step(slot)
+                if step is not None and step.type == "choice":
+                    out.setdefault(step.fact, v)
+        out.update(extract_facts(text, self.kb.root))
+        return out
+
+    def changes(self, flow: Flow, values: dict[str, Any], text: str, norm: str, correcting: bool,
+                state: dict | None = None) -> dict[str, Any]:
+        """Answers a message changes: the facts it states for this check's questions; for a correction that
+        states none (说错了 是两次), its words read as the answer to the question answered last."""
+        found = self.from_facts(flow, self.facts(text, norm))
+        found = {k: v for k, v in found.items() if values.get(k) != v}
+        merged = self._prune(flow, {**values, **found})
+        found = {k: v for k, v in found.items() if k in merged or flow.step(k).when is None or
+                 flow.step(k).when.holds(merged)}
+        if state is None:  # after a result: only answers the result used
+            found = {k: v for k, v in found.items() if k in merged}
+        if not correcting:
+            found = {k: v for k, v in found.items() if k != "region" or len(norm) <= 6}
+            return found
+        if not found and state is not None and state.get("history"):
+            step = flow.step(state["history"][-1])
+            rest = self._after_marker(text)
+            if step is not None and rest:
+                parsed = parse(step, normalise(rest), self.vocab, values, rest)
+                if parsed.ok and values.get(step.slot) != parsed.value:
+                    found = {step.slot: parsed.value}
+        return found
+
+    def _after_marker(self, text: str) -> str:
+        t = prep(text)
+        end = max((t.rfind(w) + len(w) for w in self.lex.words("correction") if w in t), default=0)
+        rest = t[end:].strip()
+        return re.sub(r"^(刚才|我|是)*", lambda m: m.group() if rest.startswith("是") and len(rest) <= 2 else "", rest)
 
     def wants_menu(self, norm: str) -> bool:
         return any(c == norm or (c in norm and len(norm) <= len(c) + 4) for c in self.cues)
@@ -82,15 +153,49 @@ class DialogRunner:
         return o.value if o else None
 
     def pick_from_menu(self, norm: str) -> Flow | None:
+        """By number, name, a distinctive part of the name (就业创业服务补助) or a paraphrase (我想算贷款)."""
         o = pick_option(self.menu_options, norm)
-        return self.flows[o.value] if o else None
+        if o:
+            return self.flows[o.value]
+        if len(norm) < 2:
+            return None
+        inside = [f for f in self.flows.values() if len(norm) >= 3 and norm in normalise(f.title)]
+        if len(inside) == 1:
+            return inside[0]
+
+        def common(a: str, b: str) -> int:
+            best = 0
+            for i in range(len(a)):
+                for j in range(i + best + 1, len(a) + 1):
+                    if a[i:j] in b:
+                        best = j - i
+                    else:
+                        break
+            return best
+
+        scored = [(max([common(norm, normalise(f.title))] + [len(w) for w in f.words if w in norm]), -f.order, f)
+                  for f in self.flows.values()]
+        scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+        return scored[0][2] if scored[0][0] >= 2 else None
 
     # -- running ----------------------------------------------------------------------------------
+    def from_facts(self, flow: Flow, facts: dict[str, Any]) -> dict[str, Any]:
+        """The steps of flow that facts answer (step.fact names the fact; a 脱贫户 is the poor group)."""
+        out: dict[str, Any] = {}
+        for s in flow.steps:
+            v = facts.get(s.fact, facts.get(s.slot))
+            if v is None and s.type == "choice" and facts.get("poor") == "yes":
+                v = "poor" if s.option("poor") else None
+            if v is not None and v != UNSURE and self._valid(s, v):
+                out[s.slot] = v
+        return out
+
     def start(self, flow: Flow, known: dict[str, Any]) -> tuple[dict | None, list[Reply]]:
         """Begin a check with what is already known (region, 脱贫人口, a number said in the opening)."""
-        values = {s.slot: known[s.slot] for s in flow.steps if s.slot in known and self._valid(s, known[s.slot])}
+        values = self.from_facts(flow, known)
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
-                 "asking": None, "ts": self.clock()}
+                 "asking": None, "ts": self.clock(), "misses": 0,
+                 "facts": {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}}
         head = [flow.intro]
         if values:
             head.append(self.t["dialog_known"].format(known="；".join(
@@ -118,17 +223,45 @@ class DialogRunner:
     def restart(self, state: dict) -> tuple[dict | None, list[Reply]]:
         return self.start(self.flows[state["flow"]], {})
 
-    def answer(self, state: dict, norm: str) -> tuple[dict | None, list[Reply], Parsed]:
+    def answer(self, state: dict, norm: str, raw: str = "") -> tuple[dict | None, list[Reply], Parsed]:
         flow = self.flows[state["flow"]]
         step = flow.step(state.get("asking") or "")
         if step is None:
             st, replies = self._advance(flow, state, "")
             return st, replies, Parsed(True)
-        parsed = parse(step, norm, self.vocab, state["values"])
+        parsed = parse(step, norm, self.vocab, state["values"], raw)
         if not parsed.ok:
             return state, [self.reask(flow, step, state, parsed)], parsed
         st, replies = self.set_value(flow, state, step, parsed.value)
         return st, replies, parsed
+
+    def missed(self, state: dict) -> tuple[dict | None, list[Reply]]:
+        """An answer not understood (after any side question was ruled out): the second time the choices
+        come as a numbered list with how to leave; the third is taken as 不确定 (or ends a check without a region)."""
+        flow = self.flows[state["flow"]]
+        step = flow.step(state.get("asking") or "")
+        misses = int(state.get("misses") or 0) + 1
+        state = {**state, "misses": misses, "ts": self.clock()}
+        if step is None:
+            return self._advance(flow, state, "")
+        if misses >= 3:
+            if not step.takes_unsure:
+                return None, [Reply(self.t["dialog_gave_up_region"])]
+            return self.set_value(flow, state, step, UNSURE, head=self.t["dialog_gave_up"])
+        if misses == 2:
+            return state, [Reply(self.t["dialog_choices"].format(question=self._ask_text(step)) + "\n" +
+                                 self.t["dialog_choices_tail"], self._buttons(step))]
+        return state, [self.reask(flow, step, state, Parsed(False, problem="no_match"))]
+
+    def correct(self, state: dict, changes: dict[str, Any]) -> tuple[dict | None, list[Reply]]:
+        """Change answers already given (说错了 是两次, 不对 我是泸州的) and go on from there, or redo the result."""
+        flow = self.flows[state["flow"]]
+        values = {**state["values"], **changes}
+        history = [s for s in state.get("history", []) if s not in changes] + list(changes)
+        what = "；".join(f"{s.label}：{s.show(changes[s.slot])}" for s in flow.steps if s.slot in changes)
+        key = "dialog_redo" if state.get("asking") is None else "dialog_changed"
+        return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock(), "misses": 0},
+                             self.t[key].format(what=what))
 
     def press(self, state: dict, slot: str, value: str) -> tuple[dict | None, list[Reply]] | None:
         """A button under a question; None when it is not for the question being asked (stale)."""
@@ -138,12 +271,17 @@ class DialogRunner:
             return None
         return self.set_value(flow, state, step, value)
 
-    def set_value(self, flow: Flow, state: dict, step: Step, value: Any) -> tuple[dict | None, list[Reply]]:
+    def set_value(self, flow: Flow, state: dict, step: Step, value: Any, head: str = "") -> tuple[dict | None, list[Reply]]:
         values = {**state["values"], step.slot: value}
         history = [s for s in state["history"] if s != step.slot] + [step.slot]
-        return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock()}, "")
+        if not head and step.echo and isinstance(value, (int, float)):
+            head = self.t["dialog_understood"].format(what=step.echo.format(value=step.show(value)))
+        return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock(),
+                                    "misses": 0}, head)
 
     def reask(self, flow: Flow, step: Step, state: dict, parsed: Parsed | None = None) -> Reply:
+        if parsed and parsed.problem == "approx":
+            return Reply(self.t["dialog_ask_exact"].format(reask=step.reask), self._buttons(step))
         if parsed and parsed.problem in ("too_small", "too_large"):
             lo = step.min(state["values"]) if step.min else 0
             hi = step.max(state["values"]) if step.max else None
@@ -155,7 +293,13 @@ class DialogRunner:
 
     def question(self, flow: Flow, state: dict) -> Reply | None:
         step = flow.step(state.get("asking") or "")
-        return Reply(step.question, self._buttons(step)) if step else None
+        return Reply(self._ask_text(step), self._buttons(step)) if step else None
+
+    def _ask_text(self, step: Step) -> str:
+        """A choice's question with its options as a numbered list: only then does a bare number pick one."""
+        if step.type != "choice":
+            return step.question
+        return step.question + "\n" + "\n".join(f"{i}. {o.label}" for i, o in enumerate(step.options, 1))
 
     # -- pieces -----------------------------------------------------------------------------------
     def next_step(self, flow: Flow, values: dict[str, Any]) -> Step | None:
@@ -169,6 +313,13 @@ class DialogRunner:
         values = self._prune(flow, state["values"])
         state = {**state, "values": values, "history": [s for s in state["history"] if s in values]}
         step = flow.step(ask) if ask else self.next_step(flow, values)
+        months = (state.get("facts") or {}).get("contract_months")
+        while step is not None and not ask and step.type == "contract" and isinstance(months, int) \
+                and isinstance(values.get(step.of), int):
+            # a contract length said before applies to everyone: under the limit none count, else all do
+            values = {**values, step.slot: 0 if months < step.months else values[step.of]}
+            state = {**state, "values": values, "history": state["history"] + [step.slot]}
+            step = self.next_step(flow, values)
         if step is None:
             results = evaluate(flow, values)
             text = self.writer.write(flow, values, results)
@@ -176,7 +327,7 @@ class DialogRunner:
             meta = {"flow": flow.id, "values": values, "results": [r.to_dict() for r in results]}
             return None, ([Reply(head)] if head else []) + [Reply(text, [buttons], meta)]
         state["asking"] = step.slot
-        text = (head + "\n" if head else "") + step.question
+        text = (head + "\n" if head else "") + self._ask_text(step)
         return state, [Reply(text, self._buttons(step))]
 
     def _prune(self, flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
@@ -194,6 +345,8 @@ class DialogRunner:
         return _rows(opts, BUTTONS_PER_ROW) + [nav]
 
     def _valid(self, step: Step, value: Any) -> bool:
+        if value == UNSURE:
+            return step.takes_unsure
         if step.options:
             return step.option(value) is not None
         return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -218,10 +371,12 @@ class DialogRunner:
         out: dict[str, Any] = {}
         for s in flow.steps:
             if s.type == "yesno":
+                yes = next((w for w in s.prefill_yes if w in norm), None)
                 if any(w in norm for w in s.prefill_no):
                     out[s.slot] = "no"
-                elif any(w in norm for w in s.prefill_yes):
-                    out[s.slot] = "yes"
+                elif yes:
+                    head = norm[max(0, norm.index(yes) - 3):norm.index(yes)]
+                    out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"
             elif s.type == "choice" and s.prefill_options:
                 hits = sorted(((len(w), o.value) for o in s.options for w in o.words if len(w) >= 2 and w in norm),
                               reverse=True)

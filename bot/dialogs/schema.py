@@ -16,7 +16,9 @@ from bot.dialogs.expr import Expr, ExprError
 from bot.kb.loader import KBError, KnowledgeBase, _keys, _need, _read, _strs, squash
 from bot.textnorm import normalise
 
-STEP_TYPES = {"choice", "yesno", "number", "count", "region"}
+STEP_TYPES = {"choice", "yesno", "number", "count", "region", "contract"}
+UNSURE = "unsure"  # every step but the region takes it: the rules must then say 需要确认
+UNITS = {"days", "people", "staff", "new_hires", "placed", "times", "contract_months", "money_yuan"}
 OUTCOMES = {"eligible", "not_eligible", "ask_office"}
 YESNO = {"yes": "dialog_yes", "no": "dialog_no", "unsure": "dialog_unsure"}  # value → its label in texts
 _SLOT = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -26,9 +28,10 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 # the keys each record may have (anything else is an error naming file, record and key)
 FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words", "start_words", "intro", "steps",
              "parts", "national"}
-STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember"}
+STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember",
+             "fact", "unit", "yes_value", "no_value", "months", "of", "echo"}
 OPTION_KEYS = {"value", "label", "words"}
-PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related"}
+PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related", "conditions"}
 RULE_KEYS = {"name", "outcome", "cite", "quotes", "amount", "when", "why", "notes", "national"}
 
 
@@ -55,12 +58,26 @@ class Step:
     prefill_units: tuple[str, ...] = ()
     prefill_options: bool = False
     remember: bool = False  # kept in the user's profile for later checks (region, 脱贫人口)
+    fact: str = ""  # the extract_facts key that answers this step (default: the slot's name)
+    unit: str = ""  # how a typed number is read: days, people, staff, new_hires, times, money_yuan
+    yes_value: str | None = None  # a choice answered 是/有 (培训后拿到证书了吗？→ got)
+    no_value: str | None = None
+    months: int = 0  # contract steps: the contract length that counts (12)
+    of: str = ""  # contract steps: the slot holding the total head count
+    echo: str = ""  # what was understood, said back in the next message: 培训{value}天
+    unsure_label: str = "不确定"
+
+    @property
+    def takes_unsure(self) -> bool:
+        return self.type != "region"
 
     def option(self, value: Any) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
 
     def show(self, value: Any) -> str:
         """An answer as the user reads it: the option's label (泸州市, 是), a number plainly."""
+        if value == UNSURE:
+            return self.unsure_label
         o = self.option(value) if self.options else None
         if o:
             return o.label
@@ -98,6 +115,8 @@ class Part:
     update: tuple[str, str] | None = None  # (update id, field): the ceiling in force today
     next: str = ""
     related: tuple[Line, ...] = ()
+    conditions: tuple[tuple[str, Expr], ...] = ()  # named conditions the rules use, in order
+    fallback: Rule | None = None  # said when not exactly one rule fires (kb check forbids it)
 
 
 @dataclass(frozen=True)
@@ -219,6 +238,16 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
         options = tuple(Option(v, labels[key], ()) for v, key in YESNO.items())
     elif "options" in raw:
         raise ctx.err(rec, f"a {typ} step has no options")
+    unit = str(raw.get("unit") or ("contract_months" if typ == "contract" else ""))
+    if unit and unit not in UNITS:
+        raise ctx.err(rec, f"unit must be one of {sorted(UNITS)}")
+    yes_value, no_value = raw.get("yes_value"), raw.get("no_value")
+    for v in (yes_value, no_value):
+        if v is not None and not any(o.value == v for o in options):
+            raise ctx.err(rec, f"yes_value/no_value {v!r} is not an option")
+    of = str(raw.get("of") or "")
+    if typ == "contract" and (of not in earlier or not raw.get("months")):
+        raise ctx.err(rec, "a contract step needs months: and of: naming an earlier head-count slot")
     prefill = raw.get("prefill") or {}
     if not isinstance(prefill, (dict, bool)):
         raise ctx.err(rec, "prefill must be a mapping or true")
@@ -228,14 +257,16 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     # YAML 1.1 reads the keys yes: / no: as booleans
     pf = {({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v
           for k, v in (prefill.items() if isinstance(prefill, dict) else ())}
-    lo = ctx.expr(rec, raw.get("min"), earlier) if typ in ("number", "count") else None
-    hi = ctx.expr(rec, raw.get("max"), earlier) if typ in ("number", "count") else None
+    lo = ctx.expr(rec, raw.get("min"), earlier) if typ in ("number", "count", "contract") else None
+    hi = ctx.expr(rec, raw.get("max"), earlier) if typ in ("number", "count", "contract") else None
     return Step(slot=slot, type=typ, question=ctx.need(rec, raw, "question"), reask=ctx.need(rec, raw, "reask"),
                 label=ctx.need(rec, raw, "label"), when=ctx.expr(rec, raw.get("when"), earlier), options=options,
                 min=lo, max=hi, prefill_yes=tuple(normalise(w) for w in ctx.strs(rec, pf, "yes")),
                 prefill_no=tuple(normalise(w) for w in ctx.strs(rec, pf, "no")),
                 prefill_units=ctx.strs(rec, pf, "units"), prefill_options=prefill is True,
-                remember=bool(raw.get("remember")))
+                remember=bool(raw.get("remember")), fact=str(raw.get("fact") or slot), unit=unit,
+                yes_value=yes_value, no_value=no_value, months=int(raw.get("months") or 0), of=of,
+                echo=str(raw.get("echo") or ""), unsure_label=ctx.kb.texts.get("dialog_unsure", "不确定"))
 
 
 def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dict[str, tuple[str, ...]]) -> Rule:
@@ -254,6 +285,8 @@ def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dic
     if not isinstance(amount, dict):
         raise ctx.err(rec, "amount must be a mapping with expr and/or text")
     _keys(ctx.path, f"{rec} amount", amount, {"expr", "text"})
+    if raw.get("when") is None:
+        raise ctx.err(rec, "every rule states its condition (when:); nothing falls through")
     amount_names = names | {"value"}
     return Rule(name=str(raw.get("name", i + 1)), when=ctx.expr(rec, raw.get("when"), names), outcome=outcome,
                 why=ctx.lines(rec, raw.get("why"), names), amount=ctx.expr(rec, amount.get("expr"), names),
@@ -292,6 +325,12 @@ def _part(ctx: _Ctx, i: int, raw: Any, slots: set[str]) -> Part:
             raise ctx.err(rec, f"value {name} must map regions to text")
         values[name] = {k: str(v) for k, v in by_region.items()}
     names = slots | set(values)
+    conditions = []
+    for cname, src in (raw.get("conditions") or {}).items():
+        if not _SLOT.match(str(cname)) or cname in names:
+            raise ctx.err(rec, f"condition name {cname!r} must be lower-case ascii and not a slot")
+        conditions.append((str(cname), ctx.expr(f"{rec} condition {cname}", src, set(names))))
+        names = names | {str(cname)}
     update = None
     if raw.get("update"):
         u = ctx.need(rec, raw, "update", dict)
@@ -303,11 +342,13 @@ def _part(ctx: _Ctx, i: int, raw: Any, slots: set[str]) -> Part:
     if not isinstance(rules_raw, list) or not rules_raw:
         raise ctx.err(rec, "rules must be a non-empty list")
     rules = tuple(_rule(ctx, rec, j, r, names, cite) for j, r in enumerate(rules_raw))
-    if rules[-1].when is not None:
-        raise ctx.err(rec, "the last rule must have no condition, so every path has an outcome")
+    seen_names = [r.name for r in rules]
+    if len(set(seen_names)) != len(seen_names):
+        raise ctx.err(rec, "two rules have the same name")
+    fallback = Rule(name="no_single_rule", when=None, outcome="ask_office", why=(Line(ctx.kb.texts["dialog_no_rule"]),))
     return Part(title=title, when=ctx.expr(rec, raw.get("when"), slots), cite=cite, values=values, rules=rules,
                 update=update, next=ctx.template(rec, raw.get("next", ""), names | {"units"}),
-                related=ctx.lines(rec, raw.get("related"), names))
+                related=ctx.lines(rec, raw.get("related"), names), conditions=tuple(conditions), fallback=fallback)
 
 
 def load_flow(path: Path, kb: KnowledgeBase) -> Flow:

@@ -52,9 +52,16 @@ def kb_command(kb: KnowledgeBase, args) -> int:
         by = {r: len(kb.by_region(r)) for r in kb.documents}
         facts = sum(len(m.facts) for m in kb.measures.values())
         flows, topics = load_flows(kb), load_topics(kb)  # validated too: errors name file and record
+        from bot.dialogs.tables import check_all
+
+        combos, problems = check_all(flows)  # decision tables: exactly one rule, 不确定 never a verdict
+        if problems:
+            for line in problems:
+                print(f"labor-bot kb check: {line}", file=sys.stderr)
+            return 1
         print(f"ok: {len(kb.measures)} measures ({', '.join(f'{r} {n}' for r, n in by.items())}), "
               f"{facts} facts, {len(kb.updates)} updates, {len(flows)} checks, {len(topics)} topics, "
-              f"{len(kb.files)} files")
+              f"{len(kb.files)} files; {combos} answer combinations checked")
         return 0
     db = build_sqlite(kb)
     if args.kb_command == "list":

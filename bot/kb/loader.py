@@ -34,7 +34,7 @@ LEXICON_KEYS = {"needs", "synonyms", "facets"}
 COMMAND_KEYS = {"command", "description"}
 # intents.yaml: every word list the code reads; each must be present (a missing one is an error, not [])
 INTENT_KEYS = {"greeting", "thanks", "help", "full_text", "overview", "out_of_scope", "filler", "forget",
-               "dialog_yes", "dialog_no", "dialog_unsure", "dialog_zero", "dialog_back", "dialog_restart",
+               "dialog_yes", "dialog_no", "dialog_unsure", "dialog_zero", "dialog_accept", "dialog_back", "dialog_restart",
                "dialog_exit", "check_cues", "question_marks", "subscribe", "unsubscribe", "news_all",
                "news_confirm", "news_now"}
 SOURCES_DIR = "sources"  # the source documents' text, shipped in the package: knowledge/sources/<source>

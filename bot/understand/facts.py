@@ -129,10 +129,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         elif re.search(r"拿到|考到|有|取得|到手|发了|考过|拿了", p):
             f["cert"] = "got"
     for key in ("repaid", "arrears", "insured"):
-        if any(w in flat for w in fw(f"{key}_no")):
-            f[key] = "no"
-        elif any(w in flat for w in fw(f"{key}_yes")):
-            f[key] = "yes"
+        hits = [(len(w), v) for v in ("yes", "no") for w in fw(f"{key}_{v}") if w in flat]
+        if hits:
+            f[key] = max(hits)[1]  # the longest phrase: 没有逾期 (yes) over 有逾期 (no)
     if any(w in flat for w in fw("cross_yes")):
         f["cross"] = "yes"
     if any(w in flat for w in fw("small_yes")):

@@ -145,7 +145,8 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(flat.replace("第一次", "").replace("头一回", ""))):
             return 0
         units = lex.units("times")
-        hits = [n for n in find_numbers(t) if _unit_after(t, n, units) and t[max(0, n.start - 1):n.start] != "第"]
+        hits = [n for n in find_numbers(t) if _unit_after(t, n, units) and t[max(0, n.start - 1):n.start] != "第"
+                and not re.search(r"(再|想|要|能|准备|打算)[贷借申请]{0,2}$", t[max(0, n.start - 4):n.start])]
         if hits:
             return _pick([n.value for n in hits], any(n.approx for n in hits))
         if re.search(r"第[\d一二两三四五六七八九十]+次", flat):
