@@ -25,6 +25,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
 from bot.engine import Engine
+from bot.logsafe import install_redaction
 from bot.models import Incoming
 from handlers.telegram_broadcast import SenderTask
 from handlers.telegram_send import edit_reply, send_reply, with_retries
@@ -153,6 +154,7 @@ def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = N
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as timedelta, no deprecation
     if not config.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    install_redaction([config.telegram_token, config.webhook_secret])  # also when built outside the CLI
     builder: ApplicationBuilder = (Application.builder().token(config.telegram_token)
                                    .base_url(config.telegram_base_url)
                                    .concurrent_updates(PerUserUpdateProcessor())
