@@ -191,7 +191,7 @@ async def test_webhook_checks_the_secret_and_drops_retries(fake, kb, matcher, st
             assert r.status == 200 and (await r.json()) == {"ok": True}
     await fake.wait_for(lambda: fake.to(21))
     await asyncio.sleep(0.3)
-    assert [("30万元" in s["text"]) for s in fake.to(21)] == [True, False]  # once; then the offer of notices
+    assert [("50万元" in s["text"]) for s in fake.to(21)] == [True, False]  # once; then the offer of notices
     stop.set()
     await asyncio.wait_for(task, 15)
 
