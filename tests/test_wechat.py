@@ -238,6 +238,10 @@ async def raw_post(port: int, path: str, body: bytes) -> tuple[int, float]:
     elapsed = time.monotonic() - started
     sending.cancel()
     writer.close()
+    try:
+        await writer.wait_closed()
+    except (ConnectionError, OSError):
+        pass
     return int(line.split()[1]), elapsed
 
 
