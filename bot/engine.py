@@ -341,11 +341,13 @@ class Engine:
             return None
         flow = self.flows[last["flow"]]
         values = dict(last.get("values") or {})
-        changes = self.dialogs.changes(flow, values, text, norm, correcting=self.dialogs.is_correction(text))
+        state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
+                 "asking": None, "ts": self.clock(), "misses": 0}
+        correcting = self.dialogs.is_correction(text)
+        changes = self.dialogs.changes(flow, values, text, norm, correcting=correcting,
+                                       state=state if correcting else None)
         if not changes:
             return None
-        state = {"flow": flow.id, "values": values, "history": list(values), "asking": None, "ts": self.clock(),
-                 "misses": 0}
         return self._save(user_id, user, *self.dialogs.correct(state, changes))
 
     def _current(self, state: dict) -> list[Reply]:

@@ -194,7 +194,7 @@ class DialogRunner:
         """Begin a check with what is already known (region, 脱贫人口, a number said in the opening)."""
         values = self.from_facts(flow, known)
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
-                 "asking": None, "ts": self.clock(), "misses": 0,
+                 "asking": None, "ts": self.clock(), "misses": 0, "known": dict(values),
                  "facts": {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}}
         head = [flow.intro]
         if values:
@@ -260,8 +260,9 @@ class DialogRunner:
         history = [s for s in state.get("history", []) if s not in changes] + list(changes)
         what = "；".join(f"{s.label}：{s.show(changes[s.slot])}" for s in flow.steps if s.slot in changes)
         key = "dialog_redo" if state.get("asking") is None else "dialog_changed"
-        return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock(), "misses": 0},
-                             self.t[key].format(what=what))
+        known = {**(state.get("known") or {}), **changes}
+        return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock(), "misses": 0,
+                                    "known": known}, self.t[key].format(what=what))
 
     def press(self, state: dict, slot: str, value: str) -> tuple[dict | None, list[Reply]] | None:
         """A button under a question; None when it is not for the question being asked (stale)."""
@@ -313,6 +314,12 @@ class DialogRunner:
         values = self._prune(flow, state["values"])
         state = {**state, "values": values, "history": [s for s in state["history"] if s in values]}
         step = flow.step(ask) if ask else self.next_step(flow, values)
+        known = state.get("known") or {}
+        while step is not None and not ask and step.slot in known:
+            # said before but not asked yet (员工人数 said while 小微企业 was still open): taken, not asked
+            values = {**values, step.slot: known[step.slot]}
+            state = {**state, "values": values, "history": state["history"] + [step.slot]}
+            step = self.next_step(flow, values)
         months = (state.get("facts") or {}).get("contract_months")
         while step is not None and not ask and step.type == "contract" and isinstance(months, int) \
                 and isinstance(values.get(step.of), int):

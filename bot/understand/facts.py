@@ -128,10 +128,19 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
             f["cert"] = "none"
         elif re.search(r"拿到|考到|有|取得|到手|发了|考过|拿了", p):
             f["cert"] = "got"
-    for key in ("repaid", "arrears", "insured"):
+    p = _clause_with(parts, ("社保", "社会保险", "参保"), lex)
+    if p:
+        from bot.understand.yesno import read_yesno
+
+        v = read_yesno(p, "参加社会保险了吗").value
+        if v in ("yes", "no"):
+            f["insured"] = v
+    for key in ("repaid", "arrears") + (() if "insured" in f else ("insured",)):
         hits = [(len(w), v) for v in ("yes", "no") for w in fw(f"{key}_{v}") if w in flat]
         if hits:
             f[key] = max(hits)[1]  # the longest phrase: 没有逾期 (yes) over 有逾期 (no)
+    if any(w in flat for w in fw("other_loan_yes")):
+        f["other_loans"] = _said(parts, fw("other_loan_yes"), lex) or "yes"
     if any(w in flat for w in fw("cross_yes")):
         f["cross"] = "yes"
     if any(w in flat for w in fw("small_yes")):
@@ -155,7 +164,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     hires = read_value("new_hires", t, lex)
     if isinstance(hires, int) and any(w in flat for w in lex.words("new_hire_words")):
         f["new_hires"] = hires
-    if "staff" not in f and re.search(r"组织|送了|带了|介绍|输出|安排|帮.{0,4}找|推荐", flat):
+    if "staff" not in f and re.search(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐", flat):
         placed = read_value("placed", t, lex)
         if isinstance(placed, int):
             f["placed"] = placed
