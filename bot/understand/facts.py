@@ -9,6 +9,7 @@ Keys (each present only when the message says it):
   days: int                     (培训天数: 学了15天, 两个星期 → 14)
   times: int                    (创业担保贷款 already borrowed: 贷过三次, 没贷过 → 0)
   staff: int, new_hires: int    (12个员工 今年新招了3个)
+  new_hires_qualifying: int     (new hires with a contract of a year or more, when the contract was said)
   placed: int                   (people placed: 送了10个脱贫人口)
   contract_months: int          (签了半年 → 6) and contract: int (how many have ≥ 12 months, when computable)
   jobless_pay, this_year, repaid, arrears, insured, cross, small, other_loans, done: "yes" | "no"
@@ -176,6 +177,11 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
             q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex)
             if isinstance(q, int):
                 f["contract"] = q
+    if "new_hires" in f and "contract_months" in f and "contract" not in f:
+        # new hires count for a loan only with a contract of a year or more (签的半年合同 → none of them)
+        f["new_hires_qualifying"] = f["new_hires"] if f["contract_months"] >= CONTRACT_MONTHS else 0
+    elif "new_hires" in f and isinstance(f.get("contract"), int):
+        f["new_hires_qualifying"] = min(f["new_hires"], f["contract"])
     m = re.search(r"(\d+|[一二三四五六七八九十]+)岁", flat)
     if m:
         age = read_value("people", m.group(1), lex)
