@@ -74,15 +74,19 @@ async def test_a_whole_check_with_button_presses(polling, store):
     await fake.wait_for(lambda: len(fake.to(8)) == 2)
     fake.press(8, button(fake.to(8)[-1], "劳务经纪人"))
     await fake.wait_for(lambda: len(fake.to(8)) == 3)
-    fake.message(8, "十二")
+    fake.press(8, button(fake.to(8)[-1], "脱贫人口"))
     await fake.wait_for(lambda: len(fake.to(8)) == 4)
-    fake.message(8, "10")
+    fake.message(8, "十二")
     await fake.wait_for(lambda: len(fake.to(8)) == 5)
-    fake.press(8, button(fake.to(8)[-1], "否"))
+    fake.message(8, "10")
     await fake.wait_for(lambda: len(fake.to(8)) == 6)
+    fake.press(8, button(fake.to(8)[-1], "是"))
+    await fake.wait_for(lambda: len(fake.to(8)) == 7)
+    fake.press(8, button(fake.to(8)[-1], "否"))
+    await fake.wait_for(lambda: len(fake.to(8)) == 8)
     result = fake.to(8)[-1]["text"]
     assert "10人 × 300元 = 3,000元" in result and "（十五）" in result
-    assert len(fake.methods("answerCallbackQuery")) == 3
+    assert len(fake.methods("answerCallbackQuery")) == 5
     assert store.user("8")["dialog"] is None
 
 
