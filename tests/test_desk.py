@@ -11,6 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.announce import Outbox
+from bot.announce.audience import Audience
 from bot.desk import stats
 from bot.desk.web import Desk, DeskSettings
 from bot.matcher import Index, Matcher
@@ -405,3 +406,16 @@ def test_staff_commands_and_export_phrasings(cli, tmp_path, kb):
     assert cli("staff", "remove", "王芳").returncode == 1
     audit = cli("audit", "--json")
     assert [json.loads(line)["action"] for line in audit.stdout.splitlines()] == ["staff_add", "staff_remove"]
+
+
+@pytest.mark.parametrize("superadmin, outcome", [(False, "cannot_cancel"), (True, "cancelled")])
+async def test_only_a_superadmin_cancels_another_staff_members_announcement(client, desk, store, superadmin,
+                                                                               outcome):
+    outbox = Outbox(store)
+    aid = outbox.new_draft("李明", "web", "培训班开班")["id"]
+    outbox.update_draft(aid, audience=Audience().to_json())
+    outbox.queue(aid, "李明", time.time() + 3600, 0)
+    csrf = await signed_in(client, desk, "王芳", superadmin=superadmin)
+    r = await client.post(f"/announcements/{aid}/cancel", data={"csrf": csrf}, allow_redirects=False)
+    assert r.headers["Location"] == f"/announcements?m={outcome}&id={aid}"
+    assert Outbox(store).announcement(aid)["status"] == ("cancelled" if superadmin else "scheduled")

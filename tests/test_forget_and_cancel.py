@@ -81,3 +81,30 @@ async def test_staff_cannot_cancel_another_staff_members_announcement(kb, matche
     assert outbox.announcement(aid)["status"] == "scheduled"
     await engine.handle(Incoming(user_id=ADMIN, text=f"/admin cancel {aid}", channel="telegram"))
     assert outbox.announcement(aid)["status"] == "cancelled"
+
+
+def _scheduled(outbox: Outbox, author: str) -> int:
+    aid = outbox.new_draft(author, "shell", "周五招聘会")["id"]
+    outbox.update_draft(aid, audience=Audience().to_json())
+    outbox.queue(aid, author, time.time() + 3600, 0)
+    return aid
+
+
+def test_the_shell_refuses_another_users_announcement_unless_root(store, monkeypatch, capsys):
+    from bot.announce import shell
+    from bot.cli import build_parser
+    from bot.config import Config
+
+    outbox = Outbox(store)
+    aid = _scheduled(outbox, "shell:someone-else")
+    config = Config.from_env()
+    args = build_parser().parse_args(["announce", "--cancel", str(aid), "--db", str(store.db.conn.execute(
+        "pragma database_list").fetchone()[2])])
+    monkeypatch.setattr(shell, "is_root", lambda: False)  # an ordinary login, not root
+    assert shell.cmd_announce(args, config) == 1
+    assert "only its author or an admin (root)" in capsys.readouterr().err
+    assert outbox.announcement(aid)["status"] == "scheduled"
+    assert outbox.audit_log(1)[0]["action"] == "refused"
+    monkeypatch.setattr(shell, "is_root", lambda: True)
+    assert shell.cmd_announce(args, config) == 0
+    assert outbox.announcement(aid)["status"] == "cancelled"

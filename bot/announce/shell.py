@@ -34,7 +34,7 @@ def cmd_announce(args, config: Config) -> int:
         config.db = args.db
     if args.cancel is not None:
         outbox = Outbox(Store(config.db))
-        admin = os.geteuid() == 0  # in the shell, root is the admin; anyone else cancels only their own
+        admin = is_root()  # in the shell, root is the admin; anyone else cancels only their own
         if outbox.cancel(args.cancel, _actor(), admin=admin):
             print(f"cancelled announcement #{args.cancel}")
             return 0
@@ -84,6 +84,11 @@ def cmd_announce(args, config: Config) -> int:
     if not args.send:
         return 0
     return asyncio.run(_send(config, store, kb.texts, draft["id"]))
+
+
+def is_root() -> bool:
+    """The shell's admin test (a function of its own, so a test can stand in for another user)."""
+    return os.geteuid() == 0
 
 
 def _actor() -> str:

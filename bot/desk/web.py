@@ -369,7 +369,8 @@ class Desk:
 
     async def cancel(self, request: web.Request) -> web.Response:
         aid = int(request.match_info["aid"])
-        ok = self.outbox.cancel(aid, request[SESSION].staff)
+        session: Session = request[SESSION]  # a superadmin may cancel anyone's; other staff only their own
+        ok = self.outbox.cancel(aid, session.staff, admin=session.superadmin)
         raise web.HTTPSeeOther(f"/announcements?m={'cancelled' if ok else 'cannot_cancel'}&id={aid}")
 
     async def progress(self, request: web.Request) -> web.Response:
