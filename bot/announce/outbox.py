@@ -98,6 +98,19 @@ class Outbox:
                         [self.clock(), actor, action, announcement_id, json.dumps(detail, ensure_ascii=False)])
         self._commit()
 
+    def audit_pause(self, aid: int, channel: str, reason: str, until: float) -> bool:
+        """Audit that a channel paused an announcement until `until`, once: False when this very pause
+        (announcement, channel, until) is in the audit already (told before a restart, or by another worker).
+        One statement, so two workers cannot both record it."""
+        n = self.db.execute(
+            "insert into audit (ts, actor, action, announcement_id, detail) select ?, 'sender', 'paused', ?, ? "
+            "where not exists (select 1 from audit where action = 'paused' and announcement_id = ? and "
+            "json_extract(detail, '$.channel') = ? and abs(json_extract(detail, '$.until') - ?) < 1)",
+            [self.clock(), aid, json.dumps({"channel": channel, "reason": reason, "until": until}, ensure_ascii=False),
+             aid, channel, until]).rowcount
+        self._commit()
+        return n == 1
+
     def audit_log(self, limit: int = 20) -> list[dict]:
         rows = self.db.execute("select ts, actor, action, announcement_id, detail from audit "
                                "order by id desc limit ?", [limit]).fetchall()

@@ -134,7 +134,7 @@ class Sender:
         self._in_flight: set[asyncio.Task] = set()
         self._next_slot: dict[str, float] = {}
         self._pause_until: dict[str, float] = {}  # monotonic
-        self._paused_told: set[tuple[str, int]] = set()
+        self._paused_told: set[tuple[str, int, int]] = set()
         self._last_chat: dict[tuple[str, str], float] = {}
         self._bodies: dict[int, str] = {}
         self._split: dict[tuple[int, str], list[str]] = {}
@@ -256,13 +256,16 @@ class Sender:
         self._pause_until[channel] = max(self._pause_until.get(channel, 0.0), time.monotonic() + seconds)
 
     async def _tell_paused(self, d: Delivery, e: ChannelPaused) -> None:
-        """Once per announcement and channel per pause: audit it and tell the author."""
-        if (d.channel, d.announcement_id) in self._paused_told:
+        """Once per announcement and channel per pause: audit it and tell the author. Once across restarts and
+        workers too: the audit row is the record that it was told."""
+        told = (d.channel, d.announcement_id, round(e.until))
+        if told in self._paused_told:
             return
-        self._paused_told.add((d.channel, d.announcement_id))
+        self._paused_told.add(told)
+        if not self.outbox.audit_pause(d.announcement_id, d.channel, e.reason, e.until):
+            return
         label = self.outbox.channels.label(d.channel, self.texts)
         log.warning("%s: %s; announcement %s waits until %s", d.channel, e.reason, d.announcement_id, show(e.until))
-        self.outbox.audit("sender", "paused", d.announcement_id, channel=d.channel, reason=e.reason, until=e.until)
         ann = self.outbox.announcement(d.announcement_id) or {}
         await self._say_to_author(ann, self.texts["news_paused"].format(id=d.announcement_id, channel=label,
                                                                         until=show(e.until)))
