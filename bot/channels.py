@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.pacer import Pacer
 
 Deliver = Callable[[str, str], Awaitable[None]]
 Connect = Callable[[Any, Any], AbstractAsyncContextManager["Deliver | None"]]
@@ -35,6 +38,10 @@ class Channel:
     # how an announcement is cut into messages the channel can take (Telegram: ≤ 4096 characters after HTML
     # escaping, at paragraph ends); each part is delivered and recorded on its own. None: one message
     split: Callable[[str], list[str]] | None = None
+    # the pacing of everything it sends (bot.pacer: one Pacer per channel and process): config → messages a
+    # second over all its chats (None: not limited), and at most this many messages a minute to one group chat
+    send_rate: Callable[[Any], float | None] | None = None
+    group_per_minute: float = 0.0
 
 
 class Channels:
@@ -82,9 +89,19 @@ class Channels:
         c = self.get(name)
         return (c.split(text) if c and c.split else [text]) or [text]
 
-    def per_chat(self, name: str, default: float) -> float:
+    def per_chat(self, name: str, default: float) -> float:  # also the Pacer's gap between announcements
         c = self.get(name)
         return c.per_chat if c else default
+
+    def pacer(self, name: str, config: Any) -> "Pacer":
+        """A new Pacer for everything this channel sends, from its declaration: build one per process and hand
+        it to every sender of the channel (replies and announcements share it)."""
+        from bot.pacer import Pacer
+
+        c = self.get(name)
+        rate = c.send_rate(config) if c and c.send_rate else None
+        return Pacer(rate, group_per_minute=c.group_per_minute if c else 0.0,
+                     announce_gap=c.per_chat if c else 1.0)
 
     def label(self, name: str, texts: dict[str, str]) -> str:
         c = self.get(name)

@@ -25,6 +25,10 @@ SETTINGS = {
     "LABOR_BOT_LISTEN": "host:port for the webhook server (default 127.0.0.1:8080; health check at /healthz)",
     "LABOR_BOT_ADMINS": "Telegram user ids of superadmins (comma-separated): may announce and add or remove staff",
     "LABOR_BOT_BROADCAST_RATE": "announcement messages per second, all chats together (default 25; Telegram allows ~30)",
+    "LABOR_BOT_TELEGRAM_RATE": "messages per second the bot sends to Telegram, replies and announcements together "
+                               "(default 28: a server counting 30 in any sliding second never answers 429)",
+    "LABOR_BOT_WECHAT_RATE": "customer-service and template messages per second to WeChat, replies and announcements "
+                             "together (default 40; our own ceiling, WeChat publishes only daily quotas)",
     "LABOR_BOT_BROADCAST_CONCURRENCY": "announcement messages in flight at once (default 8); after a hard kill at most "
                                        "this many can be sent twice",
     "LABOR_BOT_PROGRESS_SECONDS": "how often the sender of an announcement is told its progress (default 30)",
@@ -77,6 +81,8 @@ class Config:
     admins: frozenset[str] = frozenset()
     broadcast_rate: float = 25.0
     broadcast_concurrency: int = 8
+    telegram_rate: float = 28.0
+    wechat_rate: float = 40.0
     progress_seconds: float = 30.0
     ack_wait: float = 5.0
     wechat_listen: str = "127.0.0.1:8090"
@@ -106,6 +112,8 @@ class Config:
                    admins=frozenset(ids), broadcast_rate=_positive("LABOR_BOT_BROADCAST_RATE", 25.0),
                    broadcast_concurrency=int(_positive("LABOR_BOT_BROADCAST_CONCURRENCY", 8, whole=True)),
                    progress_seconds=_positive("LABOR_BOT_PROGRESS_SECONDS", 30.0),
+                   telegram_rate=_positive("LABOR_BOT_TELEGRAM_RATE", 28.0),
+                   wechat_rate=_positive("LABOR_BOT_WECHAT_RATE", 40.0),
                    ack_wait=_positive("LABOR_BOT_ACK_WAIT_SECONDS", 5.0, zero=True),
                    telegram_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
                    telegram_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,

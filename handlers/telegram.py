@@ -28,12 +28,16 @@ from bot.engine import Engine
 from bot.logsafe import install_redaction
 from bot.models import Incoming
 from handlers.telegram_broadcast import SenderTask
+from handlers.telegram_pace import paced
 from handlers.telegram_send import edit_reply, send_reply, with_retries
 from handlers.telegram_start import connect
 
 log = logging.getLogger(__name__)
 
 MAX_CONCURRENT_UPDATES = 256
+# connections to the Bot API; measured with benchmarks/telegram_throughput.py --pool (README "Measured"):
+# sends are paced to ~30/s, so a few connections carry them; more only cost pool scans per request
+POOL_SIZE = 8
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
@@ -148,6 +152,11 @@ def commands(engine: Engine) -> list[BotCommand]:
     return [BotCommand(name, desc) for name, desc in engine.kb.commands]
 
 
+def http_request(pool: int = POOL_SIZE) -> HTTPXRequest:
+    """The HTTP client for Bot API calls (getUpdates has its own): a pool of `pool` connections."""
+    return HTTPXRequest(connection_pool_size=pool, httpx_kwargs={"trust_env": False})
+
+
 def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = None,
               get_updates_request: BaseRequest | None = None) -> Application:
     """The PTB Application for this engine; nothing is contacted until it is started."""
@@ -159,9 +168,10 @@ def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = N
                                    .base_url(config.telegram_base_url)
                                    .concurrent_updates(PerUserUpdateProcessor())
                                    .post_init(_post_init))
-    builder = builder.request(request or HTTPXRequest(connection_pool_size=64, httpx_kwargs={"trust_env": False}))
+    builder = builder.request(request or http_request())
     builder = builder.get_updates_request(get_updates_request or HTTPXRequest(
         read_timeout=40, httpx_kwargs={"trust_env": False}))
+    builder = builder.rate_limiter(paced(config))  # every call but getUpdates through the channel's pacer
     app = builder.build()
     app.bot_data["engine"] = engine
     app.bot_data["config"] = config

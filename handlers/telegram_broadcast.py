@@ -13,6 +13,7 @@ from bot.announce import Blocked, Outbox, RateLimited, Sender, Transient, Undeli
 from bot.announce.sender import Report
 from bot.config import Config
 from bot.engine import Engine
+from handlers.telegram_pace import ANNOUNCE_ARGS
 from handlers.telegram_send import retry_seconds, split_text
 
 log = logging.getLogger(__name__)
@@ -21,10 +22,13 @@ log = logging.getLogger(__name__)
 def deliverer(bot):
     """deliver(chat_id, text) for the sender: one attempt, errors translated, no waiting here."""
 
+    # through the bot's pacer (handlers/telegram_pace.py) as an announcement: only what replies leave
+    paced = {"rate_limit_args": ANNOUNCE_ARGS} if getattr(bot, "rate_limiter", None) is not None else {}
+
     async def deliver(chat_id: str, text: str) -> None:
         try:
             for chunk in split_text(text):
-                await bot.send_message(int(chat_id), chunk, parse_mode=ParseMode.HTML)
+                await bot.send_message(int(chat_id), chunk, parse_mode=ParseMode.HTML, **paced)
         except Forbidden as e:
             raise Blocked(e.message) from None
         except RetryAfter as e:

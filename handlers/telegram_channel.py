@@ -17,19 +17,23 @@ async def connect(config, store) -> AsyncIterator[Deliver | None]:
     import os
 
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    from telegram import Bot
-    from telegram.request import HTTPXRequest
+    from telegram.ext import ExtBot
 
+    from handlers.telegram import http_request
     from handlers.telegram_broadcast import deliverer
+    from handlers.telegram_pace import paced
 
-    bot = Bot(config.telegram_token, base_url=config.telegram_base_url,
-              request=HTTPXRequest(connection_pool_size=32, httpx_kwargs={"trust_env": False}))
+    # paced like the running bot (its own Pacer: another process); a bot running beside it shares the budget,
+    # so `labor-bot announce --send` is for when the bot itself is not sending
+    bot = ExtBot(config.telegram_token, base_url=config.telegram_base_url, request=http_request(),
+                 rate_limiter=paced(config))
     async with bot:
         yield deliverer(bot)
 
 
-# LABOR_BOT_ADMINS are Telegram user ids, so staff commands are open here only; pacing: about 30
-# messages/s per bot and one a second per chat, so LABOR_BOT_BROADCAST_RATE (default 25) applies
+# LABOR_BOT_ADMINS are Telegram user ids, so staff commands are open here only; pacing (bot.pacer): everything
+# sent at most LABOR_BOT_TELEGRAM_RATE a second (Telegram allows about 30), 20 a minute to a group chat, an
+# announcement at most one a second to a chat; announcements alone at most LABOR_BOT_BROADCAST_RATE a second
 def split(text: str) -> list[str]:
     """Announcement parts: at most 4096 characters each after HTML escaping, cut at paragraph ends."""
     from handlers.telegram_send import split_paragraphs
@@ -39,4 +43,5 @@ def split(text: str) -> list[str]:
 
 CHANNEL = Channel(name="telegram", label_key="channel_telegram", push=True, staff=True, per_chat=1.0,
                   connect=connect, configured=lambda config: bool(config.telegram_token),
-                  needs="TELEGRAM_BOT_TOKEN", split=split)
+                  needs="TELEGRAM_BOT_TOKEN", split=split,
+                  send_rate=lambda config: config.telegram_rate, group_per_minute=20)

@@ -33,4 +33,5 @@ def configured(config) -> bool:
 
 
 CHANNEL = Channel(name=NAME, label_key="channel_wechat", push=True, staff=False, rate=RATE, per_chat=1.0,
-                  connect=connect, configured=configured, needs="WECHAT_APP_ID and WECHAT_APP_SECRET")
+                  connect=connect, configured=configured, needs="WECHAT_APP_ID and WECHAT_APP_SECRET",
+                  send_rate=lambda config: getattr(config, "wechat_rate", None))
