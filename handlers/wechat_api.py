@@ -20,6 +20,7 @@ import aiohttp
 from bot.announce.sender import Blocked, ChannelPaused, KeptUnread, Transient, Undeliverable
 from bot.announce.when import BEIJING
 from bot.channel_state import ChannelState
+from bot.pacer import ANNOUNCE, REPLY, Pacer
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,10 @@ def next_quota_reset(now: float) -> float:
 
 class WeChatAPI:
     def __init__(self, base_url: str, app_id: str, app_secret: str, state: ChannelState,
-                 template_id: str | None = None, clock=time.time):
+                 template_id: str | None = None, clock=time.time, pacer: Pacer | None = None):
         self.base_url = base_url.rstrip("/")
+        # every message sent (replies and announcements) waits for its turn here: the channel's one pacer
+        self.pacer = pacer if pacer is not None else Pacer(None)
         self.app_id, self._secret, self.state = app_id, app_secret, state
         self.template_id, self.clock = template_id, clock
         self._session: aiohttp.ClientSession | None = None
@@ -96,8 +99,10 @@ class WeChatAPI:
 
     @classmethod
     def from_config(cls, config, store: Store) -> "WeChatAPI":
+        from bot.channels import registry
+
         return cls(config.wechat_api_base_url, config.wechat_app_id, config.wechat_app_secret, ChannelState(store),
-                   template_id=config.wechat_template_id)
+                   template_id=config.wechat_template_id, pacer=registry.pacer(CHANNEL, config))
 
     async def __aenter__(self) -> "WeChatAPI":
         self._session = aiohttp.ClientSession(timeout=TIMEOUT, trust_env=False,
@@ -157,14 +162,16 @@ class WeChatAPI:
             return await self._request("POST", path, {"access_token": token}, body)
 
     # -- messages ----------------------------------------------------------------------------------------------
-    async def send_text(self, openid: str, text: str) -> None:
-        """Customer-service text messages, split at 2048 bytes on line ends, in order."""
+    async def send_text(self, openid: str, text: str, priority: int = REPLY) -> None:
+        """Customer-service text messages, split at 2048 bytes on line ends, in order, each when the pacer says."""
         for chunk in split_bytes(text):
+            await self.pacer.acquire(openid, priority)
             await self.call("/cgi-bin/message/custom/send",
                             {"touser": openid, "msgtype": "text", "text": {"content": chunk}})
 
     async def send_template(self, openid: str, text: str) -> None:
-        """The configured template; it must have a {{content.DATA}} field."""
+        """The configured template; it must have a {{content.DATA}} field. Only announcements use it."""
+        await self.pacer.acquire(openid, ANNOUNCE)
         await self.call("/cgi-bin/message/template/send", {
             "touser": openid, "template_id": self.template_id, "data": {"content": {"value": text}}})
 
@@ -184,7 +191,7 @@ class WeChatAPI:
         try:
             if self.wrote_recently(openid):
                 try:
-                    await self.send_text(openid, text)
+                    await self.send_text(openid, text, ANNOUNCE)
                     return
                 except WeChatError as e:
                     if e.errcode == 45015:  # outside the window after all

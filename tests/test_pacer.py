@@ -137,3 +137,26 @@ async def test_telegram_reply_overtakes_queued_announcements(fake):
         await asyncio.gather(*anns)
     texts = [s["text"] for s in fake.sent]
     assert texts.index("reply") <= 1 and len(texts) == 7
+
+
+# -- WeChat: the same Pacer in front of every customer-service and template send ----------------------------------
+async def test_wechat_replies_overtake_announcements_through_the_same_pacer(store):
+    from bot.channel_state import ChannelState
+    from fake_wechat_api import APP_ID, APP_SECRET, FakeWeChatAPI
+    from handlers.wechat_api import CHANNEL, WeChatAPI, user_key
+
+    fake = await FakeWeChatAPI().start()
+    state = ChannelState(store)
+    try:
+        async with WeChatAPI(fake.base_url, APP_ID, APP_SECRET, state, pacer=Pacer(10)) as api:
+            for i in range(6):
+                state.put(CHANNEL, user_key(f"o{i}"), str(time.time()))
+            anns = [asyncio.create_task(api.deliver_announcement(f"wechat:o{i}", f"ann{i}")) for i in range(6)]
+            await asyncio.sleep(0.03)
+            await api.send_text("reader", "reply")
+            await asyncio.gather(*anns)
+            assert api.pacer.stats.granted == [1, 6]
+        sent = [c["body"]["text"]["content"] for c in fake.calls if c["path"] == "/cgi-bin/message/custom/send"]
+        assert sent.index("reply") <= 1 and len(sent) == 7
+    finally:
+        await fake.stop()
