@@ -10,7 +10,7 @@ from bot.kb import KnowledgeBase
 from bot.kb.schema import Measure
 from bot.matcher import Match
 from bot.models import Button, Reply
-from bot.points import Answer, Point, Points, load_points
+from bot.points import Answer, Case, Point, Points, load_points
 
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
@@ -83,14 +83,14 @@ class Answerer:
         return out
 
     # -- whole replies ------------------------------------------------------------------------
-    def measures_reply(self, match: Match, today: dt.date) -> list[Reply]:
+    def measures_reply(self, match: Match, today: dt.date, facts: dict | None = None) -> list[Reply]:
         """First line: the facet asked, for this asker, in the asker's region (both only where they differ);
         then the clause that supports it, source, contact; then dated notes and what to do next."""
         ms = [self.kb.measures[i] for i in match.measures]
         shown = ms[:2] if match.side_by_side else ms[:1]
         top = shown[0]
         facets = self.points.asked(match.norm)
-        point = self.points.pick(top.id, match.said, facets)
+        point = self.points.pick(top.id, match.said, facets, facts)
         if point is not None and top.id not in point.measures:  # a certificate question asking for money
             top = next((self.kb.measures[i] for i in point.measures if self.kb.measures[i].region == top.region), top)
             shown = [top]
@@ -101,7 +101,7 @@ class Answerer:
                 shown = [top, cp]
         if point is not None:
             shown = [m for m in shown if m.id in point.measures] or shown[:1]
-        lines, quotes, later = self._first_lines(match, shown, point, facets, today)
+        lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts or {})
         for m in shown:
             q = quotes.get(m.id)
             if q and not any(squash_eq(q, quotes[o.id]) for o in shown[: shown.index(m)] if o.id in quotes):
@@ -139,15 +139,18 @@ class Answerer:
 
     # -- the first line ---------------------------------------------------------------------------
     def _first_lines(self, match: Match, shown: list[Measure], point: Point | None, facets: list[str],
-                     today: dt.date) -> tuple[list[str], dict[str, str], tuple[str, ...]]:
+                     today: dt.date, facts: dict) -> tuple[list[str], dict[str, str], tuple[str, ...]]:
         """The answer line(s) and the quotes behind them: one line when the regions agree, one per region
         (labelled) when they differ."""
         regions = [m.region for m in shown]
-        picked = self._pick_answer(match.norm, point, facets, regions) if point is not None else None
+        picked = self._pick_answer(match.norm, point, facets, regions, facts) if point is not None else None
         if picked is None:
             return self._measure_lines(match, shown, facets, point), {}, ()
-        answer, fill = picked
+        answer, fill, via = picked
         texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in shown}
+        if via is not None:  # a fact said earlier decides this: say which, so a wrong one can be corrected
+            said = "、".join(self.points.say_facts(facts, [k for k, _, _ in via.known]))
+            texts = {r: self.say("said_prefix", what=said) + t for r, t in texts.items()}
         quotes = {m.id: answer.quote[m.id] for m in shown if m.id in answer.quote}
         label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name)  # noqa: E731
         lines = [next(iter(texts.values()))] if len(set(texts.values())) == 1 else [label(m) + texts[m.region]
@@ -159,30 +162,35 @@ class Answerer:
             lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
         return lines, quotes, answer.later
 
-    def _pick_answer(self, norm: str, point: Point, facets: list[str],
-                     regions: list[str]) -> tuple[Answer, dict] | None:
+    def _pick_answer(self, norm: str, point: Point, facets: list[str], regions: list[str],
+                     facts: dict) -> tuple[Answer, dict, Case | None] | None:
+        """The answer for this question: a case (this message's words, then facts said before), a group,
+        the facet asked, or what the point is. The third item is the case when remembered facts decided."""
         asked = next((f for f in facets if f in point.facets and f not in ("who", "what")), None)
         for case in point.cases:  # a facet the point settles outranks a case, unless the case answers it
             if asked is not None and asked not in case.facets:
                 continue
             # a region's own case only when answering for that region alone
-            if case.said.holds(norm) and (not case.regions or all(r in case.regions for r in regions)):
-                return case.answer, {}
+            if case.regions and not all(r in case.regions for r in regions):
+                continue
+            how = case.fires(norm, facts)
+            if how is not None:
+                return case.answer, dict(facts), (case if how == "known" else None)
         if point.group_answer is not None and (not facets or facets[0] in ("who", "amount")):
             for label, words in point.groups:
                 if any(w in norm for w in words):
-                    return point.group_answer, {"group": label}
+                    return point.group_answer, {"group": label}, None
         for fid in facets:
             if fid in point.facets:
-                return point.facets[fid], {}
+                return point.facets[fid], {}, None
             if fid in GENERIC_FACETS:
                 return None
             facet = self.points.facet(fid)
             if facet is not None and facet.open_default:
                 what = point.facets["what"]
                 return Answer({k: self.say("point_open", name=facet.name, what=v) for k, v in what.text.items()},
-                              what.quote, what.later), {}
-        return point.facets["what"], {}
+                              what.quote, what.later), {}, None
+        return point.facets["what"], {}, None
 
     def _fill(self, text: str, answer: Answer, fill: dict, today: dt.date) -> str:
         values = dict(fill)

@@ -50,6 +50,9 @@ LAST_CHECK = "last_check"  # profile key: the check 再测一次 repeats
 FACTS = "facts"  # profile key: what the user said about themselves (bot.understand.extract_facts)
 LAST_RESULT = "last_result"  # profile key: the last check's answers, so a correction can redo its result
 OFFERED = "offered"  # profile key: the check offered under the last answer
+LAST_QUESTION = "last_question"  # profile key: the question the last answer answered (那泸定呢 asks it again)
+MAX_LAST_QUESTION = 200
+NOTED_MAX = 14  # characters: a longer message with facts tells a case to answer (送了5个脱贫户 签了两年 …)
 FOLLOW_UP_MAX = 12  # characters: a longer message without a topic is a new question, not a follow-up
 
 
@@ -188,6 +191,9 @@ class Engine:
             return Outcome(head + self._start(inc.user_id, user, flow, norm, match), match)
         if match.intent != "question" and self.dialogs.wants_menu(norm):
             return Outcome(head + self._menu(inc.user_id), match)
+        noted = self._noted(text, norm, facts, match, user, inc.user_id)
+        if noted is not None:  # 我是泸定的 不是脱贫户: facts, not a question — keep them, apply them
+            return Outcome(head + noted, match)
         replies = self.reply_for(match, user, inc.user_id)
         offer = self.dialogs.offer(norm, top, facts)
         if offer and replies and replies[-1].buttons:
@@ -366,6 +372,34 @@ class Engine:
             return self._save(user_id, user, st, [Reply(self.kb.texts["dialog_restart"])] + replies)
         return None
 
+    def _noted(self, text: str, norm: str, facts: dict, match: Match, user: dict, user_id: str) -> list[Reply] | None:
+        """A message that only tells facts about the asker (a greeting may come with it) is no question:
+        say what was kept and, after an answer, give that answer again with the facts applied."""
+        about = {k: v for k, v in facts.items() if k not in ("region", "place")}
+        if not about or len(norm) > NOTED_MAX or self._looks_like_question(text, norm) or match.intent == "out_of_scope" and not match.topic \
+                and any(h.kind == "oos" for h in match.hits):
+            return None
+        pts = self.answers.points
+        if pts.strongest(match.said)[1] or any(w in match.said for w in self.matcher.ix.needs):
+            return None  # 我是脱贫户 生活补贴: asks for something
+        said = pts.say_facts(about)
+        if not said:  # only facts no answer turns on (技能大师工作室 names a topic): a question after all
+            return None
+        region = facts.get("region") or user.get("region")
+        if facts.get("region"):
+            said.insert(0, self.kb.documents[facts["region"]].name)
+        head = self.answers.say("facts_noted", what="、".join(said))
+        last = user.get("last_measure")
+        if last in self.kb.measures:
+            target = self.kb.measures[last]
+            if region and target.region != region and target.counterpart:
+                target = self.kb.measures[target.counterpart]
+            again = Match(question=text, norm=norm, intent="question", measures=[target.id], regions=[target.region])
+            replies = self.reply_for(again, user, user_id)
+            replies[0].text = head + "\n" + replies[0].text
+            return replies
+        return [Reply(head + self.kb.texts["facts_noted_ask"])]
+
     def _looks_like_question(self, text: str, norm: str) -> bool:
         return "?" in text or "？" in text or (len(norm) >= 4 and any(w in norm for w in self._question_marks))
 
@@ -440,11 +474,15 @@ class Engine:
             if last in self.kb.measures:
                 return [self.answers.full_text(self.kb.measures[last])]
             return [Reply(t["full_text_none"])]
-        replies = self.answers.measures_reply(match, self.today())
+        said = ((user or {}).get("profile") or {}).get(FACTS) if user else self.dialogs.facts(match.question)
+        replies = self.answers.measures_reply(match, self.today(), said or {})
         if user_id is not None:
             named = match.regions if len(match.regions) == 1 and match.places else None
-            self.store.update_user(user_id, last_measure=match.measures[0],
+            profile = {**((user or {}).get("profile") or {}), LAST_QUESTION: match.question[:MAX_LAST_QUESTION]}
+            self.store.update_user(user_id, last_measure=match.measures[0], profile=profile,
                                    **({"region": named[0]} if named else {}))
+            if user is not None:
+                user["profile"] = profile
         return replies
 
     def _set_region(self, user_id: str | None, region: str, user: dict | None) -> list[Reply]:
@@ -459,10 +497,17 @@ class Engine:
                 if user_id:
                     self.store.update_user(user_id, last_measure=target)
                 head = Reply(self.answers.say("region_switch", name=doc.name))
-                return [head] + self._measure(target)
+                return [head] + self._measure(target, ((user or {}).get("profile") or {}))
         return [Reply(self.answers.say("region_set", name=doc.name))]
 
-    def _measure(self, mid: str) -> list[Reply]:
+    def _measure(self, mid: str, profile: dict | None = None) -> list[Reply]:
+        """A measure shown again (那泸定呢, a region button): the last question asked of it, if there was one."""
         m = self.kb.measures[mid]
         match = Match(question="", norm="", intent="question", measures=[mid], regions=[m.region])
-        return self.answers.measures_reply(match, self.today())
+        asked = (profile or {}).get(LAST_QUESTION)
+        if asked:
+            again = self.matcher.match(asked, region=m.region)
+            if again.intent == "question" and {mid, m.counterpart} & set(again.measures):
+                again.measures, again.regions, again.side_by_side = [mid], [m.region], False
+                match = again
+        return self.answers.measures_reply(match, self.today(), (profile or {}).get(FACTS) or {})

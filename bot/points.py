@@ -61,10 +61,48 @@ class Answer:
 
 @dataclass(frozen=True)
 class Case:
-    said: Said
+    said: Said | None  # words of this message; None: only what the user said before (`known`) counts
     answer: Answer
     regions: tuple[str, ...] = ()  # the case only applies when answering for these regions (empty: any)
     facets: tuple[str, ...] = ()  # facets it answers even when the point settles them too
+    known: tuple[tuple[str, str, str], ...] = ()  # (fact, op, value): facts said in this conversation
+
+    def fires(self, norm: str, facts: dict) -> str | None:
+        """'said' when this message's words hold, 'known' when remembered facts do, else None."""
+        if self.said is not None and self.said.holds(norm):
+            return "said"
+        if self.known and all(_compare(facts.get(k), op, v) for k, op, v in self.known):
+            return "known"
+        return None
+
+
+_OPS = ("<=", ">=", "<", ">", "=")
+
+
+def _compare(have: Any, op: str, want: str) -> bool:
+    if have is None:
+        return False
+    if op == "=":
+        return str(have) == want
+    try:
+        a, b = float(have), float(want)
+    except (TypeError, ValueError):
+        return False
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def _known(path: Path, rec: str, d: Any) -> tuple[tuple[str, str, str], ...]:
+    """known: {poor: "no", contract_months: "<12"} — facts the user said (bot.understand.extract_facts keys)."""
+    if d is None:
+        return ()
+    if not isinstance(d, dict) or not d:
+        raise KBError(path, rec, "known must map a fact to a value or a comparison like '<12'")
+    out = []
+    for k, v in d.items():
+        v = str(v).strip()
+        op = next((o for o in _OPS if v.startswith(o)), "=")
+        out.append((str(k), op, v[len(op):].strip() if op != "=" or v.startswith("=") else v))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -98,6 +136,22 @@ class Points:
     elsewhere: tuple[str, ...]  # places outside both regions, longest first
     in_province: frozenset[str]  # of those, the ones inside 四川 (not 跨省)
     provinces: dict[str, str] = field(default_factory=dict)
+    said_facts: dict[str, Any] = field(default_factory=dict)  # fact → how to say it back (str or value → str)
+
+    def say_facts(self, facts: dict, keys: list[str] | None = None) -> list[str]:
+        """The user's facts in words, as the documents' conditions name them (脱贫户, 合同6个月)."""
+        out = []
+        for k in keys or list(self.said_facts):
+            if k not in facts or k not in self.said_facts:
+                continue
+            form = self.said_facts[k]
+            if isinstance(form, dict):
+                text = form.get(str(facts[k]))
+                if text:
+                    out.append(text)
+            else:
+                out.append(str(form).format(value=facts[k]))
+        return out
 
     def asked(self, norm: str) -> list[str]:
         """Facets the question asks, in priority order."""
@@ -106,14 +160,15 @@ class Points:
     def facet(self, fid: str) -> Facet | None:
         return next((f for f in self.facets if f.id == fid), None)
 
-    def pick(self, mid: str, norm: str, facets: list[str]) -> Point | None:
-        """The point of a measure the question is about: most of its words typed, then the facets it settles."""
+    def pick(self, mid: str, norm: str, facets: list[str], facts: dict | None = None) -> Point | None:
+        """The point of a measure the question is about: most of its words typed (or a case that the
+        user's facts decide), then the facets it settles."""
         best, best_key = None, (0, 0)
         for p in self.by_measure.get(mid, []):
             if mid in p.also_for and not any(w in norm for w in p.needs):
                 continue
             hits = sum(len(w) for w in p.words + p.cues if w in norm)
-            cases = any(c.said.holds(norm) for c in p.cases)
+            cases = any(c.fires(norm, facts or {}) for c in p.cases)
             settles = sum(f in p.facets for f in facets)
             key = (hits + (2 if cases else 0), settles)
             if key > best_key:
@@ -168,7 +223,7 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
         d = {"say": d}
     if not isinstance(d, dict):
         raise KBError(path, rec, "an answer is a string or a mapping with say / by_region / quote")
-    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets"}
+    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets", "known"}
     unknown = set(d) - allowed
     if unknown:
         raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
@@ -250,7 +305,9 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
             cfacets = tuple(cd.get("facets") or ())
             if any(f not in known_facets for f in cfacets):
                 raise KBError(path, crec, f"unknown facet in {list(cfacets)}")
-            cases.append(Case(_said(path, crec, cd), _answer(path, crec, cd, kb, measures), regions, cfacets))
+            known = _known(path, crec, cd.get("known"))
+            said = _said(path, crec, cd) if "said" in cd or not known else None
+            cases.append(Case(said, _answer(path, crec, cd, kb, measures), regions, cfacets, known))
         groups = []
         for label, ws in (d.get("groups") or {}).items():
             groups.append((label, _words(path, f"{rec}.groups.{label}", ws, "words") + (normalise(label),)))
@@ -281,7 +338,10 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
     if clash:
         raise KBError(spath, "elsewhere", f"names that are also local places: {clash}")
     elsewhere = tuple(sorted(set(inside) | set(outside), key=len, reverse=True))
-    return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside))
+    said = data.get("said_facts") or {}
+    if not isinstance(said, dict):
+        raise KBError(path, "said_facts", "must map a fact to a phrase or to value → phrase")
+    return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said)
 
 
 def _read(path: Path) -> dict:

@@ -132,3 +132,28 @@ async def test_a_facet_alone_follows_up_the_last_answer(engine):
 async def test_out_of_scope_by_substance_names_the_office(engine):
     reply = (await say(engine, "包工头跑了 工钱三万多一分没拿到 找哪个"))[0].text
     assert "劳动保障监察" in reply.splitlines()[0] and "12333" in reply
+
+
+async def test_facts_told_alone_are_kept_and_applied_to_the_last_answer(engine):
+    await say(engine, "泸定 培训期间生活费补贴一天好多")
+    reply = (await say(engine, "我不是脱贫户"))[0].text
+    lines = reply.splitlines()
+    assert lines[0].startswith("好的，记下了：不是脱贫户") and "领不到" in lines[1]
+
+
+async def test_a_fact_said_earlier_decides_a_later_answer_and_is_named(engine):
+    await say(engine, "你好 我是泸州的 在领失业金")
+    reply = (await say(engine, "脱贫户培训期间的生活补贴能领不"))[0].text
+    assert reply.startswith("您说在领失业保险金：") and "不能和失业保险金同时领取" in reply.splitlines()[0]
+
+
+async def test_greeting_with_facts_keeps_them(engine, store):
+    reply = (await say(engine, "你好 我是泸定的 今年60岁了", user="g"))[0].text
+    assert "泸定县" in reply and "60岁" in reply and "不能乱答" not in reply
+    assert store.user("g")["region"] == "luding"
+
+
+async def test_other_region_follow_up_asks_the_same_question_there(engine):
+    await say(engine, "泸州创业贷款利息贴好多")
+    replies = await say(engine, "那泸定呢")
+    assert "泸定县" in replies[0].text and "贴息是一半" in replies[1].text and LUDING in replies[1].text
