@@ -7,9 +7,15 @@ Usage:
 GET  $WECHAT_PATH   URL verification: echostr when the signature verifies, 403 otherwise.
 POST $WECHAT_PATH   a message or event. Order: size (413 over 64 KB, before the body is read whole), signature
                     (403), XML with defusedxml (400), msg_signature and AES in 安全模式/兼容模式 (403/400), then
-                    the MsgId is recorded in the database (a retry answers `success`) and the engine answers.
+                    the message is committed to the inbox (bot/inbox.py; deduped on MsgId, events on
+                    FromUserName+CreateTime; a retry answers `success`) and the engine answers.
                     The reply is passive when ready within PASSIVE_SECONDS (its first 2048 bytes; the rest
                     follows in order over the customer-service API), else `success` and everything over the API.
+
+Acknowledge only what is committed: the engine's writes and the reply it decided are one transaction with the
+inbox row; each part is crossed off as it goes out (the passive one once its HTTP answer is written). A crash
+(kill -9) leaves the row for the next start, which sends what is left over the customer-service API (or a
+WeChat retry takes it and answers passively); the engine never handles one message twice.
 GET  /healthz       for load balancers.
 
 Buttons become numbered lines with tappable `weixin://bizmsgmenu` links; the number, the text and the link
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
 import unicodedata
@@ -33,6 +40,8 @@ from bot.callback import BadCallback, decode
 from bot.channel_state import ChannelState
 from bot.config import Config
 from bot.engine import Engine
+from bot.inbox import Inbox, InboxItem, worker_id
+from bot.inbox_reply import accept_working, answer, reply_of, sent, take, transaction
 from bot.models import Incoming, Reply
 from handlers.wechat_api import CHANNEL, WeChatAPI, WeChatError, WeChatNetworkError, split_bytes, user_key
 from handlers.wechat_crypto import (BadSignature, MessageCrypto, ProtocolError, WxMessage, message_from,
@@ -42,7 +51,10 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
 PASSIVE_SECONDS = 4.0  # WeChat waits 5 s; what is not ready by then goes over the customer-service API
+PASSIVE_ENV = "LABOR_BOT_WECHAT_PASSIVE_SECONDS"  # 0: every reply over the API (tests of the replay use it)
 WORKING = 4  # messages handled at once; the rest wait in arrival order, so each answer goes out when it is ready
+REPLAY_EVERY = 5.0  # seconds between looks for messages a stopped worker acknowledged but did not answer
+MAX_ATTEMPTS = 3  # a message whose handling killed the process this often is given up (logged)
 NAV_ONLY = {("nav", "back"), ("nav", "exit"), ("nav", "restart")}  # typed words anyway: links, not numbers
 MENU_ID_BASE = 100  # msgmenuid = generation * 100 + number, so a stale link is told apart
 
@@ -108,20 +120,25 @@ def pick(choices: list[dict], text: str, menu_id: str | None) -> str | None:
 
 # -- the server --------------------------------------------------------------------------------------------------
 class WeChatServer:
-    def __init__(self, config: Config, engine: Engine, api: WeChatAPI | None, crypto: MessageCrypto | None):
+    def __init__(self, config: Config, engine: Engine, api: WeChatAPI | None, crypto: MessageCrypto | None,
+                 passive: float = PASSIVE_SECONDS):
         if engine.store is None or engine.outbox is None:
             raise ValueError("the WeChat channel needs an engine with a store")
         self.config, self.engine, self.api, self.crypto = config, engine, api, crypto
         self.token = config.wechat_token or ""
+        self.passive = passive
         self.texts = engine.kb.texts
         self.state = ChannelState(engine.store)
+        self.inbox = Inbox(engine.store)
+        self.worker = worker_id()
         self.outbox: Outbox = engine.outbox
         self.store = engine.store
         self._background: set[asyncio.Task] = set()
         # the engine's work is CPU-bound: without a bound, a burst of pushes would all be answered only after
         # the last one was handled; with it, each is answered when ready and the late ones go over the API
         self._working = asyncio.Semaphore(WORKING)
-        self.stats = {"passive": 0, "api": 0, "duplicates": 0}
+        self._users: dict[str, asyncio.Lock] = {}  # one user's messages one at a time, in arrival order
+        self.stats = {"passive": 0, "api": 0, "duplicates": 0, "replayed": 0}
 
     # -- HTTP ----------------------------------------------------------------------------------------------------
     def web_app(self) -> web.Application:
@@ -182,36 +199,41 @@ class WeChatServer:
         return message_from(parse_xml(self.crypto.decrypt(encrypted)))
 
     async def _answer(self, request: web.Request, msg: WxMessage, aes: bool) -> web.StreamResponse:
-        key = msg.dedupe_key
-        if self.state.receive(CHANNEL, key, user_id_of(msg.from_user)) != "new":
-            self.stats["duplicates"] += 1
-            return web.Response(text="success")  # a retry: the first request answers the user
-        task = asyncio.create_task(self._process_in_turn(msg))
+        key, uid = msg.dedupe_key, user_id_of(msg.from_user)
+        item = accept_working(self.inbox, CHANNEL, key, msg.fields, uid, self.worker)  # committed: ours to answer
+        if item is None:  # a retry: answered by the first request, unless a crash left it (then it is ours now)
+            item = take(self.inbox, CHANNEL, key, self.worker)
+            if item is None:
+                self.stats["duplicates"] += 1
+                return web.Response(text="success")
+        task = asyncio.create_task(self._decide(item, msg))
         try:
-            chunks = await asyncio.wait_for(asyncio.shield(task), PASSIVE_SECONDS)
+            item = await asyncio.wait_for(asyncio.shield(task), self.passive)
         except TimeoutError:
-            log.warning("reply to %s not ready in %.0f s; it goes over the customer-service API", key,
-                        PASSIVE_SECONDS)
-            self._later(self._send_when_ready(msg, task, key))
+            if self.passive:
+                log.warning("reply to %s not ready in %.0f s; it goes over the customer-service API", key,
+                            self.passive)
+            self._later(self._send_when_ready(msg, task))
             return web.Response(text="success")
         except Exception:  # noqa: BLE001 - never a 5xx: WeChat would retry a message that broke us
             log.exception("WeChat message %s failed", key)
-            self.state.done(CHANNEL, key)
+            self.inbox.done(item)
             return web.Response(text="success")
+        chunks = reply_of(item) or []
         if not chunks:
-            self.state.done(CHANNEL, key)
+            self.inbox.done(item)
             return web.Response(text="success")
         xml = text_reply(msg.from_user, msg.to_user, chunks[0])
         if aes and self.crypto is not None:
             xml = self.crypto.wrap(self.token, xml)
         response = web.Response(text=xml, content_type="application/xml")
+        await response.prepare(request)
+        await response.write_eof()  # written: only now is the passive part crossed off
         self.stats["passive"] += 1
         if len(chunks) > 1:  # the rest after the passive reply has gone out, in order
-            await response.prepare(request)
-            await response.write_eof()
-            self._later(self._send_rest(msg.from_user, chunks[1:], key))
+            self._later(self._send_rest(msg.from_user, sent(self.inbox, item)))
         else:
-            self.state.done(CHANNEL, key)
+            self.inbox.done(item)
         return response
 
     def _later(self, coro) -> None:
@@ -219,45 +241,109 @@ class WeChatServer:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _send_when_ready(self, msg: WxMessage, task: asyncio.Task, key: str) -> None:
+    async def _send_when_ready(self, msg: WxMessage, task: asyncio.Task) -> None:
         try:
-            chunks = await task
+            item = await task
         except Exception:  # noqa: BLE001
-            log.exception("WeChat message %s failed", key)
-            chunks = []
-        await self._send_rest(msg.from_user, chunks, key)
+            log.exception("WeChat message %s failed", msg.dedupe_key)
+            return
+        await self._send_rest(msg.from_user, item)
 
-    async def _send_rest(self, openid: str, chunks: list[str], key: str) -> None:
+    async def _send_rest(self, openid: str, item: InboxItem) -> None:
+        """The reply's parts not sent yet, over the customer-service API, each crossed off as it goes."""
         try:
-            if not chunks:
+            if not reply_of(item):
                 return
             if self.api is None:
-                log.warning("%d reply part(s) for %s dropped: WECHAT_APP_ID/WECHAT_APP_SECRET not set", len(chunks), key)
+                log.warning("%d reply part(s) for %s dropped: WECHAT_APP_ID/WECHAT_APP_SECRET not set",
+                            len(reply_of(item)), item.external_id)
                 return
             self.stats["api"] += 1
-            for chunk in chunks:
-                await self.api.send_text(openid, chunk)
+            while parts := reply_of(item):
+                await self.api.send_text(openid, parts[0])
+                if len(parts) == 1:
+                    break  # the last: done below
+                item = sent(self.inbox, item)
         except (WeChatError, WeChatNetworkError) as e:
-            log.warning("customer-service reply for %s failed: %s", key, e)
+            log.warning("customer-service reply for %s failed: %s", item.external_id, e)
         finally:
-            self.state.done(CHANNEL, key)
+            self.inbox.done(item)
 
     async def drain(self) -> None:
         """Replies still going out (at shutdown)."""
         if self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
 
+    # -- after a crash: what was acknowledged and not answered -------------------------------------------------
+    async def replay(self, stop: asyncio.Event) -> None:
+        """Messages a stopped worker (kill -9, power loss) committed but did not finish answering: answered now
+        over the customer-service API, the engine asked only for those it had not answered yet."""
+        while not stop.is_set():
+            n = self.inbox.recover(self.worker)
+            if n:
+                log.warning("%d acknowledged WeChat messages not answered before a stop are answered now", n)
+            while items := self.inbox.claim(CHANNEL, self.worker, WORKING):
+                await asyncio.gather(*(self._replay_one(item) for item in items))
+            try:
+                await asyncio.wait_for(stop.wait(), REPLAY_EVERY)
+            except TimeoutError:
+                pass
+
+    def inbox_user(self, item: InboxItem) -> str | None:
+        """The OpenID of an inbox row whose payload is its reply (the message itself is no longer kept)."""
+        row = self.store.db.execute("select user_id from inbox where channel = ? and external_id = ?",
+                                    [item.channel, item.external_id]).fetchone()
+        uid = row[0] if row else None
+        return uid.split(":", 1)[1] if uid and uid.startswith(CHANNEL + ":") else None
+
+    async def _replay_one(self, item: InboxItem) -> None:
+        fields = item.payload if isinstance(item.payload, dict) else {}
+        openid = fields.get("FromUserName") or self.inbox_user(item)
+        if reply_of(item) is not None and openid:  # decided before the stop: only sending is left
+            self.stats["replayed"] += 1
+            await self._send_rest(openid, item)
+            return
+        if not fields.get("FromUserName") or item.attempts > MAX_ATTEMPTS:
+            log.error("WeChat message %s given up after %d attempts", item.external_id, item.attempts - 1)
+            self.inbox.done(item)
+            return
+        msg = WxMessage(to_user=fields.get("ToUserName", ""), from_user=fields["FromUserName"],
+                        create_time=fields.get("CreateTime", ""), msg_type=fields.get("MsgType", ""), fields=fields)
+        try:
+            item = await self._decide(item, msg)
+        except Exception:  # noqa: BLE001
+            log.exception("WeChat message %s failed", item.external_id)
+            self.inbox.done(item)
+            return
+        self.stats["replayed"] += 1
+        await self._send_rest(msg.from_user, item)
+
     # -- one message --------------------------------------------------------------------------------------------
-    async def _process_in_turn(self, msg: WxMessage) -> list[str]:
-        async with self._working:
-            chunks = await self._process(msg)
-            await asyncio.sleep(0)  # let the answer go out before the next message takes the CPU
-            return chunks
+    async def _decide(self, item: InboxItem, msg: WxMessage) -> InboxItem:
+        """The item with its reply decided: the engine's writes and the reply committed in one transaction.
+        An item answered before (a replay) keeps its reply: the engine is not asked twice."""
+        if reply_of(item) is not None:
+            return item
+        uid = user_id_of(msg.from_user)
+        lock = self._users.setdefault(uid, asyncio.Lock())
+        try:
+            async with self._working, lock:
+                # no await below but the engine's own (its per-user lock is free: this one is held), so no other
+                # task's writes can fall inside this transaction
+                with transaction(self.store):
+                    item = answer(self.inbox, item, await self._process(msg))
+                await asyncio.sleep(0)  # let the answer go out before the next message takes the CPU
+                return item
+        finally:
+            if not lock.locked() and self._users.get(uid) is lock:
+                del self._users[uid]
 
     async def _process(self, msg: WxMessage) -> list[str]:
         """The reply as chunks of at most 2048 bytes (first one passive); [] for nothing to say."""
         openid, uid = msg.from_user, user_id_of(msg.from_user)
-        inc = self._incoming(msg, uid)
+        choices_key = f"choices:{openid}"
+        old = self.state.get(CHANNEL, choices_key) or {}
+        inc = self._incoming(msg, uid, old.get("items") or [])
         if inc is None:
             return []
         known_before = self._known(uid)
@@ -273,11 +359,9 @@ class WeChatServer:
         else:
             self.state.put(CHANNEL, user_key(openid), time.time(), user_id=uid)  # the 48 h window starts again
         unread = self.outbox.take_unread(uid)
-        choices_key = f"choices:{openid}"
-        old = self.state.get(CHANNEL, choices_key) or {}
         generation = (int(old.get("gen", 0)) + 1) % 1_000_000 or 1
         text, choices = render(replies, generation)
-        if not forgotten:
+        if not forgotten and (choices or old):
             self.state.put(CHANNEL, choices_key, {"gen": generation, "items": choices}, user_id=uid)
         if unread:
             head = self.texts["wechat_unread_head"].format(n=len(unread))
@@ -288,13 +372,13 @@ class WeChatServer:
         """The user has a stored record (after 删除我的信息 they have none)."""
         return self.store.db.execute("select 1 from users where id = ?", [uid]).fetchone() is not None
 
-    def _incoming(self, msg: WxMessage, uid: str) -> Incoming | str | None:
+    def _incoming(self, msg: WxMessage, uid: str, choices: list[dict]) -> Incoming | str | None:
         t = msg.msg_type.lower()
         if t == "text":
-            return self._typed(msg, uid, msg.get("Content"), msg.get("bizmsgmenuid") or None)
+            return self._typed(uid, choices, msg.get("Content"), msg.get("bizmsgmenuid") or None)
         if t == "voice":
             said = msg.get("Recognition").strip()
-            return self._typed(msg, uid, said, None) if said else self.texts["wechat_please_type"]
+            return self._typed(uid, choices, said, None) if said else self.texts["wechat_please_type"]
         if t == "event":
             event = msg.get("Event").lower()
             if event == "subscribe":
@@ -310,8 +394,7 @@ class WeChatServer:
             return None  # VIEW, LOCATION, TEMPLATESENDJOBFINISH …: nothing to say
         return self.texts["wechat_please_type"]
 
-    def _typed(self, msg: WxMessage, uid: str, text: str, menu_id: str | None) -> Incoming:
-        choices = (self.state.get(CHANNEL, f"choices:{msg.from_user}") or {}).get("items") or []
+    def _typed(self, uid: str, choices: list[dict], text: str, menu_id: str | None) -> Incoming:
         data = pick(choices, text, menu_id) if choices else None
         if data is not None:
             return Incoming(uid, button=data, channel=CHANNEL)
@@ -386,7 +469,7 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
             return 0
         if api is None:
             log.warning("WECHAT_APP_ID/WECHAT_APP_SECRET not set: passive replies only, no announcements")
-        server = WeChatServer(config, engine, api, crypto)
+        server = WeChatServer(config, engine, api, crypto, passive_seconds())
         host, port = _listen(config, listen_address)
         runner = web.AppRunner(server.web_app(), access_log=None, shutdown_timeout=5)
         await runner.setup()
@@ -398,6 +481,7 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
                             rate=config.broadcast_rate, concurrency=config.broadcast_concurrency,
                             progress_every=config.progress_seconds)
             sender_task = asyncio.create_task(sender.run(sender_stop))
+        replay_task = asyncio.create_task(server.replay(sender_stop))
         try:
             # reuse_port: several `labor-bot wechat` processes may listen on one address (more CPUs); they share
             # the database, so MsgId dedupe, the access token and the outbox hold across them
@@ -408,6 +492,7 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
             await runner.cleanup()  # stop taking messages; handlers in flight finish
             await server.drain()
             sender_stop.set()  # the sender records what is in flight and puts back what is claimed
+            await replay_task
             if sender_task is not None:
                 try:
                     await sender_task
@@ -418,6 +503,18 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
         return 0
     finally:
         store.close()
+
+
+def passive_seconds() -> float:
+    """LABOR_BOT_WECHAT_PASSIVE_SECONDS: how long a push waits for its passive reply (0 to 4.5; default 4)."""
+    raw = os.environ.get(PASSIVE_ENV) or str(PASSIVE_SECONDS)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 4.5:
+        raise SystemExit(f"{PASSIVE_ENV} must be a number of seconds from 0 to 4.5 (WeChat waits 5), got {raw!r}")
+    return value
 
 
 def _listen(config: Config, listen_address) -> tuple[str, int]:
