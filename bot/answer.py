@@ -12,6 +12,7 @@ from bot.matcher import Match
 from bot.models import Button, Reply
 from bot.points import Answer, Case, Point, Points, load_points
 
+OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
 
@@ -102,6 +103,14 @@ class Answerer:
         if point is not None:
             shown = [m for m in shown if m.id in point.measures] or shown[:1]
         lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts or {})
+        slip = next((n for m in shown for n in m.notes if _slip_in(n, match.norm)), None)
+        if slip is not None:  # 沪字号是不是上海的: the question is about the slip itself
+            lines = [self.say("slip", note=slip)] + lines
+        place = self.points.place_elsewhere(match.norm)
+        asker_elsewhere = place is not None and _from_elsewhere(match.norm, place, match.places) and not (
+            later and place in self.points.in_province)  # a Sichuan-wide later figure is theirs too
+        if asker_elsewhere:  # 我们宜宾有没得: their own place decides; the documents' rule follows
+            lines = [self.say("elsewhere_asker", place=place)] + lines
         for m in shown:
             q = quotes.get(m.id)
             if q and not any(squash_eq(q, quotes[o.id]) for o in shown[: shown.index(m)] if o.id in quotes):
@@ -112,14 +121,13 @@ class Answerer:
         lines.append(self._contact(shown))
         for m in shown:
             if quotes.get(m.id):
-                lines += [self.say("slip", note=n) for n in m.notes if _slip_in(n, quotes[m.id])]
+                lines += [self.say("slip", note=n) for n in m.notes if _slip_in(n, quotes[m.id]) and n != slip]
         if point is None:
             lines += self.update_notes(shown, today)
         elif later:
             lines.append(self.say("update_confirm"))
         lines += self.validity_notes(shown, today)
-        place = self.points.place_elsewhere(match.norm)
-        if place:
+        if place and not asker_elsewhere:
             lines.append(self.say("elsewhere", place=place))
         if len(shown) == 1 and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None
                                                                   or (point and top.counterpart not in point.measures)):
@@ -186,10 +194,17 @@ class Answerer:
             if fid in GENERIC_FACETS:
                 return None
             facet = self.points.facet(fid)
+            what = point.facets["what"]
+            if facet is not None and facet.settled_by is not None and any(
+                    facet.settled_by.search(t) for t in what.text.values()):
+                return what, {}, None  # the point's own line gives the figure asked for
+            if any(OPEN_SAID in t for t in what.text.values()):
+                return what, {}, None  # the point's own line already says what the text leaves open
             if facet is not None and facet.open_default:
-                what = point.facets["what"]
-                return Answer({k: self.say("point_open", name=facet.name, what=v) for k, v in what.text.items()},
-                              what.quote, what.later), {}, None
+                units = {m.region: "、".join(m.units.lead) for m in map(self.kb.measures.get, point.measures) if m}
+                text = {r: self.say("point_open", name=facet.name, units=u) for r, u in units.items()}
+                return Answer(text, what.quote, what.later,
+                              {r: self.say("point_said", what=what.for_region(r) or "") for r in units}), {}, None
         return point.facets["what"], {}, None
 
     def _fill(self, text: str, answer: Answer, fill: dict, today: dt.date) -> str:
@@ -236,7 +251,8 @@ class Answerer:
             facet = next((f for f in map(self.points.facet, facets) if f is not None and f.open_default), None)
             settled = facet is not None and facet.id == "amount" and self.key_facts(m, ["amount"])
             if facet is not None and not settled:
-                lead = self.say("point_open", name=facet.name, what=_relevant_sentences(m.summary, set(), 90))
+                lead = (self.say("point_open", name=facet.name, units="、".join(m.units.lead)) + "\n"
+                        + self.say("point_said", what=_relevant_sentences(m.summary, set(), 90)))
             out.append((self.say("region_label", name=self.kb.documents[m.region].name) if both else "") + lead)
         return out
 
@@ -269,13 +285,24 @@ def _relevant_sentences(text: str, words: set[str], limit: int) -> str:
     return out[:-1] + "。" if out.endswith("；") else out
 
 
+def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
+    """我是雅安天全的 / 宜宾屏山的脱贫户 … 我们宜宾有没得: the asker belongs to that place and is not
+    working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
+    p = re.escape(place)
+    mine = re.search(f"(我是|我们|我在|我家|我们是|我屋|^){p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的", norm)
+    here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
+    return bool(mine) and not here
+
+
 def squash_eq(a: str, b: str) -> bool:
     return re.sub(r"\W", "", a) == re.sub(r"\W", "", b)
 
 
-def _slip_in(note: str, quote: str) -> bool:
-    """A slip note belongs with a quote that contains the slipped word (来沪, 沪字号, 厅)."""
-    return any(w in quote for w in re.findall(r"“([^”]{1,8})”", note))
+def _slip_in(note: str, text: str) -> bool:
+    """A slip note belongs with a text that contains the slipped word: the first one the note quotes
+    (“来沪优秀人才”, “沪字号”), not the correction it names."""
+    words = re.findall(r"“([^”]{1,12})”", note)
+    return bool(words) and words[0] in text
 
 
 def _cn_date(d: dt.date) -> str:

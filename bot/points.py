@@ -11,6 +11,7 @@ and places outside the two regions. All of it is data; this module only loads, c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ class Facet:
     name: str  # as it reads in "文件没有写{name}"
     words: tuple[str, ...]
     open_default: bool  # unsettled by a point → say the documents do not say it
+    settled_by: re.Pattern | None = None  # ... unless the point's own line states it (a figure: 10万元, 3年)
 
 
 @dataclass(frozen=True)
@@ -270,7 +272,12 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         rec = f"facets.{fid}"
         if not isinstance(d, dict) or not isinstance(d.get("name"), str):
             raise KBError(path, rec, "a facet needs name and words")
-        facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True))))
+        try:
+            settled = re.compile(d["settled_by"]) if d.get("settled_by") else None
+        except re.error as e:
+            raise KBError(path, rec, f"settled_by is not a valid pattern: {e}") from None
+        facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True)),
+                            settled))
     known_facets = {f.id for f in facets} | {"what"}
     points: list[Point] = []
     seen: set[str] = set()

@@ -80,7 +80,28 @@ def test_out_of_scope_by_substance_names_the_office(ask, q, office):
 
 def test_other_place_gets_the_rule_and_a_pointer_home(ask):
     text = ask("我是深圳打工的 泸州考了电工证 有培训补贴没得")
-    assert "深圳" in text and "当地有自己的规定" in text
+    assert "深圳" in text and "有自己的规定" in text
+
+
+def test_an_asker_from_elsewhere_is_told_first_that_their_place_decides(ask):
+    text = ask("宜宾屏山的脱贫户 听说泸州脱贫户参加培训一天补50块生活费 我们宜宾有没得")
+    assert first(text).startswith("这两份文件只管泸定县、泸州市") and "宜宾" in first(text)
+    working_here = ask("我是从贵州遵义过来泸州白酒厂的技术员 来泸优秀人才评中级职称能走绿色通道不")
+    assert "绿色通道" in first(working_here)
+
+
+def test_a_question_about_a_slip_in_the_source_gets_the_note_first(ask):
+    assert "笔误" in first(ask("泸州文件最后那段写的沪字号 跟泸字号是不是两个不同的品牌"))
+
+
+@pytest.mark.parametrize("q, want", [
+    ("泸州技能大师工作室评上省级的 有好多补助", r"30万元"),  # a figure in the point's own line
+    ("看到泸定文件写个人创业担保贷款最高20万 现在还是20万吗 我前几年在浙江打工", r"50万元"),  # 前几年 is no term
+    ("有人打电话说是人社局的 叫我先交500块手续费才能领补贴", r"诈骗"),
+    ("增值税减免 劳务品牌企业", r"减免"),
+])
+def test_facet_words_do_not_misfire(ask, q, want):
+    assert re.search(want, first(ask(q))), first(ask(q))
 
 
 def test_a_quote_not_in_the_measure_text_is_an_error_naming_file_and_record(tmp_path):

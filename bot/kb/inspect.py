@@ -48,10 +48,12 @@ def kb_command(kb: KnowledgeBase, args) -> int:
     if args.kb_command == "check":
         from bot.announce import load_topics
         from bot.dialogs import load_flows
+        from bot.points import load_points
 
         by = {r: len(kb.by_region(r)) for r in kb.documents}
         facts = sum(len(m.facts) for m in kb.measures.values())
         flows, topics = load_flows(kb), load_topics(kb)  # validated too: errors name file and record
+        points = load_points(kb)  # answer points and scope: quotes verbatim, facets and regions known
         from bot.dialogs.tables import check_all
 
         combos, problems = check_all(flows)  # decision tables: exactly one rule, 不确定 never a verdict
@@ -61,6 +63,7 @@ def kb_command(kb: KnowledgeBase, args) -> int:
             return 1
         print(f"ok: {len(kb.measures)} measures ({', '.join(f'{r} {n}' for r, n in by.items())}), "
               f"{facts} facts, {len(kb.updates)} updates, {len(flows)} checks, {len(topics)} topics, "
+              f"{len(points.points)} answer points, {len(points.oos)} out-of-scope topics, "
               f"{len(kb.files)} files; {combos} answer combinations checked")
         return 0
     db = build_sqlite(kb)
