@@ -127,7 +127,7 @@ class Answerer:
         elif later:
             lines.append(self.say("update_confirm"))
         lines += self.validity_notes(shown, today)
-        if place and not asker_elsewhere:
+        if place and not asker_elsewhere and not match.places:
             lines.append(self.say("elsewhere", place=place))
         if len(shown) == 1 and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None
                                                                   or (point and top.counterpart not in point.measures)):
@@ -289,9 +289,11 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     """我是雅安天全的 / 宜宾屏山的脱贫户 … 我们宜宾有没得: the asker belongs to that place and is not
     working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
     p = re.escape(place)
-    mine = re.search(f"(我是|我们|我在|我家|我们是|我屋|^){p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的", norm)
+    mine = re.search(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的", norm)
+    theirs = re.search(f"(我们|那边|那里|当地|我们那|我们这|{p}).{{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)",
+                       norm)
     here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
-    return bool(mine) and not here
+    return bool(mine) and bool(theirs) and not here
 
 
 def squash_eq(a: str, b: str) -> bool:

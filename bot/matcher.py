@@ -311,15 +311,17 @@ class Matcher:
                 m.confidence = 0.0
             elif m.intent == "question" and m.measures:
                 self._prefer_point(m)
-            elif m.intent == "out_of_scope" and not any(h.kind == "oos" for h in m.hits):
+            elif m.intent == "out_of_scope":
                 self._rescue_point(m, region)
         return m
 
     def _rescue_point(self, m: Match, region: str | None) -> None:
         """焊工五级证 补贴有莫得: no measure scored, but a point's own words and what it pays are typed."""
         point, score = self.scope.strongest(m.said)
-        if point is None or score < POINT_SWITCH_MIN or not point.needs or not any(w in m.said for w in point.needs):
+        if point is None or score < POINT_SWITCH_MIN:
             return
+        if score < POINT_SWITCH_ALONE and not (point.needs and any(w in m.said for w in point.needs)):
+            return  # a few shared words rescue only a point whose payment is asked for
         want = m.regions[0] if len(m.regions) == 1 else (region or self.ix.region_of[point.measures[0]])
         target = next((x for x in point.measures if self.ix.region_of[x] == want), point.measures[0])
         cp = self.ix.counterpart.get(target)

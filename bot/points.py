@@ -33,6 +33,8 @@ class Facet:
     words: tuple[str, ...]
     open_default: bool  # unsettled by a point → say the documents do not say it
     settled_by: re.Pattern | None = None  # ... unless the point's own line states it (a figure: 10万元, 3年)
+    generic: bool = False  # asked in passing by many questions (能不能): ranked after every specific facet
+    lead: bool = False  # what the whole question turns on (为啥少了, 两地一样不): ranked before the others
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,12 @@ class Case:
     regions: tuple[str, ...] = ()  # the case only applies when answering for these regions (empty: any)
     facets: tuple[str, ...] = ()  # facets it answers even when the point settles them too
     known: tuple[tuple[str, str, str], ...] = ()  # (fact, op, value): facts said in this conversation
+    also: tuple[tuple[str, str, str], ...] = ()  # facts that must hold as well (and_known), whatever fired
 
     def fires(self, norm: str, facts: dict) -> str | None:
         """'said' when this message's words hold, 'known' when remembered facts do, else None."""
+        if self.also and not all(_compare(facts.get(k), op, v) for k, op, v in self.also):
+            return None
         if self.said is not None and self.said.holds(norm):
             return "said"
         if self.known and all(_compare(facts.get(k), op, v) for k, op, v in self.known):
@@ -156,8 +161,14 @@ class Points:
         return out
 
     def asked(self, norm: str) -> list[str]:
-        """Facets the question asks, in priority order."""
-        return [f.id for f in self.facets if any(w in norm for w in f.words)]
+        """Facets the question asks: the one asked first comes first (两个问题 in one message: the first is
+        answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
+        found = []
+        for rank, f in enumerate(self.facets):
+            at = [norm.find(w) for w in f.words if w in norm]
+            if at:
+                found.append((f.generic, not f.lead, min(at), rank, f.id))
+        return [fid for *_, fid in sorted(found)]
 
     def facet(self, fid: str) -> Facet | None:
         return next((f for f in self.facets if f.id == fid), None)
@@ -225,7 +236,7 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
         d = {"say": d}
     if not isinstance(d, dict):
         raise KBError(path, rec, "an answer is a string or a mapping with say / by_region / quote")
-    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets", "known"}
+    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets", "known", "and_known"}
     unknown = set(d) - allowed
     if unknown:
         raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
@@ -277,7 +288,7 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         except re.error as e:
             raise KBError(path, rec, f"settled_by is not a valid pattern: {e}") from None
         facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True)),
-                            settled))
+                            settled, bool(d.get("generic", False)), bool(d.get("lead", False))))
     known_facets = {f.id for f in facets} | {"what"}
     points: list[Point] = []
     seen: set[str] = set()
@@ -314,7 +325,8 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
                 raise KBError(path, crec, f"unknown facet in {list(cfacets)}")
             known = _known(path, crec, cd.get("known"))
             said = _said(path, crec, cd) if "said" in cd or not known else None
-            cases.append(Case(said, _answer(path, crec, cd, kb, measures), regions, cfacets, known))
+            cases.append(Case(said, _answer(path, crec, cd, kb, measures), regions, cfacets, known,
+                              _known(path, crec, cd.get("and_known"))))
         groups = []
         for label, ws in (d.get("groups") or {}).items():
             groups.append((label, _words(path, f"{rec}.groups.{label}", ws, "words") + (normalise(label),)))

@@ -15,6 +15,7 @@ from bot.answer import Answerer
 from bot.kb import load_kb
 from bot.kb.loader import KBError
 from bot.points import load_points
+from bot.understand import extract_facts
 
 DATA = Path(__file__).parent / "data"
 
@@ -28,7 +29,7 @@ def ask(kb, matcher):
         if m.intent == "out_of_scope" and m.topic:
             return a.points.oos_office(m.topic)
         assert m.intent == "question" and m.measures, (q, m.intent)
-        return a.measures_reply(m, dt.date(2026, 12, 1))[0].text
+        return a.measures_reply(m, dt.date(2026, 12, 1), extract_facts(q))[0].text
 
     return run
 
@@ -79,7 +80,7 @@ def test_out_of_scope_by_substance_names_the_office(ask, q, office):
 
 
 def test_other_place_gets_the_rule_and_a_pointer_home(ask):
-    text = ask("我是深圳打工的 泸州考了电工证 有培训补贴没得")
+    text = ask("我在深圳打工 考了个电工证 有培训补贴没得")
     assert "深圳" in text and "有自己的规定" in text
 
 
@@ -92,6 +93,18 @@ def test_an_asker_from_elsewhere_is_told_first_that_their_place_decides(ask):
 
 def test_a_question_about_a_slip_in_the_source_gets_the_note_first(ask):
     assert "笔误" in first(ask("泸州文件最后那段写的沪字号 跟泸字号是不是两个不同的品牌"))
+
+
+@pytest.mark.parametrize("q, want, never", [
+    ("我今年45岁 在泸定搞养殖 听说四川有免息免担保的创业贷款 我这个年纪能贷不", r"不符合|超过", r"^有"),
+    ("在泸州银行问的创业担保贷款 利率说是LPR加100个基点 合不合规", r"LPR\+50BP", r"^贴息"),
+    ("合江的脱贫户 在领失业金 培训期间那个生活补贴和失业金能一起拿不", r"不能一起拿|不能同时", r"^是两项"),
+    ("我们的品牌要是评上泸字号 市里奖好多钱 跟川字号一样是20万不", r"没有写泸字号的奖金", r"^【"),
+    ("听人说创业担宝贷款个人能带30万 现在还是30万不 还有利息咋个算", r"50万元", r"^贴息"),
+])
+def test_the_first_question_and_the_askers_own_facts_decide(ask, q, want, never):
+    line = first(ask(q))
+    assert re.search(want, line) and not re.search(never, line), line
 
 
 @pytest.mark.parametrize("q, want", [
