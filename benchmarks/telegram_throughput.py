@@ -1,124 +1,143 @@
-"""Telegram throughput: 200 users × 10 questions through getUpdates to the running bot (real PTB,
-fake Bot API server on loopback), next to a bare PTB echo bot measured the same way in the same run.
+"""Telegram throughput in the deployment shape: `labor-bot run` in its own process, a fake Bot API in another
+(tests/fake_bot_api.py as a script, on 127.0.0.1), and a bare PTB echo bot (concurrent_updates(64),
+benchmarks/echo_bot.py) measured the same way in the same run. This script only pushes updates and reads
+what the server received.
 
-Prints updates answered per second, p50/p99 reply latency, the ratio to the echo bot, and whether
-every user's replies came back in the order of their questions.
+LABOR_BOT_TELEGRAM_RATE is set far above both bots' speed, so the pacer never waits and this measures the
+cost of processing. Prints, for both bots: updates answered a second, CPU milliseconds per update (the
+bot process's user + system time), p50/p99 reply latency (push of the update → its first reply, both on the
+server's clock), whether every user's replies came in question order; the ratio (goal ≥ 0.8); and the fake
+server's own ceiling, measured alone, so it is shown not to be the bottleneck.
 
-  python benchmarks/telegram_throughput.py [--users 200] [--questions 10]
+  python benchmarks/telegram_throughput.py [--users 200] [--questions 10] [--pool N …] [--rounds 1] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from telegram import Update  # noqa: E402
-from telegram.ext import Application, MessageHandler, filters  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
-
-from bot.config import Config  # noqa: E402
-from bot.engine import Engine  # noqa: E402
-from bot.kb import load_kb  # noqa: E402
-from bot.matcher import Index, Matcher  # noqa: E402
-from bot.models import Incoming  # noqa: E402
-from bot.store import Store  # noqa: E402
-from fake_bot_api import FakeBotAPI  # noqa: E402
-from handlers.telegram import build_app, run_polling  # noqa: E402
+from deployment import BotProcess, FakeServer, measure_fake_alone, percentile  # noqa: E402
 
 QUESTIONS = ["泸州创业贷款能贷多少", "泸定培训补贴", "泸州 劳务经纪人补助", "泸定 技能大师工作室", "泸州 川字号奖补",
              "泸定 贫困户培训生活费", "泸州 高新技术企业税", "泸定 返乡创业", "泸州 用地", "泸定 商标"]
+FAST = "1000000"  # LABOR_BOT_TELEGRAM_RATE far above either bot's speed
 
 
-def echo_app(api: FakeBotAPI) -> Application:
-    async def echo(update: Update, context) -> None:
-        await context.bot.send_message(update.effective_chat.id, update.effective_message.text)
+async def expected_replies(per_user: int, folder: Path) -> list[list[str]]:
+    """What labor-bot answers one new user asking the questions in turn (the same engine, in this process)."""
+    from bot.app import build_engine
+    from bot.config import Config
+    from bot.models import Incoming
 
-    app = (Application.builder().token(api.token).base_url(api.base_url).concurrent_updates(True)
-           .request(HTTPXRequest(connection_pool_size=64, httpx_kwargs={"trust_env": False}))
-           .get_updates_request(HTTPXRequest(read_timeout=40, httpx_kwargs={"trust_env": False})).build())
-    app.add_handler(MessageHandler(filters.TEXT, echo))
-    return app
-
-
-async def drive(api: FakeBotAPI, users: int, per_user: int) -> dict:
-    pushed: dict[tuple[int, int], float] = {}
-    t0 = time.monotonic()
+    engine = build_engine(Config(db=str(folder / "expected.sqlite")))
+    out = []
     for i in range(per_user):
-        for u in range(users):
-            uid = 1000 + u
-            api.message(uid, QUESTIONS[i % len(QUESTIONS)])
-            pushed[(uid, i)] = time.monotonic()
-    total = users * per_user
-    await api.wait_for(lambda: len(api.sent) >= total, timeout=600)
-    t1 = max(s["t"] for s in api.sent)
+        replies = await engine.handle(Incoming("x", QUESTIONS[i % len(QUESTIONS)], channel="telegram"))
+        out.append([r.text for r in replies])
+    engine.store.close()
+    return out
+
+
+async def drive(server: FakeServer, proc: BotProcess, users: int, expected: list[list[str]] | None,
+                per_user: int) -> dict:
+    # warm-up: other users, not measured
+    await server.push([(900_000 + u, QUESTIONS[u % len(QUESTIONS)]) for u in range(50)])
+    await server.wait_sent(50, 60)
+    before = -1
+    while before != (before := (await server.stats())["sent"]):  # until the warm-up's last reply is in
+        await asyncio.sleep(1.0)
+    await server.reset()
+    counts = [len(e) for e in expected] if expected else [1] * per_user
+    cpu0 = proc.cpu()
+    messages = [(1000 + u, QUESTIONS[i % len(QUESTIONS)]) for i in range(per_user) for u in range(users)]
+    pushed = await server.push(messages)
+    total = users * sum(counts)
+    await server.wait_sent(total, 600)
+    cpu = proc.cpu() - cpu0
+    sent = await server.sent()
     by_user: dict[int, list[dict]] = {}
-    for s in api.sent:
+    for s in sent:
         by_user.setdefault(int(s["chat_id"]), []).append(s)
-    lat = sorted(s["t"] - pushed[(uid, i)] for uid, ss in by_user.items() for i, s in enumerate(ss))
-    return {"rate": total / (t1 - t0), "p50": statistics.median(lat) * 1000,
-            "p99": lat[int(0.99 * (len(lat) - 1))] * 1000, "by_user": by_user}
-
-
-async def run(users: int, per_user: int) -> None:
-    # the bare echo bot: the ceiling for any PTB bot on this machine
-    api = await FakeBotAPI().start()
-    app = echo_app(api)
-    stop = asyncio.Event()
-    await app.initialize()
-    await app.updater.start_polling(timeout=1, poll_interval=0.0)
-    await app.start()
-    echo = await drive(api, users, per_user)
-    echo_order = all([s["text"] for s in ss] == [QUESTIONS[i % len(QUESTIONS)] for i in range(per_user)]
-                     for ss in echo["by_user"].values())
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    await api.stop()
-
-    # our bot, same way
-    kb = load_kb()
-    matcher = Matcher(Index(kb))
-    with tempfile.TemporaryDirectory() as tmp:
-        expected_engine = Engine(kb, matcher, Store(":memory:"))
-        expected = [(await expected_engine.handle(Incoming("x", QUESTIONS[i % len(QUESTIONS)])))[0].text
-                    for i in range(per_user)]
-        api = await FakeBotAPI().start()
-        store = Store(Path(tmp) / "bench.sqlite")
-        app = build_app(Config(telegram_token=api.token, telegram_base_url=api.base_url),
-                        Engine(kb, matcher, store))
-        task = asyncio.create_task(run_polling(app, stop, poll_timeout=1))
-        await api.wait_for(lambda: api.methods("getUpdates"))
-        ours = await drive(api, users, per_user)
-        import html
-        ours_order = all([html.unescape(s["text"]) for s in ss] == expected for ss in ours["by_user"].values())
-        stop.set()
-        await task
-        await api.stop()
-        store.close()
-
+    t_push = {(uid, n // users): t for n, ((uid, _), (_, t)) in enumerate(zip(messages, pushed))}
+    lat, in_order = [], True
+    for uid, ss in by_user.items():
+        at = 0
+        for i, c in enumerate(counts):
+            lat.append(ss[at]["t"] - t_push[(uid, i)])
+            texts = [html.unescape(s["text"]) for s in ss[at:at + c]]
+            want = expected[i] if expected else [QUESTIONS[i % len(QUESTIONS)]]
+            in_order &= texts == want
+            at += c
     n = users * per_user
-    print(f"{users} users × {per_user} questions = {n} updates through getUpdates (fake Bot API on loopback)")
-    print(f"echo bot : {echo['rate']:7.1f} updates/s  p50 {echo['p50']:7.0f} ms  p99 {echo['p99']:7.0f} ms  "
-          f"order kept: {echo_order}")
-    print(f"labor-bot: {ours['rate']:7.1f} updates/s  p50 {ours['p50']:7.0f} ms  p99 {ours['p99']:7.0f} ms  "
-          f"order kept: {ours_order}")
-    print(f"ratio    : {ours['rate'] / echo['rate']:.2f} of the echo bot's rate (goal ≥ 0.8)")
+    t0, t1 = min(t for _, t in pushed), max(s["t"] for s in sent)
+    return {"rate": n / (t1 - t0), "cpu_ms": cpu / n * 1000, "p50": statistics.median(lat) * 1000,
+            "p99": percentile(lat, 0.99) * 1000, "order": in_order and len(by_user) == users, "messages": len(sent)}
+
+
+async def one_bot(kind: str, server: FakeServer, folder: Path, users: int, per_user: int, expected, pool,
+                  measure: bool = False) -> dict:
+    env = {"LABOR_BOT_TELEGRAM_RATE": FAST, **({"BENCH_POOL": str(pool)} if pool else {})}
+    sub = folder / f"{kind}-{pool}"
+    sub.mkdir(exist_ok=True)
+    if measure and kind == "labor":
+        env |= {"BENCH_PROFILE": str(sub / "labor.prof"), "BENCH_SQLITE": str(sub / "sqlite.json")}
+    proc = BotProcess(kind, server, sub, env)
+    try:
+        await server.wait_polling(proc)
+        return await drive(server, proc, users, expected if kind == "labor" else None, per_user)
+    finally:
+        proc.stop()
+        await server.reset()
+        if measure and kind == "labor":
+            print(f"  (labor-bot profile: {sub / 'labor.prof'}, SQLite call times: {sub / 'sqlite.json'})")
+
+
+def line(name: str, r: dict) -> str:
+    return (f"{name}: {r['rate']:7.1f} updates/s  {r['cpu_ms']:5.2f} CPU ms/update  p50 {r['p50']:6.0f} ms  "
+            f"p99 {r['p99']:6.0f} ms  order kept: {r['order']}")
+
+
+async def run(users: int, per_user: int, pools: list[int | None], rounds: int, measure: bool) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="labor-bot-throughput-"))
+    expected = await expected_replies(per_user, folder)
+    n = users * per_user
+    async with FakeServer() as server:
+        alone = await measure_fake_alone(server)
+        print(f"{users} users × {per_user} questions = {n} updates through getUpdates; every process on 127.0.0.1 "
+              f"(LABOR_BOT_TELEGRAM_RATE={FAST})")
+        print(f"fake Bot API alone: {alone:7.0f} sendMessage/s from a client process (the ceiling of this setup)")
+        for pool in pools:
+            for r in range(rounds):
+                echo = await one_bot("echo", server, folder, users, per_user, expected, pool)
+                ours = await one_bot("labor", server, folder, users, per_user, expected, pool, measure)
+                tag = f"pool {pool or 'default'}" + (f", round {r + 1}" if rounds > 1 else "")
+                print(f"[{tag}]")
+                print("  " + line("echo bot ", echo))
+                print("  " + line("labor-bot", ours))
+                print(f"  ratio    : {ours['rate'] / echo['rate']:.2f} of the echo bot's updates/s (goal ≥ 0.8); "
+                      f"CPU per update {ours['cpu_ms'] / echo['cpu_ms']:.2f}× the echo bot's")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, default=200)
     ap.add_argument("--questions", type=int, default=10)
+    ap.add_argument("--pool", type=int, nargs="*", default=[None],
+                    help="connection pool sizes to compare (both bots; default handlers.telegram.POOL_SIZE)")
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--profile", action="store_true",
+                    help="run labor-bot under cProfile with every SQLite call timed (benchmarks/instrumented_run.py)")
     a = ap.parse_args()
-    asyncio.run(run(a.users, a.questions))
+    asyncio.run(run(a.users, a.questions, a.pool or [None], a.rounds, a.profile))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,16 @@
 """One outgoing pacer per channel: every message a channel sends (replies, edits, announcements) waits here.
 
-- Overall: at most `rate` messages a second, evenly spaced (one every 1/rate s, never two closer), so a
-  server counting messages in any sliding second sees at most rate + 1 of them.
-- Replies before announcements: a waiting reply always takes the next slot; an announcement takes a slot
-  only when no reply that could go is waiting (it gets what replies leave).
+- Overall: at most `rate` messages a second, evenly spaced (one every 1/rate s; a slot given late by up to a
+  quarter interval keeps the schedule, so two are never closer than 3/4 of an interval), so a server counting
+  messages in any sliding second sees at most about rate + 1 of them. And whatever the event loop's delays
+  between a slot and its request leaving: a message is sent only while fewer than rate + 1 messages are in
+  flight or were answered within the last second (`slot()` reports the answer), so such a server never sees
+  more than rate + 1 in any second (a message arrives after its slot and before its answer). On a link with
+  round trip r this caps the rate near (rate + 1) / (1 + r): about 27/s at 50 ms.
+- Priorities: the first message answering someone (REPLY) before the further parts of answers (MORE), and both
+  before announcements (ANNOUNCE): a slot goes to the highest priority that could go now, in arrival order
+  within one; an announcement gets only what replies leave. (Under a burst everyone gets their answer
+  first; a second part waits behind other people's first ones.)
 - Per chat: a group chat gets at most `group_per_minute` messages in any 60 s; an announcement goes to a
   chat at least `announce_gap` s after the last message to it; replies in a private chat are not spaced.
 - Flood control that still arrives (Telegram 429): `flood(retry_after, grant)` pauses the whole channel
@@ -25,29 +32,35 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-REPLY = 0
-ANNOUNCE = 1
+REPLY = 0  # the first message answering someone
+MORE = 1  # the further parts of an answer
+ANNOUNCE = 2  # announcements (and reports on them to their author)
+PRIORITIES = 3
 GROUP_WINDOW = 60.0  # seconds: group_per_minute counts messages in any window this long
+LATE_MAKEUP = 0.25  # of an interval: a slot granted this late still keeps the schedule (see _grant)
 _PRUNE_AT = 10_000  # per-chat bookkeeping entries kept before old ones are dropped
 
 
 @dataclass(frozen=True)
 class Grant:
-    """A slot given: when, and how many channel pauses had begun by then (see Pacer.flood)."""
+    """A slot given: when, how many channel pauses had begun by then (see Pacer.flood), and whether it is a
+    message whose answer is awaited (Pacer.done)."""
 
     at: float
     epoch: int
+    tracked: bool = False
 
 
 @dataclass
 class PacerStats:
-    granted: list[int] = field(default_factory=lambda: [0, 0])  # by priority: replies, announcements
+    granted: list[int] = field(default_factory=lambda: [0] * PRIORITIES)  # by priority: REPLY, MORE, ANNOUNCE
     pauses: int = 0  # channel pauses begun by a flood answer
     floods: int = 0  # flood answers reported (each pause absorbs the ones sent before it)
-    max_wait: list[float] = field(default_factory=lambda: [0.0, 0.0])  # longest wait for a slot, by priority
+    max_wait: list[float] = field(default_factory=lambda: [0.0] * PRIORITIES)  # longest wait for a slot
 
 
 @dataclass
@@ -57,6 +70,7 @@ class _Waiter:
     group: bool
     counts: bool
     since: float
+    tracked: bool = False
 
 
 class Pacer:
@@ -70,27 +84,40 @@ class Pacer:
         self.announce_gap = announce_gap
         self.clock = clock
         self.stats = PacerStats()
-        self._queues: tuple[deque[_Waiter], deque[_Waiter]] = (deque(), deque())
+        self._queues: tuple[deque[_Waiter], ...] = tuple(deque() for _ in range(PRIORITIES))
         self._next = 0.0  # earliest time of the next counted slot
         self._until = 0.0  # paused until
         self._epoch = 0  # pauses begun
         self._last: dict[Hashable, float] = {}  # chat → time of its last message
         self._groups: dict[Hashable, deque[float]] = {}  # group chat → times of its messages in the last window
         self._timer: asyncio.TimerHandle | None = None
+        self.window_max = int(rate) + 1 if rate else 0  # messages in flight or answered within the last second
+        self._in_flight = 0
+        self._answered: deque[float] = deque()
 
     def __repr__(self) -> str:
         return f"Pacer(rate={self.rate}, group_per_minute={self.group_max}, announce_gap={self.announce_gap})"
 
     # -- taking a slot -------------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def slot(self, chat: Hashable | None = None, priority: int = REPLY, *, group: bool = False,
+                   counts: bool = True) -> AsyncIterator[Grant]:
+        """`async with pacer.slot(chat, priority) as grant:` send the message inside; its answer (or error) is
+        recorded when the block ends."""
+        grant = await self.acquire(chat, priority, group=group, counts=counts, tracked=True)
+        try:
+            yield grant
+        finally:
+            self.done(grant)
+
     async def acquire(self, chat: Hashable | None = None, priority: int = REPLY, *, group: bool = False,
-                      counts: bool = True) -> Grant:
+                      counts: bool = True, tracked: bool = False) -> Grant:
         """Wait for this message's turn. chat: where it goes (None: not a message to a chat); group: the chat
         is a group; counts=False: the call takes no message slot (an answer to a button press, getMe) but
-        still waits out a pause."""
+        still waits out a pause; tracked: the caller reports the answer with done(grant) (slot() does)."""
         now = self.clock()
-        w = _Waiter(None, chat, group, counts, now)  # type: ignore[arg-type]
-        if not self._queues[REPLY] and (priority == REPLY or not self._queues[ANNOUNCE]) \
-                and self._ready_at(w, priority, now) <= now:
+        w = _Waiter(None, chat, group, counts, now, tracked and counts)  # type: ignore[arg-type]
+        if not any(self._queues[:priority + 1]) and self._ready_at(w, priority, now) <= now:
             return self._grant(w, priority, now)  # the common case: no queue, no wait, no yield
         w.future = asyncio.get_running_loop().create_future()
         self._queues[priority].append(w)
@@ -104,6 +131,16 @@ class Pacer:
                 except ValueError:
                     pass
             raise
+
+    def done(self, grant: Grant) -> None:
+        """The answer to a tracked message came (or it failed)."""
+        if not grant.tracked:
+            return
+        now = self.clock()
+        self._in_flight -= 1
+        self._answered.append(now)
+        if any(self._queues):
+            self._wake(now)
 
     def flood(self, retry_after: float, grant: Grant | None = None) -> bool:
         """A flood-control answer (429, retry after N s) to a request sent under `grant`: pause the channel
@@ -122,14 +159,22 @@ class Pacer:
     def paused_for(self) -> float:
         return max(0.0, self._until - self.clock())
 
-    def waiting(self) -> tuple[int, int]:
-        return len(self._queues[REPLY]), len(self._queues[ANNOUNCE])
+    def waiting(self) -> tuple[int, ...]:
+        """Waiters by priority (REPLY, MORE, ANNOUNCE)."""
+        return tuple(len(q) for q in self._queues)
 
     # -- the arithmetic ----------------------------------------------------------------------------------------
     def _ready_at(self, w: _Waiter, priority: int, now: float) -> float:
         t = self._until
         if w.counts:
             t = max(t, self._next)
+            if self.window_max:
+                answered = self._answered
+                while answered and answered[0] <= now - 1.0:
+                    answered.popleft()
+                over = self._in_flight + len(answered) - self.window_max + 1
+                if over > 0:  # wait until enough answers are a second old (or, all in flight, for an answer)
+                    t = max(t, answered[over - 1] + 1.0 if over <= len(answered) else float("inf"))
             if w.group and self.group_max and w.chat is not None:
                 sent = self._groups.get(w.chat)
                 if sent:
@@ -143,7 +188,9 @@ class Pacer:
 
     def _grant(self, w: _Waiter, priority: int, now: float) -> Grant:
         if w.counts:
-            self._next = now + self.interval  # never two closer than 1/rate, however late this one is
+            # the next slot one interval after this one's: timer lateness up to LATE_MAKEUP of an interval is made up
+            # (so the rate is kept), more is not (so a stall never turns into a burst)
+            self._next = max(self._next, now - self.interval * LATE_MAKEUP) + self.interval
             if w.chat is not None:
                 if len(self._last) > _PRUNE_AT:
                     self._prune(now)
@@ -154,7 +201,11 @@ class Pacer:
         waited = now - w.since
         if waited > self.stats.max_wait[priority]:
             self.stats.max_wait[priority] = waited
-        return Grant(now, self._epoch)
+        if w.tracked:
+            self._in_flight += 1
+        elif w.counts and self.window_max:
+            self._answered.append(now)  # untracked: counted as answered at once
+        return Grant(now, self._epoch, w.tracked)
 
     def _prune(self, now: float) -> None:
         self._last = {c: t for c, t in self._last.items() if t > now - self.announce_gap}
@@ -181,7 +232,7 @@ class Pacer:
                         given = True
                         break
                     earliest = min(earliest, t)
-                    if t >= max(self._next, self._until) and w.counts and not w.group and priority == REPLY:
+                    if t >= max(self._next, self._until) and w.counts and not w.group and priority != ANNOUNCE:
                         break  # FIFO: the replies behind this one wait for the same overall slot
                 if given:
                     break

@@ -34,7 +34,10 @@ from handlers.telegram_start import connect
 
 log = logging.getLogger(__name__)
 
-MAX_CONCURRENT_UPDATES = 256
+# updates in hand at once (most wait for their user's turn or for the pacer): more than a burst's users, since an
+# update holds its place until its last reply part is out, and under a burst further parts wait behind everyone's
+# first answers; too few and the last users' answers wait behind further parts (benchmarks/burst.py)
+MAX_CONCURRENT_UPDATES = 1024
 # connections to the Bot API; measured with benchmarks/telegram_throughput.py --pool (README "Measured"):
 # sends are paced to ~30/s, so a few connections carry them; more only cost pool scans per request
 POOL_SIZE = 8
@@ -80,6 +83,16 @@ def _engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     return context.application.bot_data["engine"]
 
 
+def _engine_turn(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Semaphore:
+    """One engine call at a time, each in a loop iteration of its own: the engine's work is synchronous, so a
+    batch of 100 updates would otherwise run back to back in one iteration (~0.5 s) and hold up every send
+    granted meanwhile (late sends arrive bunched and a server counting 30 in a second answers 429)."""
+    turn = context.application.bot_data.get("engine_turn")
+    if turn is None:
+        turn = context.application.bot_data["engine_turn"] = asyncio.Semaphore(1)
+    return turn
+
+
 async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Telegram retries a webhook it thinks failed: the same update id is handled once.
     (Webhook mode dedupes in the inbox before the 200, so updates taken from it are not checked again.)"""
@@ -97,9 +110,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if msg is None or user is None or msg.text is None:
         return
     engine = _engine(context)
-    if engine.store is not None and not engine.store.user(str(user.id))["active"]:
-        engine.store.set_active(str(user.id), True)  # wrote again after blocking the bot
-    replies = await engine.handle(Incoming(user_id=str(user.id), text=msg.text, channel="telegram"))
+    async with _engine_turn(context):
+        if engine.store is not None and not engine.store.user(str(user.id))["active"]:
+            engine.store.set_active(str(user.id), True)  # wrote again after blocking the bot
+        replies = await engine.handle(Incoming(user_id=str(user.id), text=msg.text, channel="telegram"))
     await _deliver(context, str(user.id), msg.chat_id, replies)
 
 
@@ -112,8 +126,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
     except BadRequest:  # the query is too old to answer; the press still counts
         pass
-    replies = await _engine(context).handle(Incoming(user_id=str(user.id), button=query.data or "",
-                                                      channel="telegram"))
+    async with _engine_turn(context):
+        replies = await _engine(context).handle(Incoming(user_id=str(user.id), button=query.data or "",
+                                                          channel="telegram"))
     chat_id = query.message.chat.id if query.message else user.id
     if replies and replies[0].replace and query.message is not None:
         try:
@@ -126,8 +141,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _deliver(context: ContextTypes.DEFAULT_TYPE, user_id: str, chat_id: int, replies) -> None:
     try:
-        for r in replies:
-            await send_reply(context.bot, chat_id, r)
+        for i, r in enumerate(replies):
+            await send_reply(context.bot, chat_id, r, first=i == 0)
     except Forbidden:
         log.info("user %s blocked the bot; marked inactive", user_id)
         store = _engine(context).store
@@ -152,9 +167,9 @@ def commands(engine: Engine) -> list[BotCommand]:
     return [BotCommand(name, desc) for name, desc in engine.kb.commands]
 
 
-def http_request(pool: int = POOL_SIZE) -> HTTPXRequest:
-    """The HTTP client for Bot API calls (getUpdates has its own): a pool of `pool` connections."""
-    return HTTPXRequest(connection_pool_size=pool, httpx_kwargs={"trust_env": False})
+def http_request(pool: int | None = None) -> HTTPXRequest:
+    """The HTTP client for Bot API calls (getUpdates has its own): a pool of `pool` (POOL_SIZE) connections."""
+    return HTTPXRequest(connection_pool_size=pool or POOL_SIZE, httpx_kwargs={"trust_env": False})
 
 
 def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = None,
@@ -171,7 +186,8 @@ def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = N
     builder = builder.request(request or http_request())
     builder = builder.get_updates_request(get_updates_request or HTTPXRequest(
         read_timeout=40, httpx_kwargs={"trust_env": False}))
-    builder = builder.rate_limiter(paced(config))  # every call but getUpdates through the channel's pacer
+    # every call but getUpdates through the channel's pacer, at most POOL_SIZE of them in the HTTP client at once
+    builder = builder.rate_limiter(paced(config, in_flight=None if request else POOL_SIZE))
     app = builder.build()
     app.bot_data["engine"] = engine
     app.bot_data["config"] = config

@@ -19,14 +19,14 @@ async def connect(config, store) -> AsyncIterator[Deliver | None]:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from telegram.ext import ExtBot
 
-    from handlers.telegram import http_request
+    from handlers.telegram import POOL_SIZE, http_request
     from handlers.telegram_broadcast import deliverer
     from handlers.telegram_pace import paced
 
     # paced like the running bot (its own Pacer: another process); a bot running beside it shares the budget,
     # so `labor-bot announce --send` is for when the bot itself is not sending
     bot = ExtBot(config.telegram_token, base_url=config.telegram_base_url, request=http_request(),
-                 rate_limiter=paced(config))
+                 rate_limiter=paced(config, in_flight=POOL_SIZE))
     async with bot:
         yield deliverer(bot)
 

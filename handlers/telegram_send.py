@@ -14,6 +14,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.models import Reply
+from bot.pacer import MORE
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted after HTML escaping
 NETWORK_TRIES = 4
 BACKOFF = (0.5, 1.0, 2.0)
 MAX_RETRY_AFTER = 60.0  # never sleep longer than this on one RetryAfter
+MORE_ARGS = {"priority": MORE}  # rate_limit_args of the further parts of an answer (see bot.pacer)
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -126,12 +128,16 @@ async def with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
             attempt += 1
 
 
-async def send_reply(bot, chat_id: int, reply: Reply) -> None:
+async def send_reply(bot, chat_id: int, reply: Reply, first: bool = True) -> None:
+    """first: this reply's first message is the first answer to the user's message (the pacer sends those
+    before further parts, handlers/telegram_pace.py); a bot without our rate limiter takes no priority."""
     chunks = split_text(reply.text)
+    paced = getattr(bot, "rate_limiter", None) is not None
     for i, chunk in enumerate(chunks):
         markup = keyboard(reply) if i == len(chunks) - 1 else None
-        await with_retries(lambda c=chunk, m=markup: bot.send_message(chat_id, c, parse_mode=ParseMode.HTML,
-                                                                      reply_markup=m))
+        more = {"rate_limit_args": MORE_ARGS} if paced and (i or not first) else {}
+        await with_retries(lambda c=chunk, m=markup, k=more: bot.send_message(chat_id, c, parse_mode=ParseMode.HTML,
+                                                                              reply_markup=m, **k))
 
 
 async def edit_reply(bot, chat_id: int, message_id: int, reply: Reply) -> None:

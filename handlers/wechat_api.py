@@ -165,15 +165,15 @@ class WeChatAPI:
     async def send_text(self, openid: str, text: str, priority: int = REPLY) -> None:
         """Customer-service text messages, split at 2048 bytes on line ends, in order, each when the pacer says."""
         for chunk in split_bytes(text):
-            await self.pacer.acquire(openid, priority)
-            await self.call("/cgi-bin/message/custom/send",
-                            {"touser": openid, "msgtype": "text", "text": {"content": chunk}})
+            async with self.pacer.slot(openid, priority):
+                await self.call("/cgi-bin/message/custom/send",
+                                {"touser": openid, "msgtype": "text", "text": {"content": chunk}})
 
     async def send_template(self, openid: str, text: str) -> None:
         """The configured template; it must have a {{content.DATA}} field. Only announcements use it."""
-        await self.pacer.acquire(openid, ANNOUNCE)
-        await self.call("/cgi-bin/message/template/send", {
-            "touser": openid, "template_id": self.template_id, "data": {"content": {"value": text}}})
+        async with self.pacer.slot(openid, ANNOUNCE):
+            await self.call("/cgi-bin/message/template/send", {
+                "touser": openid, "template_id": self.template_id, "data": {"content": {"value": text}}})
 
     async def create_menu(self, menu: dict) -> None:
         await self.call("/cgi-bin/menu/create", menu)

@@ -5,6 +5,12 @@ sendMessage, answerCallbackQuery, editMessageText, setMyCommands), records every
 told to fail: a 429 with retry_after, a 403 for a blocked chat, any status for the next call of a method.
 Like Telegram, it can enforce flood limits on sendMessage (max_per_second overall, chat_interval per chat),
 answering 429 with retry_after when they are exceeded; `throttled` counts those answers.
+
+Run alone (`python tests/fake_bot_api.py --port P [--max-per-second 30]`) it serves until killed, for
+benchmarks that run the bot in a process of its own: control routes outside /bot… push updates
+(POST /_push {"messages": [[user_id, text], …]} → {"pushed": [[update_id, t], …]}), read what was sent
+(GET /_sent?since=N) and counters (GET /_stats), and start afresh (POST /_reset). Times are
+time.monotonic() of this process (the same clock as every process on the machine).
 """
 
 from __future__ import annotations
@@ -47,6 +53,10 @@ class FakeBotAPI:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
+        app.router.add_post("/_push", self._c_push)
+        app.router.add_get("/_sent", self._c_sent)
+        app.router.add_get("/_stats", self._c_stats)
+        app.router.add_post("/_reset", self._c_reset)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -161,6 +171,34 @@ class FakeBotAPI:
         self.sent.append({"method": "editMessageText", **p, "t": time.monotonic()})
         return msg
 
+    # -- control routes (when run as a separate process) -------------------------------------------------------
+    async def _c_push(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        pushed = []
+        for uid, text in body.get("messages", []):
+            u = self.message(int(uid), str(text))
+            pushed.append([u["update_id"], time.monotonic()])
+        return web.json_response({"pushed": pushed})
+
+    async def _c_sent(self, request: web.Request) -> web.Response:
+        since = int(request.query.get("since", 0))
+        keep = ("method", "chat_id", "text", "t")
+        return web.json_response({"sent": [{k: s.get(k) for k in keep} for s in self.sent[since:]]})
+
+    async def _c_stats(self, _: web.Request) -> web.Response:
+        methods: dict[str, int] = defaultdict(int)
+        for m, _p, _t in self.calls:
+            methods[m] += 1
+        return web.json_response({"sent": len(self.sent), "throttled": self.throttled, "calls": dict(methods)})
+
+    async def _c_reset(self, _: web.Request) -> web.Response:
+        self.sent.clear()
+        self.calls.clear()
+        self.throttled = 0
+        self._window.clear()
+        self._last_to.clear()
+        return web.json_response({"ok": True})
+
     # -- test helpers ------------------------------------------------------------------------------
     def _user(self, uid: int) -> dict:
         return {"id": uid, "is_bot": False, "first_name": f"U{uid}"}
@@ -208,3 +246,20 @@ class FakeBotAPI:
             if time.monotonic() > end:
                 raise AssertionError(f"timed out; sent so far: {[s.get('text', '')[:40] for s in self.sent]}")
             await asyncio.sleep(0.01)
+
+
+async def _serve(port: int, max_per_second: int | None, token: str) -> None:  # pragma: no cover - benchmarks
+    api = await FakeBotAPI(token=token, max_per_second=max_per_second).start(port)
+    print(f"listening {api.port}", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import argparse
+
+    ap = argparse.ArgumentParser(description="fake Bot API on 127.0.0.1 until killed")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--max-per-second", type=int, default=None, help="429 beyond this many sendMessage in any second")
+    ap.add_argument("--token", default="4242:TEST")
+    a = ap.parse_args()
+    asyncio.run(_serve(a.port, a.max_per_second, a.token))

@@ -80,7 +80,8 @@ async def subscribers(fake, groups: dict[str, list[int]]) -> None:
     """Real users subscribing through Telegram: /subscribe <words>."""
     for words, uids in groups.items():
         for uid in uids:
-            await say(fake, uid, f"/subscribe {words}")
+            # without words the answer has a second part (narrow it down), sent after other people's answers
+            await say(fake, uid, f"/subscribe {words}", replies=1 if words else 2)
 
 
 async def test_targeted_announcement_with_buttons_reaches_each_subscriber_once_and_reports(bot):

@@ -12,7 +12,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import Config
-from bot.pacer import ANNOUNCE, REPLY, Pacer
+from bot.pacer import ANNOUNCE, MORE, REPLY, Pacer
 from fake_bot_api import FakeBotAPI
 from handlers.telegram_pace import ANNOUNCE_ARGS, PacedRequests
 
@@ -26,7 +26,7 @@ async def test_slots_are_evenly_spaced_at_the_rate():
     pacer = Pacer(50)
     grants = await asyncio.gather(*(timed(pacer, i) for i in range(20)))
     times = sorted(t for *_, t in grants)
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.02 - 1e-6
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.75 * 0.02 - 1e-6  # late slots keep the schedule
     assert times[-1] - times[0] < 0.02 * 19 + 0.1
 
 
@@ -40,11 +40,26 @@ async def test_a_reply_overtakes_queued_announcements():
 
     anns = [asyncio.create_task(one(f"a{i}", 100 + i, ANNOUNCE)) for i in range(6)]
     await asyncio.sleep(0.01)  # a0 went at once; a1…a5 are queued
-    assert pacer.waiting() == (0, 5)
+    assert pacer.waiting() == (0, 0, 5)
     await one("reply", 7, REPLY)
     await asyncio.gather(*anns)
     assert order[:2] == ["a0", "reply"]
-    assert pacer.stats.granted == [1, 6]
+    assert pacer.stats.granted == [1, 0, 6]
+
+
+async def test_first_answers_go_before_further_parts():
+    pacer = Pacer(20)
+    order: list[str] = []
+
+    async def one(name, chat, priority):
+        await pacer.acquire(chat, priority)
+        order.append(name)
+
+    await one("u1 part 1", 1, REPLY)
+    queued = [asyncio.create_task(one("u1 part 2", 1, MORE)), asyncio.create_task(one("ann", 9, ANNOUNCE))]
+    await asyncio.sleep(0.01)
+    await asyncio.gather(one("u2 part 1", 2, REPLY), *queued)
+    assert order == ["u1 part 1", "u2 part 1", "u1 part 2", "ann"]
 
 
 async def test_per_chat_spacing():
@@ -87,7 +102,7 @@ async def test_a_cancelled_waiter_leaves_the_queue():
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert pacer.waiting() == (0, 0)
+    assert pacer.waiting() == (0, 0, 0)
     await asyncio.wait_for(pacer.acquire(3), 1)
 
 
@@ -155,8 +170,20 @@ async def test_wechat_replies_overtake_announcements_through_the_same_pacer(stor
             await asyncio.sleep(0.03)
             await api.send_text("reader", "reply")
             await asyncio.gather(*anns)
-            assert api.pacer.stats.granted == [1, 6]
+            assert api.pacer.stats.granted == [1, 0, 6]
         sent = [c["body"]["text"]["content"] for c in fake.calls if c["path"] == "/cgi-bin/message/custom/send"]
         assert sent.index("reply") <= 1 and len(sent) == 7
     finally:
         await fake.stop()
+
+
+async def test_no_more_than_rate_plus_one_in_flight_or_answered_within_a_second():
+    """However late requests leave after their slot, a server counting a sliding second sees ≤ rate + 1."""
+    pacer = Pacer(3)  # window_max 4
+    grants = [await pacer.acquire(i, tracked=True) for i in range(4)]  # all still in flight
+    fifth = asyncio.create_task(pacer.acquire(9, tracked=True))
+    await asyncio.sleep(0.6)
+    assert not fifth.done()  # spacing alone would have let it go 1/3 s after the fourth
+    pacer.done(grants[0])
+    g = await asyncio.wait_for(fifth, 2)
+    assert g.at - grants[0].at >= 1.0  # the answer of the first came now: the fifth waits for it to age

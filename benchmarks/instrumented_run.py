@@ -1,0 +1,100 @@
+"""`labor-bot run` with measurements, for benchmarks (BENCH_PROFILE=path, BENCH_SQLITE=path):
+
+- BENCH_SQLITE: every SQLite call (execute, executemany, commit) timed on the event loop; at exit the slowest
+  calls and a histogram are written as JSON to that path.
+- BENCH_PROFILE: a cProfile of the whole run written to that path (read it with pstats).
+- BENCH_POOL: the Bot API connection pool instead of handlers.telegram.POOL_SIZE.
+
+  python benchmarks/instrumented_run.py      (environment as for `labor-bot run`)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SLOW: list[tuple[float, str]] = []  # (seconds, statement) of the slowest calls
+HIST = {"<0.1ms": 0, "<1ms": 0, "<5ms": 0, "<20ms": 0, ">=20ms": 0}
+TOTAL = {"calls": 0, "seconds": 0.0}
+
+
+def _note(seconds: float, what: str) -> None:
+    TOTAL["calls"] += 1
+    TOTAL["seconds"] += seconds
+    ms = seconds * 1000
+    HIST["<0.1ms" if ms < 0.1 else "<1ms" if ms < 1 else "<5ms" if ms < 5 else "<20ms" if ms < 20 else ">=20ms"] += 1
+    if len(SLOW) < 20 or seconds > SLOW[-1][0]:
+        SLOW.append((seconds, " ".join(what.split())[:160]))
+        SLOW.sort(reverse=True)
+        del SLOW[20:]
+
+
+class TimedConnection(sqlite3.Connection):
+    def execute(self, sql, *args):
+        t = time.perf_counter()
+        try:
+            return super().execute(sql, *args)
+        finally:
+            _note(time.perf_counter() - t, sql)
+
+    def executemany(self, sql, *args):
+        t = time.perf_counter()
+        try:
+            return super().executemany(sql, *args)
+        finally:
+            _note(time.perf_counter() - t, "many: " + sql)
+
+    def commit(self):
+        t = time.perf_counter()
+        try:
+            return super().commit()
+        finally:
+            _note(time.perf_counter() - t, "COMMIT")
+
+    def cursor(self, *args, **kw):  # sqlite-utils executes through cursors too
+        return super().cursor(TimedCursor)
+
+
+class TimedCursor(sqlite3.Cursor):
+    def execute(self, sql, *args):
+        t = time.perf_counter()
+        try:
+            return super().execute(sql, *args)
+        finally:
+            _note(time.perf_counter() - t, sql)
+
+
+def main() -> int:
+    if os.environ.get("BENCH_POOL"):
+        import handlers.telegram as tg
+
+        tg.POOL_SIZE = int(os.environ["BENCH_POOL"])
+    if os.environ.get("BENCH_SQLITE"):
+        connect = sqlite3.connect
+        sqlite3.connect = lambda *a, **kw: connect(*a, **{**kw, "factory": TimedConnection})
+    from bot.cli import main as cli
+
+    profile = os.environ.get("BENCH_PROFILE")
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        rc = prof.runcall(cli, ["run"])
+        prof.dump_stats(profile)
+    else:
+        rc = cli(["run"])
+    if os.environ.get("BENCH_SQLITE"):
+        Path(os.environ["BENCH_SQLITE"]).write_text(json.dumps(
+            {"total": TOTAL, "histogram": HIST, "slowest_ms": [(round(s * 1000, 2), q) for s, q in SLOW]},
+            ensure_ascii=False, indent=1))
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
