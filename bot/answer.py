@@ -191,6 +191,8 @@ class Answerer:
         for fid in facets:
             if fid in point.facets:
                 return point.facets[fid], {}, None
+            if point.only:
+                break
             if fid in GENERIC_FACETS:
                 return None
             facet = self.points.facet(fid)
@@ -209,6 +211,9 @@ class Answerer:
 
     def _fill(self, text: str, answer: Answer, fill: dict, today: dt.date) -> str:
         values = dict(fill)
+        for name, expr in answer.compute.items():  # 20天 × 50元: worked out from what the user said
+            v = expr(values)
+            values[name] = f"{v:g}" if isinstance(v, (int, float)) else v
         for uid in answer.later:
             p = self.kb.updates[uid].in_force(today)
             if p is not None:
@@ -290,8 +295,8 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
     p = re.escape(place)
     mine = re.search(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的", norm)
-    theirs = re.search(f"(我们|那边|那里|当地|我们那|我们这|{p}).{{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)",
-                       norm)
+    theirs = re.search(f"(我们|那边|那里|当地|我们那|我们这|{p}).{{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)"
+                       "|(能不能|可不可以|可以)(去|到)", norm)
     here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
     return bool(mine) and bool(theirs) and not here
 

@@ -339,8 +339,9 @@ class Matcher:
         needed = any(w in m.said for w in point.needs)
         if top in point.also_for and not needed:
             return
-        if score < POINT_SWITCH_ALONE and not needed and not any(x in m.measures for x in point.measures):
-            return  # the matcher saw nothing of that measure: a shared word alone does not move it
+        if (score < POINT_SWITCH_ALONE and not needed and not any(x in m.measures for x in point.measures)
+                and self.scope.distinct_words(point, m.said) < 2):
+            return  # the matcher saw nothing of that measure: one shared word alone does not move it
         if score < self.scope.point_score(top, m.said) + POINT_SWITCH_MARGIN:
             return
         region = self.ix.region_of[top]

@@ -56,6 +56,7 @@ class Answer:
     quote: dict[str, str]  # measure id → verbatim span of its text
     later: tuple[str, ...] = ()  # update ids whose dated source this line relies on
     then: dict[str, str] = field(default_factory=dict)  # region or "all" → a line after the first
+    compute: dict[str, Any] = field(default_factory=dict)  # name → Expr over the user's facts (20天 × 50元)
 
     def for_region(self, region: str | None) -> str | None:
         if region and region in self.text:
@@ -122,6 +123,7 @@ class Point:
     cases: tuple[Case, ...] = ()
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # who may apply: (label, typed words)
     group_answer: Answer | None = None  # "{group}…可以申请" with the group's label filled in
+    only: bool = False  # a narrow point: its own line answers any facet it does not list
     cues: tuple[str, ...] = ()  # words of who asks: choose this point within its measure only
     also_for: tuple[str, ...] = ()  # measures whose questions are about this point when they ask for `needs`
     needs: tuple[str, ...] = ()
@@ -197,6 +199,10 @@ class Points:
                 best, score = p, n
         return best, score
 
+    @staticmethod
+    def distinct_words(point: Point, norm: str) -> int:
+        return sum(1 for w in point.words if len(w) >= 2 and w in norm)
+
     def point_score(self, mid: str, norm: str) -> int:
         return max((sum(len(w) for w in p.words if len(w) >= 2 and w in norm) for p in self.by_measure.get(mid, [])
                     if mid in p.measures), default=0)
@@ -236,7 +242,7 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
         d = {"say": d}
     if not isinstance(d, dict):
         raise KBError(path, rec, "an answer is a string or a mapping with say / by_region / quote")
-    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets", "known", "and_known"}
+    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets", "known", "and_known", "compute"}
     unknown = set(d) - allowed
     if unknown:
         raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
@@ -271,7 +277,16 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
     then = d.get("then") or {}
     if not isinstance(then, dict) or any(k not in kb.documents and k != "all" for k in then):
         raise KBError(path, rec, "then must map a region (or all) to a line")
-    return Answer(text, {k: v.strip() for k, v in quote.items()}, later, {k: str(v).strip() for k, v in then.items()})
+    from bot.dialogs.expr import Expr, ExprError  # here: bot.dialogs imports the answer code, which imports this
+
+    compute = {}
+    for name, src in (d.get("compute") or {}).items():
+        try:
+            compute[str(name)] = Expr(str(src))
+        except ExprError as e:
+            raise KBError(path, rec, f"compute.{name}: {e}") from None
+    return Answer(text, {k: v.strip() for k, v in quote.items()}, later, {k: str(v).strip() for k, v in then.items()},
+                  compute)
 
 
 def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
@@ -298,7 +313,7 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
             raise KBError(path, rec, "a point needs an id")
         rec = d["id"]
         unknown = set(d) - {"id", "name", "measures", "words", "facets", "cases", "groups", "group_answer",
-                            "also_for", "needs", "cues"}
+                            "also_for", "needs", "cues", "only"}
         if unknown:
             raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
         if rec in seen:
@@ -337,7 +352,8 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         if any(m not in kb.measures for m in also):
             raise KBError(path, rec, f"also_for must name known measures: {list(also)}")
         points.append(Point(rec, str(d.get("name") or rec), measures, _words(path, rec, d.get("words"), "words"),
-                            fa, tuple(cases), tuple(groups), ga, _words(path, rec, d.get("cues"), "cues"), also,
+                            fa, tuple(cases), tuple(groups), ga, bool(d.get("only", False)),
+                            _words(path, rec, d.get("cues"), "cues"), also,
                             _words(path, rec, d.get("needs"), "needs")))
     by_measure: dict[str, list[Point]] = {}
     for p in points:
