@@ -12,7 +12,7 @@ from bot.kb import KnowledgeBase, load_kb
 from bot.matcher import Matcher
 from bot.points import load_points
 from bot.phrasings import Overlay, Taught, reload_seconds
-from bot.store import Store, default_db_path
+from bot.store import Store, open_readonly
 
 
 def register_channels():
@@ -24,9 +24,9 @@ def register_channels():
 
 def build_matcher(config: Config, store: Store | None = None) -> tuple[KnowledgeBase, Taught]:
     """The matcher, wrapped with the phrasings staff taught on the desk (bot/phrasings.py): read from the
-    store, or read-only from config.db when there is no store (`ask`), reloaded when they change."""
+    store, or read-only from the configured database when there is no store (`ask`), reloaded when they change."""
     kb = load_kb(config.knowledge)
-    source = store.db.conn if store is not None else (config.db or default_db_path())
+    source = store.db if store is not None else (lambda: open_readonly(config.db))
     return kb, Taught(Matcher(load_index(kb), load_points(kb)), Overlay(kb, source, every=reload_seconds()))
 
 

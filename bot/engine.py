@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -84,9 +85,12 @@ class Engine:
     async def handle_full(self, inc: Incoming) -> Outcome:
         async with self._locks[inc.user_id]:
             try:
-                if inc.button is not None:
-                    return Outcome(self._button(inc))
-                return self._text(inc)
+                # one unit of work: the user's state read once, changes and logged questions saved at the end in
+                # one transaction (bot/store/core.py); nothing is saved when the message fails
+                with self.store.unit(inc.user_id) if self.store is not None else nullcontext():
+                    if inc.button is not None:
+                        return Outcome(self._button(inc))
+                    return self._text(inc)
             except Exception:  # one bad message must never take the conversation down
                 log.exception("engine failed on a message from user %s", inc.user_id)
                 return Outcome([Reply(self.kb.texts["error"])])

@@ -19,16 +19,15 @@ import dataclasses
 import logging
 import os
 import re
-import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.kb import KnowledgeBase
-from bot.textnorm import normalise
+from bot.store import Database
+from bot.store import desk as queries
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +36,9 @@ OUT_OF_SCOPE = "out_of_scope"  # the `measure` column of a phrasing that staff m
 MAX_TEXT = 200
 MIN_KEY = 2
 MIN_LOOSE = 5  # a taught phrasing this long also answers a question that contains it, when the matcher is unsure
-LOW_CONFIDENCE = 0.5  # below this the matcher's answer counts as unsure (the desk lists such questions too)
+LOW_CONFIDENCE = queries.LOW_CONFIDENCE  # below this the matcher's answer counts as unsure (the desk lists them too)
 TAUGHT_INTENTS = ("question", "out_of_scope", "overview")  # chat intents (greeting, region, …) stay as they are
 _SPACE = re.compile(r"\s+")
-
-SCHEMA = """
-create table if not exists phrasings (
-  id integer primary key, key text not null unique, text text not null, measure text not null,
-  added_by text, created real, updated real
-)"""
-
 
 class PhrasingError(ValueError):
     """A phrasing that does not fit the knowledge; `code` names the problem for the desk's messages."""
@@ -63,11 +55,6 @@ def phrasing_key(norm: str, places: list[str] | tuple[str, ...] = ()) -> str:
     return _SPACE.sub("", norm)
 
 
-def ensure_table(conn: sqlite3.Connection) -> None:
-    conn.execute(SCHEMA)
-    conn.commit()
-
-
 def validate(kb: KnowledgeBase, text: str, measure: str, key: str) -> None:
     """Refuse what the YAML loader would refuse: unknown measure, empty or overlong text, a bare place name."""
     if measure != OUT_OF_SCOPE and measure not in kb.measures:
@@ -81,44 +68,38 @@ def validate(kb: KnowledgeBase, text: str, measure: str, key: str) -> None:
 class Overlay:
     """The taught phrasings of one database, reloaded when they change (checked at most every `every` s)."""
 
-    def __init__(self, kb: KnowledgeBase, source: str | Path | sqlite3.Connection | None,
+    def __init__(self, kb: KnowledgeBase, source: Database | Callable[[], Database | None] | None,
                  every: float = DEFAULT_RELOAD_SECONDS, clock: Callable[[], float] = time.monotonic):
+        """source: the store's database, or a function opening a reader when first needed (None: nothing
+        stored yet, asked again at the next refresh)."""
         self.kb, self.every, self.clock = kb, every, clock
         self._source = source
-        self._conn: sqlite3.Connection | None = source if isinstance(source, sqlite3.Connection) else None
+        self._db: Database | None = source if isinstance(source, Database) else None
         self._checked = -1e18
         self._version: tuple | None = None
         self.phrasings: dict[str, str] = {}  # key → measure id or OUT_OF_SCOPE
 
-    def _connection(self) -> sqlite3.Connection | None:
-        if self._conn is None and self._source is not None:
-            path = Path(self._source)
-            if not path.is_file():  # no database yet (a fresh `ask`): nothing taught; never create one here
-                return None
-            self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5,
-                                         check_same_thread=False)
-        return self._conn
+    def _connection(self) -> Database | None:
+        if self._db is None and callable(self._source):
+            self._db = self._source()  # None: no database yet (a fresh `ask`): nothing taught
+        return self._db
 
     def refresh(self, force: bool = False) -> None:
         now = self.clock()
         if not force and now - self._checked < self.every:
             return
         self._checked = now
-        conn = self._connection()
-        if conn is None:
+        db = self._connection()
+        if db is None:
             return
         try:
-            version = conn.execute("select count(*), coalesce(max(updated), 0), coalesce(max(id), 0) "
-                                   "from phrasings").fetchone()
+            version = queries.phrasings_version(db)
             if version == self._version:
                 return
-            rows = conn.execute("select key, text, measure from phrasings").fetchall()
-        except sqlite3.OperationalError as e:  # no such table yet, or the file is busy: keep what we have
+            rows = queries.phrasings(db)
+        except Exception as e:  # noqa: BLE001 - no such table yet, or the database is busy: keep what we have
             log.debug("phrasings not read: %s", e)
             return
-        finally:
-            if not isinstance(self._source, sqlite3.Connection) and conn.in_transaction:
-                conn.rollback()
         taught = {}
         for key, text, measure in rows:
             try:
@@ -193,27 +174,20 @@ def reload_seconds() -> float:
 
 
 # -- writing (the desk) and exporting (`labor-bot kb export-phrasings`) ------------------------------------------
-def teach(conn: sqlite3.Connection, kb: KnowledgeBase, matcher: Any, text: str, measure: str, by: str,
+def teach(db: Database, kb: KnowledgeBase, matcher: Any, text: str, measure: str, by: str,
           clock: Callable[[], float] = time.time) -> str:
     """Store a question as a phrasing of a measure (or OUT_OF_SCOPE); returns its key. Validated first."""
     text = text.strip()[:MAX_TEXT * 2]
     m = (matcher.inner if isinstance(matcher, Taught) else matcher).match(text)
     key = phrasing_key(m.norm, m.places)
     validate(kb, text, measure, key)
-    now = clock()
-    conn.execute("insert into phrasings (key, text, measure, added_by, created, updated) values (?, ?, ?, ?, ?, ?) "
-                 "on conflict(key) do update set text = excluded.text, measure = excluded.measure, "
-                 "added_by = excluded.added_by, updated = excluded.updated", [key, text, measure, by, now, now])
-    conn.commit()
+    queries.save_phrasing(db, key, text, measure, by, clock())
     return key
 
 
-def export_yaml(conn: sqlite3.Connection) -> str:
+def export_yaml(db: Database | None) -> str:
     """All taught phrasings as YAML, grouped by measure, for review before copying into knowledge/measures."""
-    try:
-        rows = conn.execute("select measure, text, added_by, created from phrasings order by measure, id").fetchall()
-    except sqlite3.OperationalError:
-        rows = []
+    rows = queries.phrasings_for_export(db) if db is not None else []
     out: dict[str, list[dict]] = {}
     for measure, text, by, created in rows:
         out.setdefault(measure, []).append(

@@ -6,36 +6,18 @@ nothing to delete here). The engine calls check_started / check_finished; the de
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from typing import Any
 
+from bot.store.desk import record_check_event
+
 log = logging.getLogger(__name__)
-
-SCHEMA = ("create table if not exists check_events (id integer primary key, ts real not null, flow text not null, "
-          "region text, event text not null, outcomes text)",
-          "create index if not exists check_events_ts on check_events (ts)")
-_ready: set[int] = set()
-
-
-def ensure_table(conn) -> None:
-    for sql in SCHEMA:
-        conn.execute(sql)
-    conn.commit()
-    _ready.add(id(conn))
-
 
 def _record(store: Any, flow: str, region: str | None, event: str, outcomes: list[str] | None = None) -> None:
     if store is None:
         return
-    conn = store.db.conn
     try:
-        if id(conn) not in _ready:
-            ensure_table(conn)
-        conn.execute("insert into check_events (ts, flow, region, event, outcomes) values (?, ?, ?, ?, ?)",
-                     [time.time(), flow, region, event, json.dumps(outcomes) if outcomes is not None else None])
-        conn.commit()
+        record_check_event(store.db, flow, region, event, outcomes)
     except Exception:  # noqa: BLE001 - statistics must never break a conversation
         log.exception("check event not recorded")
 

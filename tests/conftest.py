@@ -1,4 +1,11 @@
-"""Shared fixtures: the real knowledge base, matcher, a fresh SQLite file per test, and the real CLI."""
+"""Shared fixtures: the real knowledge base, matcher, a fresh database per test, and the real CLI.
+
+Both backends: by default each test's Store is a SQLite file in its tmp_path. With
+LABOR_BOT_TEST_DATABASE_URL=postgresql://… (what .ci/run sets for its second run) every test gets a schema
+of its own in that PostgreSQL database, named in LABOR_BOT_DATABASE_URL (search_path) for the test and
+every process it starts, and dropped afterwards; `--db` paths are then ignored, as in production.
+Tests that only make sense on one backend are marked `sqlite_only` or `postgres_only`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,9 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -20,6 +29,63 @@ from bot.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "knowledge" / "sources"  # the two source documents, shipped with the package
 TODAY = dt.date(2026, 11, 23)
+
+
+TEST_DATABASE_URL = os.environ.get("LABOR_BOT_TEST_DATABASE_URL", "").strip()
+BACKEND = "postgres" if TEST_DATABASE_URL else "sqlite"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: needs the SQLite backend (files, legacy schemas)")
+    config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (several workers on one database)")
+    os.environ.pop("LABOR_BOT_DATABASE_URL", None)  # only the fixture below decides
+
+
+def pytest_report_header(config):
+    return f"database backend: {BACKEND}"
+
+
+# modules that never open the shared database (knowledge, matcher, answers, checks on scratch in-memory stores,
+# docs, packaging, the browser): the PostgreSQL run leaves them to the SQLite run
+NO_SHARED_DATABASE = {"test_answer.py", "test_checks_property.py", "test_checks_tables.py", "test_desk_browser.py",
+                      "test_dialogs.py", "test_docs.py", "test_install.py", "test_kb.py", "test_kb_keys.py",
+                      "test_matcher.py", "test_points.py", "test_understand.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if BACKEND == "postgres":
+        kept = [i for i in items if i.path.name not in NO_SHARED_DATABASE]
+        config.hook.pytest_deselected(items=[i for i in items if i.path.name in NO_SHARED_DATABASE])
+        items[:] = kept
+    skip = pytest.mark.skip(reason=f"not for the {BACKEND} backend")
+    for item in items:
+        if (BACKEND == "postgres" and "sqlite_only" in item.keywords) or \
+                (BACKEND == "sqlite" and "postgres_only" in item.keywords):
+            item.add_marker(skip)
+
+
+def schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(autouse=True)
+def database(cli_env, monkeypatch):
+    """PostgreSQL runs: a schema of this test's own, for this process and every process it starts."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+        conn.execute(f"create schema {schema}")
+    url = schema_url(TEST_DATABASE_URL, schema)
+    monkeypatch.setenv("LABOR_BOT_DATABASE_URL", url)
+    monkeypatch.setitem(cli_env, "LABOR_BOT_DATABASE_URL", url)
+    yield url
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+        conn.execute(f"drop schema {schema} cascade")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -58,6 +124,7 @@ def cli_env(tmp_path_factory):
     env["LABOR_BOT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
     env["LABOR_BOT_TODAY"] = TODAY.isoformat()
     env.pop("LABOR_BOT_DB", None)
+    env.pop("LABOR_BOT_DATABASE_URL", None)
     return env
 
 

@@ -36,6 +36,8 @@ class BotProcess:
         self.tmp, self.mode = tmp, mode
         self.port = free_port()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("LABOR_BOT_", "TELEGRAM_", "WECHAT_"))}
+        if os.environ.get("LABOR_BOT_DATABASE_URL"):  # PostgreSQL runs (tests/conftest.py)
+            self.env["LABOR_BOT_DATABASE_URL"] = os.environ["LABOR_BOT_DATABASE_URL"]
         self.env |= {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": api_base, "LABOR_BOT_DB": str(db),
                      "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET, "LABOR_BOT_LISTEN": f"127.0.0.1:{self.port}",
                      "LABOR_BOT_TODAY": TODAY.isoformat(), "LABOR_BOT_CACHE": str(cache or tmp / "cache"),

@@ -127,6 +127,7 @@ def test_forget_deletes_subscription_and_outbox_rows(outbox, store):
     assert store.db.execute("select count(*) from deliveries where user_id = ?", [ids[0]]).fetchone()[0] == 0
 
 
+@pytest.mark.sqlite_only
 def test_old_database_gains_the_new_columns(tmp_path):
     import sqlite3
 

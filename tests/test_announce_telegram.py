@@ -174,7 +174,7 @@ async def test_a_scheduled_announcement_survives_a_restart_and_goes_out_on_time(
 
 
 def store_path(store) -> str:
-    return store.db.execute("pragma database_list").fetchone()[2]
+    return str(store.db.path)  # on PostgreSQL the processes find the database by LABOR_BOT_DATABASE_URL
 
 
 async def test_engine_refuses_announce_from_the_console_channel(kb, matcher, store):

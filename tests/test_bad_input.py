@@ -14,11 +14,11 @@ BAD = ["", " ", "\n\n", "创业贷款" * 2500, "\x00\x01\x02贷款\x1b[31m", "�
 
 @pytest.mark.parametrize("text", BAD, ids=range(len(BAD)))
 async def test_bad_text_gets_a_clear_reply(engine, store, kb, text):
+    tables = set(store.db.table_names())  # the schema's, made by the migrations
     replies = await engine.handle(Incoming(user_id="bad", text=text))
     assert replies and all(r.text.strip() for r in replies)
     assert kb.texts["error"] not in replies[0].text
-    assert set(store.db.table_names()) == {"users", "questions", "seen_updates", "subscriptions", "staff",
-                                           "announcements", "deliveries", "delivery_parts", "audit"}
+    assert set(store.db.table_names()) == tables and {"users", "questions", "inbox", "deliveries"} <= tables
     rows = store.questions("bad")
     assert len(rows) == 1 and len(rows[0]["text"]) <= 500 and "\x00" not in rows[0]["text"]
 
@@ -27,7 +27,7 @@ async def test_sql_looking_user_id_is_just_an_id(engine, store):
     uid = "1'; DROP TABLE users; --"
     await engine.handle(Incoming(user_id=uid, text="我是泸县的"))
     assert store.user(uid)["region"] == "luzhou"
-    assert store.db["users"].count == 1
+    assert store.db.execute("select count(*) from users").scalar() == 1
 
 
 def test_matcher_never_crashes_on_any_text(matcher):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 
+from bot.store import Store
 from conftest import jsonl
 
 
@@ -55,7 +55,7 @@ def test_check_survives_a_restart_of_the_process(cli, tmp_path):
     assert meta["results"][1]["outcome"] == "ask_office"
     text = rows[-1]["replies"][-1]["text"]
     assert "可适当安排" in text and "（十五）" in text
-    assert sqlite3.connect(db).execute("select dialog from users").fetchone() == (None,)
+    assert Store(db).db.execute("select dialog from users").fetchone() == (None,)
 
 
 def test_restart_from_scratch_and_repeat(cli, tmp_path):

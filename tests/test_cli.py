@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
+from bot.store import Store
 from conftest import jsonl
 
 ASK_KEYS = {"question", "intent", "measures", "confidence", "reply"}
@@ -68,14 +68,14 @@ def test_chat_state_survives_process_restart(cli, tmp_path):
     cli("chat", "--jsonl", "--db", str(db), "--user", "r", input="我在磨西镇\n")
     out = cli("chat", "--jsonl", "--db", str(db), "--user", "r", input="创业贷款\n")
     assert LUDING in jsonl(out.stdout)[0]["replies"][0]["text"]
-    users = sqlite3.connect(db).execute("select id, region from users").fetchall()
+    users = Store(db).db.execute("select id, region from users").fetchall()
     assert users == [("r", "luding")]
 
 
 def test_chat_db_from_environment(cli, tmp_path):
     db = tmp_path / "env.sqlite"
     cli("chat", "--jsonl", input="泸州培训补贴\n", env={"LABOR_BOT_DB": str(db)})
-    assert sqlite3.connect(db).execute("select count(*) from questions").fetchone() == (1,)
+    assert Store(db).db.execute("select count(*) from questions").fetchone() == (1,)
 
 
 def test_console_interactive(cli):

@@ -50,7 +50,7 @@ def store(db_path):
 
 
 def make_desk(store, kb, index, clock, url="http://127.0.0.1:8070"):
-    matcher = Taught(Matcher(index), Overlay(kb, store.db.conn, every=0))
+    matcher = Taught(Matcher(index), Overlay(kb, store.db, every=0))
     return Desk(store, kb, matcher, DeskSettings(url=url), clock=clock)
 
 
@@ -111,7 +111,7 @@ async def test_a_post_without_a_session_changes_nothing(client, store, path):
     r = await client.post(path, data={"text": "通知", "csrf": "x", "measure": "luzhou-22", "name": "x"},
                           allow_redirects=False)
     assert (r.status, r.headers["Location"]) == (303, "/login")
-    assert store.db["announcements"].count == 0
+    assert store.db.execute("select count(*) from announcements").scalar() == 0
     assert store.db.execute("select count(*) from phrasings").fetchone()[0] == 0
 
 
@@ -183,7 +183,7 @@ async def test_a_post_without_the_right_csrf_token_is_refused_and_changes_nothin
     data = {"text": "明天招聘会", "when": "now"} | ({"csrf": csrf} if csrf is not None else {})
     r = await client.post("/announcements/preview", data=data, allow_redirects=False)
     assert r.status == 403 and "没有做任何更改" in await r.text()
-    assert store.db["announcements"].count == 0
+    assert store.db.execute("select count(*) from announcements").scalar() == 0
     refused = [a for a in Outbox(store).audit_log() if a["action"] == "refused"]
     assert refused[0]["actor"] == "王芳" and refused[0]["problem"] == "csrf"
 
@@ -275,7 +275,7 @@ async def test_compose_refuses_bad_input_and_keeps_it(client, desk, store, data,
     csrf = await signed_in(client, desk)
     r = await client.post("/announcements/preview", data={"csrf": csrf, "when": "now"} | data)
     assert r.status == 400 and problem in await r.text()
-    assert store.db["announcements"].count == 0
+    assert store.db.execute("select count(*) from announcements").scalar() == 0
 
 
 # -- questions ---------------------------------------------------------------------------------------------
@@ -283,7 +283,7 @@ QUESTION = "开个农家乐有没有啥子扶持"
 
 
 async def test_linking_a_question_teaches_the_running_matcher(client, desk, store, kb, index):
-    engine_matcher = Taught(Matcher(index), Overlay(kb, store.db.conn, every=0))  # a bot sharing the database
+    engine_matcher = Taught(Matcher(index), Overlay(kb, store.db, every=0))  # a bot sharing the database
     before = engine_matcher.match(QUESTION)
     store.log_question("u1", "telegram", QUESTION, before.intent, before.measures, before.confidence)
     store.log_question("u2", "telegram", QUESTION + "？", before.intent, before.measures, before.confidence)
@@ -306,7 +306,7 @@ async def test_linking_a_question_teaches_the_running_matcher(client, desk, stor
 
 
 async def test_out_of_scope_and_dismiss(client, desk, store, kb, index):
-    bot = Taught(Matcher(index), Overlay(kb, store.db.conn, every=0))
+    bot = Taught(Matcher(index), Overlay(kb, store.db, every=0))
     store.log_question("u1", "telegram", "贷款利息怎么算", "question", ["luzhou-22"], 0.3)
     store.log_question("u1", "telegram", "好好好好好好", "out_of_scope", [], 0.0)
     csrf = await signed_in(client, desk)
@@ -392,10 +392,9 @@ def test_staff_commands_and_export_phrasings(cli, tmp_path, kb):
     assert "王芳\tsuperadmin" in listed.stdout and "0 web session(s)" in listed.stdout
     assert cli("staff", "add", "bad name").returncode == 2
     store = Store(tmp_path / "cli.sqlite")
-    from bot.phrasings import ensure_table, teach
+    from bot.phrasings import teach
 
-    ensure_table(store.db.conn)
-    teach(store.db.conn, kb, Matcher(Index(kb)), QUESTION, "luding-12", "王芳")
+    teach(store.db, kb, Matcher(Index(kb)), QUESTION, "luding-12", "王芳")
     store.close()
     exported = cli("kb", "export-phrasings", "--out", str(tmp_path / "p.yaml"))
     assert exported.returncode == 0, exported.stderr

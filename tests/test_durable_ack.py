@@ -7,7 +7,6 @@ notices). The fake Bot API's log is the judge.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 
 import aiohttp
@@ -72,8 +71,9 @@ async def test_kill9_after_200_acknowledged_updates_then_restart_answers_each_on
     counts, bot, elapsed = await run_kill_restart(tmp_path, fake, {})
     assert sorted(set(counts.values())) == [1], {c: n for c, n in counts.items() if n != 1}
     assert "Traceback" not in bot.output()
-    db = sqlite3.connect(tmp_path / "ack.sqlite")
-    assert db.execute("select count(*), sum(status = 'done'), count(payload) from inbox").fetchone() == (N, N, 0)
+    db = Store(tmp_path / "ack.sqlite").db
+    assert db.execute("select count(*), sum(case when status = 'done' then 1 else 0 end), count(payload) "
+                      "from inbox").fetchone() == (N, N, 0)
     print(f"\n{N} updates acknowledged in {elapsed:.2f} s, kill -9, restart: {sum(counts.values())} answers")
 
 

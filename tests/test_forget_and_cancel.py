@@ -18,7 +18,7 @@ ADMIN = "27182818"
 def rows_mentioning(store, needle: str) -> dict[str, list]:
     found = {}
     for table in store.db.table_names():
-        hits = [r for r in store.db.execute(f"select * from [{table}]").fetchall()
+        hits = [r for r in store.db.execute(f'select * from "{table}"').fetchall()
                 if any(needle in str(v) for v in r if v is not None)]
         if hits:
             found[table] = hits
@@ -98,8 +98,7 @@ def test_the_shell_refuses_another_users_announcement_unless_root(store, monkeyp
     outbox = Outbox(store)
     aid = _scheduled(outbox, "shell:someone-else")
     config = Config.from_env()
-    args = build_parser().parse_args(["announce", "--cancel", str(aid), "--db", str(store.db.conn.execute(
-        "pragma database_list").fetchone()[2])])
+    args = build_parser().parse_args(["announce", "--cancel", str(aid), "--db", str(store.db.path)])
     monkeypatch.setattr(shell, "is_root", lambda: False)  # an ordinary login, not root
     assert shell.cmd_announce(args, config) == 1
     assert "only its author or an admin (root)" in capsys.readouterr().err

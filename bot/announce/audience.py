@@ -78,18 +78,6 @@ class Audience:
             return False
         return not (self.topics and topics is not None and not self.topics & set(topics))
 
-    def sql(self) -> tuple[str, list[str]]:
-        """A WHERE clause over the subscriptions table selecting the same people as matches()."""
-        where, args = ["1"], []
-        if self.regions:
-            where.append(f"(region is null or region in ({','.join('?' * len(self.regions))}))")
-            args += sorted(self.regions)
-        if self.topics:
-            where.append("(topics is null or exists (select 1 from json_each(subscriptions.topics) "
-                         f"where value in ({','.join('?' * len(self.topics))})))")
-            args += sorted(self.topics)
-        return " and ".join(where), args
-
 
 class Vocabulary:
     """Region and topic names as people type them, for typed subscriptions and audiences."""

@@ -2,6 +2,8 @@
 
 Channel-neutral: a channel gives an async deliver(chat_id, text) that raises the errors below; its pacing
 (rate, seconds between two messages to one chat) comes from the channel registry, each channel paced apart.
+The rate is shared by every sender process on the database: each slot is also booked in the store's send
+budget (bot/store/budget.py), so two workers at rate 20 send 20 a second together, not 40.
 At most `concurrency` messages are in flight; they are the only ones a hard kill can send twice
 (sent, but not yet recorded). A graceful stop (SIGTERM) claims nothing new, puts unsent claimed
 rows back and waits for the ones in flight to be recorded, so a restart repeats nobody.
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 
 from bot.announce.outbox import Delivery, Outbox
 from bot.announce.when import show
+from bot.store.budget import SendBudget
 
 log = logging.getLogger(__name__)
 
@@ -114,13 +117,15 @@ class Sender:
                  rate: float = DEFAULT_RATE, concurrency: int = DEFAULT_CONCURRENCY,
                  progress_every: float = DEFAULT_PROGRESS_SECONDS, per_chat: float | None = None,
                  lease: float = LEASE_SECONDS, poll: float = 0.25, report: Report | None = None,
-                 backoff: float = 1.0):
+                 backoff: float = 1.0, budget: SendBudget | None = None):
         if rate <= 0 or concurrency < 1:
             raise ValueError("rate must be > 0 and concurrency ≥ 1")
         self.outbox, self.deliverers, self.texts = outbox, deliverers, texts
         self.rate, self.concurrency, self.progress_every = rate, concurrency, progress_every
         self.lease, self.poll, self.report = lease, poll, report
         self.backoff = backoff  # seconds before the first retry of a transient error; doubles each time
+        # the rate holds across every sender process sharing the database (bot/store/budget.py)
+        self.budget = budget if budget is not None else SendBudget(outbox.db)
         self.worker = worker_id()
         self.channels = tuple(deliverers)
         registry = outbox.channels
@@ -204,7 +209,8 @@ class Sender:
             start = max(self._next_slot.get(channel, 0.0), self._pause_until.get(channel, 0.0))
             if now >= start:
                 self._next_slot[channel] = max(self._next_slot.get(channel, 0.0), now - interval) + interval
-                return True
+                shared = self.budget.take(channel, self.rates[channel])  # this slot in every process's schedule
+                return shared <= 0 or not await _sleep(stop, shared)
             if await _sleep(stop, start - now):
                 return False
 
@@ -212,6 +218,7 @@ class Sender:
         try:
             parts = self._parts(d)
             done = self.outbox.parts_sent(d) if len(parts) > 1 else set()
+            self.outbox.in_flight(d)  # a hard kill from here on: the sender taking over counts it sent
             for i, part in enumerate(parts):
                 if i in done:  # delivered before an error or a restart: never again
                     continue

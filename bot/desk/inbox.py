@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot import phrasings
-from bot.desk.stats import LOW_CONFIDENCE
+from bot.store import desk as queries
 from bot.textnorm import normalise
 
 SCAN_LIMIT = 2000
@@ -27,15 +27,7 @@ SIMILAR = 75
 MIN_SIMILAR_LEN = 4
 MAX_TEXTS = 20  # distinct spellings kept per group (and taught when it is linked)
 
-SCHEMA = ("create table if not exists question_reviews (key text primary key, status text not null, "
-          "measure text, by text, ts real)",)
 STATUSES = ("linked", "out_of_scope", "dismissed")
-
-
-def ensure_tables(db) -> None:
-    for sql in SCHEMA:
-        db.execute(sql)
-    phrasings.ensure_table(db.conn)
 
 
 def inbox_key(text: str) -> str:
@@ -54,9 +46,8 @@ class Group:
 
 
 def groups(db, t0: float, t1: float, sort: str = "recent") -> list[Group]:
-    rows = db.execute("select ts, text from questions where confidence < ? and intent in ('question', 'out_of_scope') "
-                      "and ts >= ? and ts < ? order by ts desc limit ?", [LOW_CONFIDENCE, t0, t1, SCAN_LIMIT]).fetchall()
-    reviewed = {k for (k,) in db.execute("select key from question_reviews")}
+    rows = queries.unsure_questions(db, t0, t1, SCAN_LIMIT)
+    reviewed = queries.reviewed_keys(db)
     by_key: dict[str, dict] = {}
     for ts, text in rows:
         k = inbox_key(text)
@@ -104,10 +95,7 @@ def current_pick(matcher: Any, kb: Any, text: str) -> dict:
 def review(db, texts: list[str], status: str, measure: str | None, by: str,
            clock: Callable[[], float] = time.time) -> list[str]:
     keys = list(dict.fromkeys(k for k in (inbox_key(t) for t in texts) if k))
-    db.conn.executemany("insert into question_reviews (key, status, measure, by, ts) values (?, ?, ?, ?, ?) "
-                        "on conflict (key) do update set status = excluded.status, measure = excluded.measure, "
-                        "by = excluded.by, ts = excluded.ts", [(k, status, measure, by, clock()) for k in keys])
-    db.conn.commit()
+    queries.review(db, keys, status, measure, by, clock())
     return keys
 
 
@@ -119,7 +107,7 @@ def teach(db, kb: Any, matcher: Any, texts: list[str], measure: str, by: str) ->
     for t in texts:
         m = matcher.inner.match(t) if isinstance(matcher, phrasings.Taught) else matcher.match(t)
         phrasings.validate(kb, t, measure, phrasings.phrasing_key(m.norm, m.places))
-    keys = [phrasings.teach(db.conn, kb, matcher, t, measure, by) for t in texts]
+    keys = [phrasings.teach(db, kb, matcher, t, measure, by) for t in texts]
     review(db, texts, "out_of_scope" if measure == phrasings.OUT_OF_SCOPE else "linked", measure, by)
     if isinstance(matcher, phrasings.Taught):
         matcher.overlay.refresh(force=True)

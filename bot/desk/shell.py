@@ -55,7 +55,7 @@ def cmd_staff(args, config: Config) -> int:
 
     store = _store(args, config)
     try:
-        access = Access(store.db)
+        access = Access(store)
         outbox = Outbox(store)
         if args.staff_command == "add":
             settings = DeskSettings.from_env()
@@ -96,18 +96,15 @@ def cmd_staff(args, config: Config) -> int:
 
 
 def export_phrasings(args, config: Config) -> int:
-    import sqlite3
-
     from bot.phrasings import export_yaml
-    from bot.store import default_db_path
+    from bot.store import open_readonly
 
-    path = Path(args.db or config.db or default_db_path())
-    if path.is_file():
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        text = export_yaml(conn)
-        conn.close()
-    else:
-        text = export_yaml(sqlite3.connect(":memory:"))
+    db = open_readonly(args.db or config.db)
+    try:
+        text = export_yaml(db)
+    finally:
+        if db is not None:
+            db.close()
     if args.out and args.out != "-":
         Path(args.out).write_text(text, encoding="utf-8")
     else:

@@ -29,6 +29,7 @@ from bot.announce.outbox import MAX_TEXT, Outbox
 from bot.announce.when import WhenError, now_in_beijing, parse_when, show
 from bot.desk import inbox, stats
 from bot.desk.access import Access, Session, StaffError, same
+from bot.store import desk as queries
 from bot.textnorm import clean
 
 log = logging.getLogger(__name__)
@@ -97,9 +98,7 @@ class Desk:
                  clock: Callable[[], float] = time.time):
         self.store, self.kb, self.matcher, self.settings, self.clock = store, kb, matcher, settings, clock
         self.db = store.db
-        self.access = Access(self.db, clock)
-        stats.ensure_tables(self.db)
-        inbox.ensure_tables(self.db)
+        self.access = Access(store, clock)
         self.outbox = Outbox(store, clock)
         self.topics = load_topics(kb)
         self.vocab = Vocabulary(kb, self.topics)
@@ -186,7 +185,7 @@ class Desk:
 
     # -- access ------------------------------------------------------------------------------------------
     async def healthz(self, request: web.Request) -> web.Response:
-        self.db.execute("select 1").fetchone()
+        queries.alive(self.db)
         return web.json_response({"ok": True})
 
     async def login_help(self, request: web.Request) -> web.Response:
@@ -264,19 +263,13 @@ class Desk:
 
     # -- announcements ---------------------------------------------------------------------------------------
     def _counts_by_channel(self, audience: Audience) -> list[dict]:
-        where, args = audience.sql()
         push = push_channels(self.outbox)
-        rows = self.db.execute(f"select channel, count(*) from subscriptions where {where} group by channel "
-                               "order by channel", args).fetchall()
+        rows = self.outbox.count_by_channel(audience)
         return [{"channel": c, "label": self._channel_label(c), "n": n, "push": c in push} for c, n in rows]
 
     def _list(self) -> list[dict]:
-        rows = self.db.execute("select id, author, text, audience, status, created, send_at, started, finished, "
-                               "recipients from announcements where status != 'draft' order by id desc limit 30")
         out = []
-        for r in rows.fetchall():
-            a = dict(zip(("id", "author", "text", "audience", "status", "created", "send_at", "started", "finished",
-                          "recipients"), r))
+        for a in self.outbox.listed(30):
             a["audience_text"] = self.vocab.describe(Audience.from_json(a["audience"]), self.kb.texts)
             a["progress"] = self._progress(a["id"])
             out.append(a)
@@ -284,8 +277,7 @@ class Desk:
 
     def _progress(self, aid: int) -> list[dict]:
         per: dict[str, dict] = {}
-        for channel, status, n in self.db.execute("select channel, status, count(*) from deliveries "
-                                                  "where announcement_id = ? group by channel, status", [aid]):
+        for channel, status, n in queries.progress(self.db, aid):
             row = per.setdefault(channel, {"channel": channel, "label": self._channel_label(channel), "total": 0,
                                            "sent": 0, "failed": 0, "blocked": 0, "unread": 0, "waiting": 0})
             key = {"pending": "waiting", "sending": "waiting", "skipped": "failed", "read": "sent"}.get(status, status)
@@ -426,22 +418,11 @@ class Desk:
     # -- audit -------------------------------------------------------------------------------------------------
     async def audit_page(self, request: web.Request) -> web.Response:
         q = request.query
-        where, args = ["1"], []
-        if q.get("actor"):
-            where.append("actor = ?")
-            args.append(q["actor"])
-        if q.get("action"):
-            where.append("action = ?")
-            args.append(q["action"])
-        if q.get("text"):
-            where.append("(detail like ? or actor like ?)")
-            args += [f"%{q['text']}%"] * 2
+        since = until = None
         if q.get("from") or q.get("to"):
             first, last = self._range(request)
-            where.append("ts >= ? and ts < ?")
-            args += [stats.start_of(first), stats.start_of(last + dt.timedelta(days=1))]
-        rows = self.db.execute(f"select ts, actor, action, announcement_id, detail from audit where {' and '.join(where)} "
-                               f"order by id desc limit {AUDIT_LIMIT}", args).fetchall()
+            since, until = stats.start_of(first), stats.start_of(last + dt.timedelta(days=1))
+        rows = self.outbox.audit_entries(q.get("actor"), q.get("action"), q.get("text"), since, until, AUDIT_LIMIT)
         entries = []
         for ts, actor, action, aid, detail in rows:
             try:
@@ -451,8 +432,7 @@ class Desk:
             entries.append({"ts": ts, "actor": actor, "action": action, "aid": aid,
                             "detail": [(k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
                                        for k, v in d.items()]})
-        actors = [r[0] for r in self.db.execute("select distinct actor from audit order by actor limit 500")]
-        actions = [r[0] for r in self.db.execute("select distinct action from audit order by action")]
+        actors, actions = self.outbox.audit_actors()
         return self.page(request, "audit.html", entries=entries, actors=actors, actions=actions, q=q,
                          limit=AUDIT_LIMIT)
 
