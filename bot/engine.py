@@ -187,6 +187,7 @@ class Engine:
             return Outcome(head + [Reply(self.kb.texts["dialog_none"])])
         match = self._follow_up(self.matcher.match(text, region=user["region"]), user)
         self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
+        told = dict((user.get("profile") or {}).get(FACTS) or {})  # before this message: is anything new?
         facts = self._remember_facts(inc.user_id, user, norm, text)
         top = match.measures[0] if match.intent == "question" and match.measures else None
         flow = self.dialogs.choose(norm, top, facts) or self._accepted_offer(user, norm)
@@ -195,7 +196,7 @@ class Engine:
             return Outcome(head + self._start(inc.user_id, user, flow, norm, match), match)
         if match.intent != "question" and self.dialogs.wants_menu(norm):
             return Outcome(head + self._menu(inc.user_id), match)
-        noted = self._noted(text, norm, facts, match, user, inc.user_id)
+        noted = self._noted(text, norm, facts, match, user, inc.user_id, told)
         if noted is not None:  # 我是泸定的 不是脱贫户: facts, not a question — keep them, apply them
             return Outcome(head + noted, match)
         replies = self.reply_for(match, user, inc.user_id)
@@ -343,7 +344,7 @@ class Engine:
 
     def _redo(self, user_id: str, user: dict, text: str, norm: str) -> list[Reply] | None:
         """Right after a result, a message that changes one of its answers (说错了 我是脱贫户, 不对 我是泸州的,
-        每次都按时还清) redoes the result with it."""
+        每次都按时还清, 贷过2次) redoes the result with it; one that only says its answers again shows it again."""
         last = (user.get("profile") or {}).get(LAST_RESULT)
         if not isinstance(last, dict) or last.get("flow") not in self.flows:
             return None
@@ -357,6 +358,10 @@ class Engine:
         changes = self.dialogs.changes(flow, values, text, norm, correcting=correcting,
                                        state=state if correcting else None)
         if not changes:
+            # the same facts again (贷过1次 once more): the result again, never "记下了" in a loop
+            if len(norm) <= NOTED_MAX and not self._looks_like_question(text, norm) \
+                    and self.dialogs.restates(flow, values, text, norm):
+                return self._save(user_id, user, *self.dialogs.again(state))
             return None
         return self._save(user_id, user, *self.dialogs.correct(state, changes))
 
@@ -376,10 +381,14 @@ class Engine:
             return self._save(user_id, user, st, [Reply(self.kb.texts["dialog_restart"])] + replies)
         return None
 
-    def _noted(self, text: str, norm: str, facts: dict, match: Match, user: dict, user_id: str) -> list[Reply] | None:
+    def _noted(self, text: str, norm: str, facts: dict, match: Match, user: dict, user_id: str,
+               told: dict | None = None) -> list[Reply] | None:
         """A message that only tells facts about the asker (a greeting may come with it) is no question:
-        say what was kept and, after an answer, give that answer again with the facts applied."""
+        say what was kept and, after an answer, give that answer again with the facts applied. Facts told
+        before with nothing new are not noted again (no "记下了" loop): the message is answered as it is."""
         about = {k: v for k, v in facts.items() if k not in ("region", "place")}
+        if told is not None and about and all(told.get(k) == v for k, v in about.items()):
+            return None
         if not about or len(norm) > NOTED_MAX or self._looks_like_question(text, norm) or match.intent == "out_of_scope" and not match.topic \
                 and any(h.kind == "oos" for h in match.hits):
             return None

@@ -57,7 +57,7 @@ def test_no_sequence_crashes_or_corrupts_state(kb, matcher):
                 for slot, v in state["values"].items():
                     s = flow.step(slot)
                     assert s.when is None or s.when.holds(state["values"]), slot
-                    if s.type in ("number", "count"):
+                    if s.type in ("number", "count") and v != "unsure":  # 不确定 after three misses
                         assert s.min is None or v >= s.min(state["values"])
                         assert s.max is None or v <= s.max(state["values"])
                 evaluate(flow, state["values"])  # partial answers never break the rules either

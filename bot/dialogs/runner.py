@@ -26,8 +26,9 @@ from bot.kb import KnowledgeBase
 from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import normalise
-from bot.understand import extract_facts, load_lexicon, read_yesno
-from bot.understand.lexicon import prep
+from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
+from bot.understand.lexicon import clauses, prep
+from bot.understand.slots import KINDS, _bare, names_unit
 from bot.understand.yesno import _negations
 
 MENU = ""  # flow id of the check menu
@@ -120,15 +121,57 @@ class DialogRunner:
             found = {k: v for k, v in found.items() if k in merged}
         if not correcting:
             found = {k: v for k, v in found.items() if k != "region" or len(norm) <= 6}
+            if not found and state is None and _bare(prep(text)) is not None:
+                found = self._changed(values, self._by_unit(flow, values, text, None))  # 3次 / 15天 alone
             return found
         if not found and state is not None and state.get("history"):
-            step = flow.step(state["history"][-1])
-            rest = self._after_marker(text)
-            if step is not None and rest:
-                parsed = parse(step, normalise(rest), self.vocab, values, rest)
-                if parsed.ok and values.get(step.slot) != parsed.value:
-                    found = {step.slot: parsed.value}
+            found = self._changed(values, self._by_unit(flow, values, self._after_marker(text), state["history"]))
         return found
+
+    @staticmethod
+    def _changed(values: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in found.items() if values.get(k) != v}
+
+    def restates(self, flow: Flow, values: dict[str, Any], text: str, norm: str) -> bool:
+        """The message states answers of this result, all as they were (贷过1次 after a result with 1)."""
+        said = self.from_facts(flow, self.facts(text, norm))
+        if not said and _bare(prep(text)) is not None:
+            said = self._by_unit(flow, values, text, None)  # 4个 again after a result with 4
+        return bool(said) and all(values.get(k) == v for k, v in said.items())
+
+    def again(self, state: dict) -> tuple[dict | None, list[Reply]]:
+        """A finished check's result once more, said to be unchanged."""
+        return self._advance(self.flows[state["flow"]], state, self.t["dialog_same"])
+
+    def _by_unit(self, flow: Flow, values: dict[str, Any], text: str, history: list[str] | None) -> dict[str, Any]:
+        """What a short message or a correction's words answer. In a correction (history given) the step answered
+        last, unless the text names the unit of another answered count (说错了 是15天 → 培训天数); after a result
+        (no history) only an answered count whose unit the text names, when it is the only one of that unit
+        (贷过2次, 15天, 6个人). The whole text is tried, then each clause (是6个 漏算了一个 → 6)."""
+        if not text:
+            return {}
+        named = {k for k in set(KINDS.values()) if names_unit(k, text, self.lex)}
+
+        def kind(step: Step) -> str | None:
+            if step.type == "contract":
+                return "contract_months"
+            if step.type in ("number", "count"):
+                return KINDS.get(step.unit or ("days" if step.type == "number" else "people"))
+            return None
+
+        answered = [flow.step(s) for s in reversed(history if history is not None else list(values))]
+        answered = [s for s in answered if s is not None and s.slot in values]
+        candidates = [s for s in answered if kind(s) in named]
+        if history is not None and answered and (not named or kind(answered[0]) in named):
+            candidates = [answered[0]]  # the slot answered last: the correction is about it
+        elif history is None and len({kind(s) for s in candidates}) != len(candidates):
+            return {}  # 12个 after a result with 员工 and 新招 both counted: whose? not guessed
+        for step in candidates[:1] if history is not None else candidates:
+            for part in [text] + clauses(text):
+                parsed = parse(step, normalise(part), self.vocab, values, part)
+                if parsed.ok:
+                    return {step.slot: parsed.value}
+        return {}
 
     def _after_marker(self, text: str) -> str:
         t = prep(text)
@@ -193,9 +236,16 @@ class DialogRunner:
     def start(self, flow: Flow, known: dict[str, Any]) -> tuple[dict | None, list[Reply]]:
         """Begin a check with what is already known (region, 脱贫人口, a number said in the opening)."""
         values = self.from_facts(flow, known)
+        facts = {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}
+        groups = known.get("groups")
+        if isinstance(groups, dict) and any(s.split_by for s in flow.steps):
+            facts["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: group and count come from the split
+            for s in flow.steps:
+                if s.split_by:
+                    values.pop(s.slot, None)
+                    values.pop(s.split_by, None)
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
-                 "asking": None, "ts": self.clock(), "misses": 0, "known": dict(values),
-                 "facts": {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}}
+                 "asking": None, "ts": self.clock(), "misses": 0, "known": dict(values), "facts": facts}
         head = [flow.intro]
         if values:
             head.append(self.t["dialog_known"].format(known="；".join(
@@ -229,6 +279,16 @@ class DialogRunner:
         if step is None:
             st, replies = self._advance(flow, state, "")
             return st, replies, Parsed(True)
+        if self._split_step(flow, step) is not None:
+            groups = count_groups(raw or norm, self.lex)
+            if groups == ASK:
+                parsed = Parsed(False, problem="approx")
+                return state, [self.reask(flow, step, state, parsed)], parsed
+            if isinstance(groups, dict):
+                st = {**state, "facts": {**(state.get("facts") or {}), "groups": groups}, "misses": 0}
+                st["known"] = {k: v for k, v in (st.get("known") or {}).items() if k != step.slot}
+                st, replies = self._advance(flow, {**st, "asking": None}, "")
+                return st, replies, Parsed(True)
         parsed = parse(step, norm, self.vocab, state["values"], raw)
         if not parsed.ok:
             return state, [self.reask(flow, step, state, parsed)], parsed
@@ -257,6 +317,10 @@ class DialogRunner:
         """Change answers already given (说错了 是两次, 不对 我是泸州的) and go on from there, or redo the result."""
         flow = self.flows[state["flow"]]
         values = {**state["values"], **changes}
+        if isinstance((state.get("facts") or {}).get("contract_months"), int):
+            for s in flow.steps:  # a count taken from a contract length said for everyone follows the new total
+                if s.type == "contract" and s.of in changes and s.slot not in changes:
+                    values.pop(s.slot, None)
         history = [s for s in state.get("history", []) if s not in changes] + list(changes)
         what = "；".join(f"{s.label}：{s.show(changes[s.slot])}" for s in flow.steps if s.slot in changes)
         key = "dialog_redo" if state.get("asking") is None else "dialog_changed"
@@ -314,19 +378,15 @@ class DialogRunner:
         values = self._prune(flow, state["values"])
         state = {**state, "values": values, "history": [s for s in state["history"] if s in values]}
         step = flow.step(ask) if ask else self.next_step(flow, values)
-        known = state.get("known") or {}
-        while step is not None and not ask and step.slot in known:
-            # said before but not asked yet (员工人数 said while 小微企业 was still open): taken, not asked
-            values = {**values, step.slot: known[step.slot]}
+        said: list[str] = []
+        while step is not None and not ask:
+            v = self._given(flow, state, step, values, said)
+            if v is None:
+                break
+            values = {**values, step.slot: v}
             state = {**state, "values": values, "history": state["history"] + [step.slot]}
             step = self.next_step(flow, values)
-        months = (state.get("facts") or {}).get("contract_months")
-        while step is not None and not ask and step.type == "contract" and isinstance(months, int) \
-                and isinstance(values.get(step.of), int):
-            # a contract length said before applies to everyone: under the limit none count, else all do
-            values = {**values, step.slot: 0 if months < step.months else values[step.of]}
-            state = {**state, "values": values, "history": state["history"] + [step.slot]}
-            step = self.next_step(flow, values)
+        head = "\n".join([head] * bool(head) + said)
         if step is None:
             results = evaluate(flow, values)
             text = self.writer.write(flow, values, results)
@@ -336,6 +396,43 @@ class DialogRunner:
         state["asking"] = step.slot
         text = (head + "\n" if head else "") + self._ask_text(step)
         return state, [Reply(text, self._buttons(step))]
+
+    def _given(self, flow: Flow, state: dict, step: Step, values: dict[str, Any], said: list[str]) -> Any:
+        """The answer to step already given, or None: said before but not asked yet (员工人数 said while 小微企业
+        was still open); a contract length said for everyone (under the limit none count, else all do); a count
+        split by group (the groups the count step covers, e.g. 泸州: 脱贫人口 only)."""
+        known = state.get("known") or {}
+        if step.slot in known:
+            return known[step.slot]
+        facts = state.get("facts") or {}
+        months = facts.get("contract_months")
+        if step.type == "contract" and isinstance(months, int) and isinstance(values.get(step.of), int):
+            return 0 if months < step.months else values[step.of]
+        groups = facts.get("groups")
+        count = self._split_step(flow, step)
+        if not isinstance(groups, dict) or count is None:
+            return None
+        chooser = flow.step(count.split_by)
+        named = [o.value for o in chooser.options if isinstance(groups.get(o.value), int) and groups[o.value] > 0]
+        covered = [g for g in named if count.when is None or count.when.holds({**values, count.split_by: g})]
+        if step is chooser:
+            return (covered or named or [None])[0]
+        n = sum(groups[g] for g in covered)
+        shown = "、".join(f"{chooser.option(g).label}{groups[g]}人" for g in named)
+        if set(covered) == set(named):
+            said.append(self.t["dialog_split_none"].format(groups=shown))
+        else:
+            said.append(self.t["dialog_split"].format(groups=shown, count=n, covered="、".join(
+                chooser.option(g).label for g in covered)))
+        return n
+
+    def _split_step(self, flow: Flow, step: Step | None) -> Step | None:
+        """The count step split by group that step is (placed), or whose groups step asks (whom); else None."""
+        if step is None:
+            return None
+        if step.split_by:
+            return step
+        return next((s for s in flow.steps if s.split_by == step.slot), None)
 
     def _prune(self, flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
         """Drop answers to steps whose condition no longer holds (after going back and changing one)."""
@@ -385,7 +482,7 @@ class DialogRunner:
                     head = norm[max(0, norm.index(yes) - 3):norm.index(yes)]
                     out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"
             elif s.type == "choice" and s.prefill_options:
-                hits = sorted(((len(w), o.value) for o in s.options for w in o.words if len(w) >= 2 and w in norm),
+                hits = sorted(((len(w), o.value) for o in s.options for w in o.words if len(w) >= 2 and _names(w, norm)),
                               reverse=True)
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]
@@ -398,6 +495,16 @@ class DialogRunner:
                     except ValueError:
                         pass
         return out
+
+
+def _names(word: str, norm: str) -> bool:
+    """word is in norm as a word of its own: 个人 in 6个人 is a head count, not the option 个人."""
+    i = norm.find(word)
+    while i >= 0:
+        if not (word[0] in "个名位" and i and (norm[i - 1].isdigit() or CN_NUMBER.fullmatch(norm[i - 1]))):
+            return True
+        i = norm.find(word, i + 1)
+    return False
 
 
 def _rows(buttons: list[Button], per_row: int) -> list[list[Button]]:

@@ -29,7 +29,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words", "start_words", "intro", "steps",
              "parts", "national"}
 STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember",
-             "fact", "unit", "yes_value", "no_value", "months", "of", "echo"}
+             "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by"}
 OPTION_KEYS = {"value", "label", "words"}
 PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related", "conditions"}
 RULE_KEYS = {"name", "outcome", "cite", "quotes", "amount", "when", "why", "notes", "national"}
@@ -65,6 +65,8 @@ class Step:
     months: int = 0  # contract steps: the contract length that counts (12)
     of: str = ""  # contract steps: the slot holding the total head count
     echo: str = ""  # what was understood, said back in the next message: 培训{value}天
+    split_by: str = ""  # count steps: the earlier choice whose groups a count may be split by (其中4个是脱贫人口
+    #                     另外3个不是); the count is then the people of the groups for which this step's when holds
     unsure_label: str = "不确定"
 
     @property
@@ -248,6 +250,9 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     of = str(raw.get("of") or "")
     if typ == "contract" and (of not in earlier or not raw.get("months")):
         raise ctx.err(rec, "a contract step needs months: and of: naming an earlier head-count slot")
+    split_by = str(raw.get("split_by") or "")
+    if split_by and (typ != "count" or split_by not in earlier):
+        raise ctx.err(rec, "split_by belongs to a count step and names an earlier choice slot")
     prefill = raw.get("prefill") or {}
     if not isinstance(prefill, (dict, bool)):
         raise ctx.err(rec, "prefill must be a mapping or true")
@@ -266,7 +271,7 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
                 prefill_units=ctx.strs(rec, pf, "units"), prefill_options=prefill is True,
                 remember=bool(raw.get("remember")), fact=str(raw.get("fact") or slot), unit=unit,
                 yes_value=yes_value, no_value=no_value, months=int(raw.get("months") or 0), of=of,
-                echo=str(raw.get("echo") or ""), unsure_label=ctx.kb.texts.get("dialog_unsure", "不确定"))
+                echo=str(raw.get("echo") or ""), split_by=split_by, unsure_label=ctx.kb.texts.get("dialog_unsure", "不确定"))
 
 
 def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dict[str, tuple[str, ...]]) -> Rule:
@@ -364,6 +369,8 @@ def load_flow(path: Path, kb: KnowledgeBase) -> Flow:
         step = _step(ctx, s, set(earlier))
         if step.slot in earlier:
             raise ctx.err(f"step {step.slot}", "slot is asked twice")
+        if step.split_by and next(s for s in steps if s.slot == step.split_by).type != "choice":
+            raise ctx.err(f"step {step.slot}", "split_by must name an earlier choice step")
         earlier.add(step.slot)
         steps.append(step)
     if not any(s.type == "region" for s in steps):

@@ -1,13 +1,13 @@
 """What people type, read for meaning: yes/no with negation scope, numbers with units for a slot,
-counts split by contract length, and the facts a message states (extract_facts).
+counts split by contract length or by group, and the facts a message states (extract_facts).
 
 Word lists live in knowledge/understand.yaml; place names come from knowledge/places.yaml.
 """
 
 from bot.understand.facts import extract_facts
 from bot.understand.lexicon import Lexicon, load_lexicon
-from bot.understand.slots import ASK, count_qualifying, read_value
+from bot.understand.slots import ASK, count_groups, count_qualifying, read_value
 from bot.understand.yesno import YesNo, read_yesno
 
-__all__ = ["ASK", "Lexicon", "YesNo", "count_qualifying", "extract_facts", "load_lexicon", "read_value",
+__all__ = ["ASK", "Lexicon", "YesNo", "count_groups", "count_qualifying", "extract_facts", "load_lexicon", "read_value",
            "read_yesno"]

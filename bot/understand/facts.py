@@ -11,8 +11,10 @@ Keys (each present only when the message says it):
   staff: int, new_hires: int    (12个员工 今年新招了3个)
   new_hires_qualifying: int     (new hires with a contract of a year or more, when the contract was said)
   placed: int                   (people placed: 送了10个脱贫人口)
+  groups: {group: int}          (counts split by group: 其中4个是脱贫人口 另外3个不是 → {"poor": 4, "other": 3})
   contract_months: int          (签了半年 → 6) and contract: int (how many have ≥ 12 months, when computable)
-  jobless_pay, this_year, repaid, arrears, insured, cross, small, other_loans, done: "yes" | "no"
+  jobless_pay, this_year, repaid, arrears, insured, cross, small, other_loans: "yes" | "no"
+  done: "yes" | "no"            (recognised: 评上国家级的了, 被认定为省级…; 还没评上 → no)
   cert: "got" | "pending" | "none"
   age: int
 Values that are approximate (十来天) are left out: the check asks for them.
@@ -30,7 +32,7 @@ import yaml
 
 from bot.kb.loader import default_knowledge_dir
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, prep
-from bot.understand.slots import ASK, _durations, count_qualifying, read_value
+from bot.understand.slots import ASK, _durations, count_groups, count_qualifying, read_value
 from bot.understand.yesno import _about_other, _negations
 
 CONTRACT_MONTHS = 12  # both documents: 签订1年以上劳动合同
@@ -93,6 +95,21 @@ def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
     return "no" if _negations(head, lex) % 2 else "yes"
 
 
+def _done(parts: list[str], lex: Lexicon) -> str | None:
+    """Recognised already (评上国家级的了, 被认定为省级…, 批下来了) → yes; 还没评上 → no; planned (想评, 准备申报) → None."""
+    fw = lex.fact_words
+    for p in parts:
+        verb = next((w for w in fw("done_verbs") + fw("done_yes") if w in p), None)
+        if verb is None:
+            continue
+        if _negations(p[:p.index(verb)], lex) % 2:
+            return "no"
+        if any(w in p for w in fw("done_yes")) or (any(w in p for w in fw("done_marks")) and
+                                                   not any(w in p for w in fw("done_plans"))):
+            return "yes"
+    return None
+
+
 def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     """The facts a message states (see the module docstring for keys and values)."""
     root = str(root or default_knowledge_dir())
@@ -146,8 +163,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["cross"] = "yes"
     if any(w in flat for w in fw("small_yes")):
         f["small"] = "yes"
-    if any(w in flat for w in fw("done_yes")):
-        f["done"] = "yes"
+    done = _done(parts, lex)
+    if done:
+        f["done"] = done
     # numbers, each to the slot its unit and words name
     if re.search(r"培训|学|课|上了|参加", flat) or re.search(r"天|星期|周|个月", flat):
         days = read_value("days", t, lex) if re.search(r"培训|学|课|参加|上了", flat) else None
@@ -169,6 +187,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         placed = read_value("placed", t, lex)
         if isinstance(placed, int):
             f["placed"] = placed
+    groups = count_groups(t, lex) if "staff" not in f and "new_hires" not in f else None
+    if isinstance(groups, dict):
+        f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
     if re.search(r"合同|签", flat):
         durs = _durations(t, "contract_months", lex)
         if durs and not any(a for *_, a in durs):

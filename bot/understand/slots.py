@@ -126,7 +126,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     if not t:
         return None
     flat = t.replace(" ", "")
-    if any(w in flat for w in lex.words("unknown")) and not find_numbers(flat):
+    if any(w in flat for w in lex.words("unknown")) and not find_numbers(flat) and "半" not in flat:
         return None
     approx_words = bool(_APPROX.search(flat))
     if kind in ("days", "contract_months"):
@@ -264,6 +264,70 @@ def count_qualifying(text: str, min_months: float, total: int | None = None, lex
     if not counts:
         return total if total is not None else ASK
     return ASK
+
+
+def names_unit(kind: str, text: str, lex: Lexicon | None = None) -> bool:
+    """The text has a number with a unit of kind (15天 → days; 2次 → times; 6个 → people, but 6个月 is not)."""
+    lex = lex or load_lexicon()
+    t = prep(text)
+    if kind in ("days", "contract_months"):
+        return bool(_durations(t, kind, lex))
+    units = lex.units(kind)
+    nums = _people_numbers(t, lex) if kind == "people" else find_numbers(t)
+    return any(_unit_after(t, n, units) for n in nums)
+
+
+def _group_of(seg: str, lex: Lexicon) -> str | None:
+    """The group a phrase names: poor (脱贫户…), disaster (灾区…), or other (不是…, 普通…, 不是脱贫户)."""
+    from bot.understand.yesno import _negations
+
+    for group, key in (("poor", "poor_yes"), ("disaster", "disaster_yes")):
+        hits = [seg.find(w) for w in lex.fact_words(key) if w in seg]
+        if hits:
+            return "other" if _negations(seg[:min(hits)], lex) % 2 else group
+    return "other" if any(w in seg for w in lex.fact_words("group_other")) else None
+
+
+def count_groups(text: str, lex: Lexicon | None = None) -> Any:
+    """People counted by group: "组织了7个人 其中4个是脱贫人口 另外3个不是" → {"poor": 4, "other": 3}, "4个脱贫户
+    2个是灾区的" → {"poor": 4, "disaster": 2}; a total said first and not all named: the rest are "other".
+    ASK when approximate or the counts do not add up; None when the text is no split by group."""
+    lex = lex or load_lexicon()
+    t = prep(text)
+    durs = _durations(t, "contract_months", lex)
+    nums = [n for n in _people_numbers(t, lex) if not any(s <= n.start < e for _, s, e, _ in durs)]
+    if not nums:
+        return None
+    labels: list[str | None] = []
+    for i, n in enumerate(nums):
+        stop = nums[i + 1].start if i + 1 < len(nums) else len(t)
+        after = t[n.end:stop].split(" ")[0]
+        label = _group_of(after, lex)
+        if label is None and re.fullmatch(r"(个人|个|人|名|位)?[的了]?", after):
+            start = nums[i - 1].end if i else 0
+            before = t[start:n.start].split(" ")[-1]  # 脱贫户5个 / 其中脱贫人口8个
+            before = before if i == 0 or before != t[start:n.start] else ""
+            label = _group_of(before, lex) if before else None
+        labels.append(label)
+    if not any(labels):
+        return None
+    total = None
+    if labels[0] is None:
+        total, nums, labels = nums[0], nums[1:], labels[1:]
+    if None in labels:
+        return None  # a count naming no group after the split: not a split by group
+    if any(n.approx for n in nums) or (total is not None and total.approx):
+        return ASK
+    out: dict[str, int] = {}
+    for n, g in zip(nums, labels):
+        out[g] = out.get(g, 0) + int(n.value)
+    if total is not None:
+        rest = int(total.value) - sum(out.values())
+        if rest < 0 or (rest and "other" in out):
+            return ASK
+        if rest:
+            out["other"] = rest
+    return out if len(out) > 1 else None
 
 
 def _all(t: str, lex: Lexicon) -> bool:

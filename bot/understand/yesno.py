@@ -75,11 +75,12 @@ def _polarity(clause: str, question: str, lex: Lexicon) -> str | None:
         return "yes"
     if clause in lex.words("no_words"):
         return "no"
-    flip = False
+    flip = topical = False
     bad_words: tuple[str, ...] = ()
     for good, bad in lex.antonyms:
         c_good, c_bad = any(w in clause for w in good), any(w in clause for w in bad)
         q_good, q_bad = any(w in question for w in good), any(w in question for w in bad)
+        topical = topical or ((c_good or c_bad) and (q_good or q_bad))  # 拖了半年才还上 is about 逾期
         if (c_bad and q_good and not q_bad) or (c_good and not c_bad and q_bad and not q_good):
             flip = True
             bad_words = tuple(w for w in bad if w in clause and any(n in w for n in ("没", "不", "未")))
@@ -99,9 +100,15 @@ def _polarity(clause: str, question: str, lex: Lexicon) -> str | None:
     # no negation: positive only when the clause affirms something the question asks about
     shared = {ch for ch in clause if "\u4e00" <= ch <= "\u9fff" and ch not in _FUNCTION} & set(question)
     affirm = any(w in clause for w in lex.words("yes_words") if len(w) >= 2) or clause[:1] in ("是", "对", "嗯", "有")
-    if shared or affirm or negs or re.search(r"[了过]$", clause):
+    if shared or affirm or negs or topical or re.search(r"[了过]$", clause):
         return "no" if flip else "yes"
     return None
+
+
+def _opposes(clause: str, question: str, lex: Lexicon) -> bool:
+    """The clause names the bad side of a pair the question asks the good side of (逾期 to 按时还了吗)."""
+    return any(any(w in clause for w in bad) and any(w in question for w in good)
+               and not any(w in question for w in bad) for good, bad in lex.antonyms)
 
 
 def _threshold(question: str) -> float | None:
@@ -174,7 +181,8 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
     excluded = _excluded(question)
     answer_value: str | None = None
     for p in own:
-        contrast = p.startswith(_CONTRAST)
+        # a clause naming the opposite of what is asked (还是还了 就是晚了点) outweighs the plain ones
+        contrast = p.startswith(_CONTRAST) or _opposes(p, q, lex)
         core = re.sub(r"^(但是|可是|不过|只是)", "", p) or p
         v = _polarity(core, q, lex)
         if v == "yes" and excluded and any(w in p for w in excluded):
