@@ -27,6 +27,7 @@ def clean(text: str) -> str:
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()
 
 
+@lru_cache(maxsize=4096)  # one message is normalised by several readers (matcher, checks, facts)
 def normalise(text: str, limit: int = MAX_CHARS) -> str:
     """Matching form: NFKC, simplified, lower case, only CJK, latin letters, digits and % kept."""
     t = unicodedata.normalize("NFKC", text)[: limit * 2]

@@ -62,6 +62,8 @@ def _region(t: str, root: str) -> tuple[str, str] | None:
     found: list[tuple[int, str, str]] = []
     for name, region in _places(root):
         hay = latin if name.isascii() else t
+        if name not in hay:  # most names are in no message: skip the regex
+            continue
         for m in re.finditer(re.escape(name), hay):
             if any(s <= m.start() < e for s, e, _, _ in [(p, p + len(n2), n2, r) for p, n2, r in found]):
                 continue

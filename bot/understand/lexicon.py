@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,17 +20,28 @@ _SEP = re.compile(r"[\s,，。.!！?？;；:：、~～…/|()（）\[\]【】\"'
 @dataclass(frozen=True)
 class Lexicon:
     raw: dict[str, Any]
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # sorted lists, made once per key
 
     def words(self, key: str) -> tuple[str, ...]:
         """A word list, longest first (so 没有 is tried before 没)."""
-        return tuple(sorted((str(w).lower() for w in self.raw.get(key) or ()), key=len, reverse=True))
+        k = ("words", key)
+        if k not in self.memo:
+            self.memo[k] = tuple(sorted((str(w).lower() for w in self.raw.get(key) or ()), key=len, reverse=True))
+        return self.memo[k]
 
     def fact_words(self, key: str) -> tuple[str, ...]:
-        return tuple(sorted((str(w) for w in (self.raw.get("facts") or {}).get(key) or ()), key=len, reverse=True))
+        k = ("facts", key)
+        if k not in self.memo:
+            self.memo[k] = tuple(sorted((str(w) for w in (self.raw.get("facts") or {}).get(key) or ()), key=len,
+                                        reverse=True))
+        return self.memo[k]
 
     def units(self, kind: str) -> dict[str, float]:
-        u = (self.raw.get("units") or {}).get(kind) or {}
-        return dict(sorted(((str(k), float(v)) for k, v in u.items()), key=lambda kv: -len(kv[0])))
+        k = ("units", kind)
+        if k not in self.memo:
+            u = (self.raw.get("units") or {}).get(kind) or {}
+            self.memo[k] = dict(sorted(((str(k2), float(v)) for k2, v in u.items()), key=lambda kv: -len(kv[0])))
+        return dict(self.memo[k])
 
     @property
     def antonyms(self) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -44,6 +55,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
         return Lexicon(yaml.safe_load(f) or {})
 
 
+@lru_cache(maxsize=4096)  # the same message is prepared by the fact, slot and yes/no readers
 def prep(text: str) -> str:
     """NFKC, simplified, lower case; punctuation becomes a space (a clause boundary); a decimal point stays."""
     t = unicodedata.normalize("NFKC", text or "")
