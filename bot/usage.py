@@ -13,7 +13,7 @@ from bot.store.desk import record_check_event
 
 log = logging.getLogger(__name__)
 
-def _record(store: Any, flow: str, region: str | None, event: str, outcomes: list[str] | None = None) -> None:
+def _record(store: Any, flow: str, region: str | None, event: str, outcomes: list | None = None) -> None:
     if store is None:
         return
     try:

@@ -94,6 +94,7 @@ async def test_announcement_from_two_workers_once_each_at_one_shared_rate_even_a
 
         await fake.wait_for(lambda: len(notices()) >= n // 3, timeout=30)
         a.kill9()  # half-way through: b takes over what a had claimed
+        assert a.proc is not None
         await a.proc.wait()
         await fake.wait_for(lambda: len({s["chat_id"] for s in notices()}) == n, timeout=60)
         await asyncio.sleep(1.0)
@@ -107,7 +108,7 @@ async def test_announcement_from_two_workers_once_each_at_one_shared_rate_even_a
         assert window <= rate + 1, window  # the two workers together, not rate each
         assert (times[-1] - times[0]) >= (n - 1) / rate * 0.9
     finally:
-        if a.proc.returncode is None:
+        if a.proc is not None and a.proc.returncode is None:
             await a.stop()
         assert await b.stop() == 0
     assert "Traceback" not in b.output()
