@@ -176,14 +176,15 @@ class Answerer:
         the facet asked, or what the point is. The third item is the case when remembered facts decided."""
         asked = next((f for f in facets if f in point.facets and f not in ("who", "what")), None)
         for case in point.cases:  # a facet the point settles outranks a case, unless the case answers it
-            if asked is not None and asked not in case.facets:
-                continue
             # a region's own case only when answering for that region alone
             if case.regions and not all(r in case.regions for r in regions):
                 continue
             how = case.fires(norm, facts)
-            if how is not None:
-                return case.answer, dict(facts), (case if how == "known" else None)
+            if how is None:
+                continue
+            if asked is not None and asked not in case.facets:
+                break  # the first case that holds is the asker's; a broader later one must not speak for it
+            return case.answer, dict(facts), (case if how == "known" else None)
         if point.group_answer is not None and (not facets or facets[0] in ("who", "amount")):
             for label, words in point.groups:
                 if any(w in norm for w in words):

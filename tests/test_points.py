@@ -101,6 +101,7 @@ def test_a_question_about_a_slip_in_the_source_gets_the_note_first(ask):
     ("合江的脱贫户 在领失业金 培训期间那个生活补贴和失业金能一起拿不", r"不能一起拿|不能同时", r"^是两项"),
     ("我们的品牌要是评上泸字号 市里奖好多钱 跟川字号一样是20万不", r"没有写泸字号的奖金", r"^【"),
     ("听人说创业担宝贷款个人能带30万 现在还是30万不 还有利息咋个算", r"50万元", r"^贴息"),
+    ("我是泸定的退伍军人 老婆有房贷 想申请创业担保贷款 在哪里办", r"人社局", r"会影响"),
 ])
 def test_the_first_question_and_the_askers_own_facts_decide(ask, q, want, never):
     line = first(ask(q))
