@@ -34,7 +34,7 @@ def test_no_sequence_crashes_or_corrupts_state(kb, matcher):
 
     flows = load_flows(kb)
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.lists(_inputs(flows), min_size=1, max_size=25))
     def run(inputs):
         store = Store(":memory:")
