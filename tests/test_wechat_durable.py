@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 
 import pytest
 
+from bot.store import Store
 from fake_wechat_api import FakeWeChatAPI, content_of, text_xml
 from test_wechat import WxBot
 
@@ -51,9 +51,13 @@ def repeats(api: FakeWeChatAPI, users: list[str]) -> dict[str, int]:
 
 
 def inbox_rows(db) -> tuple:
-    with sqlite3.connect(db) as c:
-        return c.execute("select count(*), sum(status = 'done'), count(payload) from inbox "
-                         "where channel = 'wechat'").fetchone()
+    """Through the store, so the PostgreSQL run reads the same rows (the file path is ignored there)."""
+    store = Store(db)
+    try:
+        return tuple(store.db.execute("select count(*), sum(case when status = 'done' then 1 else 0 end), "
+                                      "count(payload) from inbox where channel = 'wechat'").fetchone() or ())
+    finally:
+        store.close()
 
 
 async def test_kill9_after_acknowledging_then_restart_answers_each_message_once(cli_env, tmp_path):
