@@ -189,6 +189,10 @@ class Engine:
         self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
         told = dict((user.get("profile") or {}).get(FACTS) or {})  # before this message: is anything new?
         facts = self._remember_facts(inc.user_id, user, norm, text)
+        if facts.get("place") and not match.places and match.intent in ("question", "out_of_scope"):
+            # a place the matcher does not spell (我是luding的 … 在广东打工): the user's region, for this answer too
+            match = self._follow_up(self.matcher.match(text, region=facts["region"]), user)
+            match.places, match.regions = [facts["place"]], [facts["region"]]
         top = match.measures[0] if match.intent == "question" and match.measures else None
         flow = self.dialogs.choose(norm, top, facts) or self._accepted_offer(user, norm)
         if flow:
@@ -352,8 +356,10 @@ class Engine:
             return None
         flow = self.flows[last["flow"]]
         values = dict(last.get("values") or {})
+        # what the user said before (两周 → 14 days) answers a question the change brings back (说错了 我是脱贫户)
+        said = self.dialogs.from_facts(flow, self._known(user, flow, "", None))
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
-                 "asking": None, "ts": self.clock(), "misses": 0}
+                 "asking": None, "ts": self.clock(), "misses": 0, "known": {**said, **values}}
         correcting = self.dialogs.is_correction(text)
         changes = self.dialogs.changes(flow, values, text, norm, correcting=correcting,
                                        state=state if correcting else None)
@@ -361,7 +367,17 @@ class Engine:
             # the same facts again (贷过1次 once more): the result again, never "记下了" in a loop
             if len(norm) <= NOTED_MAX and not self._looks_like_question(text, norm) \
                     and self.dialogs.restates(flow, values, text, norm):
-                return self._save(user_id, user, *self.dialogs.again(state))
+                if last.get("same"):  # shown unchanged once already: move on, never the same result in a loop
+                    self._remember_facts(user_id, user, norm, text)  # kept as said (and no longer redoing)
+                    menu = self._menu(user_id)
+                    menu[0].text = self.kb.texts["dialog_same_menu"] + "\n" + menu[0].text
+                    return menu
+                replies = self._save(user_id, user, *self.dialogs.again(state))
+                profile = dict(self.store.user(user_id).get("profile") or {})
+                if isinstance(profile.get(LAST_RESULT), dict):
+                    profile[LAST_RESULT] = {**profile[LAST_RESULT], "same": True}
+                    self.store.update_user(user_id, profile=profile)
+                return replies
             return None
         return self._save(user_id, user, *self.dialogs.correct(state, changes))
 
@@ -421,6 +437,13 @@ class Engine:
         if move:
             return Outcome(self._move(inc.user_id, state, move) or [])
         flow = self.flows[state["flow"]]
+        other = self.dialogs.switch(norm, flow)
+        if other is not None:  # 算了 贷款不测了 我想测培训补贴: this check ends, that one starts
+            self.store.update_user(inc.user_id, dialog=None)
+            self._remember_facts(inc.user_id, user, norm, text)
+            user = self.store.user(inc.user_id)
+            user["dialog"] = None
+            return Outcome(self._start(inc.user_id, user, other, norm))
         if self._looks_like_question(text, norm):
             # an answer that reads as one (不晓得 是不是在领) is an answer, unless it ends in a question mark
             answered = self.dialogs.answer(state, norm, text)

@@ -222,7 +222,9 @@ async def test_the_same_fact_again_after_a_result_is_no_loop(engine):
     for _ in range(3):
         texts.append("\n".join(r.text for r in await say(engine, "贷过1次")))
     assert not any("记下了" in t for t in texts)
-    assert all("✅" in t for t in texts)
+    # the result is shown unchanged once; then the conversation moves on (the other checks), never a loop
+    assert "✅" in texts[0] and "结果不变" in texts[0]
+    assert "测算用的一样" not in texts[1] + texts[2] and "想测哪一项" in texts[1]
 
 
 async def test_facts_restated_with_nothing_new_are_not_noted_again(engine):
@@ -256,3 +258,151 @@ def test_a_corrected_head_count_carries_a_contract_length_said_for_everyone(runn
     assert state["values"]["contract"] == 5
     state, _ = _answer(runner, state, "说错了 是6个 漏算了一个")
     assert (state["values"]["placed"], state["values"]["contract"]) == (6, 6)
+
+
+# -- third blind persona set (issue 16): facts in the opening, identity from context, home region -----------
+FACTS_3 = [
+    # times: 趟 / 回 / 次 with Chinese numerals; a planned one (第四趟, 再贷一回) is no count
+    ("gulin的 创业担保贷款我已经贷了三趟了 都还清了 还能贷第四趟不", {"region": "luzhou", "times": 3, "repaid": "yes"}),
+    ("贷了三趟", {"times": 3}),
+    ("贷过两回", {"times": 2}),
+    ("泸州江阳的 创业担保贷款我贷过两回了 每回都按时还清了 还可以再贷一回不", {"times": 2, "repaid": "yes"}),
+    ("以前贷过一次创业担保贷款", {"times": 1}),
+    ("公司已经贷过三回创业担保贷款了", {"times": 3}),
+    ("创业贷款贷过二次了", {"times": 2}),
+    # other loans: 房贷/车贷/助学贷款/5万以下消费贷/信用卡 are not other loans; 其他贷款 negated is no
+    ("名下也没得其他贷款", {"other_loans": "no"}),
+    ("老婆有房贷", {"other_loans": "no"}),
+    ("我老婆名下有套房贷 其他贷款莫得", {"other_loans": "no"}),
+    ("有个车贷 别的贷款没有", {"other_loans": "no"}),
+    ("家里只有助学贷款", {"other_loans": "no"}),
+    ("有5万以下的消费贷", {"other_loans": "no"}),
+    ("没有别的贷款", {"other_loans": "no"}),
+    ("还有其他贷款没还完", {"other_loans": "yes"}),
+    ("有两笔网贷", {"other_loans": "yes"}),
+    ("以前也没贷过创业贷款", {"other_loans": None, "times": 0}),
+    ("我以前从来没贷过这种款 名下也没得其他贷款", {"other_loans": "no", "times": 0}),
+    # staff: a head count the firm has (公司有15个人), not one placed or newly hired
+    ("公司有15个人 去年新招了3个", {"staff": 15, "new_hires": 3}),
+    ("厂里有15个工人", {"staff": 15}),
+    ("我们店有6个人", {"staff": 6}),
+    ("厂里一共二十个人", {"staff": 20}),
+    ("公司已经贷过三回了", {"staff": None}),
+    ("送了10个人去厂里", {"staff": None}),
+    # identity from context: back from working away = 返乡农民工; 退伍/当过兵; 大学毕业
+    ("在广东厂里打了几年工 今年回来开火锅店", {"group": "migrant"}),
+    ("前几年一直在广东东莞电子厂打工 2022年回来了 现在想在镇上开个火锅店", {"group": "migrant"}),
+    ("在外面务工十年 回老家开个农家乐", {"group": "migrant"}),
+    ("在浙江上了五年班 去年回乡了", {"group": "migrant"}),
+    ("去年退伍回来 想开个修车铺", {"group": "veteran"}),
+    ("当了五年兵 回来想创业", {"group": "veteran"}),
+    ("今年大学毕业 想回乡创业", {"group": "graduate"}),
+    ("大专毕业两年了", {"group": "graduate"}),
+    ("还在广东打工 想回来创业", {"group": None}),
+    ("我在泸州打工", {"group": None}),
+    ("我儿子大学毕业了", {"group": None}),
+    ("不是退伍军人", {"group": None}),
+    # the user's region is where they are from or live, not where they worked
+    ("我是luding的 在广东打了几年工", {"region": "luding"}),
+    ("我是泸定的 在泸州打了几年工", {"region": "luding"}),
+    ("我是叙永的 以前在泸定打过工", {"region": "luzhou"}),
+    ("老家泸定的 前几年在泸州上班", {"region": "luding"}),
+    ("不是泸定的 是泸州的", {"region": "luzhou"}),
+    ("没有哪一次不是按时还的", {"repaid": "yes"}),
+]
+
+
+@pytest.mark.parametrize("text,expect", FACTS_3)
+def test_facts_third_set(text, expect):
+    got = extract_facts(text)
+    assert {k: got.get(k) for k in expect} == expect
+
+
+@pytest.mark.parametrize("slot,text,expect", [
+    ("times", "三趟", 3), ("times", "贷了两趟", 2), ("times", "两回", 2), ("times", "贷过一回", 1),
+    ("times", "二次", 2), ("staff", "公司有15个人", 15), ("staff", "十五个人", 15),
+])
+def test_values_third_set(slot, text, expect):
+    assert read_value(slot, text) == expect
+
+
+@pytest.mark.parametrize("q,a,expect", [
+    ("以前贷过几次创业担保贷款？", "贷了两趟", ("yes", 2)),
+    ("以前贷过几次创业担保贷款？", "三趟", ("yes", 3)),
+    (REPAID_Q, "没有哪一次不是按时还的", ("yes", None)),
+    ("您和配偶现在有没有别的贷款？（助学贷款、脱贫人口小额信贷、房贷、车贷、5万元以下的消费贷和信用卡不算）",
+     "只有老婆的房贷 别的没得", ("no", None)),
+])
+def test_yes_no_third_set(q, a, expect):
+    got = read_yesno(a, q)
+    assert (got.value, got.count if expect[1] is not None else None) == expect
+
+
+# -- third blind persona set through the engine ---------------------------------------------------------
+def _text(replies):
+    return "\n".join(r.text for r in replies)
+
+
+async def test_a_correction_that_redoes_a_result_keeps_the_facts_said_first(engine, store):
+    await say(engine, "泸定的 参加了劳务品牌培训 学了两周的民宿管家 证也拿了 想算一下生活补贴", user="k1")
+    await say(engine, "不是", user="k1")  # not poor: the days no longer matter, the result comes
+    replies = await say(engine, "不对 刚才说错了 我是脱贫户 有脱贫户的明白卡", user="k1")
+    assert "几天" not in replies[-1].text
+    d = store.user("k1")["dialog"]
+    assert d is None or d["values"].get("days") == 14
+
+
+async def test_asking_for_another_check_mid_check_switches(engine, store):
+    await say(engine, "帮我测一下", user="k2")
+    await say(engine, "个人创业担保贷款", user="k2")
+    assert store.user("k2")["dialog"]["flow"] == "loan_person"
+    replies = await say(engine, "算了 贷款不测了 我想测培训补贴", user="k2")
+    assert store.user("k2")["dialog"]["flow"] == "training"
+    assert "培训" in replies[-1].text
+
+
+async def test_an_unchanged_result_is_shown_again_once_not_in_a_loop(engine):
+    await say(engine, "泸州的，我能贷多少", user="k3")
+    for typed in ("返乡农民工", "没有", "不确定"):
+        await say(engine, typed, user="k3")
+    texts = [_text(await say(engine, "泸州", user="k3")) for _ in range(4)]
+    assert sum("测算用的一样" in t for t in texts) <= 1
+
+
+@pytest.mark.parametrize("opening,flow", [
+    ("泸定磨西镇开民宿的 以前贷过一次创业担保贷款 请了4个工人 生意还可以 想再贷点扩大规模", "loan_person"),
+    ("我是个体户 请了3个工人 帮我测一下能贷多少", "loan_person"),
+    ("泸定的 我想问个人创业贷款 哦不对不对 是我们公司要贷 公司有15个人 去年新招了3个 都签了两年合同", "loan_firm"),
+    ("我们厂在hejiang 二十个工人 去年新招了两个 都签的一年合同 想用厂里的名义贷创业担保贷款", "loan_firm"),
+    ("泸定县城的小超市 8个员工 去年新招了2个退役军人 签了三年合同 想贷款进货", "loan_firm"),
+])
+async def test_person_or_firm_follows_what_is_asked(engine, store, opening, flow):
+    await say(engine, opening, user="k4")
+    if not store.user("k4")["dialog"]:
+        await say(engine, "好的 帮我测一下", user="k4")
+    assert store.user("k4")["dialog"]["flow"] == flow
+
+
+async def test_a_double_negative_after_a_result_redoes_it(engine):
+    await say(engine, "泸定的返乡农民工 以前贷过一次创业担保贷款 想再贷 帮我测一下", user="k5")
+    for typed in ("没有", "不确定", "有", "好"):
+        replies = await say(engine, typed, user="k5")
+    assert "❓" in replies[-1].text
+    replies = await say(engine, "没有哪一次不是按时还的", user="k5")
+    assert "✅" in replies[-1].text and "没有讲到" not in _text(replies)
+
+
+def test_an_unsure_answer_is_never_shown_as_not_met(runner):
+    flow = runner.flows["loan_person"]
+    values = {"region": "luding", "group": "migrant", "other_loans": "no", "times": 1}
+    state, _ = runner.start(flow, values)
+    for typed in ("不确定", "没有", "好"):
+        state, replies = _answer(runner, state, typed)
+    text = replies[-1].text
+    assert "❌" in text and "？ 还款积极" in text and "✗ 还款积极" not in text
+
+
+async def test_pinyin_home_region_beside_a_workplace(engine, store):
+    replies = await say(engine, "我是luding的 在广东打了几年工 现在回来了 想贷款开个店 能贷多少", user="k6")
+    assert store.user("k6")["region"] == "luding"
+    assert "广东不在" not in _text(replies)

@@ -47,6 +47,7 @@ class DialogRunner:
         self.cues = n("check_cues")
         self.accept = n("dialog_accept")
         self.lex = load_lexicon(kb.root)
+        self.correction_words = tuple(normalise(w) for w in self.lex.words("correction"))
         self.menu_options = tuple(Option(f.id, f.title, tuple(dict.fromkeys((normalise(f.title), *f.words))))
                                   for f in flows.values())
         self.writer = ResultWriter(kb, today)
@@ -66,7 +67,34 @@ class DialogRunner:
             return max(starts, key=lambda f: (max(len(w) for w in f.start_words if w in norm), -f.order))
         if not any(c in norm for c in self.cues):
             return None
-        return self.by_facts(facts or {}) or self.offer(norm, top_measure, facts)
+        flow = self.by_facts(facts or {}) or self.offer(norm, top_measure, facts)
+        return self.between([flow, *self.siblings(flow)], norm, facts or {}) if flow else None
+
+    def siblings(self, flow: Flow) -> list[Flow]:
+        """The other checks of the same measures (a person's loan and a firm's)."""
+        return [f for f in self.flows.values() if f is not flow and set(f.measures) == set(flow.measures)]
+
+    def between(self, flows: list[Flow], norm: str, facts: dict[str, Any]) -> Flow:
+        """Among checks of the same measures, the one the message asks for: its words (个人/我自己/个体户 or
+        公司/企业/厂), the later ones after a correction (个人 … 哦不对 是我们公司要贷); else the one whose questions
+        the facts answer where they are asked (a head count is asked of a small firm only: employing people is
+        no firm by itself); else the first."""
+        if len(flows) == 1:
+            return flows[0]
+        cut = max((norm.rfind(w) + len(w) for w in self.correction_words if w in norm), default=0)
+        for part in (norm[cut:], norm) if cut else (norm,):
+            pos = {f.id: max((norm.rfind(w) for w in f.words if _names(w, part)), default=-1)
+                   for f in flows}
+            named = [f for f in flows if pos[f.id] >= 0]
+            if named:
+                return max(named, key=lambda f: (pos[f.id], -f.order))
+
+        def asked(f: Flow) -> int:
+            values = self.from_facts(f, facts)
+            return sum(1 for st in f.steps if st.type != "region" and st.slot in values
+                       and (st.when is None or st.when.holds(values)))
+
+        return max(flows, key=lambda f: (asked(f), -f.order))
 
     def by_facts(self, facts: dict[str, Any]) -> Flow | None:
         """The one check whose own questions the stated facts answer (学了15天 → training), if only one."""
@@ -83,8 +111,28 @@ class DialogRunner:
         if not candidates:
             return None
         facts = facts or {}
-        return max(candidates, key=lambda f: (sum(w in norm for w in f.words) +
+        flow = max(candidates, key=lambda f: (sum(w in norm for w in f.words) +
                                               sum(s.fact in facts for s in f.steps if s.type != "region"), -f.order))
+        return self.between([flow, *[f for f in self.siblings(flow) if f in candidates]], norm, facts)
+
+    def switch(self, norm: str, current: Flow) -> Flow | None:
+        """Mid-check, a message that asks for another check (算了 贷款不测了 我想测培训补贴): that check, else None.
+        It needs a word asking for a check (想测, 帮我算, 不测了 …) and names another check after it."""
+        asks = tuple(w for w in self.lex.words("switch_words") + self.cues if w in norm)
+        if not asks:
+            return None
+        cut = max(norm.rfind(w) + len(w) for w in asks)
+        rest = norm[cut:] or norm
+        starts = [f for f in self.flows.values() if any(w in rest for w in f.start_words)]
+        named = starts or [f for f in self.flows.values() if any(_names(w, rest) for w in f.words)]
+        if not named and any(w in norm for w in self.lex.words("switch_words")) and len(rest) >= 2:
+            picked = self.pick_from_menu(rest)
+            named = [picked] if picked else []
+        named = [f for f in named if f is not current]
+        if not named:
+            return None
+        return max(named, key=lambda f: (max((len(w) for w in (*f.start_words, *f.words) if w in rest), default=0),
+                                         -f.order))
 
     def accepts(self, norm: str) -> bool:
         """好的 / 可以 / 要得 / 继续 / 测一下: yes to an offered check."""
@@ -482,7 +530,8 @@ class DialogRunner:
                     head = norm[max(0, norm.index(yes) - 3):norm.index(yes)]
                     out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"
             elif s.type == "choice" and s.prefill_options:
-                hits = sorted(((len(w), o.value) for o in s.options for w in o.words if len(w) >= 2 and _names(w, norm)),
+                hits = sorted(((len(w), o.value) for o in s.options if o.prefill for w in o.words
+                               if len(w) >= 2 and _names(w, norm)),
                               reverse=True)
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]

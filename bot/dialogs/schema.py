@@ -30,7 +30,7 @@ FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words",
              "parts", "national"}
 STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember",
              "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by"}
-OPTION_KEYS = {"value", "label", "words"}
+OPTION_KEYS = {"value", "label", "words", "prefill"}
 PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related", "conditions"}
 RULE_KEYS = {"name", "outcome", "cite", "quotes", "amount", "when", "why", "notes", "national"}
 
@@ -40,6 +40,7 @@ class Option:
     value: str
     label: str
     words: tuple[str, ...]  # normalised typed forms, label included
+    prefill: bool = True  # false: its words answer the question only, never a fact read from a message (其他 in 其他贷款)
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,10 @@ def _options(ctx: _Ctx, rec: str, raw: Any) -> tuple[Option, ...]:
             if w in seen and seen[w] != value:
                 raise ctx.err(rec, f"typed word {w!r} is given for both {seen[w]!r} and {value!r}")
             seen[w] = value
-        out.append(Option(value, label, words))
+        prefill = o.get("prefill", True)
+        if not isinstance(prefill, bool):
+            raise ctx.err(rec, f"option {value!r}: prefill must be true or false")
+        out.append(Option(value, label, words, prefill))
     return tuple(out)
 
 

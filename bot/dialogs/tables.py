@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -117,6 +118,27 @@ def _outcomes_now(flow: Flow, values: dict[str, Any]) -> dict[str, tuple[int, st
     return out
 
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _crossed_unsure(flow: Flow, title: str, values: dict[str, Any], unsure: list[str]) -> str | None:
+    """A ✗ line of the fired rule that its own condition or text ties to an answer that is 不确定."""
+    if not unsure:
+        return None
+    for part in flow.parts:
+        if part.title != title or not applies(part, values):
+            continue
+        env = part_env(part, values)
+        for rule in fired(part, env):
+            for line in rule.why:
+                if not line.text.lstrip().startswith("✗") or (line.when is not None and not line.when.holds(env)):
+                    continue
+                named = (line.when.names if line.when is not None else set()) | set(_PLACEHOLDER.findall(line.text))
+                if named & set(unsure):
+                    return line.text
+    return None
+
+
 def check_flow(flow: Flow, limit: int = 20) -> Report:
     report = Report()
     for values in completions(flow, {}, {}):
@@ -127,6 +149,10 @@ def check_flow(flow: Flow, limit: int = 20) -> Report:
                 report.problems.append(f"{flow.id} / {title}: {n} rules fire ({names or 'none'}) for {values}")
                 continue
             unsure = [k for k, v in values.items() if v == UNSURE]
+            crossed = _crossed_unsure(flow, title, values, unsure)
+            if crossed:
+                report.problems.append(f"{flow.id} / {title}: {crossed!r} shows ✗ for an answer that is 不确定 "
+                                       f"({values}); an unknown answer is ？, never ✗")
             if not unsure or outcome == "ask_office":
                 continue
             fixed = {k: v for k, v in values.items() if k not in unsure}

@@ -74,10 +74,99 @@ def _region(t: str, root: str) -> tuple[str, str] | None:
     if not found:
         return None
     regions = {r for _, _, r in found}
+    if len(regions) > 1:  # 我是泸定的 在泸州打了几年工: the user is from where they say, not where they worked
+        fw = load_lexicon(root).raw.get("facts") or {}
+        home = [x for x in found if _marked(hay_of(x[1], latin, t), x[0], x[1], fw.get("home_marks") or (), True)]
+        work = [x for x in found if _marked(hay_of(x[1], latin, t), x[0], x[1], fw.get("work_after") or (), False)]
+        keep = home or [x for x in found if x not in work]
+        if keep and len({r for _, _, r in keep}) == 1:
+            found, regions = keep, {keep[0][2]}
     pos, name, region = max(found)
     if len(regions) > 1 and not re.search(r"(不是|不对|说错|改成|应该是|其实是|是)", t):
         return None  # two regions, no word saying which: ask
     return name, region
+
+
+def hay_of(name: str, latin: str, t: str) -> str:
+    return latin if name.isascii() else t
+
+
+def _marked(hay: str, pos: int, name: str, patterns, home: bool) -> bool:
+    """A place said as home (我是X, 老家X, X人) or as a workplace (在X打工, 去X上了几年班)."""
+    if home:
+        return any(re.search(p.replace("{p}", re.escape(name)), hay) and
+                   any(m.start() <= pos < m.end() for m in re.finditer(p.replace("{p}", re.escape(name)), hay))
+                   for p in patterns)
+    before = hay[max(0, pos - 2):pos]
+    after = hay[pos + len(name):pos + len(name) + 8].split(" ")[0]
+    return bool(re.search(r"[在去到]$", before)) and any(re.match(r"[^ ]{0,4}?" + p, after) for p in patterns)
+
+
+def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
+    """Other loans of the user and spouse (the check asks both): 其他贷款 said with a negation → no, without → yes;
+    网贷/经营贷 → yes; only 房贷/车贷/助学贷款/信用卡/5万以下消费贷 → no (they do not count)."""
+    fw = lex.fact_words
+    said: list[str] = []
+    for p in parts:
+        named = next((w for w in fw("other_loan_named") if w in p), None)
+        if named:
+            owing = any(w in p for w in fw("other_loan_owing"))
+            core = p.replace(named, "")  # 别的 is no negation (别 alone is)
+            for w in fw("other_loan_owing"):
+                core = core.replace(w, "")
+            said.append("yes" if owing or not _negations(core, lex) % 2 else "no")
+            continue
+        kind = next((w for w in fw("other_loan_yes") if w in p), None)
+        if kind:
+            said.append("no" if _negations(p[:p.index(kind)], lex) % 2 else "yes")
+            continue
+        ok = next((w for w in fw("other_loan_ok") if w in p), None)
+        if ok and not _negations(p[:p.index(ok)], lex) % 2:
+            big = read_value("money_yuan", p, lex)
+            if "消费" in p and isinstance(big, int) and big > 50000 and "以下" not in p:
+                continue  # a consumer loan above 5万 counts: the check asks
+            said.append("no")
+    if "yes" in said:
+        return "yes"
+    return "no" if said else None
+
+
+def _staff(t: str, lex: Lexicon) -> int | None:
+    """The firm's own head count: 公司有15个人, 厂里一共二十个人, 我们店有6个人."""
+    fw = lex.fact_words
+    places = "|".join(map(re.escape, fw("firm_places")))
+    people = "|".join(map(re.escape, fw("firm_people")))
+    if not places or not people:
+        return None
+    m = re.search(rf"(?:{places})[里头上]?(?:现在|目前|一共|总共|共|现有)?(?:有|是)?(?:现在|目前|一共|总共|共)?"
+                  rf"(\d+|[零一二两三四五六七八九十百千]+)(?:{people})", t)
+    if not m:
+        return None
+    v = read_value("people", m.group(1) + "个", lex)
+    return v if isinstance(v, int) and v > 0 else None
+
+
+def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
+    """Who the borrower is, said in passing: 退伍/当过兵 → veteran; 大学毕业 → graduate; back from working away
+    (在广东厂里打了几年工 今年回来开火锅店) → migrant. Clauses about someone else or denied do not count."""
+    raw = lex.raw.get("facts") or {}
+    own = [p for p in parts if not _about_other(p, lex, "")]
+    for group, patterns in (raw.get("identity") or {}).items():
+        for p in own:
+            m = next((m for m in (re.search(x, p) for x in patterns) if m), None)
+            if m and not _negations(p[:m.start()], lex) % 2:
+                return str(group)
+    text = " ".join(own)
+    away = [m for x in raw.get("migrant_away") or () for m in re.finditer(x, text)]
+    if not away:
+        return None
+    first = min(m.start() for m in away)
+    not_yet = tuple(raw.get("migrant_not_yet") or ())
+    for x in raw.get("migrant_back") or ():
+        for m in re.finditer(x, text):
+            if m.start() > first and not text[max(0, m.start() - 2):m.start()].endswith(not_yet):
+                return "migrant"
+    return None
 
 
 def _clause_with(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
@@ -159,8 +248,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         hits = [(len(w), v) for v in ("yes", "no") for w in fw(f"{key}_{v}") if w in flat]
         if hits:
             f[key] = max(hits)[1]  # the longest phrase: 没有逾期 (yes) over 有逾期 (no)
-    if any(w in flat for w in fw("other_loan_yes")):
-        f["other_loans"] = _said(parts, fw("other_loan_yes"), lex) or "yes"
+    other = _other_loans(parts, lex)
+    if other:
+        f["other_loans"] = other
     if any(w in flat for w in fw("cross_yes")):
         f["cross"] = "yes"
     if any(w in flat for w in fw("small_yes")):
@@ -182,6 +272,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     staff = read_value("staff", t, lex)
     if isinstance(staff, int) and any(w in flat for w in lex.words("staff_words")):
         f["staff"] = staff
+    elif (own := _staff(t, lex)) is not None:
+        f["staff"] = own
     hires = read_value("new_hires", t, lex)
     if isinstance(hires, int) and any(w in flat for w in lex.words("new_hire_words")):
         f["new_hires"] = hires
@@ -205,6 +297,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["new_hires_qualifying"] = f["new_hires"] if f["contract_months"] >= CONTRACT_MONTHS else 0
     elif "new_hires" in f and isinstance(f.get("contract"), int):
         f["new_hires_qualifying"] = min(f["new_hires"], f["contract"])
+    group = _identity(t, parts, lex)
+    if group:
+        f["group"] = group
     m = re.search(r"(\d+|[一二三四五六七八九十]+)岁", flat)
     if m:
         age = read_value("people", m.group(1), lex)

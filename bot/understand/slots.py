@@ -99,7 +99,7 @@ def _bare(t: str) -> Number | None:
     rest = re.sub(r"^(大概|大约|差不多|一共|总共|有|是|就|现在|目前|共|约|应该是|应该)+", "", rest)
     approx = bool(re.match(r"[来多几把]", rest)) or bool(re.search(r"左右|上下", rest))
     rest = re.sub(r"^[来多几把]", "", rest)
-    rest = re.sub(r"(个|人|名|位|次|回|天|左右|上下|了|吧|的样子|个人)+$", "", rest)
+    rest = re.sub(r"(个|人|名|位|次|回|趟|天|左右|上下|了|吧|的样子|个人)+$", "", rest)
     if rest:
         return None
     n = nums[0]

@@ -142,7 +142,7 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         return YesNo(None)
     flat = t.replace(" ", "")
     # a bare number (3, 两次, 0): yes with that count, or no for 0
-    m = re.fullmatch(r"(?:贷过|领过|有)?(\S+?)(?:个|次|回|遍|笔)?(?:了|过|吧)?", flat)
+    m = re.fullmatch(r"(?:贷过|贷了|领过|有)?(\S+?)(?:个|次|回|遍|趟|笔)?(?:了|过|吧)?", flat)
     if m and re.fullmatch(r"[\d零〇一二两俩三四五六七八九十百]+", m.group(1)):
         nums = find_numbers(m.group(1))
         if len(nums) == 1 and not nums[0].approx:
