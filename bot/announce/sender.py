@@ -185,6 +185,9 @@ class Sender:
                 if not await self._slot(stop, d.channel):
                     break
                 await self._sem.acquire()
+                if self._paused_for(d.channel) > 0:  # a 429 came back while this one waited for a place
+                    self._sem.release()
+                    continue
                 buffer.popleft()
                 self._last_chat[key] = time.monotonic()
                 task = asyncio.create_task(self._send(d))
