@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time
-import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,6 +21,7 @@ from dataclasses import dataclass, field
 from bot.announce.outbox import Delivery, Outbox
 from bot.announce.when import show
 from bot.store.budget import SendBudget
+from bot.store.inbox import _dead_here, worker_id
 
 log = logging.getLogger(__name__)
 
@@ -91,25 +89,6 @@ class SenderStats:
     throttled: int = 0  # RetryAfter answers
     retried: int = 0
     finished: list[int] = field(default_factory=list)
-
-
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def _dead_here(worker: str) -> bool:
-    """A claim made by a process on this machine that no longer exists."""
-    host, _, rest = (worker or "").partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 class Sender:

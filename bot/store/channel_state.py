@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.store.inbox import _dead_here
+
 if TYPE_CHECKING:
     from bot.store.core import Store
 
@@ -23,18 +25,7 @@ def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _dead(owner: str) -> bool:
-    """An owner on this machine whose process is gone."""
-    host, _, pid = (owner or "").partition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+_dead = _dead_here  # the same test: an owner (host:pid) on this machine whose process is gone
 
 
 class ChannelState:
