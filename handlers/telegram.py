@@ -25,9 +25,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
 from bot.engine import Engine
+from bot.inbox import Inbox
 from bot.logsafe import install_redaction
 from bot.models import Incoming
 from handlers.telegram_broadcast import SenderTask
+from handlers.telegram_inbox import InboxWorker, poll_into_inbox
 from handlers.telegram_pace import paced
 from handlers.telegram_send import edit_reply, send_reply, with_retries
 from handlers.telegram_start import connect
@@ -95,7 +97,8 @@ def _engine_turn(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Semaphore:
 
 async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Telegram retries a webhook it thinks failed: the same update id is handled once.
-    (Webhook mode dedupes in the inbox before the 200, so updates taken from it are not checked again.)"""
+    (With a store, both modes dedupe in the inbox before acknowledging, so updates taken from it are not
+    checked again.)"""
     store = _engine(context).store
     if "inbox" in context.application.bot_data:
         return
@@ -211,20 +214,36 @@ async def _post_init(app: Application) -> None:
 
 
 async def run_polling(app: Application, stop: asyncio.Event, poll_timeout: int = 30) -> None:
-    """Long polling until stop is set: the one lifecycle used by `labor-bot run` and the tests."""
+    """Long polling until stop is set: the one lifecycle used by `labor-bot run` and the tests. With a store,
+    each fetched batch is committed to the inbox before the offset moves past it and answered from there
+    (handlers/telegram_inbox.py), so a crash loses no update."""
+    engine: Engine = app.bot_data["engine"]
+    inbox = Inbox(engine.store) if engine.store is not None else None
+    if inbox is not None:
+        app.bot_data["inbox"] = inbox
     try:
         if not await connect(app, stop):
             return
         await _post_init(app)
         await app.bot.delete_webhook()
-        await app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0, allowed_updates=Update.ALL_TYPES)
+        if inbox is None:
+            await app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0,
+                                            allowed_updates=Update.ALL_TYPES)
         await app.start()
         sender = start_sender(app)
+        worker = InboxWorker(app, inbox) if inbox is not None else None
         try:
-            await stop.wait()
+            if worker is not None:
+                worker.start()
+                await poll_into_inbox(app, inbox, worker, stop, poll_timeout)
+            else:
+                await stop.wait()
         finally:
-            await sender.stop()  # first: in-flight announcements are recorded while the Bot still works
-        await app.updater.stop()
+            if worker is not None:
+                await worker.stop()
+            await sender.stop()  # in-flight announcements are recorded while the Bot still works
+        if inbox is None:
+            await app.updater.stop()
         await app.stop()
     finally:
         await app.shutdown()

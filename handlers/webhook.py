@@ -26,8 +26,9 @@ from telegram.ext import Application
 
 from bot.boundary import MAX_JSON_DEPTH, BadInput, loads
 from bot.config import Config
-from bot.inbox import Inbox, InboxItem, worker_id
+from bot.inbox import Inbox
 from handlers.telegram import _post_init, start_sender
+from handlers.telegram_inbox import CHANNEL, InboxWorker
 from handlers.telegram_start import connect
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,6 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20  # Telegram updates are small; refuse anything larger (413)
 MAX_UPDATE_ID = 2 ** 53
-CHANNEL = "telegram"
-MAX_ATTEMPTS = 3  # an update whose handling killed the process this often is given up (logged)
 
 
 def parse_update(raw: bytes, bot) -> tuple[int, dict, str | None]:
@@ -80,83 +79,6 @@ class _BadHttpOneLine(logging.Filter):
 
 
 _BAD_HTTP = _BadHttpOneLine()
-
-
-class InboxWorker:
-    """Takes committed updates from the inbox, in arrival order, through PTB's per-user processor."""
-
-    def __init__(self, app: Application, inbox: Inbox, concurrency: int = 64):
-        self.app, self.inbox = app, inbox
-        self.worker = worker_id()
-        self._sem = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
-        self._done: dict[str, asyncio.Event] = {}
-        self._tasks: set[asyncio.Task] = set()
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task | None = None
-
-    def start(self) -> None:
-        n = self.inbox.recover(self.worker)
-        if n:
-            log.warning("%d acknowledged updates not answered before a stop are handled now", n)
-        self._task = asyncio.create_task(self._run())
-
-    def wake(self) -> None:
-        """Something was stored: look now rather than at the next poll."""
-        self._wake.set()
-
-    def expect(self, external_id: str) -> asyncio.Event:
-        """An event set when this update has been handled."""
-        self.wake()
-        return self._done.setdefault(external_id, asyncio.Event())
-
-    async def stop(self) -> None:
-        """Claim nothing new; wait for updates being handled (a restart takes the rest from the inbox)."""
-        self._stop.set()
-        self._wake.set()
-        if self._task is not None:
-            await self._task
-
-    async def _run(self) -> None:
-        pruned_at = 0.0
-        loop = asyncio.get_running_loop()
-        try:
-            while not self._stop.is_set():
-                if loop.time() - pruned_at > 3600:
-                    self.inbox.prune()
-                    pruned_at = loop.time()
-                items = self.inbox.claim(CHANNEL, self.worker, 32)
-                if not items:
-                    self._wake.clear()
-                    try:
-                        await asyncio.wait_for(self._wake.wait(), 0.5)
-                    except TimeoutError:
-                        pass
-                    continue
-                for item in items:  # started in arrival order: the per-user lock keeps that order
-                    await self._sem.acquire()
-                    task = asyncio.create_task(self._one(item))
-                    self._tasks.add(task)
-                    task.add_done_callback(self._tasks.discard)
-        finally:
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def _one(self, item: InboxItem) -> None:
-        try:
-            if item.attempts > MAX_ATTEMPTS:
-                log.error("update %s given up after %d attempts", item.external_id, item.attempts - 1)
-                return
-            update = Update.de_json(item.payload, self.app.bot)
-            await self.app.update_processor.process_update(update, self.app.process_update(update))
-        except Exception:  # noqa: BLE001 - PTB's error handler has answered the user; keep going
-            log.exception("update %s could not be handled", item.external_id)
-        finally:
-            self.inbox.done(item)
-            event = self._done.pop(item.external_id, None)
-            if event is not None:
-                event.set()
-            self._sem.release()
 
 
 def make_web_app(app: Application, secret: str, path: str, inbox: Inbox | None = None,

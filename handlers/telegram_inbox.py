@@ -1,0 +1,185 @@
+"""Telegram updates through the inbox, in both modes: stored (deduplicated by update_id) before they are
+acknowledged, answered by InboxWorker from the store, so a crash after the acknowledgement loses nothing.
+
+Webhook (handlers/webhook.py): the 200 is the acknowledgement. Long polling (`poll_into_inbox`): the offset of
+the next getUpdates is; it moves past an update only once the batch holding it is committed, so updates fetched
+by a process killed before that are fetched again at restart (and any already stored are recognised), and updates
+committed but not answered are taken from the inbox at restart. Only updates being answered at the instant of a
+hard kill can be answered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application
+
+from bot.inbox import Inbox, InboxItem, worker_id
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+MAX_ATTEMPTS = 3  # an update whose handling killed the process this often is given up (logged)
+MAX_BACKOFF = 30.0  # seconds between getUpdates retries after errors, at most (as PTB's Updater)
+
+
+class InboxWorker:
+    """Takes committed updates from the inbox, in arrival order, through PTB's per-user processor."""
+
+    def __init__(self, app: Application, inbox: Inbox, concurrency: int = 64):
+        self.app, self.inbox = app, inbox
+        self.worker = worker_id()
+        self._sem = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._done: dict[str, asyncio.Event] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        n = self.inbox.recover(self.worker)
+        if n:
+            log.warning("%d acknowledged updates not answered before a stop are handled now", n)
+        self._task = asyncio.create_task(self._run())
+
+    def wake(self) -> None:
+        """Something was stored: look now rather than at the next poll."""
+        self._wake.set()
+
+    def expect(self, external_id: str) -> asyncio.Event:
+        """An event set when this update has been handled."""
+        self.wake()
+        return self._done.setdefault(external_id, asyncio.Event())
+
+    async def stop(self) -> None:
+        """Claim nothing new; wait for updates being handled (a restart takes the rest from the inbox)."""
+        self._stop.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        pruned_at = 0.0
+        loop = asyncio.get_running_loop()
+        try:
+            while not self._stop.is_set():
+                if loop.time() - pruned_at > 3600:
+                    self.inbox.prune()
+                    pruned_at = loop.time()
+                items = self.inbox.claim(CHANNEL, self.worker, 32)
+                if not items:
+                    self._wake.clear()
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), 0.5)
+                    except TimeoutError:
+                        pass
+                    continue
+                for item in items:  # started in arrival order: the per-user lock keeps that order
+                    await self._sem.acquire()
+                    task = asyncio.create_task(self._one(item))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+        finally:
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _one(self, item: InboxItem) -> None:
+        try:
+            if item.attempts > MAX_ATTEMPTS:
+                log.error("update %s given up after %d attempts", item.external_id, item.attempts - 1)
+                return
+            update = Update.de_json(item.payload, self.app.bot)
+            await self.app.update_processor.process_update(update, self.app.process_update(update))
+        except Exception:  # noqa: BLE001 - PTB's error handler has answered the user; keep going
+            log.exception("update %s could not be handled", item.external_id)
+        finally:
+            self.inbox.done(item)
+            event = self._done.pop(item.external_id, None)
+            if event is not None:
+                event.set()
+            self._sem.release()
+
+
+def user_of(update: Update) -> str | None:
+    """The user id an inbox row is filed under (/forget finds it by this)."""
+    user = update.effective_user
+    return str(user.id) if user is not None else None
+
+
+def store_batch(inbox: Inbox, updates: tuple[Update, ...] | list[Update]) -> int:
+    """Every update of a getUpdates batch, in one transaction; how many were new (the rest were stored before
+    a crash kept the offset from moving past them)."""
+    own = getattr(inbox.db, "transaction", None)
+    with own() if callable(own) else contextlib.nullcontext():
+        return sum(inbox.accept(CHANNEL, u.update_id, u.to_dict(), user_of(u)) for u in updates)
+
+
+async def _until(stop: asyncio.Event, coro):
+    """(True, result) of the call, or (False, None) when stop is set first (the call is cancelled)."""
+    call = asyncio.ensure_future(coro)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait((call, stopping), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if call.done():
+        return True, call.result()
+    call.cancel()
+    try:
+        await call
+    except (asyncio.CancelledError, TelegramError):
+        pass
+    return False, None
+
+
+async def poll_into_inbox(app: Application, inbox: Inbox, worker: InboxWorker, stop: asyncio.Event,
+                          timeout: int = 30) -> None:
+    """Long polling until stop is set: each batch committed to the inbox before the offset moves past it."""
+    offset: int | None = None  # none yet: Telegram gives whatever was not confirmed before (a crash's too)
+    backoff = 0.0
+    while not stop.is_set():
+        if backoff:
+            await _until(stop, asyncio.sleep(backoff))
+            if stop.is_set():
+                break
+        try:
+            ok, updates = await _until(stop, app.bot.get_updates(offset=offset, timeout=timeout,
+                                                                 allowed_updates=Update.ALL_TYPES))
+        except InvalidToken:
+            raise
+        except RetryAfter as e:
+            wait = e.retry_after
+            backoff = 0.5 + (wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait))
+            log.warning("getUpdates: %s", e)
+            continue
+        except TimedOut:
+            backoff = 0.0
+            continue
+        except TelegramError as e:
+            backoff = min(MAX_BACKOFF, max(1.0, 1.5 * backoff))
+            log.warning("getUpdates failed (%s); again in %.0f s", e, backoff)
+            continue
+        if not ok:
+            break
+        backoff = 0.0
+        if not updates:
+            continue
+        try:
+            new = store_batch(inbox, updates)
+        except Exception as e:  # noqa: BLE001 - our outage (SQLite or PostgreSQL): keep the offset, fetch again
+            backoff = min(MAX_BACKOFF, max(1.0, 1.5 * backoff))
+            log.error("could not store %d updates (%s); fetched again in %.0f s", len(updates), e, backoff)
+            continue
+        if new < len(updates):
+            log.info("%d updates received before; acknowledged again", len(updates) - new)
+        offset = updates[-1].update_id + 1  # committed: the next getUpdates confirms them
+        worker.wake()
+    if offset is not None:  # confirm the last batch now rather than at the next start (where it would be deduped)
+        try:
+            await app.bot.get_updates(offset=offset, timeout=0, limit=1, allowed_updates=Update.ALL_TYPES)
+        except TelegramError as e:
+            log.info("could not confirm the last updates (%s); the next start recognises them", e)
