@@ -12,13 +12,14 @@ and is shared by workers. Updates run concurrently across users and in order for
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections import defaultdict
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, BaseUpdateProcessor,
                           CallbackQueryHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 from telegram.request import BaseRequest, HTTPXRequest
@@ -26,12 +27,13 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Config
 from bot.engine import Engine
 from bot.inbox import Inbox
+from bot.inbox_reply import transaction
 from bot.logsafe import install_redaction
 from bot.models import Incoming
 from handlers.telegram_broadcast import SenderTask
-from handlers.telegram_inbox import InboxWorker, poll_into_inbox
+from handlers.telegram_inbox import InboxWorker, decided, holder_of, part, poll_into_inbox, send_parts
 from handlers.telegram_pace import paced
-from handlers.telegram_send import edit_reply, send_reply, with_retries
+from handlers.telegram_send import with_retries
 from handlers.telegram_start import connect
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,10 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._locks: defaultdict[Any, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def do_process_update(self, update: object, coroutine) -> None:
-        key = _user_key(update)
+        await self.in_turn(_user_key(update), coroutine)
+
+    async def in_turn(self, key: Any, coroutine) -> None:
+        """Run coroutine in this user's (chat's) turn; key None: at once."""
         if key is None:
             await coroutine
             return
@@ -112,12 +117,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     msg, user = update.effective_message, update.effective_user
     if msg is None or user is None or msg.text is None:
         return
-    engine = _engine(context)
-    async with _engine_turn(context):
-        if engine.store is not None and not engine.store.user(str(user.id))["active"]:
-            engine.store.set_active(str(user.id), True)  # wrote again after blocking the bot
-        replies = await engine.handle(Incoming(user_id=str(user.id), text=msg.text, channel="telegram"))
-    await _deliver(context, str(user.id), msg.chat_id, replies)
+    await _answer(update, context, Incoming(user_id=str(user.id), text=msg.text, channel="telegram"), msg.chat_id)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -129,28 +129,29 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
     except BadRequest:  # the query is too old to answer; the press still counts
         pass
-    async with _engine_turn(context):
-        replies = await _engine(context).handle(Incoming(user_id=str(user.id), button=query.data or "",
-                                                          channel="telegram"))
     chat_id = query.message.chat.id if query.message else user.id
-    if replies and replies[0].replace and query.message is not None:
-        try:
-            await edit_reply(context.bot, chat_id, query.message.message_id, replies[0])
-            replies = replies[1:]
-        except BadRequest as e:  # message too old to edit, or unchanged: send it instead
-            log.info("could not edit message: %s", e)
-    await _deliver(context, str(user.id), chat_id, replies)
+    await _answer(update, context, Incoming(user_id=str(user.id), button=query.data or "", channel="telegram"),
+                  chat_id, query.message.message_id if query.message is not None else None)
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, user_id: str, chat_id: int, replies) -> None:
-    try:
-        for i, r in enumerate(replies):
-            await send_reply(context.bot, chat_id, r, first=i == 0)
-    except Forbidden:
-        log.info("user %s blocked the bot; marked inactive", user_id)
-        store = _engine(context).store
-        if store is not None:
-            store.set_active(user_id, False)
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, chat_id: int,
+                  pressed: int | None = None) -> None:
+    """The engine's reply, sent. From the inbox, the engine's writes and the reply it decided are one
+    transaction, and each reply is crossed off as it goes out: a replay after a crash sends what is left and
+    never asks the engine again (bot/inbox_reply.py)."""
+    engine, app = _engine(context), context.application
+    holder = holder_of(app, update)
+    async with _engine_turn(context):
+        # no await inside the transaction but the engine's, which does not yield: no other task writes in it
+        with transaction(engine.store) if holder is not None else contextlib.nullcontext():
+            if incoming.text is not None and engine.store is not None \
+                    and not engine.store.user(incoming.user_id)["active"]:
+                engine.store.set_active(incoming.user_id, True)  # wrote again after blocking the bot
+            replies = await engine.handle(incoming)
+            parts = [part(incoming.user_id, chat_id, r, pressed if i == 0 and r.replace else None)
+                     for i, r in enumerate(replies)]
+            decided(app, holder, parts)
+    await send_parts(app, holder, parts)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

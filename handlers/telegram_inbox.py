@@ -4,8 +4,12 @@ acknowledged, answered by InboxWorker from the store, so a crash after the ackno
 Webhook (handlers/webhook.py): the 200 is the acknowledgement. Long polling (`poll_into_inbox`): the offset of
 the next getUpdates is; it moves past an update only once the batch holding it is committed, so updates fetched
 by a process killed before that are fetched again at restart (and any already stored are recognised), and updates
-committed but not answered are taken from the inbox at restart. Only updates being answered at the instant of a
-hard kill can be answered twice.
+committed but not answered are taken from the inbox at restart.
+
+The engine's writes for an update and the reply it decided are one transaction with its inbox row (the handlers
+in handlers/telegram.py call `decided` inside bot/inbox_reply.transaction), and `send_parts` crosses each reply
+off as it goes out: a replay sends what is left, in the user's turn, and never asks the engine again. Only a reply
+whose send was under way at the instant of a hard kill goes out twice.
 """
 
 from __future__ import annotations
@@ -13,12 +17,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from telegram import Update
-from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot.inbox import Inbox, InboxItem, worker_id
+from bot.inbox_reply import answer, reply_of, sent
+from bot.models import Button, Reply
+from handlers.telegram_send import edit_reply, send_reply
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +44,8 @@ class InboxWorker:
         self._sem = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._done: dict[str, asyncio.Event] = {}
+        self.items: dict[str, list[InboxItem]] = {}
+        app.bot_data["inbox_items"] = self.items
         self._tasks: set[asyncio.Task] = set()
         self._stop = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -88,7 +98,13 @@ class InboxWorker:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _one(self, item: InboxItem) -> None:
+        holder = self.items[item.external_id] = [item]  # the handler records the reply it decided on it
         try:
+            if reply_of(item) is not None:  # decided before a stop: only sending is left, the engine is not asked
+                log.info("update %s: sending the %d part(s) of its reply not sent before a stop",
+                         item.external_id, len(reply_of(item)))
+                await in_turn(self.app, reply_of(item), send_parts(self.app, holder))
+                return
             if item.attempts > MAX_ATTEMPTS:
                 log.error("update %s given up after %d attempts", item.external_id, item.attempts - 1)
                 return
@@ -97,11 +113,77 @@ class InboxWorker:
         except Exception:  # noqa: BLE001 - PTB's error handler has answered the user; keep going
             log.exception("update %s could not be handled", item.external_id)
         finally:
-            self.inbox.done(item)
+            self.items.pop(item.external_id, None)
+            self.inbox.done(holder[0])
             event = self._done.pop(item.external_id, None)
             if event is not None:
                 event.set()
             self._sem.release()
+
+
+# -- the reply decided for an update, kept on its inbox row until sent (bot/inbox_reply.py) -----------------------
+def holder_of(app: Application, update: Update) -> list[InboxItem] | None:
+    """[the inbox item] of an update being answered from the inbox, else None (tests driving PTB directly)."""
+    items = app.bot_data.get("inbox_items")
+    return items.get(str(update.update_id)) if items is not None else None
+
+
+def part(user_id: str, chat_id: int, reply: Reply, edit: int | None = None) -> dict:
+    """One reply as stored on the inbox row (edit: the message a browsing page replaces)."""
+    out: dict[str, Any] = {"user": user_id, "chat": chat_id, "reply": reply.to_dict()}
+    if edit is not None:
+        out["edit"] = edit
+    return out
+
+
+def reply_from(data: dict) -> Reply:
+    rows = [[Button(b["text"], b["data"]) for b in row] for row in data.get("buttons") or []]
+    return Reply(data["text"], rows, data.get("meta"), bool(data.get("replace")))
+
+
+def decided(app: Application, holder: list[InboxItem] | None, parts: list[dict]) -> None:
+    """Record the reply on the inbox row: call inside transaction(store) with the engine's writes."""
+    if holder is not None:
+        holder[0] = answer(app.bot_data["inbox"], holder[0], parts)
+
+
+async def send_parts(app: Application, holder: list[InboxItem] | None, parts: list[dict] | None = None) -> None:
+    """Send the parts still to send, in order, each crossed off on the inbox row as it went out."""
+    inbox: Inbox | None = app.bot_data.get("inbox")
+    if holder is not None:
+        parts = reply_of(holder[0]) or []
+    first = True  # the first message that goes out is the answer (the pacer sends those before further parts)
+    try:
+        for p in list(parts or []):
+            reply = reply_from(p["reply"])
+            edited = False
+            if p.get("edit") is not None:
+                try:
+                    await edit_reply(app.bot, p["chat"], p["edit"], reply)
+                    edited = True
+                except BadRequest as e:  # message too old to edit, or unchanged: send it instead
+                    log.info("could not edit message: %s", e)
+            if not edited:
+                await send_reply(app.bot, p["chat"], reply, first=first)
+                first = False
+            if holder is not None and inbox is not None:
+                holder[0] = sent(inbox, holder[0])
+    except Forbidden:
+        user = (parts or [{}])[0].get("user")
+        log.info("user %s blocked the bot; marked inactive", user)
+        store = app.bot_data["engine"].store
+        if store is not None and user:
+            store.set_active(user, False)
+
+
+async def in_turn(app: Application, parts: list[dict], coro) -> None:
+    """Run coro in the turn of the user the parts go to (after their updates begun before, before later ones)."""
+    proc = app.update_processor
+    key = parts[0].get("chat") if parts else None
+    if key is not None and callable(getattr(proc, "in_turn", None)):
+        await proc.in_turn(key, coro)
+    else:
+        await coro
 
 
 def user_of(update: Update) -> str | None:

@@ -9,7 +9,8 @@ button data have the types we use; anything else is a 400 with a one-line reason
 traceback. Acknowledge only what is committed: an accepted update is stored in the inbox (deduplicated
 by update_id) before the 200; the inbox worker takes it from there. The 200 is held until the update is
 answered or LABOR_BOT_ACK_WAIT_SECONDS pass, so Telegram sends no faster than we answer; after a crash
-the inbox replays whatever was acknowledged but not answered.
+the inbox replays whatever was acknowledged but not answered (a reply decided before the crash is sent from the
+inbox row, the engine not asked again: handlers/telegram_inbox.py).
 """
 
 from __future__ import annotations
