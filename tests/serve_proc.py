@@ -85,3 +85,15 @@ class BotProcess:
         if self.proc.returncode is None:
             self.proc.send_signal(signal.SIGTERM)
         return await asyncio.wait_for(self.proc.wait(), timeout)
+
+
+ANSWER_MARK = "万元"  # the loan answer states the ceiling; the offer of notices that follows does not
+
+
+def answers(fake, chats) -> dict[int, int]:
+    """How many answers to the loan question each chat got from the fake Bot API."""
+    counts = {c: 0 for c in chats}
+    for s in fake.sent:
+        if int(s["chat_id"]) in counts and ANSWER_MARK in s.get("text", "") and "订阅" not in s.get("text", ""):
+            counts[int(s["chat_id"])] += 1
+    return counts

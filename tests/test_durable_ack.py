@@ -16,11 +16,10 @@ from bot.inbox import Inbox
 from bot.store import Store
 from fake_bot_api import FakeBotAPI
 from handlers.telegram import POOL_SIZE
-from serve_proc import SECRET_HEADER, WEBHOOK_SECRET, BotProcess, update
+from serve_proc import SECRET_HEADER, WEBHOOK_SECRET, BotProcess, answers, update
 
 N = 200
 QUESTION = "泸州创业贷款能贷多少"
-ANSWER_MARK = "万元"  # the answer states the loan ceiling; the offer of notices that follows does not
 
 
 @pytest.fixture
@@ -28,14 +27,6 @@ async def fake():
     api = await FakeBotAPI(token="777001:durable-ack-test-token").start()
     yield api
     await api.stop()
-
-
-def answers(fake: FakeBotAPI, chats) -> dict[int, int]:
-    counts = {c: 0 for c in chats}
-    for s in fake.sent:
-        if int(s["chat_id"]) in counts and ANSWER_MARK in s.get("text", "") and "订阅" not in s.get("text", ""):
-            counts[int(s["chat_id"])] += 1
-    return counts
 
 
 async def post_all(url: str, updates: list[dict], parallel: int = 4) -> list[int]:

@@ -12,7 +12,7 @@ import asyncio
 import aiohttp
 import pytest
 from fake_bot_api import FakeBotAPI
-from serve_proc import SECRET_HEADER, WEBHOOK_SECRET, BotProcess, update
+from serve_proc import SECRET_HEADER, WEBHOOK_SECRET, BotProcess, answers, update
 
 from bot.announce import Outbox
 from bot.store import Store
@@ -20,7 +20,6 @@ from bot.store import Store
 pytestmark = pytest.mark.postgres_only
 
 QUESTION = "泸州创业贷款能贷多少"
-ANSWER_MARK = "万元"
 NOTICE = "培训班下周一开班，报名找县人社局"
 
 
@@ -29,14 +28,6 @@ async def fake():
     api = await FakeBotAPI(token="777002:scale-out-test-token").start()
     yield api
     await api.stop()
-
-
-def answers(fake: FakeBotAPI, chats) -> dict[int, int]:
-    counts = {c: 0 for c in chats}
-    for s in fake.sent:
-        if int(s["chat_id"]) in counts and ANSWER_MARK in s.get("text", "") and "订阅" not in s.get("text", ""):
-            counts[int(s["chat_id"])] += 1
-    return counts
 
 
 def workers(tmp_path, fake, n: int, env: dict | None = None) -> list[BotProcess]:
