@@ -6,11 +6,15 @@ Usage: python benchmarks/personas.py [PERSONAS.yaml] [-v] [-- CMD ...]
 Prints one line per persona (with the transcript of a failure under -v) and `N passed, M failed`.
 Persona format and the driving logic follow the shared persona simulator (eval/persona_sim.py).
 """
-import json, os, re, subprocess, sys, tempfile
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import yaml
-
 
 DENY = re.compile(r"不符合|不能(申请|领取|享受|再)|无法(申请|享受|领取)|不可以|不予|没有资格|不在.{0,8}范围|不满足|暂不符合|不能同时")
 class AskedAgain(Exception):
@@ -45,7 +49,7 @@ ASKS = [  # (fact key, what in the bot's question points to it)
 ]
 
 def answer(question, facts, used, slip=None, known=()):
-    asks = [l for l in question.splitlines() if re.search(r"[？?]|回复序号", l)]
+    asks = [line for line in question.splitlines() if re.search(r"[？?]|回复序号", line)]
     question = asks[-1] if asks else question  # a person answers the last question asked
     for key, pat in ASKS:
         if key in facts and re.search(pat, question):
@@ -63,21 +67,26 @@ def run(persona, cmd, max_turns=14):
     env = dict(os.environ, LABOR_BOT_DB=db)
     p = subprocess.Popen(cmd + ["--db", db], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, env=env, bufsize=1)
-    transcript, used = [], set()
+    assert p.stdin is not None and p.stdout is not None and p.stderr is not None  # all three are PIPEs
+    stdin, stdout, stderr = p.stdin, p.stdout, p.stderr
+    transcript: list[tuple[str, str]] = []
+    used: set[str] = set()
     slip = dict(persona["slip"]) if persona.get("slip") else None  # {key, first, then}
     verdict = persona.get("verdict") == "eligible"
     def say(text):
-        p.stdin.write(json.dumps({"text": text}, ensure_ascii=False) + "\n"); p.stdin.flush()
-        line = p.stdout.readline()
+        stdin.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+        stdin.flush()
+        line = stdout.readline()
         if not line:
-            raise RuntimeError("no reply line; stderr: " + p.stderr.read()[-400:])
+            raise RuntimeError("no reply line; stderr: " + stderr.read()[-400:])
         replies = json.loads(line)["replies"]
         texts = "\n".join(r.get("text", "") for r in replies)
-        transcript.append(("user", text)); transcript.append(("bot", texts))
+        transcript.append(("user", text))
+        transcript.append(("bot", texts))
         return replies, texts
     try:
         replies, texts = say(persona["opening"])
-        for turn in range(max_turns):
+        for _turn in range(max_turns):
             if persona.get("forbid") and any(re.search(persona["forbid"], t) for who, t in transcript if who == "bot"):
                 transcript.append(("forbidden", persona["forbid"]))
                 return False, transcript
@@ -90,7 +99,6 @@ def run(persona, cmd, max_turns=14):
                 return True, transcript
             # an offered start of a check: accept it
             buttons = [b.get("text", "") for r in replies for row in (r.get("buttons") or []) for b in (row if isinstance(row, list) else [row])]
-            q = texts.strip().splitlines()[-1] if texts.strip() else ""
             if slip and slip.get("done") == "pending":
                 slip["done"] = True
                 reply = slip["then"]  # the person notices the slip and corrects it, in words
@@ -111,7 +119,8 @@ def run(persona, cmd, max_turns=14):
     finally:
         p.kill()
         for f in (db, db + "-wal", db + "-shm"):
-            if os.path.exists(f): os.remove(f)
+            if os.path.exists(f):
+                os.remove(f)
 
 def main():
     args = sys.argv[1:]
@@ -126,7 +135,7 @@ def main():
     for persona in personas:
         try:
             passed, transcript = run(persona, cmd)
-        except Exception as e:  # a crash is a failure, reported
+        except Exception as e:  # noqa: BLE001  # a crash is a failure, reported
             passed, transcript = False, [("error", str(e))]
         ok += passed
         bad += not passed

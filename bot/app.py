@@ -10,8 +10,8 @@ from bot.config import Config
 from bot.engine import Engine
 from bot.kb import KnowledgeBase, load_kb
 from bot.matcher import Matcher
-from bot.points import load_points
 from bot.phrasings import Overlay, Taught, reload_seconds
+from bot.points import load_points
 from bot.store import Store, open_readonly
 
 

@@ -16,7 +16,6 @@ from bot.boundary import MAX_LINE_BYTES, BadInput, decode_line, dump_line, parse
 from bot.config import Config
 from bot.models import Incoming, Reply
 
-
 log = logging.getLogger(__name__)
 
 

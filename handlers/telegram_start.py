@@ -9,6 +9,7 @@ with EXIT_TOKEN_REJECTED.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from urllib.parse import urlsplit
 
@@ -45,7 +46,8 @@ async def connect(app: Application, stop: asyncio.Event | None = None, base_url:
             raise TokenRejected(f"the Bot API at {where} rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)") \
                 from None
         except RetryAfter as e:
-            wait = float(getattr(e.retry_after, "total_seconds", lambda: e.retry_after)())
+            retry_after = e.retry_after  # a timedelta or seconds, depending on PTB's PTB_TIMEDELTA
+            wait = retry_after.total_seconds() if isinstance(retry_after, dt.timedelta) else float(retry_after)
             reason = f"flood control, retry after {wait:.0f} s"
         except (TimedOut, NetworkError) as e:
             wait = STARTUP_BACKOFF[min(attempt, len(STARTUP_BACKOFF) - 1)]

@@ -44,8 +44,16 @@ from bot.inbox import Inbox, InboxItem, worker_id
 from bot.inbox_reply import accept_working, answer, reply_of, sent, take, transaction
 from bot.models import Incoming, Reply
 from handlers.wechat_api import CHANNEL, WeChatAPI, WeChatError, WeChatNetworkError, split_bytes, user_key
-from handlers.wechat_crypto import (BadSignature, MessageCrypto, ProtocolError, WxMessage, message_from,
-                                    parse_xml, text_reply, verify)
+from handlers.wechat_crypto import (
+    BadSignature,
+    MessageCrypto,
+    ProtocolError,
+    WxMessage,
+    message_from,
+    parse_xml,
+    text_reply,
+    verify,
+)
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from typing import Any
 
 import aiohttp
 
@@ -124,7 +123,7 @@ class WeChatAPI:
                 if resp.status >= 500 or resp.status == 429:
                     raise WeChatNetworkError(f"{path}: HTTP {resp.status}")
                 data = await resp.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as e:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as e:
             raise WeChatNetworkError(f"{path}: {type(e).__name__}") from None
         if not isinstance(data, dict):
             raise WeChatNetworkError(f"{path}: not a JSON object")

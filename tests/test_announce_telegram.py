@@ -157,7 +157,7 @@ async def test_a_scheduled_announcement_survives_a_restart_and_goes_out_on_time(
     b = await Bot(fake, kb, matcher, store).start()
     for uid in (401, 402):
         b.engine.outbox.subscribe(str(uid), "telegram", "luding", None)
-    at = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=3)).isoformat(timespec="seconds")
+    at = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)).isoformat(timespec="seconds")
     done = cli("announce", "--text", "定时通知", "--audience", "luding", "--at", at, "--yes",
                env={"LABOR_BOT_DB": str(store_path(store))})
     assert done.returncode == 0, done.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bot.store import Store
 from conftest import jsonl
 

@@ -13,6 +13,7 @@ from bot.kb.loader import squash
 from bot.kb.units import parse_units
 from conftest import SEEDS
 
+
 def source(kb, region):
     return squash((SEEDS / kb.documents[region].source).read_text(encoding="utf-8"))
 

@@ -11,11 +11,11 @@ import asyncio
 
 import aiohttp
 import pytest
-from fake_bot_api import FakeBotAPI
-from serve_proc import SECRET_HEADER, WEBHOOK_SECRET, BotProcess, answers, update
 
 from bot.announce import Outbox
 from bot.store import Store
+from fake_bot_api import FakeBotAPI
+from serve_proc import SECRET_HEADER, WEBHOOK_SECRET, BotProcess, answers, update
 
 pytestmark = pytest.mark.postgres_only
 

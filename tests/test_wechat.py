@@ -17,8 +17,21 @@ import pytest
 from bot.announce import Outbox
 from bot.channel_state import ChannelState
 from bot.store import Store
-from fake_wechat_api import (AES_KEY, APP_ID, APP_SECRET, TOKEN, FakeWeChatAPI, WeChatPusher, content_of, event_xml,
-                             independent_decrypt, independent_encrypt, sha1_sorted, text_xml, voice_xml)
+from fake_wechat_api import (
+    AES_KEY,
+    APP_ID,
+    APP_SECRET,
+    TOKEN,
+    FakeWeChatAPI,
+    WeChatPusher,
+    content_of,
+    event_xml,
+    independent_decrypt,
+    independent_encrypt,
+    sha1_sorted,
+    text_xml,
+    voice_xml,
+)
 
 
 def free_port() -> int:

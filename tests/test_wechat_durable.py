@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import signal
 
-import pytest
-
 from bot.store import Store
 from fake_wechat_api import FakeWeChatAPI, content_of, text_xml
 from test_wechat import WxBot

@@ -14,7 +14,6 @@ from bot.dialogs.schema import Flow, Line
 from bot.kb import KnowledgeBase
 from bot.kb.loader import squash
 
-
 OUTCOME_TEXT = {"eligible": "dialog_eligible", "not_eligible": "dialog_not_eligible", "ask_office": "dialog_ask_office"}
 WHO_TEXT = {"individual": "dialog_update_individual", "enterprise": "dialog_update_enterprise"}
 

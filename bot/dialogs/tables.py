@@ -11,7 +11,6 @@ A failure names the check, the part and the combination.
 from __future__ import annotations
 
 import ast
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -206,7 +206,7 @@ def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[flo
     """Counts paired with contract lengths: "5个签半年 3个签两年" → (8, [(5, 6), (3, 24)]); a total said
     first (组织了20个人 其中12个签了一年) is kept apart. None when they do not pair up."""
     durs = _durations(t, "contract_months", lex)
-    if not re.search(r"一年以上|1年以上", t) is None and not durs:
+    if re.search(r"一年以上|1年以上", t) is not None and not durs:
         pass
     inside = lambda n: any(s <= n.start < e for _, s, e, _ in durs)  # noqa: E731
     counts = [n for n in _people_numbers(t, lex) if not inside(n)]
