@@ -26,6 +26,9 @@ class Answerer:
     def say(self, key: str, **kw) -> str:
         return self.t[key].format(**kw)
 
+    def date(self, d: dt.date) -> str:
+        return self.say("date", year=d.year, month=d.month, day=d.day)
+
     # -- pieces -------------------------------------------------------------------------------
     def cite(self, m: Measure) -> str:
         return self.say("cite", title=self.kb.documents[m.region].cite_title, number=m.number)
@@ -80,7 +83,7 @@ class Answerer:
             doc = self.kb.documents[region]
             if doc.expires:
                 key = "validity_expired" if today > doc.expires else "validity_left"
-                out.append(self.say(key, name=doc.short, expires=_cn_date(doc.expires), office=doc.office))
+                out.append(self.say(key, name=doc.short, expires=self.date(doc.expires), office=doc.office))
         return out
 
     # -- whole replies ------------------------------------------------------------------------
@@ -229,14 +232,14 @@ class Answerer:
         how long the document is valid, where to apply."""
         doc = self.kb.documents[m.region]
         if fid == "validity":
-            valid = (self.say("validity_until", expires=_cn_date(doc.expires)) if doc.expires
+            valid = (self.say("validity_until", expires=self.date(doc.expires)) if doc.expires
                      else self.say("validity_unwritten"))
-            issued = _cn_date(doc.issued) if doc.issued else (_cn_date(doc.effective) if doc.effective else "")
+            issued = self.date(doc.issued) if doc.issued else (self.date(doc.effective) if doc.effective else "")
             return self.say("validity_answer", title=doc.cite_title, number=doc.number or "", issued=issued,
                             valid=valid)
         units = "、".join(m.units.lead)
         if fid == "contact":
-            return self.say("contact_answer", lead=units, others="、".join(m.units.cooperating) or "无")
+            return self.say("contact_answer", lead=units, others="、".join(m.units.cooperating) or self.say("contact_none"))
         if fid == "complain":
             return self.say("complain_answer", lead=units)
         return self.say("apply_answer", lead=units, topic=topic or m.title)
@@ -311,7 +314,3 @@ def _slip_in(note: str, text: str) -> bool:
     (“来沪优秀人才”, “沪字号”), not the correction it names."""
     words = re.findall(r"“([^”]{1,12})”", note)
     return bool(words) and words[0] in text
-
-
-def _cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"

@@ -36,7 +36,8 @@ class Browser:
         if region not in self.sections:
             return None
         doc = self.kb.documents[region]
-        buttons = [[Button(f"{name}（{len(ms)}条）", encode("nav", f"sec|{region}|{i}|0"))]
+        buttons = [[Button(self.t["browse_section_button"].format(name=name, count=len(ms)),
+                           encode("nav", f"sec|{region}|{i}|0"))]
                    for i, (name, ms) in enumerate(self.sections[region])]
         buttons.append([Button(self.t["browse_up"], encode("nav", "docs"))])
         return Reply(self.t["browse_document"].format(title=doc.title), buttons, replace=True)

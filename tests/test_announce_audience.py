@@ -100,7 +100,13 @@ def test_send_times_in_beijing_time(text, expected):
     assert show(parse_when(text, NOW)) == expected
 
 
-@pytest.mark.parametrize("text", ["2026-11-20 09:00", "hello", "25:00", "2月30日 9点", ""])
-def test_bad_or_past_send_times(text):
-    with pytest.raises(WhenError):
+@pytest.mark.parametrize("text,key", [("2026-11-20 09:00", "when_passed"), ("hello", "when_no_time_of_day"),
+                                      ("25:00", "when_no_time"), ("2月30日 9点", "when_no_date"),
+                                      ("2026-02-30 09:00", "when_invalid"), ("", "when_no_time_of_day")])
+def test_bad_or_past_send_times(kb, text, key):
+    """Staff read why in Chinese (knowledge/texts.yaml), in Telegram and on the command line alike."""
+    with pytest.raises(WhenError) as e:
         parse_when(text, NOW)
+    assert e.value.key == key
+    said = e.value.say(kb.texts)
+    assert said == str(e.value) and not said.isascii() and "{" not in said

@@ -15,7 +15,7 @@ def test_bad_audience_time_and_text_are_explained(cli):
     r = cli("announce", "--text", "x", "--audience", "topic:天气", "--yes")
     assert r.returncode == 2 and "unknown topic" in r.stderr and "loan (贷款)" in r.stderr
     r = cli("announce", "--text", "x", "--audience", "all", "--at", "2020-01-01 09:00", "--yes")
-    assert r.returncode == 2 and "already passed" in r.stderr
+    assert r.returncode == 2 and "2020-01-01 09:00 已经过了" in r.stderr  # in Chinese, from texts.yaml
     r = cli("announce", "--text", "字" * 3501, "--audience", "all", "--yes")
     assert r.returncode == 2 and "3500" in r.stderr
     r = cli("announce", "--audience", "all", "--yes")

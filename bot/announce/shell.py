@@ -60,7 +60,7 @@ def cmd_announce(args, config: Config) -> int:
         try:
             send_at = parse_when(args.at, now_in_beijing(time.time())).timestamp()
         except WhenError as e:
-            return _fail(f"--at: {e} (Beijing time, e.g. '2026-12-01 09:00')")
+            return _fail(f"--at: {e.say(kb.texts)} (Beijing time, e.g. '2026-12-01 09:00')")
     if args.send and not registry.senders(config):
         needs = " or ".join(f"{c.needs} ({c.name})" for c in registry if c.push)
         return _fail(f"--send needs {needs} (or leave it out: the running bot sends what is queued)")

@@ -127,7 +127,7 @@ class StaffDesk:
             try:
                 when = parse_when(text, now_in_beijing(self.clock()))
             except WhenError as e:
-                return [Reply(self.t["staff_bad_time"].format(problem=e)), self._preview(draft)]
+                return [Reply(self.t["staff_bad_time"].format(problem=e.say(self.t))), self._preview(draft)]
             return [self._preview(self.outbox.update_draft(draft["id"], send_at=when.timestamp(), step="confirm"))]
         return None
 

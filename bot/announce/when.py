@@ -18,10 +18,25 @@ _DAY = re.compile(r"今天|今日|明天|明日|后天")
 _TIME = re.compile(rf"(?P<part>凌晨|早上|上午|中午|下午|傍晚|晚上)?\s*(?P<h>{_N})\s*(?:[:：]\s*(?P<mi>\d{{1,2}})"
                    rf"|[点时]\s*(?:(?P<half>半)|(?P<mi2>{_N})\s*分?)?)")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?$")
+_DAY_OFFSET = {"今": 0, "明": 1, "后": 2}  # 今天 明天 后天, by their first character
+_AFTERNOON = ("下午", "傍晚", "晚上")  # 3点 is 15:00
+_NOON = "中午"  # 1点 is 13:00
 
 
 class WhenError(ValueError):
-    """Not a time we can read, or one already past; the message says which."""
+    """Not a time we can read, or one already past: key names the text (knowledge/texts.yaml when_*) that says which."""
+
+    def __init__(self, key: str, **fields: object):
+        self.key, self.fields = key, fields
+        super().__init__(key)
+
+    def say(self, texts: dict[str, str]) -> str:
+        return texts[self.key].format(**self.fields)
+
+    def __str__(self) -> str:
+        from bot.kb.texts import packaged_text
+
+        return packaged_text(self.key, **self.fields)
 
 
 def _num(s: str | None) -> int:
@@ -36,7 +51,7 @@ def parse_when(text: str, now: dt.datetime) -> dt.datetime:
         try:
             when = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
         except ValueError as e:
-            raise WhenError(str(e)) from None
+            raise WhenError("when_invalid", text=t) from None
         when = when if when.tzinfo else when.replace(tzinfo=BEIJING)
         return _future(when, now)
     day: dt.date | None = None
@@ -45,24 +60,24 @@ def parse_when(text: str, now: dt.datetime) -> dt.datetime:
         try:
             day = dt.date(int(m["y"]) if m["y"] else now.year, _num(m["m"]), _num(m["d"]))
         except ValueError:
-            raise WhenError(f"no such date: {m.group().strip()}") from None
+            raise WhenError("when_no_date", date=m.group().strip()) from None
         if not m["y"] and day < now.date():
             day = day.replace(year=day.year + 1)
         explicit_day = True
         t = t[:m.start()] + " " + t[m.end():]
     if m := _DAY.search(t):
-        day = now.date() + dt.timedelta(days={"今": 0, "明": 1, "后": 2}[m.group()[0]])
+        day = now.date() + dt.timedelta(days=_DAY_OFFSET[m.group()[0]])
         explicit_day = True
     m = _TIME.search(t)
     if not m:
-        raise WhenError("no time of day (like 09:00 or 9点)")
+        raise WhenError("when_no_time_of_day")
     hour, minute = _num(m["h"]), 30 if m["half"] else _num(m["mi"] or m["mi2"])
-    if m["part"] in ("下午", "傍晚", "晚上") and hour < 12:
+    if m["part"] in _AFTERNOON and hour < 12:
         hour += 12
-    if m["part"] == "中午" and hour < 6:
+    if m["part"] == _NOON and hour < 6:
         hour += 12
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise WhenError(f"no such time: {hour}:{minute:02d}")
+        raise WhenError("when_no_time", time=f"{hour}:{minute:02d}")
     when = dt.datetime.combine(day or now.date(), dt.time(hour, minute), BEIJING)
     if not explicit_day and when <= now:
         when += dt.timedelta(days=1)
@@ -71,7 +86,7 @@ def parse_when(text: str, now: dt.datetime) -> dt.datetime:
 
 def _future(when: dt.datetime, now: dt.datetime) -> dt.datetime:
     if when <= now:
-        raise WhenError(f"{show(when)} has already passed")
+        raise WhenError("when_passed", when=show(when))
     return when
 
 

@@ -466,7 +466,8 @@ class DialogRunner:
         if step is chooser:
             return (covered or named or [None])[0]
         n = sum(groups[g] for g in covered)
-        shown = "、".join(f"{chooser.option(g).label}{groups[g]}人" for g in named)
+        shown = "、".join(self.t["dialog_split_group"].format(label=chooser.option(g).label, count=groups[g])
+                         for g in named)
         if set(covered) == set(named):
             said.append(self.t["dialog_split_none"].format(groups=shown))
         else:

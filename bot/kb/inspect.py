@@ -91,16 +91,21 @@ def kb_command(kb: KnowledgeBase, args) -> int:
         if args.json:
             out.write(json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
             return 0
-        doc = kb.documents[m.region]
-        lines = [f"{m.id}  《{doc.title}》第（{m.number}）条  {m.title}"]
+        doc, t = kb.documents[m.region], kb.texts
+        lines = [t["kb_show_head"].format(id=m.id, title=doc.title, number=m.number, name=m.title)]
         if m.section:
-            lines.append(f"部分：{m.section}")
-        lines += [f"原文：{m.text}", f"摘要：{m.summary}", f"牵头单位：{'、'.join(m.units.lead)}",
-                  f"配合单位：{'、'.join(m.units.cooperating) or '—'}"]
-        lines += [f"事实：{f.label}" + (f"（{f.value:g}{f.unit}）" if f.value is not None else "") for f in m.facts]
-        lines += [f"对象：{'、'.join(m.targets)}", f"主题：{'、'.join(m.topics)}",
-                  f"关键词：{'、'.join(m.keywords)}", f"对应条款：{m.counterpart or '—'}"]
-        lines += [f"更新：{u}" for u in m.updates] + [f"注：{n}" for n in m.notes]
+            lines.append(t["kb_show_section"].format(section=m.section))
+        lines += [t["kb_show_text"].format(text=m.text), t["kb_show_summary"].format(summary=m.summary),
+                  t["kb_show_lead"].format(units="、".join(m.units.lead)),
+                  t["kb_show_cooperating"].format(units="、".join(m.units.cooperating) or "—")]
+        lines += [t["kb_show_fact_value"].format(label=f.label, value=f"{f.value:g}", unit=f.unit)
+                  if f.value is not None else t["kb_show_fact"].format(label=f.label) for f in m.facts]
+        lines += [t["kb_show_targets"].format(targets="、".join(m.targets)),
+                  t["kb_show_topics"].format(topics="、".join(m.topics)),
+                  t["kb_show_keywords"].format(keywords="、".join(m.keywords)),
+                  t["kb_show_counterpart"].format(counterpart=m.counterpart or "—")]
+        lines += [t["kb_show_update"].format(update=u) for u in m.updates]
+        lines += [t["kb_show_note"].format(note=n) for n in m.notes]
         out.write("\n".join(lines) + "\n")
         return 0
     if args.kb_command == "search":
@@ -116,7 +121,7 @@ def kb_command(kb: KnowledgeBase, args) -> int:
         if args.json:
             out.write(json.dumps(rows, ensure_ascii=False) + "\n")
         elif not rows:
-            out.write(f"没有条款含“{term}”。\n")
+            out.write(kb.texts["kb_search_none"].format(term=term) + "\n")
         else:
             for r in rows:
                 out.write(f"{r['id']}\t（{r['number']}）{r['title']}\t{r['hits']}\n")

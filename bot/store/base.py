@@ -15,6 +15,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from bot.kb.texts import packaged_text
+
 DATABASE_URL = "LABOR_BOT_DATABASE_URL"
 
 
@@ -122,7 +124,7 @@ def open_database(path: Path | str | None = None, url: str | None = None) -> Dat
     url = url if url is not None else (None if path == ":memory:" else database_url())
     if url:
         if not url.startswith(("postgresql://", "postgres://")):
-            raise StoreError(f"{DATABASE_URL} 须以 postgresql:// 开头（不设置则使用 SQLite 文件），现为 {url.split(':')[0]!r}")
+            raise StoreError(packaged_text("store_url_scheme", setting=DATABASE_URL, scheme=repr(url.split(":")[0])))
         from bot.store.postgres import PostgresDatabase
 
         return PostgresDatabase(url)

@@ -20,6 +20,7 @@ import psycopg
 from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 
+from bot.kb.texts import packaged_text
 from bot.store.base import Database, Result, StoreError
 
 POOL_SIZE = "LABOR_BOT_DATABASE_POOL"
@@ -82,7 +83,7 @@ class PostgresDatabase(Database):
                                        configure=_configure, open=False, name="labor-bot")
             self.pool.open(wait=True, timeout=30)
         except (psycopg.Error, Exception) as e:  # noqa: BLE001 - a pool that cannot start says why, once
-            raise StoreError(f"无法连接 PostgreSQL（{_safe(url)}）：{e}") from None
+            raise StoreError(packaged_text("store_cannot_connect", url=_safe(url), error=e)) from None
         self._local = threading.local()
 
     def _pinned(self) -> psycopg.Connection | None:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.kb.texts import packaged_text
 from bot.store.base import Database, Result, StoreError, default_db_path
 
 BUSY_TIMEOUT_MS = 30000
@@ -25,7 +26,7 @@ class SqliteDatabase(Database):
 
     def __init__(self, path: Path | str | None = None, readonly: bool = False):
         if sqlite3.sqlite_version_info < (3, 35):  # UPDATE … RETURNING, ON CONFLICT … DO UPDATE
-            raise StoreError(f"需要 SQLite 3.35 或更新版本，本机 Python 带的是 {sqlite3.sqlite_version}")
+            raise StoreError(packaged_text("store_sqlite_too_old", version=sqlite3.sqlite_version))
         if readonly:  # a reader that never creates the file (`ask` reading taught phrasings)
             p = Path(path) if path else default_db_path()
             conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5, check_same_thread=False,
