@@ -46,6 +46,7 @@ class FakeServer:
         if max_per_second:
             args += ["--max-per-second", str(max_per_second)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self.proc.stdout is not None  # a PIPE
         line = self.proc.stdout.readline().decode()
         if not line.startswith("listening"):
             raise RuntimeError(f"fake Bot API did not start: {line!r}")
@@ -53,29 +54,34 @@ class FakeServer:
         self.base_url = f"{self.url}/bot"
         self.session: aiohttp.ClientSession | None = None
 
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        assert self.session is not None, "use FakeServer in `async with`"
+        return self.session
+
     async def __aenter__(self) -> "FakeServer":
         self.session = aiohttp.ClientSession()
         return self
 
     async def __aexit__(self, *exc) -> None:
-        await self.session.close()
+        await self.http.close()
         self.proc.terminate()
         self.proc.wait(10)
 
     async def push(self, messages: list[tuple[int, str]]) -> list[tuple[int, float]]:
-        async with self.session.post(f"{self.url}/_push", json={"messages": messages}) as r:
+        async with self.http.post(f"{self.url}/_push", json={"messages": messages}) as r:
             return [tuple(p) for p in (await r.json())["pushed"]]
 
     async def sent(self, since: int = 0) -> list[dict]:
-        async with self.session.get(f"{self.url}/_sent", params={"since": since}) as r:
+        async with self.http.get(f"{self.url}/_sent", params={"since": since}) as r:
             return (await r.json())["sent"]
 
     async def stats(self) -> dict:
-        async with self.session.get(f"{self.url}/_stats") as r:
+        async with self.http.get(f"{self.url}/_stats") as r:
             return await r.json()
 
     async def reset(self) -> None:
-        async with self.session.post(f"{self.url}/_reset") as r:
+        async with self.http.post(f"{self.url}/_reset") as r:
             await r.read()
 
     async def wait_sent(self, n: int, timeout: float, every: float = 0.05) -> None:

@@ -36,6 +36,7 @@ def build_engine(config: Config, store: Store | None = None, stateless: bool = F
     if store is None and not stateless:
         store = Store(config.db)
     kb, matcher = build_matcher(config, store)
-    today = (lambda: config.today) if config.today else dt.date.today
+    fixed = config.today  # LABOR_BOT_TODAY / --today
+    today = (lambda: fixed) if fixed else dt.date.today
     return Engine(kb, matcher, store, today=today, check_ttl=config.check_ttl_minutes * 60, admins=config.admins,
                   broadcast_rate=config.broadcast_rate)

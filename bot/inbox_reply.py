@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from bot.inbox import Inbox, InboxItem
 
@@ -129,7 +129,7 @@ class _HeldCommits:
     def __enter__(self) -> _HeldCommits:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> Literal[False]:
         return False
 
 

@@ -19,7 +19,7 @@ class Reply:
     replace: bool = False  # browsing: a channel that can edit the message with the pressed button does
 
     def to_dict(self) -> dict:
-        out = {"text": self.text, "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in self.buttons]}
+        out: dict[str, object] = {"text": self.text, "buttons": [[{"text": b.text, "data": b.data} for b in row] for row in self.buttons]}
         if self.meta:
             out["meta"] = self.meta
         if self.replace:

@@ -155,7 +155,7 @@ class Taught:
         order = [target]
         other = measures[target].counterpart
         side = len(regions) != 1 and other in measures
-        if side:
+        if side and other is not None:  # other in measures: it is a measure id
             order.append(other)
         outside = bool(regions) and measures[target].region not in regions
         return dataclasses.replace(m, intent="question", measures=order, confidence=1.0, side_by_side=side,

@@ -45,6 +45,8 @@ def render(replies: list[Reply]) -> tuple[str, list[str]]:
 
 async def run_console(config: Config, user: str = "console", jsonl: bool = False) -> int:
     engine = build_engine(config)
+    store = engine.store
+    assert store is not None  # build_engine(config) opens config.db
     texts = engine.kb.texts
     if jsonl:
         out = sys.stdout.buffer
@@ -70,7 +72,7 @@ async def run_console(config: Config, user: str = "console", jsonl: bool = False
         except (EOFError, KeyboardInterrupt):
             print()
             break
-        in_check = bool(engine.store.user(user).get("dialog"))
+        in_check = bool(store.user(user).get("dialog"))
         if line.strip() in ("exit", "quit") or (line.strip() == texts["exit_words"] and not in_check):
             break  # mid-check, 退出 leaves the check, not the console
         pick = line.strip()
@@ -82,7 +84,7 @@ async def run_console(config: Config, user: str = "console", jsonl: bool = False
         print(out)
         print()
     print(texts["console_bye"])
-    engine.store.close()
+    store.close()
     return 0
 
 

@@ -168,9 +168,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     uid = update.update_id if isinstance(update, Update) else None
     log.error("error while handling update %s", uid, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
+        chat_id = update.effective_chat.id
         try:
-            await with_retries(lambda: context.bot.send_message(update.effective_chat.id,
-                                                                _engine(context).kb.texts["error"]))
+            await with_retries(lambda: context.bot.send_message(chat_id, _engine(context).kb.texts["error"]))
         except Exception:  # noqa: BLE001 - the error handler must not raise
             log.warning("could not tell user about the error", exc_info=True)
 
@@ -237,6 +237,7 @@ async def run_polling(app: Application, stop: asyncio.Event, poll_timeout: int =
         await _post_init(app)
         await app.bot.delete_webhook()
         if inbox is None:
+            assert app.updater is not None  # build_app keeps PTB's default Updater
             await app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0,
                                             allowed_updates=Update.ALL_TYPES)
         await app.start()
@@ -244,6 +245,7 @@ async def run_polling(app: Application, stop: asyncio.Event, poll_timeout: int =
         worker = InboxWorker(app, inbox) if inbox is not None else None
         try:
             if worker is not None:
+                assert inbox is not None  # a worker is made only with an inbox
                 worker.start()
                 await poll_into_inbox(app, inbox, worker, stop, poll_timeout)
             else:
@@ -253,6 +255,7 @@ async def run_polling(app: Application, stop: asyncio.Event, poll_timeout: int =
                 await worker.stop()
             await sender.stop()  # in-flight announcements are recorded while the Bot still works
         if inbox is None:
+            assert app.updater is not None
             await app.updater.stop()
         await app.stop()
     finally:

@@ -100,10 +100,11 @@ class InboxWorker:
     async def _one(self, item: InboxItem) -> None:
         holder = self.items[item.external_id] = [item]  # the handler records the reply it decided on it
         try:
-            if reply_of(item) is not None:  # decided before a stop: only sending is left, the engine is not asked
+            left = reply_of(item)
+            if left is not None:  # decided before a stop: only sending is left, the engine is not asked
                 log.info("update %s: sending the %d part(s) of its reply not sent before a stop",
-                         item.external_id, len(reply_of(item)))
-                await in_turn(self.app, reply_of(item), send_parts(self.app, holder))
+                         item.external_id, len(left))
+                await in_turn(self.app, left, send_parts(self.app, holder))
                 return
             if item.attempts > MAX_ATTEMPTS:
                 log.error("update %s given up after %d attempts", item.external_id, item.attempts - 1)
@@ -178,10 +179,10 @@ async def send_parts(app: Application, holder: list[InboxItem] | None, parts: li
 
 async def in_turn(app: Application, parts: list[dict], coro) -> None:
     """Run coro in the turn of the user the parts go to (after their updates begun before, before later ones)."""
-    proc = app.update_processor
+    turn = getattr(app.update_processor, "in_turn", None)  # handlers/telegram.py's processor has one
     key = parts[0].get("chat") if parts else None
-    if key is not None and callable(getattr(proc, "in_turn", None)):
-        await proc.in_turn(key, coro)
+    if key is not None and callable(turn):
+        await turn(key, coro)
     else:
         await coro
 

@@ -49,7 +49,7 @@ class PacedRequests(BaseRateLimiter[dict]):
     async def process_request(self, callback, args: Any, kwargs: dict[str, Any], endpoint: str,
                               data: dict[str, Any], rate_limit_args: dict | None):
         priority = (rate_limit_args or {}).get("priority", REPLY)
-        chat = data.get("chat_id")
+        chat: Any = data.get("chat_id")  # an int, a numeric string or an @channel name
         with contextlib.suppress(ValueError, TypeError):
             chat = int(chat)
         group = isinstance(chat, str) or (isinstance(chat, int) and chat < 0)

@@ -4,6 +4,7 @@ RetryAfter honoured, network errors retried a bounded number of times."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 from collections.abc import Awaitable, Callable
@@ -80,7 +81,9 @@ def split_paragraphs(text: str, limit: int = MAX_TEXT) -> list[str]:
         return out
 
     def chars(line: str) -> list[str]:
-        out, current, size = [], [], 0
+        out: list[str] = []
+        current: list[str] = []
+        size = 0
         for ch in line:
             n = _escaped_len(ch)
             if size + n > limit:
@@ -136,8 +139,8 @@ async def send_reply(bot, chat_id: int, reply: Reply, first: bool = True) -> Non
     for i, chunk in enumerate(chunks):
         markup = keyboard(reply) if i == len(chunks) - 1 else None
         more = {"rate_limit_args": MORE_ARGS} if paced and (i or not first) else {}
-        await with_retries(lambda c=chunk, m=markup, k=more: bot.send_message(chat_id, c, parse_mode=ParseMode.HTML,
-                                                                              reply_markup=m, **k))
+        await with_retries(functools.partial(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML,
+                                             reply_markup=markup, **more))
 
 
 async def edit_reply(bot, chat_id: int, message_id: int, reply: Reply) -> None:

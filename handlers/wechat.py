@@ -80,7 +80,8 @@ def _menu_arg(text: str) -> str:
 def render(replies: list[Reply], generation: int) -> tuple[str, list[dict]]:
     """Text for WeChat and the choices it offers: each button a numbered line with a tappable link
     (navigation buttons a link only: typing 2 in a number question must mean 2)."""
-    blocks, choices = [], []
+    blocks: list[str] = []
+    choices: list[dict] = []
     number = 0
     for r in replies:
         lines = [r.text] if r.text else []
@@ -260,11 +261,12 @@ class WeChatServer:
     async def _send_rest(self, openid: str, item: InboxItem) -> None:
         """The reply's parts not sent yet, over the customer-service API, each crossed off as it goes."""
         try:
-            if not reply_of(item):
+            left = reply_of(item)
+            if not left:
                 return
             if self.api is None:
                 log.warning("%d reply part(s) for %s dropped: WECHAT_APP_ID/WECHAT_APP_SECRET not set",
-                            len(reply_of(item)), item.external_id)
+                            len(left), item.external_id)
                 return
             self.stats["api"] += 1
             while parts := reply_of(item):
@@ -464,7 +466,8 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
         except ValueError as e:
             raise SystemExit(str(e)) from None
     engine = build_engine(config)
-    store = engine.store
+    store, outbox = engine.store, engine.outbox
+    assert store is not None and outbox is not None  # build_engine(config) opens config.db
     api = WeChatAPI.from_config(config, store) if config.wechat_app_id and config.wechat_app_secret else None
     try:
         if set_menu:
@@ -485,7 +488,7 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
         sender_task = None
         if api is not None:
             await api.__aenter__()
-            sender = Sender(engine.outbox, {CHANNEL: api.deliver_announcement}, engine.kb.texts,
+            sender = Sender(outbox, {CHANNEL: api.deliver_announcement}, engine.kb.texts,
                             rate=config.broadcast_rate, concurrency=config.broadcast_concurrency,
                             progress_every=config.progress_seconds)
             sender_task = asyncio.create_task(sender.run(sender_stop))

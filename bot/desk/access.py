@@ -106,6 +106,7 @@ class Access:
         return self.q.active_sessions(name, self.clock())
 
 
-def same(a: str | None, b: str | None) -> bool:
-    """Constant-time comparison of two tokens (a missing one never matches)."""
+def same(a: object, b: object) -> bool:
+    """Constant-time comparison of two tokens, each compared as str() (a form field may be any value the client
+    sent; a missing or empty one never matches)."""
     return bool(a) and bool(b) and hmac.compare_digest(str(a).encode(), str(b).encode())

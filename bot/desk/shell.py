@@ -84,10 +84,10 @@ def cmd_staff(args, config: Config) -> int:
         for admin in sorted(config.admins):
             print(f"{admin}\tsuperadmin (LABOR_BOT_ADMINS, Telegram)")
         for r in rows:
-            added = dt.datetime.fromtimestamp(r["added"] or 0).strftime("%Y-%m-%d")
+            since = dt.datetime.fromtimestamp(r["added"] or 0).strftime("%Y-%m-%d")
             role = "superadmin" if r.get("superadmin") else "staff"
             sessions = access.active_sessions(r["user_id"])
-            print(f"{r['user_id']}\t{role}\tadded {added} by {r.get('added_by') or '-'}\t{sessions} web session(s)")
+            print(f"{r['user_id']}\t{role}\tadded {since} by {r.get('added_by') or '-'}\t{sessions} web session(s)")
         if not rows and not config.admins:
             print("no staff yet: labor-bot staff add NAME", file=sys.stderr)
         return 0

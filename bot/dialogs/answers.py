@@ -164,10 +164,10 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
             return Parsed(True, UNSURE)
         if yn.value and not re.fullmatch(r"[\d零〇一二两三四五六七八九十百]+", t):
             return Parsed(True, yn.value)
-        v = yes_no(t, vocab, step) if not re.fullmatch(r"\d+", t) else None
-        if v == "unsure":
+        said = yes_no(t, vocab, step) if not re.fullmatch(r"\d+", t) else None
+        if said == "unsure":
             return Parsed(True, UNSURE)
-        return Parsed(True, v) if v else Parsed(False, problem="no_match")
+        return Parsed(True, said) if said else Parsed(False, problem="no_match")
     if step.type == "contract":
         total = values.get(step.of)
         v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)

@@ -42,7 +42,7 @@ class ResultWriter:
         return out
 
     def write(self, flow: Flow, values: dict[str, Any], results: list[PartResult]) -> str:
-        region = values.get("region")
+        region = values.get("region", "")  # "": no region answered, so no document and no region values
         doc = self.kb.documents.get(region)
         shown = self.shown(flow, values)
         out = [self.t["dialog_result_head"].format(title=flow.title, region=doc.name if doc else "")]

@@ -31,7 +31,7 @@ def applies(part: Part, values: dict[str, Any]) -> bool:
 
 def part_env(part: Part, values: dict[str, Any]) -> dict[str, Any]:
     """Answers, the part's region values (ceiling: 30万元) and its named conditions, in order."""
-    env = {**values, **{k: v.get(values.get("region"), "") for k, v in part.values.items()}}
+    env = {**values, **{k: v.get(values.get("region", ""), "") for k, v in part.values.items()}}
     for name, expr in part.conditions:
         env[name] = expr.holds(env)
     return env
@@ -49,9 +49,10 @@ def evaluate(flow: Flow, values: dict[str, Any]) -> list[PartResult]:
         env = part_env(part, values)
         rules = fired(part, env)
         rule = rules[0] if len(rules) == 1 else part.fallback
+        assert rule is not None  # load_flow gives every part a fallback rule
         amount = rule.amount(env) if rule.amount else None
         if isinstance(amount, float) and amount == int(amount):
             amount = int(amount)
-        cite = (rule.cite if rule.cite is not None else part.cite).get(values.get("region"), ())
+        cite = (rule.cite if rule.cite is not None else part.cite).get(values.get("region", ""), ())
         out.append(PartResult(part, rule, rule.outcome, amount, cite))
     return out

@@ -314,12 +314,13 @@ def count_groups(text: str, lex: Lexicon | None = None) -> Any:
     total = None
     if labels[0] is None:
         total, nums, labels = nums[0], nums[1:], labels[1:]
-    if None in labels:
+    groups = [g for g in labels if g is not None]
+    if len(groups) < len(labels):
         return None  # a count naming no group after the split: not a split by group
     if any(n.approx for n in nums) or (total is not None and total.approx):
         return ASK
     out: dict[str, int] = {}
-    for n, g in zip(nums, labels):
+    for n, g in zip(nums, groups):
         out[g] = out.get(g, 0) + int(n.value)
     if total is not None:
         rest = int(total.value) - sum(out.values())

@@ -146,8 +146,8 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
     if m and re.fullmatch(r"[\d零〇一二两俩三四五六七八九十百]+", m.group(1)):
         nums = find_numbers(m.group(1))
         if len(nums) == 1 and not nums[0].approx:
-            v = int(nums[0].value)
-            return YesNo("yes" if v > 0 else "no", v)
+            times = int(nums[0].value)
+            return YesNo("yes" if times > 0 else "no", times)
     if flat in lex.words("yes_words"):
         return YesNo("yes", _count(flat, lex))
     if flat in lex.words("no_words"):
