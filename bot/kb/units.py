@@ -8,6 +8,7 @@ from bot.kb.schema import Units
 
 _UNITS = re.compile(r"[（(]\s*责任单位\s*[:：](?P<body>.*?)[)）]\s*$", re.S)
 _SEP = re.compile(r"[、]")
+CLAUSE = "（责任单位：…）"  # what parse_units looks for, as a knowledge error names it
 
 
 def parse_units(text: str) -> Units | None:
