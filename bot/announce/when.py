@@ -50,7 +50,7 @@ def parse_when(text: str, now: dt.datetime) -> dt.datetime:
     if _ISO.match(t):
         try:
             when = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
-        except ValueError as e:
+        except ValueError:
             raise WhenError("when_invalid", text=t) from None
         when = when if when.tzinfo else when.replace(tzinfo=BEIJING)
         return _future(when, now)
