@@ -11,12 +11,13 @@ from __future__ import annotations
 import ast
 import math
 import operator
+from collections.abc import Callable
 from typing import Any
 
 _CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
         ast.Gt: operator.gt, ast.GtE: operator.ge}
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-_FUNCS = {"min": min, "max": max, "ceil": math.ceil, "floor": math.floor}
+_FUNCS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "ceil": math.ceil, "floor": math.floor}
 _ALLOWED = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.Compare,
             ast.BinOp, ast.Name, ast.Load, ast.Constant, ast.Call, ast.In, ast.NotIn, ast.Tuple, ast.List,
             *_CMP, *_BIN)
@@ -105,6 +106,7 @@ def _eval(node: ast.AST, env: dict[str, Any]) -> Any:
         except (TypeError, ZeroDivisionError):
             return None
     if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)  # Expr() admits calls of _FUNCS by name only
         args = [_eval(a, env) for a in node.args]
         if not all(_num(a) for a in args):
             return None
@@ -170,6 +172,7 @@ def _compile(node: ast.AST):
                 return None
         return binop
     if isinstance(node, ast.Call):
+        assert isinstance(node.func, ast.Name)  # Expr() admits calls of _FUNCS by name only
         arg_fs, fn = [_compile(a) for a in node.args], _FUNCS[node.func.id]
 
         def call(env):

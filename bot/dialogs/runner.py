@@ -163,8 +163,7 @@ class DialogRunner:
         found = self.from_facts(flow, self.facts(text, norm))
         found = {k: v for k, v in found.items() if values.get(k) != v}
         merged = self._prune(flow, {**values, **found})
-        found = {k: v for k, v in found.items() if k in merged or flow.step(k).when is None or
-                 flow.step(k).when.holds(merged)}
+        found = {k: v for k, v in found.items() if k in merged or _asked(flow.step(k), merged)}
         if state is None:  # after a result: only answers the result used
             found = {k: v for k, v in found.items() if k in merged}
         if not correcting:
@@ -207,8 +206,8 @@ class DialogRunner:
                 return KINDS.get(step.unit or ("days" if step.type == "number" else "people"))
             return None
 
-        answered = [flow.step(s) for s in reversed(history if history is not None else list(values))]
-        answered = [s for s in answered if s is not None and s.slot in values]
+        steps = [flow.step(s) for s in reversed(history if history is not None else list(values))]
+        answered = [s for s in steps if s is not None and s.slot in values]
         candidates = [s for s in answered if kind(s) in named]
         if history is not None and answered and (not named or kind(answered[0]) in named):
             candidates = [answered[0]]  # the slot answered last: the correction is about it
@@ -284,7 +283,7 @@ class DialogRunner:
     def start(self, flow: Flow, known: dict[str, Any]) -> tuple[dict | None, list[Reply]]:
         """Begin a check with what is already known (region, 脱贫人口, a number said in the opening)."""
         values = self.from_facts(flow, known)
-        facts = {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}
+        facts: dict[str, Any] = {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}
         groups = known.get("groups")
         if isinstance(groups, dict) and any(s.split_by for s in flow.steps):
             facts["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: group and count come from the split
@@ -380,7 +379,7 @@ class DialogRunner:
         """A button under a question; None when it is not for the question being asked (stale)."""
         flow = self.flows.get(state.get("flow") or "")
         step = flow.step(slot) if flow else None
-        if step is None or state.get("asking") != slot or step.option(value) is None:
+        if flow is None or step is None or state.get("asking") != slot or step.option(value) is None:
             return None
         return self.set_value(flow, state, step, value)
 
@@ -461,18 +460,20 @@ class DialogRunner:
         if not isinstance(groups, dict) or count is None:
             return None
         chooser = flow.step(count.split_by)
+        assert chooser is not None  # load_flow: split_by names an earlier choice step
         named = [o.value for o in chooser.options if isinstance(groups.get(o.value), int) and groups[o.value] > 0]
         covered = [g for g in named if count.when is None or count.when.holds({**values, count.split_by: g})]
         if step is chooser:
-            return (covered or named or [None])[0]
+            return (covered or named)[0] if covered or named else None
+        label = {o.value: o.label for o in chooser.options}
         n = sum(groups[g] for g in covered)
-        shown = "、".join(self.t["dialog_split_group"].format(label=chooser.option(g).label, count=groups[g])
+        shown = "、".join(self.t["dialog_split_group"].format(label=label[g], count=groups[g])
                          for g in named)
         if set(covered) == set(named):
             said.append(self.t["dialog_split_none"].format(groups=shown))
         else:
             said.append(self.t["dialog_split"].format(groups=shown, count=n, covered="、".join(
-                chooser.option(g).label for g in covered)))
+                label[g] for g in covered)))
         return n
 
     def _split_step(self, flow: Flow, step: Step | None) -> Step | None:
@@ -545,6 +546,12 @@ class DialogRunner:
                     except ValueError:
                         pass
         return out
+
+
+def _asked(step: Step | None, values: dict[str, Any]) -> bool:
+    """The step is asked with these answers: it has no condition, or its condition holds."""
+    assert step is not None  # a slot of the flow's own steps
+    return step.when is None or step.when.holds(values)
 
 
 def _names(word: str, norm: str) -> bool:
