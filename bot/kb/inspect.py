@@ -24,7 +24,7 @@ def build_sqlite(kb: KnowledgeBase, path: Path | str = ":memory:"):
     import sqlite_utils
 
     db = sqlite_utils.Database(path, recreate=path != ":memory:")
-    db["documents"].insert_all(
+    db.table("documents").insert_all(
         [{k: (str(v) if v is not None and not isinstance(v, (int, str)) else v) for k, v in
           dataclasses.asdict(d).items()} for d in kb.documents.values()], pk="region", alter=True)
     rows, facts = [], []
@@ -34,12 +34,12 @@ def build_sqlite(kb: KnowledgeBase, path: Path | str = ":memory:"):
             facts.append({"measure_id": m.id, **f})
         rows.append({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, tuple, dict)) else v)
                      for k, v in r.items()})
-    db["measures"].insert_all(rows, pk="id", alter=True)
-    db["facts"].insert_all(facts, alter=True, foreign_keys=[("measure_id", "measures", "id")])
-    db["updates"].insert_all([{"id": u.id, "topic": u.topic, "applies_to": json.dumps(u.applies_to),
-                               "periods": json.dumps([dataclasses.asdict(p) for p in u.periods], default=str,
-                                                     ensure_ascii=False)} for u in kb.updates.values()],
-                             pk="id", alter=True)
+    db.table("measures").insert_all(rows, pk="id", alter=True)
+    db.table("facts").insert_all(facts, alter=True, foreign_keys=[("measure_id", "measures", "id")])
+    db.table("updates").insert_all([{"id": u.id, "topic": u.topic, "applies_to": json.dumps(u.applies_to),
+                                     "periods": json.dumps([dataclasses.asdict(p) for p in u.periods], default=str,
+                                                           ensure_ascii=False)} for u in kb.updates.values()],
+                                   pk="id", alter=True)
     return db
 
 
