@@ -26,6 +26,7 @@ import sys
 from bot.boundary import MAX_LINE_BYTES, clean_text, decode_line, dump_line, read_lines
 from bot.config import Config, load_dotenv
 from bot.kb import KBError
+from bot.kb.texts import packaged_text
 from bot.logsafe import install_redaction
 
 log = logging.getLogger("bot.cli")
@@ -109,12 +110,14 @@ def _telegram(args, config: Config, mode: str) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         engine = build_engine(config)
+        store = engine.store
+        assert store is not None  # build_engine(config) opens config.db
         app = build_app(config, engine)
         if mode == "run":
             await run_polling(app, stop)
         else:
             await run_webhook(app, config, stop)
-        engine.store.close()
+        store.close()
 
     try:
         asyncio.run(main_loop())
@@ -193,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", help="knowledge folder (env LABOR_BOT_KNOWLEDGE)")
     common.add_argument("--today", help="pretend today is YYYY-MM-DD (env LABOR_BOT_TODAY)")
-    p = argparse.ArgumentParser(prog="labor-bot", description="劳务品牌政策助手 (泸定县 22 条 / 泸州市 23 条)")
+    p = argparse.ArgumentParser(prog="labor-bot", description=packaged_text("cli_description"))
     sub = p.add_subparsers(dest="command", required=True)
 
     a = sub.add_parser("ask", parents=[common], help="answer one question, or one per stdin line with --jsonl")

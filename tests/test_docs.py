@@ -54,7 +54,8 @@ def test_every_user_text_is_used_and_every_used_text_exists(kb):
     """texts.yaml holds all user-facing sentences: none missing, none dead."""
     import re
 
-    code = "\n".join(p.read_text(encoding="utf-8") for d in ("bot", "handlers") for p in (ROOT / d).rglob("*.py"))
+    code = "\n".join(p.read_text(encoding="utf-8") for d in ("bot", "handlers") for p in (ROOT / d).rglob("*.py")
+                     if p != ROOT / "bot" / "kb" / "texts.py")  # the declaration names every key, used or not
     looked_up = {a or b for a, b in re.findall(r"""(?:texts|\bt)\[["'](\w+)["']\]|say\(["'](\w+)["']""", code)}
     literals = set(re.findall(r"""["'](\w+)["']""", code))
     assert looked_up - set(kb.texts) == set()

@@ -49,6 +49,11 @@ def _load_all(root):
     ("dialogs/training.yaml", "reask:", "re_ask:", ["training.yaml", "unknown key 're_ask'"]),
     ("dialogs/training.yaml", "outcome:", "result:", ["training.yaml", "unknown key 'result'"]),
     ("documents.yaml", "source: luding-22-measures.txt", "source: luding.txt", ["documents.yaml", "luding", "luding.txt"]),
+    # texts.yaml: exactly the texts bot/kb/texts.py declares, each with only the placeholders the code fills
+    ("texts.yaml", "\nthanks:", "\nthank:", ["texts.yaml", "unknown key 'thank'"]),
+    ("texts.yaml", "\nthanks:", "\n# thanks:", ["texts.yaml", "missing key 'thanks'"]),
+    ("texts.yaml", "只看了前{limit}个字", "只看了前{limt}个字", ["texts.yaml", "too_long", "{limt}", "{limit}"]),
+    ("texts.yaml", "when_passed: '{when} 已经过了'", "when_passed: '{when 已经过了'", ["texts.yaml", "when_passed"]),
 ])
 def test_unknown_or_missing_key_names_file_and_key(kb_copy, file, old, new, expect):
     _edit(kb_copy / file, old, new)

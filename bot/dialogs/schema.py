@@ -68,7 +68,7 @@ class Step:
     echo: str = ""  # what was understood, said back in the next message: 培训{value}天
     split_by: str = ""  # count steps: the earlier choice whose groups a count may be split by (其中4个是脱贫人口
     #                     另外3个不是); the count is then the people of the groups for which this step's when holds
-    unsure_label: str = "不确定"
+    unsure_label: str = ""  # texts.yaml dialog_unsure
 
     @property
     def takes_unsure(self) -> bool:
@@ -150,10 +150,10 @@ class _Ctx:
     def __init__(self, path: Path, kb: KnowledgeBase):
         self.path, self.kb = path, kb
 
-    def err(self, rec: str, msg: str) -> KBError:
+    def err(self, rec: str | None, msg: str) -> KBError:
         return KBError(self.path, rec, msg)
 
-    def need(self, rec: str, d: Any, key: str, typ: type | tuple = str, optional: bool = False) -> Any:
+    def need(self, rec: str | None, d: Any, key: str, typ: type | tuple = str, optional: bool = False) -> Any:
         return _need(self.path, rec, d, key, typ, optional)
 
     def strs(self, rec: str, d: dict, key: str) -> tuple[str, ...]:
@@ -198,7 +198,8 @@ class _Ctx:
 def _options(ctx: _Ctx, rec: str, raw: Any) -> tuple[Option, ...]:
     if not isinstance(raw, list) or len(raw) < 2:
         raise ctx.err(rec, "a choice needs at least two options")
-    out, seen = [], {}
+    out: list[Option] = []
+    seen: dict[str, str] = {}
     for o in raw:
         _keys(ctx.path, rec, o, OPTION_KEYS)
         value = str(ctx.need(rec, o, "value", (str, int)))
@@ -275,7 +276,7 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
                 prefill_units=ctx.strs(rec, pf, "units"), prefill_options=prefill is True,
                 remember=bool(raw.get("remember")), fact=str(raw.get("fact") or slot), unit=unit,
                 yes_value=yes_value, no_value=no_value, months=int(raw.get("months") or 0), of=of,
-                echo=str(raw.get("echo") or ""), split_by=split_by, unsure_label=ctx.kb.texts.get("dialog_unsure", "不确定"))
+                echo=str(raw.get("echo") or ""), split_by=split_by, unsure_label=ctx.kb.texts["dialog_unsure"])
 
 
 def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dict[str, tuple[str, ...]]) -> Rule:
@@ -334,11 +335,14 @@ def _part(ctx: _Ctx, i: int, raw: Any, slots: set[str]) -> Part:
             raise ctx.err(rec, f"value {name} must map regions to text")
         values[name] = {k: str(v) for k, v in by_region.items()}
     names = slots | set(values)
-    conditions = []
+    conditions: list[tuple[str, Expr]] = []
     for cname, src in (raw.get("conditions") or {}).items():
         if not _SLOT.match(str(cname)) or cname in names:
             raise ctx.err(rec, f"condition name {cname!r} must be lower-case ascii and not a slot")
-        conditions.append((str(cname), ctx.expr(f"{rec} condition {cname}", src, set(names))))
+        cond = ctx.expr(f"{rec} condition {cname}", src, set(names))
+        if cond is None:  # `name:` with no expression: caught here, not as a crash mid-dialog
+            raise ctx.err(rec, f"condition {cname!r} has no expression")
+        conditions.append((str(cname), cond))
         names = names | {str(cname)}
     update = None
     if raw.get("update"):
@@ -368,7 +372,8 @@ def load_flow(path: Path, kb: KnowledgeBase) -> Flow:
     if not _FLOW_ID.match(fid):
         raise ctx.err(fid, "id must be lower-case ascii, at most 31 characters")
     steps_raw = ctx.need(fid, raw, "steps", list)
-    steps, earlier = [], set()
+    steps: list[Step] = []
+    earlier: set[str] = set()
     for s in steps_raw:
         step = _step(ctx, s, set(earlier))
         if step.slot in earlier:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.dialogs.expr import Expr, _eval
@@ -24,10 +24,7 @@ from bot.dialogs.schema import UNSURE, Flow, Step
 @dataclass
 class Report:
     combinations: int = 0
-    problems: list[str] | None = None
-
-    def __post_init__(self):
-        self.problems = self.problems or []
+    problems: list[str] = field(default_factory=list)
 
 
 def _exprs(flow: Flow) -> list[Expr]:
@@ -45,7 +42,7 @@ def _sides(flow: Flow, slot: str) -> list[ast.AST]:
     """The expressions the conditions compare slot with (computed once per flow and slot)."""
     key = (id(flow), slot)
     if key not in _SIDES:
-        out = []
+        out: list[ast.AST] = []
         for e in _exprs(flow):
             for node in ast.walk(e.tree):
                 if isinstance(node, ast.Compare):
@@ -150,7 +147,7 @@ def check_flow(flow: Flow, limit: int = 20) -> Report:
             unsure = [k for k, v in values.items() if v == UNSURE]
             crossed = _crossed_unsure(flow, title, values, unsure)
             if crossed:
-                report.problems.append(f"{flow.id} / {title}: {crossed!r} shows ✗ for an answer that is 不确定 "
+                report.problems.append(f"{flow.id} / {title}: {crossed!r} shows ✗ for an answer that is unsure "
                                        f"({values}); an unknown answer is ？, never ✗")
             if not unsure or outcome == "ask_office":
                 continue
@@ -161,7 +158,7 @@ def check_flow(flow: Flow, limit: int = 20) -> Report:
                 other = _outcomes(flow, real).get(title)
                 if other is None or other[0] != 1 or other[1] != outcome:
                     report.problems.append(
-                        f"{flow.id} / {title}: {outcome} although {', '.join(unsure)} is 不确定 ({values}); "
+                        f"{flow.id} / {title}: {outcome} although {', '.join(unsure)} is unsure ({values}); "
                         f"with {dict((k, real.get(k)) for k in unsure)} it would be {other and other[1]}")
                     break
         if len(report.problems) >= limit:
@@ -171,7 +168,8 @@ def check_flow(flow: Flow, limit: int = 20) -> Report:
 
 
 def check_all(flows: dict[str, Flow]) -> tuple[int, list[str]]:
-    total, problems = 0, []
+    total = 0
+    problems: list[str] = []
     _MEMO.clear()
     for flow in flows.values():
         r = check_flow(flow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import yaml
 
 from bot.kb.schema import Document, Fact, Measure, Period, Update
-from bot.kb.units import parse_units
+from bot.kb.units import CLAUSE, parse_units
 from bot.numerals import cn_to_int
 
 try:  # libyaml is several times faster; the pure loader is the fallback
@@ -92,7 +93,7 @@ def _read(path: Path) -> Any:
         raise KBError(path, None, f"not valid YAML{where}: {getattr(e, 'problem', e)}") from None
 
 
-def _keys(path: Path, rec: str | None, d: Any, allowed: set[str], required: set[str] = frozenset()) -> None:
+def _keys(path: Path, rec: str | None, d: Any, allowed: AbstractSet[str], required: AbstractSet[str] = frozenset()) -> None:
     """Unknown keys (a typo, or YAML that split a value at ': ') and missing required keys are errors."""
     if not isinstance(d, dict):
         raise KBError(path, rec, "must be a mapping")
@@ -104,7 +105,7 @@ def _keys(path: Path, rec: str | None, d: Any, allowed: set[str], required: set[
         raise KBError(path, rec, f"missing key '{missing[0]}'")
 
 
-def _need(path: Path, rec: str, d: Any, key: str, typ: type | tuple, optional: bool = False) -> Any:
+def _need(path: Path, rec: str | None, d: Any, key: str, typ: type | tuple, optional: bool = False) -> Any:
     if not isinstance(d, dict):
         raise KBError(path, rec, "must be a mapping")
     if key not in d or d[key] is None:
@@ -218,7 +219,7 @@ def _load_measures(path: Path, docs: dict[str, Document]) -> list[Measure]:
         text = _need(path, rec, d, "text", str)
         units = parse_units(text)
         if units is None or not units.lead:
-            raise KBError(path, rec, "text has no （责任单位：…） to parse")
+            raise KBError(path, rec, f"text has no {CLAUSE} to parse")
         summary = _need(path, rec, d, "summary", str)
         keywords = _strs(path, rec, d, "keywords", optional=False)
         out.append(
@@ -283,7 +284,7 @@ def _load_mapping(path: Path, value_type: type | tuple = list) -> dict:
         if not isinstance(v, value_type):
             names = value_type.__name__ if isinstance(value_type, type) else "/".join(t.__name__ for t in value_type)
             raise KBError(path, str(k), f"must be a {names}")
-        if value_type is list and not all(isinstance(x, str) and x for x in v):
+        if value_type is list and isinstance(v, list) and not all(isinstance(x, str) and x for x in v):
             raise KBError(path, str(k), "must be a list of non-empty strings")
     return raw
 
@@ -321,10 +322,10 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
         for u in m.updates:
             if u not in updates:
                 raise KBError(where[m.id], m.id, f"update '{u}' is not in updates.yaml")
-    for u in updates.values():
-        for mid in u.applies_to:
+    for upd in updates.values():
+        for mid in upd.applies_to:
             if mid not in measures:
-                raise KBError(files[1], u.id, f"applies_to names unknown measure '{mid}'")
+                raise KBError(files[1], upd.id, f"applies_to names unknown measure '{mid}'")
     lexicon = _load_mapping(files[2], (dict, list))
     _keys(files[2], None, lexicon, LEXICON_KEYS, LEXICON_KEYS)
     if not all(isinstance(x, str) and x for x in lexicon.get("needs", [])):
@@ -344,7 +345,9 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
     for region, doc in docs.items():
         if not (root / SOURCES_DIR / doc.source).is_file():
             raise KBError(files[0], region, f"source '{doc.source}' is not in {root / SOURCES_DIR}")
-    texts = _load_mapping(files[5], str)
+    from bot.kb.texts import load_texts  # texts.py imports this module
+
+    texts = load_texts(files[5])
     commands = _load_commands(root / "commands.yaml")
     return KnowledgeBase(root, docs, measures, updates, lexicon, places, intents, texts,
                          files + measure_files + [root / "commands.yaml"], commands)
