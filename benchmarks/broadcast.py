@@ -29,6 +29,7 @@ from bot.announce import Audience, Outbox  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.kb import load_kb  # noqa: E402
 from bot.store import Store  # noqa: E402
+from bot.store.sqlite import SqliteDatabase  # noqa: E402
 from fake_bot_api import FakeBotAPI  # noqa: E402
 from handlers import register_channels  # noqa: E402
 from handlers.telegram_broadcast import make_sender  # noqa: E402
@@ -44,8 +45,10 @@ def bot_for(api: FakeBotAPI, pool: int) -> Bot:
 def outbox_with(n: int, folder: Path, name: str) -> tuple[Store, Outbox, int]:
     store = Store(folder / f"{name}.sqlite")
     outbox = Outbox(store)
-    with store.db.conn:
-        store.db.conn.executemany(
+    sqlite = store.db
+    assert isinstance(sqlite, SqliteDatabase)  # a file: SQLite, written through its connection in bulk
+    with sqlite.conn:
+        sqlite.conn.executemany(
             "insert into subscriptions (user_id, channel, chat_id, region, topics, created, updated) "
             "values (?, 'telegram', ?, null, null, ?, ?)",
             [(str(10_000 + i), str(10_000 + i), i, i) for i in range(n)])
@@ -63,11 +66,17 @@ async def run_sender(api: FakeBotAPI, n: int, rate: float, concurrency: int, fol
         sender = make_sender(bot, outbox, kb.texts, config)
         sent_before = len(api.sent)
         t0 = time.monotonic()
-        await sender.run(asyncio.Event(), until=lambda: outbox.announcement(aid)["status"] == "done")
+        def done() -> bool:
+            row = outbox.announcement(aid)
+            assert row is not None
+            return row["status"] == "done"
+
+        await sender.run(asyncio.Event(), until=done)
         wall = time.monotonic() - t0
     msgs = [s for s in api.sent[sent_before:] if s["method"] == "sendMessage"]
     first, last = msgs[0]["t"], msgs[-1]["t"]
     row = outbox.announcement(aid)
+    assert row is not None
     store.close()
     return {"wall": wall, "span": last - first, "sent": row["sent"], "failed": row["failed"],
             "throttled_by_sender": sender.stats.throttled, "rate": row["sent"] / wall}

@@ -35,7 +35,8 @@ class Collector:
     """Everything the server received, fetched incrementally."""
 
     def __init__(self, server: FakeServer):
-        self.server, self.sent = server, []
+        self.server = server
+        self.sent: list[dict] = []
 
     async def poll(self) -> list[dict]:
         self.sent += await self.server.sent(len(self.sent))
@@ -97,13 +98,16 @@ def seed(db: Path, n: int) -> None:
     """n subscribers and a announcement to all of them, due now (the sender starts it with the bot)."""
     from bot.announce import Audience, Outbox
     from bot.store import Store
+    from bot.store.sqlite import SqliteDatabase
     from handlers import register_channels
 
     register_channels()
     store = Store(db)
     outbox = Outbox(store)
-    with store.db.conn:
-        store.db.conn.executemany(
+    sqlite = store.db
+    assert isinstance(sqlite, SqliteDatabase)  # a file: SQLite, written through its connection in bulk
+    with sqlite.conn:
+        sqlite.conn.executemany(
             "insert into subscriptions (user_id, channel, chat_id, region, topics, created, updated) "
             "values (?, 'telegram', ?, null, null, ?, ?)",
             [(str(RECIPIENT0 + i), str(RECIPIENT0 + i), i, i) for i in range(n)])

@@ -24,6 +24,8 @@ from handlers.telegram import POOL_SIZE  # noqa: E402
 
 
 async def echo(update: Update, context) -> None:
+    # filters.TEXT: only updates with a text message in a chat reach here
+    assert update.effective_chat is not None and update.effective_message is not None
     await context.bot.send_message(update.effective_chat.id, update.effective_message.text)
 
 
@@ -37,6 +39,7 @@ async def main() -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    assert app.updater is not None  # the builder's default Updater
     async with app:
         await app.updater.start_polling(timeout=30, poll_interval=0.0)
         await app.start()

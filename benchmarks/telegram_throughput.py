@@ -39,6 +39,7 @@ async def expected_replies(per_user: int, folder: Path) -> list[list[str]]:
     from bot.models import Incoming
 
     engine = build_engine(Config(db=str(folder / "expected.sqlite")))
+    assert engine.store is not None  # build_engine(config) opens config.db
     out = []
     for i in range(per_user):
         replies = await engine.handle(Incoming("x", QUESTIONS[i % len(QUESTIONS)], channel="telegram"))

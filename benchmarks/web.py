@@ -33,6 +33,7 @@ from bot.kb import load_kb  # noqa: E402
 from bot.matcher import Matcher  # noqa: E402
 from bot.phrasings import Overlay, Taught  # noqa: E402
 from bot.store import Store  # noqa: E402
+from bot.store.sqlite import SqliteDatabase  # noqa: E402
 
 WORDS = ["创业贷款", "培训补贴", "生活费", "挖掘机", "电工证", "劳务经纪人", "泸州", "泸定", "怎么申请", "好多钱", "医保", "低保",
          "民宿", "农家乐", "直播", "火锅店", "养老", "工地", "返乡", "技校"]
@@ -41,7 +42,9 @@ WORDS = ["创业贷款", "培训补贴", "生活费", "挖掘机", "电工证", 
 def populate(store: Store, kb, n: int, now: float) -> None:
     rng = random.Random(7)
     measures = list(kb.measures)
-    conn = store.db.conn
+    db = store.db
+    assert isinstance(db, SqliteDatabase)  # a file: SQLite, written through its connection in bulk
+    conn = db.conn
     year = 365 * 86400
 
     def rows():
@@ -67,8 +70,7 @@ def populate(store: Store, kb, n: int, now: float) -> None:
                          "values (?, 'telegram', ?, ?, ?, ?, ?)",
                          ((str(i), str(i), rng.choice(["luding", "luzhou", None]),
                            rng.choice([None, '["loan"]', '["training", "jobs"]']), now, now) for i in range(20_000)))
-    stats.ensure_tables(store.db)
-    with conn:
+    with conn:  # the tables are the store's (its migrations ran in Store())
         conn.executemany("insert into check_events (ts, flow, region, event, outcomes) values (?, ?, ?, ?, ?)",
                          ((now - year * rng.random(), "training", rng.choice(["luding", "luzhou", None]),
                            e, '["eligible", "ask_office"]' if e == "finished" else None)
@@ -124,13 +126,15 @@ async def main() -> None:
         populate(store, kb, args.questions, now)
         print(f"database: {args.questions:,} questions, 20,000 subscriptions, 50,000 check events "
               f"(built in {time.perf_counter() - t:.1f} s, {Path(tmp, 'bench.sqlite').stat().st_size / 1e6:.0f} MB)")
-        matcher = Taught(Matcher(load_index(kb)), Overlay(kb, store.db.conn))
+        matcher = Taught(Matcher(load_index(kb)), Overlay(kb, store.db))
         desk = Desk(store, kb, matcher, DeskSettings())
         desk.access.add("bench", "bench")
         token = desk.access.issue_link("bench")
         async with TestClient(TestServer(desk.app(), host="127.0.0.1")) as c:
             page = await c.get(f"/login/{token}")
-            nonce = re.search(r'name="nonce" value="([^"]+)"', await page.text()).group(1)
+            found = re.search(r'name="nonce" value="([^"]+)"', await page.text())
+            assert found, "no sign-in form"
+            nonce = found.group(1)
             await c.post(f"/login/{token}", data={"nonce": nonce}, allow_redirects=False)
             first = await timed(c, "/", 1)
             print(f"first overview, cold (rolls up all {args.questions:,} questions once; `labor-bot web` does this "

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 import pytest
@@ -29,6 +30,15 @@ from bot.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "knowledge" / "sources"  # the two source documents, shipped with the package
 TODAY = dt.date(2026, 11, 23)
+
+
+T = TypeVar("T")
+
+
+def present(value: T | None) -> T:
+    """value, which the test expects to be there (a row, a subscription): fails here, not with a TypeError later."""
+    assert value is not None
+    return value
 
 
 TEST_DATABASE_URL = os.environ.get("LABOR_BOT_TEST_DATABASE_URL", "").strip()

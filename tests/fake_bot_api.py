@@ -61,7 +61,7 @@ class FakeBotAPI:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self.port = self._runner.addresses[0][1]
         return self
 
     async def stop(self) -> None:
@@ -81,7 +81,7 @@ class FakeBotAPI:
         out = {}
         for k, v in form.items():
             try:
-                out[k] = json.loads(v)
+                out[k] = json.loads(v) if isinstance(v, (str, bytes, bytearray)) else v  # a file upload as it is
             except (ValueError, TypeError):
                 out[k] = v
         return out

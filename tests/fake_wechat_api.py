@@ -58,7 +58,7 @@ class FakeWeChatAPI:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self.port = self._runner.addresses[0][1]
         return self
 
     async def stop(self) -> None:
@@ -228,6 +228,7 @@ class WeChatPusher:
     async def post(self, xml: str, **override) -> tuple[int, str]:
         body, q = self.wrap(xml)
         q.update(override)
+        assert self.session is not None, "post() needs the session given to WeChatPusher"
         async with self.session.post(self.url, params=q, data=body.encode(),
                                      headers={"Content-Type": "text/xml"}) as r:
             return r.status, await r.text()

@@ -22,7 +22,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def update(update_id, uid: int, text: str) -> dict:
+def update(update_id, uid: int | str, text: str) -> dict:  # a str uid: a malformed update on purpose
     return {"update_id": update_id, "message": {
         "message_id": 1000 + (update_id if isinstance(update_id, int) else 0), "date": int(time.time()),
         "text": text, "chat": {"id": uid, "type": "private"}, "from": {"id": uid, "is_bot": False, "first_name": "U"}}}
@@ -63,6 +63,7 @@ class BotProcess:
         return self
 
     async def wait_listening(self, timeout: float = 30) -> None:
+        assert self.proc is not None, "start() first"
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             assert self.proc.returncode is None, self.output()
@@ -79,9 +80,11 @@ class BotProcess:
         return "".join(p.read_bytes().decode("utf-8") for p in paths if p.exists())
 
     def kill9(self) -> None:
+        assert self.proc is not None, "start() first"
         self.proc.send_signal(signal.SIGKILL)
 
     async def stop(self, timeout: float = 20) -> int:
+        assert self.proc is not None, "start() first"
         if self.proc.returncode is None:
             self.proc.send_signal(signal.SIGTERM)
         return await asyncio.wait_for(self.proc.wait(), timeout)

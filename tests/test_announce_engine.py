@@ -11,7 +11,7 @@ from bot.announce import Audience
 from bot.announce.when import BEIJING
 from bot.engine import Engine
 from bot.models import Incoming
-from conftest import TODAY
+from conftest import TODAY, present
 
 ADMIN = "1"
 
@@ -34,30 +34,30 @@ class Talk:
 
 
 def sub(eng: Engine, user: str) -> dict | None:
-    return eng.outbox.subscription(user)
+    return present(eng.outbox).subscription(user)
 
 
 async def test_bare_subscribe_takes_everything_for_the_known_region_then_offers_to_narrow(eng, kb):
     u = Talk(eng, "5")
     await u("我是泸州的")
     replies = await u("/subscribe")
-    assert sub(eng, "5")["region"] == "luzhou" and sub(eng, "5")["topics"] is None
+    assert present(sub(eng, "5"))["region"] == "luzhou" and present(sub(eng, "5"))["topics"] is None
     assert "泸州市 · 全部主题" in replies[0].text and replies[1].buttons
     replies = await u("只要贷款和培训")
-    assert sub(eng, "5")["topics"] == ["loan", "training"] and sub(eng, "5")["region"] == "luzhou"
+    assert present(sub(eng, "5"))["topics"] == ["loan", "training"] and present(sub(eng, "5"))["region"] == "luzhou"
     assert "贷款、培训" in replies[0].text
 
 
 async def test_unknown_region_means_both_and_buttons_narrow_in_place(eng):
     u = Talk(eng, "6")
     replies = await u("订阅")  # typed form
-    assert sub(eng, "6")["region"] is None
+    assert present(sub(eng, "6"))["region"] is None
     replies = await u.press(replies, "培训")  # from "all", a topic means only that topic
-    assert replies[0].replace and sub(eng, "6")["topics"] == ["training"]
+    assert replies[0].replace and present(sub(eng, "6"))["topics"] == ["training"]
     replies = await u.press(replies, "补贴")
-    assert sub(eng, "6")["topics"] == ["subsidy", "training"]
+    assert present(sub(eng, "6"))["topics"] == ["subsidy", "training"]
     replies = await u.press(replies, "泸定县")
-    assert sub(eng, "6")["region"] == "luding"
+    assert present(sub(eng, "6"))["region"] == "luding"
     replies = await u.press(replies, "完成")
     assert "泸定县 · 培训、补贴" in replies[0].text
 
@@ -65,7 +65,7 @@ async def test_unknown_region_means_both_and_buttons_narrow_in_place(eng):
 async def test_subscribe_with_words_and_unsubscribe_typed(eng):
     u = Talk(eng, "7")
     await u("/subscribe 泸定 招聘")
-    assert (sub(eng, "7")["region"], sub(eng, "7")["topics"]) == ("luding", ["jobs"])
+    assert (present(sub(eng, "7"))["region"], present(sub(eng, "7"))["topics"]) == ("luding", ["jobs"])
     assert "没认出" in (await u("/subscribe 火星"))[0].text
     assert "已退订" in (await u("退订"))[0].text and sub(eng, "7") is None
     assert "没有订阅" in (await u("/unsubscribe"))[0].text
@@ -75,7 +75,7 @@ async def test_a_question_after_the_offer_to_narrow_is_still_answered(eng):
     u = Talk(eng, "8")
     await u("/subscribe")
     replies = await u("泸州创业贷款能贷多少")
-    assert "30万元" in replies[0].text and sub(eng, "8")["topics"] is None
+    assert "30万元" in replies[0].text and present(sub(eng, "8"))["topics"] is None
 
 
 async def test_new_users_are_offered_a_subscription_once_and_only_where_we_can_push(eng):

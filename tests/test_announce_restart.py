@@ -12,6 +12,7 @@ import pytest
 
 from bot.announce import Outbox
 from bot.store import Store
+from conftest import present
 from fake_bot_api import FakeBotAPI
 
 N = 60
@@ -100,7 +101,7 @@ async def test_sigkill_mid_broadcast_then_restart_skips_nobody_and_repeats_only_
     after = delivered(fake, "强行终止测试")
     assert min(after.values()) == 1  # nobody skipped
     assert sum(after.values()) - N <= CONCURRENCY  # only what was in flight can repeat
-    row = Outbox(Store(db)).announcement(1)
+    row = present(Outbox(Store(db)).announcement(1))
     assert row["status"] == "done" and row["sent"] == N
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.models import Incoming
-from conftest import TODAY
+from conftest import TODAY, present
 from fake_bot_api import FakeBotAPI
 from handlers.telegram import build_app, run_polling
 from test_telegram import button, config_for
@@ -43,6 +43,7 @@ class Bot:
         return self
 
     async def stop(self) -> None:
+        assert self.task is not None, "start() first"
         self.stop_event.set()
         await asyncio.wait_for(self.task, 15)
 
@@ -138,7 +139,7 @@ async def test_429_is_waited_out_and_403_unsubscribes(bot, store):
 async def test_replies_stay_responsive_during_a_broadcast(fake, kb, matcher, store):
     b = await Bot(fake, kb, matcher, store, broadcast_rate=20.0).start()
     try:
-        outbox = b.engine.outbox
+        outbox = present(b.engine.outbox)
         for uid in range(1000, 1060):
             outbox.subscribe(str(uid), "telegram", None, None)
         await say(fake, ADMIN, "/announce 大广播")
@@ -156,7 +157,7 @@ async def test_replies_stay_responsive_during_a_broadcast(fake, kb, matcher, sto
 async def test_a_scheduled_announcement_survives_a_restart_and_goes_out_on_time(fake, kb, matcher, store, cli):
     b = await Bot(fake, kb, matcher, store).start()
     for uid in (401, 402):
-        b.engine.outbox.subscribe(str(uid), "telegram", "luding", None)
+        present(b.engine.outbox).subscribe(str(uid), "telegram", "luding", None)
     at = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)).isoformat(timespec="seconds")
     done = cli("announce", "--text", "定时通知", "--audience", "luding", "--at", at, "--yes",
                env={"LABOR_BOT_DB": str(store_path(store))})

@@ -56,6 +56,7 @@ def test_no_sequence_crashes_or_corrupts_state(kb, matcher):
                 assert step.when is None or step.when.holds(state["values"])
                 for slot, v in state["values"].items():
                     s = flow.step(slot)
+                    assert s is not None, slot
                     assert s.when is None or s.when.holds(state["values"]), slot
                     if s.type in ("number", "count") and v != "unsure":  # 不确定 after three misses
                         assert s.min is None or v >= s.min(state["values"])

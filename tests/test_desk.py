@@ -17,6 +17,14 @@ from bot.desk.web import Desk, DeskSettings
 from bot.matcher import Index, Matcher
 from bot.phrasings import Overlay, Taught
 from bot.store import Store
+from conftest import present
+
+
+def found(pattern: str, page: str) -> str:
+    """The first group of pattern in a page the test expects it on."""
+    m = re.search(pattern, page)
+    assert m, f"{pattern} not in the page"
+    return m.group(1)
 
 
 class Clock:
@@ -75,7 +83,7 @@ def link_for(desk, name="王芳", superadmin=False) -> str:
 async def sign_in(client, token: str):
     page = await client.get(f"/login/{token}")
     assert page.status == 200, await page.text()
-    nonce = re.search(r'name="nonce" value="([^"]+)"', await page.text()).group(1)
+    nonce = found(r'name="nonce" value="([^"]+)"', await page.text())
     return await client.post(f"/login/{token}", data={"nonce": nonce}, allow_redirects=False)
 
 
@@ -83,7 +91,7 @@ async def signed_in(client, desk, name="王芳", superadmin=False) -> str:
     r = await sign_in(client, link_for(desk, name, superadmin))
     assert r.status == 303 and r.headers["Location"] == "/"
     page = await client.get("/")
-    return re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+    return found(r'name="csrf" value="([^"]+)"', await page.text())
 
 
 # -- access -------------------------------------------------------------------------------------------------
@@ -141,7 +149,7 @@ async def test_secure_cookie_when_the_desk_url_is_https(store, kb, index, clock)
         token = link_for(desk)
         page = await c.get(f"/login/{token}")
         assert "Secure" in page.headers["Set-Cookie"]
-        nonce = re.search(r'name="nonce" value="([^"]+)"', await page.text()).group(1)
+        nonce = found(r'name="nonce" value="([^"]+)"', await page.text())
         # a browser sends a Secure cookie over https only; here it is given by hand
         r = await c.post(f"/login/{token}", data={"nonce": nonce}, headers={"Cookie": f"desk_login={nonce}"},
                          allow_redirects=False)
@@ -235,10 +243,10 @@ async def test_compose_preview_send_and_the_list(client, desk, store):
                                                           "when": "now"})
     page = await r.text()
     assert r.status == 200 and "【劳务品牌政策助手·通知】\n泸州招聘会 12月1日" in page and "共 1 人" in page
-    aid = int(re.search(r'/announcements/(\d+)/send', page).group(1))
+    aid = int(found(r'/announcements/(\d+)/send', page))
     r = await client.post(f"/announcements/{aid}/send", data={"csrf": csrf}, allow_redirects=False)
     assert r.headers["Location"] == f"/announcements?m=queued&id={aid}"
-    row = Outbox(store).announcement(aid)
+    row = present(Outbox(store).announcement(aid))
     assert row["status"] == "scheduled" and row["author"] == "王芳"
     queued = [a for a in Outbox(store).audit_log() if a["action"] == "queued"]
     assert queued[0]["actor"] == "王芳" and queued[0]["audience"] == "luzhou"
@@ -256,14 +264,14 @@ async def test_a_scheduled_announcement_can_be_cancelled(client, desk, store):
     csrf = await signed_in(client, desk)
     r = await client.post("/announcements/preview", data={"csrf": csrf, "text": "培训班开班", "when": "at",
                                                           "at": "2099-12-01T09:00"})
-    aid = int(re.search(r'/announcements/(\d+)/send', await r.text()).group(1))
+    aid = int(found(r'/announcements/(\d+)/send', await r.text()))
     await client.post(f"/announcements/{aid}/send", data={"csrf": csrf})
-    assert Outbox(store).announcement(aid)["status"] == "scheduled"
+    assert present(Outbox(store).announcement(aid))["status"] == "scheduled"
     page = await (await client.get("/announcements")).text()
     assert f"/announcements/{aid}/cancel" in page and "2099-12-01 09:00" in page
     r = await client.post(f"/announcements/{aid}/cancel", data={"csrf": csrf}, allow_redirects=False)
     assert r.headers["Location"] == f"/announcements?m=cancelled&id={aid}"
-    assert Outbox(store).announcement(aid)["status"] == "cancelled"
+    assert present(Outbox(store).announcement(aid))["status"] == "cancelled"
 
 
 @pytest.mark.parametrize("data, problem", [
@@ -368,7 +376,7 @@ async def test_audit_is_filterable(client, desk, store):
 async def test_superadmins_add_and_remove_staff_on_the_desk(client, desk, store):
     csrf = await signed_in(client, desk, "局长", superadmin=True)
     r = await client.post("/staff/add", data={"csrf": csrf, "name": "小张"})
-    link = re.search(r'<code id="new-link">([^<]+)</code>', await r.text()).group(1)
+    link = found(r'<code id="new-link">([^<]+)</code>', await r.text())
     assert link.startswith("http://127.0.0.1:8070/login/")
     assert desk.access.member("小张") is not None
     await client.post("/staff/remove", data={"csrf": csrf, "name": "小张"})
@@ -417,4 +425,4 @@ async def test_only_a_superadmin_cancels_another_staff_members_announcement(clie
     csrf = await signed_in(client, desk, "王芳", superadmin=superadmin)
     r = await client.post(f"/announcements/{aid}/cancel", data={"csrf": csrf}, allow_redirects=False)
     assert r.headers["Location"] == f"/announcements?m={outcome}&id={aid}"
-    assert Outbox(store).announcement(aid)["status"] == ("cancelled" if superadmin else "scheduled")
+    assert present(Outbox(store).announcement(aid))["status"] == ("cancelled" if superadmin else "scheduled")

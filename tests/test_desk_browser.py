@@ -52,6 +52,7 @@ async def cli(env: dict, *args: str) -> tuple[int, str, str]:
     p = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, env=env,
                                              stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await p.communicate()
+    assert p.returncode is not None  # communicate() waited for the exit
     return p.returncode, out.decode(), err.decode()
 
 

@@ -49,6 +49,7 @@ async def run_kill_restart(tmp_path, fake, env: dict) -> tuple[dict[int, int], B
     statuses = await post_all(bot.url, [update(i + 1, chat, QUESTION) for i, chat in enumerate(chats)])
     bot.kill9()  # right after the last 200
     elapsed = time.monotonic() - t0
+    assert bot.proc is not None
     await bot.proc.wait()
     assert statuses == [200] * N
     await bot.start()

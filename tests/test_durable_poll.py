@@ -43,6 +43,7 @@ async def test_kill9_while_polled_updates_are_answered_then_restart_answers_each
     # the batch is confirmed (the next getUpdates asks past it) and part of it answered
     await fake.wait_for(lambda: max(offsets(fake)) > N and sum(answers(fake, chats).values()) >= N // 5, timeout=30)
     bot.kill9()
+    assert bot.proc is not None
     await bot.proc.wait()
     await asyncio.sleep(2 * fake.latency)  # sends the fake received before the kill are logged by now
     before = answers(fake, chats)

@@ -9,7 +9,7 @@ from bot.announce.audience import Audience
 from bot.engine import Engine
 from bot.inbox import Inbox
 from bot.models import Incoming
-from conftest import TODAY
+from conftest import TODAY, present
 
 USER = "31415926"
 ADMIN = "27182818"
@@ -49,7 +49,7 @@ async def test_forget_removes_every_row_tied_to_the_user(kb, matcher, store):
     assert rows_mentioning(store, USER) == {}
     assert rows_mentioning(store, "我写的草稿通知") == {}
     assert store.db.execute("select count(*) from inbox").fetchone() == (1,)  # the id, for deduplication
-    assert outbox.announcement(aid)["text"] == "已发出的通知"  # the recipients' notice stays, without its author
+    assert present(outbox.announcement(aid))["text"] == "已发出的通知"  # the recipients' notice stays, without its author
 
 
 def test_only_the_author_or_an_admin_cancels(store):
@@ -58,11 +58,11 @@ def test_only_the_author_or_an_admin_cancels(store):
     outbox.update_draft(aid, audience=Audience().to_json())
     outbox.queue(aid, "staff-a", time.time() + 3600, 0)
     assert not outbox.cancel(aid, "staff-b")
-    assert outbox.announcement(aid)["status"] == "scheduled"
+    assert present(outbox.announcement(aid))["status"] == "scheduled"
     assert outbox.audit_log(1)[0] | {"ts": 0} == {"ts": 0, "actor": "staff-b", "action": "refused",
                                                   "announcement_id": aid, "command": "cancel"}
     assert outbox.cancel(aid, "super", admin=True)
-    assert outbox.announcement(aid)["status"] == "cancelled"
+    assert present(outbox.announcement(aid))["status"] == "cancelled"
     other = outbox.new_draft("staff-a", "telegram", "另一个")["id"]
     outbox.update_draft(other, audience=Audience().to_json())
     outbox.queue(other, "staff-a", time.time() + 3600, 0)
@@ -78,9 +78,9 @@ async def test_staff_cannot_cancel_another_staff_members_announcement(kb, matche
     outbox.update_draft(aid, audience=Audience().to_json())
     outbox.queue(aid, "101", time.time() + 3600, 0)
     await engine.handle(Incoming(user_id="102", text=f"/admin cancel {aid}", channel="telegram"))
-    assert outbox.announcement(aid)["status"] == "scheduled"
+    assert present(outbox.announcement(aid))["status"] == "scheduled"
     await engine.handle(Incoming(user_id=ADMIN, text=f"/admin cancel {aid}", channel="telegram"))
-    assert outbox.announcement(aid)["status"] == "cancelled"
+    assert present(outbox.announcement(aid))["status"] == "cancelled"
 
 
 def _scheduled(outbox: Outbox, author: str) -> int:
@@ -102,8 +102,8 @@ def test_the_shell_refuses_another_users_announcement_unless_root(store, monkeyp
     monkeypatch.setattr(shell, "is_root", lambda: False)  # an ordinary login, not root
     assert shell.cmd_announce(args, config) == 1
     assert "only its author or an admin (root)" in capsys.readouterr().err
-    assert outbox.announcement(aid)["status"] == "scheduled"
+    assert present(outbox.announcement(aid))["status"] == "scheduled"
     assert outbox.audit_log(1)[0]["action"] == "refused"
     monkeypatch.setattr(shell, "is_root", lambda: True)
     assert shell.cmd_announce(args, config) == 0
-    assert outbox.announcement(aid)["status"] == "cancelled"
+    assert present(outbox.announcement(aid))["status"] == "cancelled"

@@ -17,7 +17,7 @@ def test_engine_writes_and_the_reply_commit_together_or_not_at_all(store):
         store.update_user("wechat:o1", region="luzhou")
         answer(inbox, item, ["答"])
         raise RuntimeError
-    assert store.user("wechat:o1")["region"] is None and reply_of(inbox.claim("wechat", "w2") or item) is None
+    assert store.user("wechat:o1")["region"] is None and reply_of((inbox.claim("wechat", "w2") or [item])[0]) is None
     with transaction(store):
         store.update_user("wechat:o1", region="luzhou")
         with transaction(store):  # nested blocks join the outer one

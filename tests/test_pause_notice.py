@@ -15,7 +15,8 @@ class QuotaChannel:
     """Every delivery to a subscriber answers "daily quota used up"; what the author is told is recorded."""
 
     def __init__(self, until: float):
-        self.until, self.told, self.tried = until, [], 0
+        self.until, self.tried = until, 0
+        self.told: list[str] = []
 
     async def __call__(self, chat_id: str, text: str) -> None:
         if chat_id == AUTHOR:

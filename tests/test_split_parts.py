@@ -8,6 +8,7 @@ import html
 
 from bot.announce import Outbox, Sender, Transient
 from bot.channels import Channel, Channels
+from conftest import present
 from handlers.telegram_send import MAX_TEXT, split_paragraphs, split_text
 from test_announce_outbox import queue, subscribe_many
 
@@ -55,7 +56,7 @@ async def test_a_failed_part_is_resent_alone(store, kb):
     rec.fail_once = {1}  # the second part fails once for the first recipient to get there
     sender = Sender(outbox, {"telegram": rec}, kb.texts, rate=200, poll=0.02, backoff=0.05, per_chat=0.0)
     stop = asyncio.Event()
-    await asyncio.wait_for(sender.run(stop, until=lambda: outbox.announcement(aid)["status"] == "done"), 20)
+    await asyncio.wait_for(sender.run(stop, until=lambda: present(outbox.announcement(aid))["status"] == "done"), 20)
     for chat in ids:
         texts = [t for c, t in rec.got if c == chat]
         assert len(texts) == 4 and sum("第0段" in t for t in texts) == 1, texts  # header part + 3, none twice

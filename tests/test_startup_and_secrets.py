@@ -88,6 +88,7 @@ async def test_wrong_token_is_one_clear_line_and_exit_code_4(tmp_path, fake):
     bot = BotProcess(tmp_path, "run", fake.base_url, wrong, tmp_path / "w.sqlite", env=DEBUG)
     bot.env["TELEGRAM_BOT_TOKEN"] = wrong
     await bot.start()
+    assert bot.proc is not None
     assert await asyncio.wait_for(bot.proc.wait(), 30) == EXIT_TOKEN_REJECTED
     out = bot.output()
     assert "rejected TELEGRAM_BOT_TOKEN" in out and "Traceback" not in out

@@ -55,28 +55,32 @@ class WxBot:
         self.log = b""
 
     async def start(self) -> "WxBot":
-        self.proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "wechat", env=self.env,
-                                                         stdout=asyncio.subprocess.DEVNULL,
-                                                         stderr=asyncio.subprocess.PIPE)
-        self.session = self.session or aiohttp.ClientSession()
+        proc = self.proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "wechat", env=self.env,
+                                                                stdout=asyncio.subprocess.DEVNULL,
+                                                                stderr=asyncio.subprocess.PIPE)
+        assert proc.stderr is not None  # a PIPE
+        session = self.session = self.session or aiohttp.ClientSession()
         deadline = time.monotonic() + 30
         while True:
             try:
-                async with self.session.get(f"http://127.0.0.1:{self.port}/healthz") as r:
+                async with session.get(f"http://127.0.0.1:{self.port}/healthz") as r:
                     if r.status == 200:
                         return self
             except aiohttp.ClientError:
                 pass
-            if self.proc.returncode is not None or time.monotonic() > deadline:
-                raise RuntimeError((await self.proc.stderr.read()).decode())
+            if proc.returncode is not None or time.monotonic() > deadline:
+                raise RuntimeError((await proc.stderr.read()).decode())
             await asyncio.sleep(0.05)
 
     async def stop(self, sig: int = signal.SIGTERM) -> int:
-        if self.proc and self.proc.returncode is None:
+        if self.proc is None:
+            return 0
+        if self.proc.returncode is None:
+            assert self.proc.stderr is not None  # a PIPE
             self.proc.send_signal(sig)
             self.log += await asyncio.wait_for(self.proc.stderr.read(), 30)
-            await asyncio.wait_for(self.proc.wait(), 30)
-        return self.proc.returncode if self.proc else 0
+            return await asyncio.wait_for(self.proc.wait(), 30)
+        return self.proc.returncode
 
     async def close(self) -> int:
         code = await self.stop()
@@ -89,6 +93,7 @@ class WxBot:
         return WeChatPusher(self.url, aes=aes, session=self.session)
 
     async def healthy(self) -> bool:
+        assert self.session is not None, "start() first"
         async with self.session.get(f"http://127.0.0.1:{self.port}/healthz") as r:
             return r.status == 200
 
@@ -215,6 +220,7 @@ async def test_the_same_msgid_three_times_at_once_is_answered_once(bot, api):
 async def test_wrong_signatures_are_refused_before_parsing(bot):
     push = bot.pusher()
     xml = text_xml("oBad", "你好", next(MSG)).encode()
+    q: dict[str, str]
     for q in (push.query(signature="f" * 40), push.query(timestamp="1"), {}):
         async with bot.session.post(bot.url, params=q, data=xml) as r:
             assert r.status == 403

@@ -65,6 +65,7 @@ async def test_kill9_after_acknowledging_then_restart_answers_each_message_once(
     bot = await WxBot(cli_env, api, db, LABOR_BOT_WECHAT_PASSIVE_SECONDS="0").start()
     try:
         bodies = await push_all(bot, users, 7_000_000)
+        assert bot.proc is not None
         bot.proc.send_signal(signal.SIGKILL)  # right after the last acknowledgement
         await bot.proc.wait()
         assert set(bodies) == {"success"}
@@ -98,6 +99,7 @@ async def test_passive_replies_are_not_sent_again_after_kill9(cli_env, tmp_path)
     bot = await WxBot(cli_env, api, db).start()
     try:
         bodies = await push_all(bot, users, 8_000_000)
+        assert bot.proc is not None
         bot.proc.send_signal(signal.SIGKILL)
         await bot.proc.wait()
         assert all(MARK in content_of(b) for b in bodies)  # each answered in its acknowledgement
