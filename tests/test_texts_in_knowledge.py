@@ -61,7 +61,9 @@ def _chinese_literals(path: Path) -> list[tuple[str, int, str]]:
 def _allowance(rel: str, name: str) -> tuple[str, str] | None:
     """The entry of ALLOWED that lets this literal be: (file or folder, name), or None."""
     where = next((w for w in ALLOWED if rel == w or (w.endswith("/") and rel.startswith(w))), None)
-    names = ALLOWED.get(where, set()) if where else set()
+    if where is None:
+        return None
+    names = ALLOWED.get(where, set())
     parts = name.split(".")
     allowing = ["*"] + [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
     return next(((where, n) for n in allowing if n in names), None)
