@@ -87,6 +87,13 @@ class Answerer:
         return out
 
     # -- whole replies ------------------------------------------------------------------------
+    def overview(self, match: Match) -> str:
+        """What the two documents offer; an asker from elsewhere hears first that their place has its own."""
+        place = self.points.place_elsewhere(match.norm)
+        if place is not None and _from_elsewhere(match.norm, place, match.places):
+            return self.say("elsewhere_asker", place=place) + "\n" + self.t["overview"]
+        return self.t["overview"]
+
     def measures_reply(self, match: Match, today: dt.date, facts: dict | None = None) -> list[Reply]:
         """First line: the facet asked, for this asker, in the asker's region (both only where they differ);
         then the clause that supports it, source, contact; then dated notes and what to do next."""
@@ -95,6 +102,9 @@ class Answerer:
         top = shown[0]
         facets = self.points.asked(match.norm)
         point = self.points.pick(top.id, match.said, facets, facts)
+        if (point is not None and len(facets) > 1 and facets[0] in GENERIC_FACETS and facets[0] not in point.facets
+                and "who" in facets):  # 能不能贷 找哪家银行: yes or no first, then the office
+            facets = ["who"] + [f for f in facets if f != "who"]
         if point is not None and top.id not in point.measures:  # a certificate question asking for money
             top = next((self.kb.measures[i] for i in point.measures if self.kb.measures[i].region == top.region), top)
             shown = [top]
@@ -105,11 +115,17 @@ class Answerer:
                 shown = [top, cp]
         if point is not None:
             shown = [m for m in shown if m.id in point.measures] or shown[:1]
-        lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts or {})
+        place = self.points.place_elsewhere(match.norm)
+        facts = dict(facts or {})
+        if place is not None and _mine(match.norm, place) and all(
+                match.norm.find(place) < match.norm.find(x) for x in match.places):
+            facts["home"] = place  # 我是安庆的脱贫户 在泸州干活: a rule for local people is not theirs
+        lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts)
+        if match.aside:  # 还有工钱找哪个要: the other question's office, right after this answer
+            lines.append(self.say("aside_topic", office=self.points.oos_office(match.aside)))
         slip = next((n for m in shown for n in m.notes if _slip_in(n, match.norm)), None)
         if slip is not None:  # 沪字号是不是上海的: the question is about the slip itself
             lines = [self.say("slip", note=slip)] + lines
-        place = self.points.place_elsewhere(match.norm)
         asker_elsewhere = place is not None and _from_elsewhere(match.norm, place, match.places) and not (
             later and place in self.points.in_province)  # a Sichuan-wide later figure is theirs too
         if asker_elsewhere:  # 我们宜宾有没得: their own place decides; the documents' rule follows
@@ -166,12 +182,42 @@ class Answerer:
         label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name)  # noqa: E731
         lines = [next(iter(texts.values()))] if len(set(texts.values())) == 1 else [label(m) + texts[m.region]
                                                                                  for m in shown]
+        second = self._second_answer(point, facets, answer, regions)
+        if second is not None:  # 最多贷好多 利息是不是全部自己出: the other question, on a line of its own
+            more = {m.region: self._fill(second.for_region(m.region) or "", second, dict(facts), today) for m in shown}
+            lines += [next(iter(more.values()))] if len(set(more.values())) == 1 else [label(m) + more[m.region]
+                                                                                   for m in shown]
+            quotes = {**{m.id: second.quote[m.id] for m in shown if m.id in second.quote}, **quotes}
+        else:  # 能不能贷 找哪家银行: the office asked for, from the measure's record
+            generic = next((f for f in facets[1:] if f in GENERIC_FACETS and f not in point.facets), None)
+            if generic is not None:
+                more = {m.region: self._generic_line(m, generic, point.name) for m in shown}
+                lines += [next(iter(more.values()))] if len(set(more.values())) == 1 else [label(m) + more[m.region]
+                                                                                       for m in shown]
         then = {m.region: answer.then.get(m.region) or answer.then.get("all") for m in shown}
         if len(set(then.values())) == 1:
             lines += [self._fill(t, answer, fill, today) for t in set(then.values()) if t]
         else:
             lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
         return lines, quotes, answer.later
+
+    def _second_answer(self, point: Point, facets: list[str], first: Answer, regions: list[str]) -> Answer | None:
+        """A second facet asked in the same message that the point settles in a line of its own, or one it
+        leaves open (要准备啥子: 文件没有写要带哪些材料)."""
+        for fid in facets[1:]:
+            facet = self.points.facet(fid)
+            answer = point.facets.get(fid)
+            if facet is None or facet.generic or facet.lead or (fid in GENERIC_FACETS and answer is None):
+                continue
+            if answer is None:
+                settled = facet.settled_by is not None and any(facet.settled_by.search(first.for_region(r) or "")
+                                                                for r in regions)
+                if facet.open_default and not point.only and not settled:
+                    return self._open_answer(point, facet)
+                continue
+            if answer is not first and any(answer.for_region(r) != first.for_region(r) for r in regions):
+                return answer
+        return None
 
     def _pick_answer(self, norm: str, point: Point, facets: list[str], regions: list[str],
                      facts: dict) -> tuple[Answer, dict, Case | None] | None:
@@ -201,17 +247,24 @@ class Answerer:
                 return None
             facet = self.points.facet(fid)
             what = point.facets["what"]
+            if facet is not None and facet.generic:
+                return what, {}, None  # 能不能: what the point is says whether
             if facet is not None and facet.settled_by is not None and any(
                     facet.settled_by.search(t) for t in what.text.values()):
                 return what, {}, None  # the point's own line gives the figure asked for
             if any(OPEN_SAID in t for t in what.text.values()):
                 return what, {}, None  # the point's own line already says what the text leaves open
             if facet is not None and facet.open_default:
-                units = {m.region: "、".join(m.units.lead) for m in map(self.kb.measures.get, point.measures) if m}
-                text = {r: self.say("point_open", name=facet.name, units=u) for r, u in units.items()}
-                return Answer(text, what.quote, what.later,
-                              {r: self.say("point_said", what=what.for_region(r) or "") for r in units}), {}, None
+                return self._open_answer(point, facet, said=True), {}, None
         return point.facets["what"], {}, None
+
+    def _open_answer(self, point: Point, facet, said: bool = False) -> Answer:
+        """文件没有写{facet}，请问{units}; with said, then what the point does say."""
+        what = point.facets["what"]
+        units = {m.region: "、".join(m.units.lead) for m in map(self.kb.measures.get, point.measures) if m}
+        text = {r: self.say("point_open", name=facet.name, units=u) for r, u in units.items()}
+        then = {r: self.say("point_said", what=what.for_region(r) or "") for r in units} if said else {}
+        return Answer(text, what.quote if said else {}, what.later if said else (), then)
 
     def _fill(self, text: str, answer: Answer, fill: dict, today: dt.date) -> str:
         values = dict(fill)
@@ -298,11 +351,17 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     """我是雅安天全的 / 宜宾屏山的脱贫户 … 我们宜宾有没得: the asker belongs to that place and is not
     working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
     p = re.escape(place)
-    mine = re.search(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的", norm)
     theirs = re.search(f"(我们|那边|那里|当地|我们那|我们这|{p}).{{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)"
-                       "|(能不能|可不可以|可以)(去|到)", norm)
+                       f"|(能不能|可不可以|可以)(去|到)|{p}(那边|那里|这边|当地)", norm)
     here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
-    return bool(mine) and bool(theirs) and not here
+    return _mine(norm, place) and bool(theirs) and not here
+
+
+def _mine(norm: str, place: str) -> bool:
+    """我是安庆的 / 我们宜宾 / 在深圳开了个店: the asker belongs to (lives or works in) that place."""
+    p = re.escape(place)
+    return bool(re.search(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的"
+                          f"|^[^，。]{{0,2}}在{p}(开|做|办|创业|搞|干)", norm))
 
 
 def squash_eq(a: str, b: str) -> bool:

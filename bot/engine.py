@@ -497,7 +497,9 @@ class Engine:
         t = self.kb.texts
         if match.intent == "out_of_scope" and match.topic:
             return [Reply(self.answers.say("out_of_scope_topic", office=self.answers.points.oos_office(match.topic)))]
-        if match.intent in ("empty", "greeting", "thanks", "help", "overview", "out_of_scope"):
+        if match.intent == "overview":  # 成都金堂那边有没得: their own place first, then what these two have
+            return [Reply(self.answers.overview(match))]
+        if match.intent in ("empty", "greeting", "thanks", "help", "out_of_scope"):
             return [Reply(t[match.intent])]
         if match.intent == "set_region":
             region = match.regions[0] if len(match.regions) == 1 else None

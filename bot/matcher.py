@@ -81,6 +81,7 @@ class Match:
     outside_region: bool = False
     truncated: bool = False
     topic: str | None = None  # an out-of-scope topic (knowledge/scope.yaml) the question is about
+    aside: str | None = None  # ... or one asked alongside a question in scope (还有工钱找哪个要)
 
     @property
     def said(self) -> str:
@@ -305,6 +306,9 @@ class Matcher:
     def match(self, question: str, region: str | None = None) -> Match:
         m = self._match(question, region)
         if self.scope is not None and m.intent in ("question", "out_of_scope", "overview"):
+            two = self._with_aside(question, region)
+            if two is not None:
+                return two
             topic = self.scope.out_of_scope(m.norm)
             if topic is not None:  # a pension or wage question is out of scope even if it shares a word
                 m.intent, m.measures, m.side_by_side, m.topic = "out_of_scope", [], False, topic.id
@@ -313,6 +317,24 @@ class Matcher:
                 self._prefer_point(m)
             elif m.intent == "out_of_scope":
                 self._rescue_point(m, region)
+        return m
+
+    def _with_aside(self, question: str, region: str | None) -> Match | None:
+        """Two questions in one message, one of them out of scope: the one in scope is answered and the other
+        gets its office (Match.aside). None when the message is not cut so."""
+        assert self.scope is not None
+        parts = self.scope.parts(question)
+        if len(parts) < 2:
+            return None
+        topics = [self.scope.out_of_scope(normalise(p)) for p in parts]
+        if all(topics) or not any(topics):
+            return None
+        rest = "，".join(p for p, t in zip(parts, topics) if t is None)
+        m = self._match(rest, region)
+        if m.intent != "question" or not m.measures or not self.scope.is_question(m.norm):
+            return None  # what is left is only the asker's story (我在工地干活), not a question
+        self._prefer_point(m)
+        m.aside = next(t for t in topics if t is not None).id
         return m
 
     def _rescue_point(self, m: Match, region: str | None) -> None:

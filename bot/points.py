@@ -35,6 +35,8 @@ class Facet:
     settled_by: re.Pattern | None = None  # ... unless the point's own line states it (a figure: 10万元, 3年)
     generic: bool = False  # asked in passing by many questions (能不能): ranked after every specific facet
     lead: bool = False  # what the whole question turns on (为啥少了, 两地一样不): ranked before the others
+    about: tuple[str, ...] = ()  # a lead facet's answers speak of these (两地一样不: the amounts); asked with
+    # another specific facet (次数两边一样不), that facet is answered instead, for each region
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ _OPS = ("<=", ">=", "<", ">", "=")
 def _compare(have: Any, op: str, want: str) -> bool:
     if have is None:
         return False
+    if op == "*":  # any value said
+        return True
     if op == "=":
         return str(have) == want
     try:
@@ -100,7 +104,8 @@ def _compare(have: Any, op: str, want: str) -> bool:
 
 
 def _known(path: Path, rec: str, d: Any) -> tuple[tuple[str, str, str], ...]:
-    """known: {poor: "no", contract_months: "<12"} — facts the user said (bot.understand.extract_facts keys)."""
+    """known: {poor: "no", contract_months: "<12", home: "*"} — facts the user said (bot.understand.extract_facts
+    keys; `home`, a place outside both regions the asker says they are from); "*" is any value."""
     if d is None:
         return ()
     if not isinstance(d, dict) or not d:
@@ -108,6 +113,9 @@ def _known(path: Path, rec: str, d: Any) -> tuple[tuple[str, str, str], ...]:
     out = []
     for k, v in d.items():
         v = str(v).strip()
+        if v == "*":
+            out.append((str(k), "*", ""))
+            continue
         op = next((o for o in _OPS if v.startswith(o)), "=")
         out.append((str(k), op, v[len(op):].strip() if op != "=" or v.startswith("=") else v))
     return tuple(out)
@@ -146,6 +154,18 @@ class Points:
     in_province: frozenset[str]  # of those, the ones inside 四川 (not 跨省)
     provinces: dict[str, str] = field(default_factory=dict)
     said_facts: dict[str, Any] = field(default_factory=dict)  # fact → how to say it back (str or value → str)
+    second_question: tuple[str, ...] = ()  # words that start another question in the same message
+    question_end: tuple[str, ...] = ()  # how a question ends when it names no facet (有补贴没得)
+
+    def is_question(self, norm: str) -> bool:
+        return bool(self.asked(norm)) or norm.endswith(self.question_end)
+
+    def parts(self, text: str) -> list[str]:
+        """The message cut where a second question starts (还有…, ？)."""
+        if not self.second_question:
+            return [text]
+        pattern = "|".join(re.escape(w) for w in sorted(self.second_question, key=len, reverse=True))
+        return [p for p in re.split(pattern, text) if p.strip()]
 
     def say_facts(self, facts: dict, keys: list[str] | None = None) -> list[str]:
         """The user's facts in words, as the documents' conditions name them (脱贫户, 合同6个月)."""
@@ -165,12 +185,21 @@ class Points:
     def asked(self, norm: str) -> list[str]:
         """Facets the question asks: the one asked first comes first (两个问题 in one message: the first is
         answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
+        spans = {f.id: [(i, i + len(w)) for w in f.words for i in _finds(norm, w)] for f in self.facets}
         found = []
         for rank, f in enumerate(self.facets):
-            at = [norm.find(w) for w in f.words if w in norm]
-            if at:
-                found.append((f.generic, not f.lead, min(at), rank, f.id))
-        return [fid for *_, fid in sorted(found)]
+            mine = spans[f.id]
+            if mine and not all(any(a <= i and j <= b and b - a > j - i for o, sp in spans.items() if o != f.id
+                                    for a, b in sp) for i, j in mine):  # 最长能贷: 期限, not 能贷 (an amount)
+                found.append((f.generic, not f.lead, min(i for i, _ in mine), rank, f.id))
+        ids = [fid for *_, fid in sorted(found)]
+        specific = [f for f in self.facets if f.id in ids and not f.generic and not f.lead]
+        return [fid for fid in ids if not self._yields(fid, specific)]
+
+    def _yields(self, fid: str, specific: list[Facet]) -> bool:
+        """次数两边一样不: the comparison is of 次数, not of what the compare lines speak of (the amounts)."""
+        f = self.facet(fid)
+        return f is not None and f.lead and bool(f.about) and any(s.id not in f.about for s in specific)
 
     def facet(self, fid: str) -> Facet | None:
         return next((f for f in self.facets if f.id == fid), None)
@@ -214,7 +243,23 @@ class Points:
         return next(o.office for o in self.oos if o.id == topic)
 
     def place_elsewhere(self, norm: str) -> str | None:
-        return next((p for p in self.elsewhere if p in norm), None)
+        """The first place outside both regions named; 安徽安庆: the narrower one, written after."""
+        found = sorted((norm.find(p), p) for p in self.elsewhere if p in norm)
+        if not found:
+            return None
+        at, place = found[0]
+        for nxt_at, nxt in found[1:]:
+            if nxt_at == at + len(place):
+                at, place = nxt_at, nxt
+        return place
+
+
+def _finds(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
 
 
 # -- loading ------------------------------------------------------------------------------------------
@@ -303,7 +348,8 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         except re.error as e:
             raise KBError(path, rec, f"settled_by is not a valid pattern: {e}") from None
         facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True)),
-                            settled, bool(d.get("generic", False)), bool(d.get("lead", False))))
+                            settled, bool(d.get("generic", False)), bool(d.get("lead", False)),
+                            _words(path, rec, d.get("about"), "about")))
     known_facets = {f.id for f in facets} | {"what"}
     points: list[Point] = []
     seen: set[str] = set()
@@ -376,7 +422,10 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
     said = data.get("said_facts") or {}
     if not isinstance(said, dict):
         raise KBError(path, "said_facts", "must map a fact to a phrase or to value → phrase")
-    return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said)
+    second = tuple(str(w) for w in scope.get("second_question") or ())
+    ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
+    return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said,
+                  second_question=second, question_end=ends)
 
 
 def _read(path: Path) -> dict:

@@ -86,7 +86,7 @@ def test_other_place_gets_the_rule_and_a_pointer_home(ask):
 
 def test_an_asker_from_elsewhere_is_told_first_that_their_place_decides(ask):
     text = ask("宜宾屏山的脱贫户 听说泸州脱贫户参加培训一天补50块生活费 我们宜宾有没得")
-    assert first(text).startswith("这两份文件只管泸定县、泸州市") and "宜宾" in first(text)
+    assert first(text).startswith("这两份文件只管泸定县、泸州市") and re.search("宜宾|屏山", first(text))
     working_here = ask("我是从贵州遵义过来泸州白酒厂的技术员 来泸优秀人才评中级职称能走绿色通道不")
     assert "绿色通道" in first(working_here)
 
@@ -140,9 +140,45 @@ def test_every_quote_is_verbatim_and_every_later_figure_is_dated(kb):
                     assert a.later, (p.id, line)
 
 
-def test_blind_answer_keys_mostly_pass(monkeypatch):
-    """The blind set written from the documents only (tests/data/blind_answers.yaml): at least 0.8 pass."""
-    items = yaml.safe_load((DATA / "blind_answers.yaml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("q, want_first, want_in_reply", [
+    # two questions in one message: both answered, the first asked first
+    ("创业贷款最多能贷好多 利息要自己全部出不", r"50万元", r"贴息是一半|50%"),
+    ("泸定创业担保贷款要准备些啥 先去哪里", r"文件没有写要带哪些材料", r"县人社局（就业服务中心）申请"),
+    # 两边一样不 about a facet other than the amount: that facet, for each region
+    ("泸州和泸定创业担保贷款还完了能再贷几次 两边一样不", r"3次", r"3次"),
+    # a question out of scope beside one in scope: both, the one in scope first
+    ("脱贫户去培训一天有好多生活费 另外社保卡丢了咋个补办", r"50元", r"社保卡"),
+    # yes or no first, then the office asked for
+    ("泸州的劳务品牌企业能不能贷无抵押的信用贷款 找哪个银行", r"鼓励", r"银行"),
+    # a local rule for local people, asked by someone from elsewhere who works here
+    ("我是贵州毕节的脱贫户 在泸定打工 跨省交通补助能领不", r"毕节", r"户籍地"),
+])
+def test_the_whole_message_is_answered(ask, q, want_first, want_in_reply):
+    text = ask(q)
+    assert re.search(want_first, first(text)), first(text)
+    assert re.search(want_in_reply, text), text
+
+
+def test_a_story_beside_an_out_of_scope_question_is_not_answered_as_a_measure(matcher):
+    m = matcher.match("我在工地干活 还有老板欠我工资不给咋办")
+    assert m.intent == "out_of_scope" and m.topic == "wages" and m.aside is None
+
+
+def test_an_overview_for_an_asker_from_elsewhere_says_their_place_decides(kb, matcher):
+    from bot.app import build_engine
+    from bot.config import Config
+
+    engine = build_engine(Config(), stateless=True)
+    reply = engine.reply_for(engine.matcher.match("我是成都大邑的 我们那边有没有劳务品牌扶持政策"))[0].text
+    assert first(reply).startswith("这两份文件只管泸定县、泸州市") and "大邑" in first(reply)
+
+
+@pytest.mark.parametrize("name, bar", [("blind_answers.yaml", 0.8), ("blind_answers_2.yaml", 0.85),
+                                       ("blind_answers_3.yaml", 0.85), ("blind_answers_4.yaml", 0.9)])
+def test_blind_answer_keys_mostly_pass(monkeypatch, name, bar):
+    """Sets written from the documents only (tests/data/blind_answers*.yaml; first runs on the issue): the share
+    that passes stays above the bar once their misses are fixed by general rules."""
+    items = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     from bot.app import build_engine
     from bot.config import Config
 
@@ -155,4 +191,4 @@ def test_blind_answer_keys_mostly_pass(monkeypatch):
         ok = re.search(it["first"], line) and all(re.search(r, reply) for r in it.get("must") or [])
         ok = ok and not any(re.search(r, reply) for r in it.get("forbid") or [])
         passed += bool(ok)
-    assert passed / len(items) >= 0.8, f"{passed}/{len(items)}"
+    assert passed / len(items) >= bar, f"{name}: {passed}/{len(items)}"

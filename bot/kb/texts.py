@@ -18,7 +18,7 @@ TEXT_FIELDS: dict[str, str] = {
     "welcome": "", "help": "", "greeting": "", "thanks": "", "empty": "", "too_long": "limit", "out_of_scope": "",
     "overview": "", "region_label": "name", "quote": "quote", "facts_noted": "what", "facts_noted_ask": "",
     "said_prefix": "what", "point_open": "name units", "point_said": "what", "elsewhere_asker": "place",
-    "elsewhere": "place", "out_of_scope_topic": "office", "only_region": "name other", "cite": "title number",
+    "elsewhere": "place", "out_of_scope_topic": "office", "aside_topic": "office", "only_region": "name other", "cite": "title number",
     "validity_answer": "title number issued valid", "validity_until": "expires", "validity_unwritten": "",
     "contact_answer": "lead others", "complain_answer": "lead", "apply_answer": "topic lead",
     "cite_pair": "title number other_title other_number", "contact": "units", "contact_none": "",
