@@ -55,7 +55,7 @@ class Answerer:
         if not facts:
             return summary
         # the summary's sentences that repeat the figures just given are left out
-        figures = [f"{f.value:g}{f.unit[:1]}" for f in m.facts if f.value is not None and f.label in facts]
+        figures = [f"{f.value:g}{(f.unit or '')[:1]}" for f in m.facts if f.value is not None and f.label in facts]
         rest = "".join(x for x in re.findall(r"[^。；]+[。；]?", summary) if not any(g in x for g in figures))
         return f"{facts}。{rest}"
 
@@ -173,6 +173,7 @@ class Answerer:
         picked = self._pick_answer(match.norm, point, facets, regions, facts) if point is not None else None
         if picked is None:
             return self._measure_lines(match, shown, facets, point), {}, ()
+        assert point is not None  # an answer is picked only from a point
         answer, fill, via = picked
         texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in shown}
         if via is not None:  # a fact said earlier decides this: say which, so a wrong one can be corrected

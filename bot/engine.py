@@ -11,8 +11,8 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
-from contextlib import nullcontext
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from bot.matcher import Match, Matcher
 from bot.models import Button, Incoming, Reply
 
 if TYPE_CHECKING:
+    from bot.phrasings import Taught
     from bot.store import Store
 from bot.textnorm import clean, normalise
 
@@ -58,7 +59,7 @@ FOLLOW_UP_MAX = 12  # characters: a longer message without a topic is a new ques
 
 
 class Engine:
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, store: Store | None,
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher | Taught, store: Store | None,
                  today: Callable[[], dt.date] = dt.date.today, flows: dict[str, Flow] | None = None,
                  check_ttl: float = DEFAULT_CHECK_TTL, clock: Callable[[], float] = time.time,
                  admins: frozenset[str] = frozenset(), broadcast_rate: float = DEFAULT_RATE):
@@ -74,10 +75,16 @@ class Engine:
         self._sub_words = {normalise(w) for w in kb.intents.get("subscribe", [])}
         self._unsub_words = {normalise(w) for w in kb.intents.get("unsubscribe", [])}
         self.outbox = Outbox(store, clock) if store is not None else None
-        if self.outbox is not None:  # a stateless engine (`ask`) has no announcements to load
+        if store is not None and self.outbox is not None:  # a stateless engine (`ask`) has no announcements to load
             vocab = Vocabulary(kb, load_topics(kb))
             self.subs = SubscriptionDesk(store, self.outbox, vocab, kb.texts, clock)
             self.staff = StaffDesk(store, self.outbox, vocab, kb.texts, kb.intents, admins, broadcast_rate, clock)
+
+    @property
+    def _store(self) -> Store:
+        """The store every message is handled with; a stateless engine (`ask`) only answers through reply_for."""
+        assert self.store is not None, "a stateless engine has no conversations"
+        return self.store
 
     async def handle(self, inc: Incoming) -> list[Reply]:
         return (await self.handle_full(inc)).replies
@@ -101,12 +108,12 @@ class Engine:
             action, arg = decode(inc.button or "")
         except BadCallback:
             return [Reply(self.kb.texts["stale_button"])]
-        user = self.store.user(inc.user_id)
+        user = self._store.user(inc.user_id)
         if action == "text" and arg in self.kb.measures:
             return [self.answers.full_text(self.kb.measures[arg])]
         if action == "show" and arg in self.kb.measures:
             m = self.kb.measures[arg]
-            self.store.update_user(inc.user_id, last_measure=m.id, region=user["region"])
+            self._store.update_user(inc.user_id, last_measure=m.id, region=user["region"])
             return self._measure(m.id)
         if action == "region" and arg in self.kb.documents:
             return self._set_region(inc.user_id, arg, user)
@@ -132,7 +139,7 @@ class Engine:
     # -- text -----------------------------------------------------------------------------------
     def _text(self, inc: Incoming) -> Outcome:
         text = clean(inc.text or "")
-        user = self.store.user(inc.user_id)
+        user = self._store.user(inc.user_id)
         command = text.split()[0].lstrip("/").split("@")[0].lower() if text.startswith("/") else None
         words = text.split(maxsplit=1) if command else []
         arg = words[1].strip() if len(words) > 1 else ""
@@ -153,7 +160,7 @@ class Engine:
             return Outcome([Reply(self.kb.texts["pick_region"], buttons)])
         norm = normalise(text)
         if command == "forget" or norm in self._forget_words:
-            self.store.forget(inc.user_id)
+            self._store.forget(inc.user_id)
             return Outcome([Reply(self.kb.texts["forgotten"])])
         news = self._news_command(inc, user, command, arg, norm)
         if news is not None:
@@ -171,7 +178,7 @@ class Engine:
             flow = self.dialogs.pick_from_menu(norm)
             if flow:
                 return Outcome(head + self._start(inc.user_id, user, flow, ""))
-            self.store.update_user(inc.user_id, dialog=None)
+            self._store.update_user(inc.user_id, dialog=None)
             if self.dialogs.control(norm) == "exit":
                 return Outcome([Reply(self.kb.texts["dialog_exit"])])
         elif state:
@@ -186,7 +193,7 @@ class Engine:
                 return Outcome(head + self._start(inc.user_id, user, last, ""))
             return Outcome(head + [Reply(self.kb.texts["dialog_none"])])
         match = self._follow_up(self.matcher.match(text, region=user["region"]), user)
-        self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
+        self._store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
         told = dict((user.get("profile") or {}).get(FACTS) or {})  # before this message: is anything new?
         facts = self._remember_facts(inc.user_id, user, norm, text)
         if facts.get("place") and not match.places and match.intent in ("question", "out_of_scope"):
@@ -196,7 +203,7 @@ class Engine:
         top = match.measures[0] if match.intent == "question" and match.measures else None
         flow = self.dialogs.choose(norm, top, facts) or self._accepted_offer(user, norm)
         if flow:
-            user = self.store.user(inc.user_id)
+            user = self._store.user(inc.user_id)
             return Outcome(head + self._start(inc.user_id, user, flow, norm, match), match)
         if match.intent != "question" and self.dialogs.wants_menu(norm):
             return Outcome(head + self._menu(inc.user_id), match)
@@ -240,9 +247,9 @@ class Engine:
         elif fresh and kind == "subscribe" and not self._looks_like_question(text, normalise(text)):
             replies = self.subs.typed(inc, text)
         if replies is None or kind == "subscribe":
-            self.store.update_user(inc.user_id, pending=None)
-        elif self.outbox.draft(inc.user_id):  # still composing: the draft waits for the next answer
-            self.store.update_user(inc.user_id, pending={"kind": kind, "ts": self.clock()})
+            self._store.update_user(inc.user_id, pending=None)
+        elif self.outbox is not None and self.outbox.draft(inc.user_id):  # still composing: the draft waits for the next answer
+            self._store.update_user(inc.user_id, pending={"kind": kind, "ts": self.clock()})
         return replies
 
     # -- guided checks ----------------------------------------------------------------------------
@@ -252,11 +259,11 @@ class Engine:
         if not state:
             return None, ""
         if not self.dialogs.valid_state(state):
-            self.store.update_user(user_id, dialog=None)
+            self._store.update_user(user_id, dialog=None)
             return None, ""
         age = self.clock() - float(state.get("ts") or 0)
         if age > self.check_ttl:
-            self.store.update_user(user_id, dialog=None)
+            self._store.update_user(user_id, dialog=None)
             return None, self.kb.texts["dialog_expired"].format(minutes=int(age // 60))
         return state, ""
 
@@ -281,7 +288,7 @@ class Engine:
 
     def _menu(self, user_id: str) -> list[Reply]:
         state, replies = self.dialogs.menu()
-        self.store.update_user(user_id, dialog=state)
+        self._store.update_user(user_id, dialog=state)
         return replies
 
     def _save(self, user_id: str, user: dict, state: dict | None, replies: list[Reply]) -> list[Reply]:
@@ -293,7 +300,7 @@ class Engine:
         values = source.get("values") or {}
         flow = self.flows.get(source.get("flow") or "")
         if flow:
-            profile = {**(self.store.user(user_id).get("profile") or {}), LAST_CHECK: flow.id}
+            profile = {**(self._store.user(user_id).get("profile") or {}), LAST_CHECK: flow.id}
             profile.pop(OFFERED, None)
             if state is None:  # finished: a follow-up or a correction redoes this result
                 profile[LAST_RESULT] = {"flow": flow.id, "values": values, "ts": self.clock()}
@@ -304,7 +311,7 @@ class Engine:
                     else:
                         profile[step.slot] = values[step.slot]
             fields["profile"] = profile
-        self.store.update_user(user_id, **fields)
+        self._store.update_user(user_id, **fields)
         return replies
 
     def _remember_facts(self, user_id: str, user: dict, norm: str, text: str = "") -> dict:
@@ -321,22 +328,22 @@ class Engine:
         if facts:
             profile[FACTS] = {**(profile.get(FACTS) or {}), **{k: v for k, v in facts.items() if k != "region"}}
         if facts.get("region") and facts["region"] != user.get("region"):  # also typed in pinyin: luding, xuyong
-            self.store.update_user(user_id, region=facts["region"])
+            self._store.update_user(user_id, region=facts["region"])
             user["region"] = facts["region"]
         if profile != (user.get("profile") or {}):
-            self.store.update_user(user_id, profile=profile)
+            self._store.update_user(user_id, profile=profile)
             user["profile"] = profile
         return facts
 
     def _offered(self, user_id: str, flow_id: str | None) -> None:
         """Remember the check offered under the last answer: 好的 / 可以 / 测一下 then starts it."""
-        profile = dict(self.store.user(user_id).get("profile") or {})
+        profile = dict(self._store.user(user_id).get("profile") or {})
         if profile.get(OFFERED) != flow_id:
             if flow_id:
                 profile[OFFERED] = {"flow": flow_id, "ts": self.clock()}
             else:
                 profile.pop(OFFERED, None)
-            self.store.update_user(user_id, profile=profile)
+            self._store.update_user(user_id, profile=profile)
 
     def _accepted_offer(self, user: dict, norm: str) -> Flow | None:
         """好的 帮我测一下 / 可以 / 要得 / 继续 right after an answer that offered a check starts that check."""
@@ -373,10 +380,10 @@ class Engine:
                     menu[0].text = self.kb.texts["dialog_same_menu"] + "\n" + menu[0].text
                     return menu
                 replies = self._save(user_id, user, *self.dialogs.again(state))
-                profile = dict(self.store.user(user_id).get("profile") or {})
+                profile = dict(self._store.user(user_id).get("profile") or {})
                 if isinstance(profile.get(LAST_RESULT), dict):
                     profile[LAST_RESULT] = {**profile[LAST_RESULT], "same": True}
-                    self.store.update_user(user_id, profile=profile)
+                    self._store.update_user(user_id, profile=profile)
                 return replies
             return None
         return self._save(user_id, user, *self.dialogs.correct(state, changes))
@@ -386,9 +393,9 @@ class Engine:
         return [q] if q else []
 
     def _move(self, user_id: str, state: dict, move: str) -> list[Reply] | None:
-        user = self.store.user(user_id)
+        user = self._store.user(user_id)
         if move == "exit":
-            self.store.update_user(user_id, dialog=None)
+            self._store.update_user(user_id, dialog=None)
             return [Reply(self.kb.texts["dialog_exit"])]
         if move == "back":
             return self._save(user_id, user, *self.dialogs.back(state))
@@ -439,9 +446,9 @@ class Engine:
         flow = self.flows[state["flow"]]
         other = self.dialogs.switch(norm, flow)
         if other is not None:  # 算了 贷款不测了 我想测培训补贴: this check ends, that one starts
-            self.store.update_user(inc.user_id, dialog=None)
+            self._store.update_user(inc.user_id, dialog=None)
             self._remember_facts(inc.user_id, user, norm, text)
-            user = self.store.user(inc.user_id)
+            user = self._store.user(inc.user_id)
             user["dialog"] = None
             return Outcome(self._start(inc.user_id, user, other, norm))
         if self._looks_like_question(text, norm):
@@ -464,7 +471,7 @@ class Engine:
             if side:
                 return side
         if parsed.problem in ("too_small", "too_large", "approx"):
-            self.store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
+            self._store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
             return Outcome(replies)
         return Outcome(self._save(inc.user_id, user, *self.dialogs.missed(state)))
 
@@ -475,12 +482,12 @@ class Engine:
         match = self.matcher.match(text, region=user["region"])
         if match.intent not in intents or (match.intent == "question" and not match.measures):
             return None
-        self.store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
+        self._store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
         replies = self.reply_for(match, user, None)
         q = self._current(state)
         if q:
             q[0].text = self.kb.texts["dialog_resume"].format(question=q[0].text)
-        self.store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
+        self._store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
         return Outcome(replies + q, match)
 
     def _follow_up(self, match: Match, user: dict) -> Match:
@@ -517,7 +524,7 @@ class Engine:
         if user_id is not None:
             named = match.regions if len(match.regions) == 1 and match.places else None
             profile = {**((user or {}).get("profile") or {}), LAST_QUESTION: match.question[:MAX_LAST_QUESTION]}
-            self.store.update_user(user_id, last_measure=match.measures[0], profile=profile,
+            self._store.update_user(user_id, last_measure=match.measures[0], profile=profile,
                                    **({"region": named[0]} if named else {}))
             if user is not None:
                 user["profile"] = profile
@@ -527,13 +534,13 @@ class Engine:
         doc = self.kb.documents[region]
         last = (user or {}).get("last_measure")
         if user_id:
-            self.store.update_user(user_id, region=region)
+            self._store.update_user(user_id, region=region)
         if last in self.kb.measures:
             m = self.kb.measures[last]
             target = m.id if m.region == region else m.counterpart
             if target:
                 if user_id:
-                    self.store.update_user(user_id, last_measure=target)
+                    self._store.update_user(user_id, last_measure=target)
                 head = Reply(self.answers.say("region_switch", name=doc.name))
                 return [head] + self._measure(target, ((user or {}).get("profile") or {}))
         return [Reply(self.answers.say("region_set", name=doc.name))]

@@ -15,9 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.kb import KnowledgeBase
-from bot.numerals import CN_NUMBER, cn_to_int
-from bot.points import Points
+from bot.numerals import cn_to_int
 from bot.pinyin import build_char_table, fold, segment, term_keys
+from bot.points import Points
 from bot.textnorm import MAX_CHARS, normalise
 
 INDEX_FORMAT = 4  # bump when the index layout changes; invalidates caches
@@ -339,6 +339,7 @@ class Matcher:
 
     def _rescue_point(self, m: Match, region: str | None) -> None:
         """焊工五级证 补贴有莫得: no measure scored, but a point's own words and what it pays are typed."""
+        assert self.scope is not None  # match() asks only with a scope
         point, score = self.scope.strongest(m.said)
         if point is None or score < POINT_SWITCH_MIN:
             return
@@ -354,6 +355,7 @@ class Matcher:
     def _prefer_point(self, m: Match) -> None:
         """A question that types a point's own words (川字号, 商标, 创业培训) is about that point's measure,
         even when a setting word (合作社, 20万) ranked another measure first."""
+        assert self.scope is not None  # match() asks only with a scope
         point, score = self.scope.strongest(m.said)
         top = m.measures[0]
         if point is None or top in point.measures or score < POINT_SWITCH_MIN:

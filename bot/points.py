@@ -419,12 +419,12 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
     if clash:
         raise KBError(spath, "elsewhere", f"names that are also local places: {clash}")
     elsewhere = tuple(sorted(set(inside) | set(outside), key=len, reverse=True))
-    said = data.get("said_facts") or {}
-    if not isinstance(said, dict):
+    said_facts = data.get("said_facts") or {}
+    if not isinstance(said_facts, dict):
         raise KBError(path, "said_facts", "must map a fact to a phrase or to value → phrase")
     second = tuple(str(w) for w in scope.get("second_question") or ())
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
-    return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said,
+    return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,
                   second_question=second, question_end=ends)
 
 
