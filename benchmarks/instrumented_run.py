@@ -4,8 +4,10 @@
   calls and a histogram are written as JSON to that path.
 - BENCH_PROFILE: a cProfile of the whole run written to that path (read it with pstats).
 - BENCH_POOL: the Bot API connection pool instead of handlers.telegram.POOL_SIZE.
+- BENCH_FIXED_REPLY: the engine answers every message with this text without reading it (a diagnosis: what
+  the channel's own plumbing costs, the engine left out; never a measurement of the bot).
 
-  python benchmarks/instrumented_run.py      (environment as for `labor-bot run`)
+  python benchmarks/instrumented_run.py [wechat]     (environment as for `labor-bot run`, or `labor-bot wechat`)
 """
 
 from __future__ import annotations
@@ -78,6 +80,14 @@ def main() -> int:
     if os.environ.get("BENCH_SQLITE"):
         connect = sqlite3.connect
         sqlite3.connect = lambda *a, **kw: connect(*a, **{**kw, "factory": TimedConnection})
+    if os.environ.get("BENCH_FIXED_REPLY"):
+        from bot.engine import Engine
+        from bot.models import Reply
+
+        async def fixed(self, incoming):  # noqa: ARG001 - the engine left out on purpose
+            return [Reply(os.environ["BENCH_FIXED_REPLY"])]
+
+        Engine.handle = fixed  # type: ignore[method-assign]
     from bot.cli import main as cli
 
     profile = os.environ.get("BENCH_PROFILE")
@@ -85,10 +95,10 @@ def main() -> int:
         import cProfile
 
         prof = cProfile.Profile()
-        rc = prof.runcall(cli, ["run"])
+        rc = prof.runcall(cli, sys.argv[1:] or ["run"])
         prof.dump_stats(profile)
     else:
-        rc = cli(["run"])
+        rc = cli(sys.argv[1:] or ["run"])
     if os.environ.get("BENCH_SQLITE"):
         Path(os.environ["BENCH_SQLITE"]).write_text(json.dumps(
             {"total": TOTAL, "histogram": HIST, "slowest_ms": [(round(s * 1000, 2), q) for s, q in SLOW]},

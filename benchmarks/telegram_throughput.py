@@ -10,6 +10,7 @@ server's clock), whether every user's replies came in question order; the ratio 
 server's own ceiling, measured alone, so it is shown not to be the bottleneck.
 
   python benchmarks/telegram_throughput.py [--users 200] [--questions 10] [--pool N …] [--rounds 1] [--profile]
+                                           [--fixed-reply TEXT]   (diagnosis: the engine left out)
 """
 
 from __future__ import annotations
@@ -85,8 +86,9 @@ async def drive(server: FakeServer, proc: BotProcess, users: int, expected: list
 
 
 async def one_bot(kind: str, server: FakeServer, folder: Path, users: int, per_user: int, expected, pool,
-                  measure: bool = False) -> dict:
-    env = {"LABOR_BOT_TELEGRAM_RATE": FAST, **({"BENCH_POOL": str(pool)} if pool else {})}
+                  measure: bool = False, fixed: str | None = None) -> dict:
+    env = {"LABOR_BOT_TELEGRAM_RATE": FAST, **({"BENCH_POOL": str(pool)} if pool else {}),
+           **({"BENCH_FIXED_REPLY": fixed} if fixed and kind == "labor" else {})}
     sub = folder / f"{kind}-{pool}"
     sub.mkdir(exist_ok=True)
     if measure and kind == "labor":
@@ -107,9 +109,10 @@ def line(name: str, r: dict) -> str:
             f"p99 {r['p99']:6.0f} ms  order kept: {r['order']}")
 
 
-async def run(users: int, per_user: int, pools: list[int | None], rounds: int, measure: bool) -> None:
+async def run(users: int, per_user: int, pools: list[int | None], rounds: int, measure: bool,
+              fixed: str | None = None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="labor-bot-throughput-"))
-    expected = await expected_replies(per_user, folder)
+    expected = [[fixed]] * per_user if fixed else await expected_replies(per_user, folder)
     n = users * per_user
     async with FakeServer() as server:
         alone = await measure_fake_alone(server)
@@ -119,7 +122,7 @@ async def run(users: int, per_user: int, pools: list[int | None], rounds: int, m
         for pool in pools:
             for r in range(rounds):
                 echo = await one_bot("echo", server, folder, users, per_user, expected, pool)
-                ours = await one_bot("labor", server, folder, users, per_user, expected, pool, measure)
+                ours = await one_bot("labor", server, folder, users, per_user, expected, pool, measure, fixed)
                 tag = f"pool {pool or 'default'}" + (f", round {r + 1}" if rounds > 1 else "")
                 print(f"[{tag}]")
                 print("  " + line("echo bot ", echo))
@@ -137,8 +140,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--profile", action="store_true",
                     help="run labor-bot under cProfile with every SQLite call timed (benchmarks/instrumented_run.py)")
+    ap.add_argument("--fixed-reply", metavar="TEXT",
+                    help="diagnosis: labor-bot's engine answers every message with TEXT (the channel's own cost)")
     a = ap.parse_args()
-    asyncio.run(run(a.users, a.questions, a.pool or [None], a.rounds, a.profile))
+    asyncio.run(run(a.users, a.questions, a.pool or [None], a.rounds, a.profile, a.fixed_reply))
 
 
 if __name__ == "__main__":

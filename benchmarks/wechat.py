@@ -6,10 +6,13 @@ Two shapes of load, each on a fresh database:
   users  200 users at once, each sending their 5 questions one after another (WeChat delivers one user's
          messages in order)
 
+Each shape runs first against the anchor (benchmarks/wechat_anchor.py: a bare aiohttp server answering a fixed
+passive reply), measured the same way, so the load client's own ceiling on this machine is shown.
 Prints p50/p99/max time to the HTTP answer, the share answered passively (the rest answered `success`
 within ~4 s and sent over the customer-service API), and how many customer-service sends the fake server saw.
 
-  python benchmarks/wechat.py [--users 200] [--questions 5] [--aes]
+  python benchmarks/wechat.py [--users 200] [--questions 5] [--aes] [--workers N] [--profile PATH]
+                              [--fixed-reply TEXT]   (diagnosis: the engine left out)
 """
 
 from __future__ import annotations
@@ -59,7 +62,8 @@ async def wait_up(url: str, proc: asyncio.subprocess.Process) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-async def one_run(shape: str, users: int, questions: int, aes: bool, folder: Path, workers: int = 1) -> dict:
+async def one_run(shape: str, users: int, questions: int, aes: bool, folder: Path, workers: int = 1,
+                  fixed: str | None = None, anchor: bool = False) -> dict:
     api_port, bot_port = free_port(), free_port()
     api = await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "tests" / "fake_wechat_api.py"),
                                                str(api_port), stdout=asyncio.subprocess.DEVNULL)
@@ -68,11 +72,17 @@ async def one_run(shape: str, users: int, questions: int, aes: bool, folder: Pat
            "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET, "WECHAT_ENCODING_AES_KEY": AES_KEY,
            "WECHAT_API_BASE_URL": f"http://127.0.0.1:{api_port}", "LABOR_BOT_WECHAT_LISTEN": f"127.0.0.1:{bot_port}",
            "LABOR_BOT_LOG_LEVEL": "ERROR", "LABOR_BOT_TODAY": "2026-11-23"}
+    if fixed:  # diagnosis: the engine left out, what the channel's own plumbing costs
+        env["BENCH_FIXED_REPLY"] = fixed
+    measured = any(k in env for k in ("BENCH_FIXED_REPLY", "BENCH_PROFILE", "BENCH_SQLITE"))
+    command = [sys.executable, str(ROOT / "benchmarks" / "instrumented_run.py"), "wechat"] if measured else \
+        [sys.executable, "-m", "bot.cli", "wechat"]
+    if anchor:
+        command = [sys.executable, str(ROOT / "benchmarks" / "wechat_anchor.py")]
     bots = []  # several processes on one port (SO_REUSEPORT), one database; started one after another
     try:
         for _ in range(workers):
-            bots.append(await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "wechat", env=env,
-                                                             cwd=ROOT))
+            bots.append(await asyncio.create_subprocess_exec(*command, env=env, cwd=ROOT))
             await asyncio.sleep(1.5 * (len(bots) > 1))  # healthz may answer from the first one
             await wait_up(f"http://127.0.0.1:{bot_port}/healthz", bots[-1])
         times: list[float] = []
@@ -128,6 +138,9 @@ async def main() -> None:
     ap.add_argument("--questions", type=int, default=5)
     ap.add_argument("--aes", action="store_true", help="安全模式: every push and reply encrypted")
     ap.add_argument("--workers", type=int, default=1, help="labor-bot wechat processes on the one port")
+    ap.add_argument("--fixed-reply", metavar="TEXT",
+                    help="diagnosis: the engine answers every message with TEXT (the channel's own cost)")
+    ap.add_argument("--profile", metavar="PATH", help="cProfile the (first) bot process into PATH")
     args = ap.parse_args()
     cmd = "python benchmarks/wechat.py" + (f" --users {args.users}" if args.users != 200 else "") + \
         (f" --questions {args.questions}" if args.questions != 5 else "") + (" --aes" if args.aes else "") + \
@@ -135,8 +148,14 @@ async def main() -> None:
     print(f"# {cmd}  ({os.cpu_count()} CPUs, {'安全模式 AES' if args.aes else 'plaintext'})")
     with tempfile.TemporaryDirectory() as folder:
         for shape in ("burst", "users"):
-            print(json.dumps(await one_run(shape, args.users, args.questions, args.aes, Path(folder), args.workers),
-                             ensure_ascii=False), flush=True)
+            if not args.aes:  # the anchor, measured the same way first (it speaks plaintext only)
+                anchor = await one_run(shape, args.users, args.questions, False, Path(folder), 1, anchor=True)
+                print(json.dumps({"bot": "anchor (bare aiohttp)", **anchor}, ensure_ascii=False), flush=True)
+            if args.profile:
+                os.environ["BENCH_PROFILE"] = f"{args.profile}.{shape}"
+            ours = await one_run(shape, args.users, args.questions, args.aes, Path(folder), args.workers,
+                                 args.fixed_reply)
+            print(json.dumps({"bot": "labor-bot wechat", **ours}, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

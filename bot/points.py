@@ -185,7 +185,7 @@ class Points:
     def asked(self, norm: str) -> list[str]:
         """Facets the question asks: the one asked first comes first (两个问题 in one message: the first is
         answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
-        spans = {f.id: [(i, i + len(w)) for w in f.words for i in _finds(norm, w)] for f in self.facets}
+        spans = {f.id: [(i, i + len(w)) for w in f.words if w in norm for i in _finds(norm, w)] for f in self.facets}
         found = []
         for rank, f in enumerate(self.facets):
             mine = spans[f.id]

@@ -15,6 +15,7 @@ import binascii
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import string
 import struct
@@ -168,10 +169,12 @@ def cdata(text: str) -> str:
     return "<![CDATA[" + _xml_chars(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _xml_chars(text: str) -> str:
     """Drop characters XML 1.0 cannot carry at all (control characters other than tab and newlines)."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20) if any(
-        ord(ch) < 0x20 for ch in text) else text
+    return _NOT_XML.sub("", text)
 
 
 def element(root: str, **children: str | int) -> str:

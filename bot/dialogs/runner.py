@@ -533,7 +533,7 @@ class DialogRunner:
                     out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"
             elif s.type == "choice" and s.prefill_options:
                 hits = sorted(((len(w), o.value) for o in s.options if o.prefill for w in o.words
-                               if len(w) >= 2 and _names(w, norm)),
+                               if len(w) >= 2 and w in norm and _names(w, norm)),
                               reverse=True)
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]
