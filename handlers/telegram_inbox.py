@@ -46,6 +46,8 @@ class InboxWorker:
         self._done: dict[str, asyncio.Event] = {}
         self.items: dict[str, list[InboxItem]] = {}
         app.bot_data["inbox_items"] = self.items
+        self._held: set[str] = set()  # updates holding a slot of _sem: until their reply is decided
+        app.bot_data["inbox_decided"] = self.decided
         self._tasks: set[asyncio.Task] = set()
         self._stop = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -90,6 +92,7 @@ class InboxWorker:
                     continue
                 for item in items:  # started in arrival order: the per-user lock keeps that order
                     await self._sem.acquire()
+                    self._held.add(item.external_id)
                     task = asyncio.create_task(self._one(item))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
@@ -97,11 +100,19 @@ class InboxWorker:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    def decided(self, external_id: str) -> None:
+        """Its reply is decided: the slot goes to the next update while the reply waits for the pacer, so first
+        answers to a burst are queued early and overtake the further parts of earlier replies."""
+        if external_id in self._held:
+            self._held.discard(external_id)
+            self._sem.release()
+
     async def _one(self, item: InboxItem) -> None:
         holder = self.items[item.external_id] = [item]  # the handler records the reply it decided on it
         try:
             left = reply_of(item)
             if left is not None:  # decided before a stop: only sending is left, the engine is not asked
+                self.decided(item.external_id)
                 log.info("update %s: sending the %d part(s) of its reply not sent before a stop",
                          item.external_id, len(left))
                 await in_turn(self.app, left, send_parts(self.app, holder))
@@ -119,7 +130,7 @@ class InboxWorker:
             event = self._done.pop(item.external_id, None)
             if event is not None:
                 event.set()
-            self._sem.release()
+            self.decided(item.external_id)
 
 
 # -- the reply decided for an update, kept on its inbox row until sent (bot/inbox_reply.py) -----------------------
@@ -146,6 +157,9 @@ def decided(app: Application, holder: list[InboxItem] | None, parts: list[dict])
     """Record the reply on the inbox row: call inside transaction(store) with the engine's writes."""
     if holder is not None:
         holder[0] = answer(app.bot_data["inbox"], holder[0], parts)
+        notify = app.bot_data.get("inbox_decided")
+        if notify is not None:
+            notify(holder[0].external_id)
 
 
 async def send_parts(app: Application, holder: list[InboxItem] | None, parts: list[dict] | None = None) -> None:
