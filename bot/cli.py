@@ -308,12 +308,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             config.today = dt.date.fromisoformat(args.today)
         except ValueError:
-            print(f"labor-bot: --today must be YYYY-MM-DD, got {args.today!r}", file=sys.stderr)
+            print("labor-bot: " + packaged_text("cli_bad_today", value=args.today), file=sys.stderr)
             return 2
     try:
         return args.func(args, config)
     except KBError as e:
-        print(f"labor-bot: knowledge error: {e}", file=sys.stderr)
+        print("labor-bot: " + packaged_text("cli_knowledge_error", error=e), file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         return 130

@@ -34,10 +34,15 @@ def test_audience_codec(vocab, spec, regions, topics):
     assert vocab.parse(a.encode()) == a == Audience.from_json(a.to_json())
 
 
-@pytest.mark.parametrize("spec, problem", [("", "empty"), ("topic:xx", "unknown topic"), ("mars", "unknown region")])
-def test_bad_audiences_say_what_is_wrong(vocab, spec, problem):
-    with pytest.raises(AudienceError, match=problem):
+@pytest.mark.parametrize("spec, problem", [
+    ("", "没有写发给谁"),
+    ("topic:xx", "没有这个主题：xx；主题有：loan（贷款）、training（培训）"),
+    ("mars", "没有这个地区：mars；地区有：luding（泸定县）、luzhou（泸州市）"),
+])
+def test_bad_audiences_say_what_is_wrong_in_chinese(vocab, kb, spec, problem):
+    with pytest.raises(AudienceError) as e:
         vocab.parse(spec)
+    assert e.value.say(kb.texts).startswith(problem) and str(e.value).startswith(problem)
 
 
 def test_matches_and_sql_select_the_same_people(store):

@@ -130,6 +130,9 @@ async def test_superadmin_adds_and_removes_staff_who_may_then_announce(eng):
     assert "编号 12" in (await staff("/announce 再来"))[0].text
     actions = [e["action"] for e in eng.outbox.audit_log()]
     assert "staff_add" in actions and "staff_remove" in actions
+    log = (await boss("/admin log"))[0].text  # the actions named as the desk names them (texts.yaml action_*)
+    assert f"{ADMIN} 添加工作人员 12" in log and f"{ADMIN} 移除工作人员 12" in log and "12 被拒绝的操作" in log
+    assert "staff_add" not in log and "refused" not in log
 
 
 async def test_compose_typed_choose_audience_preview_count_and_confirm(eng):

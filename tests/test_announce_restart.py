@@ -114,7 +114,7 @@ async def test_shell_announce_with_send_delivers_without_a_running_bot(fake, db,
     assert summary["sent"] == summary["recipients"] == N // 2
     got = delivered(fake, "泸州招聘会")
     assert {u for u, n in got.items() if n} == {u for u in got if u % 2} and max(got.values()) == 1
-    assert "done:" in err.decode()
+    assert f"通知 #1 发完了：送达 {N // 2}" in err.decode()  # as a Telegram author is told
     audit = await labor_bot(env, "audit", "--json")
     lines = [json.loads(x) for x in (await audit.communicate())[0].decode().splitlines()]
     assert [x["action"] for x in lines] == ["queued", "finished"] and lines[1]["sent"] == N // 2

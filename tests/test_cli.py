@@ -97,12 +97,16 @@ def test_kb_list_show_search_check(cli):
     found = cli("kb", "search", "貸款").stdout
     assert "luding-15" in found and "luzhou-22" in found
     check = cli("kb", "check")
-    assert check.returncode == 0 and "45 measures" in check.stdout
+    assert check.returncode == 0 and "45 条措施（泸定县 22 条、泸州市 23 条）" in check.stdout
 
 
 def test_kb_show_unknown_id(cli):
     out = cli("kb", "show", "luzhou-99")
-    assert out.returncode == 1 and "luzhou-99" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 1 and "没有措施 luzhou-99" in out.stderr and "Traceback" not in out.stderr
+    out = cli("kb", "list", "--region", "mars")
+    assert out.returncode == 2 and "没有这个地区：mars" in out.stderr
+    out = cli("kb", "search", " ")
+    assert out.returncode == 2 and "请写上要查找的词" in out.stderr
 
 
 def test_broken_knowledge_is_reported_without_traceback(cli, tmp_path, kb):
@@ -113,7 +117,7 @@ def test_broken_knowledge_is_reported_without_traceback(cli, tmp_path, kb):
     p = bad / "measures" / "luzhou.yaml"
     p.write_text(p.read_text(encoding="utf-8").replace("- id: luzhou-07", "- id: luzhou-7x"), encoding="utf-8")
     out = cli("kb", "check", env={"LABOR_BOT_KNOWLEDGE": str(bad)})
-    assert out.returncode == 3
+    assert out.returncode == 3 and "知识库文件有误" in out.stderr
     assert "luzhou.yaml" in out.stderr and "luzhou-7x" in out.stderr and "Traceback" not in out.stderr
     out = cli("ask", "贷款", "--knowledge", str(bad))
     assert out.returncode == 3 and "Traceback" not in out.stderr

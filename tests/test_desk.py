@@ -369,6 +369,7 @@ async def test_audit_is_filterable(client, desk, store):
     await signed_in(client, desk)
     page = await (await client.get("/audit?actor=shell:root")).text()
     assert "shell:root" in page and "登录" not in page.split("<tbody>")[1]
+    assert "<td>取消定时通知</td>" in page  # the action named by knowledge/texts.yaml, as Telegram's /admin log says it
     page = await (await client.get("/audit?action=signed_in")).text()
     assert "王芳" in page.split("<tbody>")[1] and "#3" not in page
 

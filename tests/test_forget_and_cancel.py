@@ -101,7 +101,7 @@ def test_the_shell_refuses_another_users_announcement_unless_root(store, monkeyp
     args = build_parser().parse_args(["announce", "--cancel", str(aid), "--db", str(store.db.path)])
     monkeypatch.setattr(shell, "is_root", lambda: False)  # an ordinary login, not root
     assert shell.cmd_announce(args, config) == 1
-    assert "only its author or an admin (root)" in capsys.readouterr().err
+    assert "只有发起人或管理员（root）可以取消" in capsys.readouterr().err
     assert present(outbox.announcement(aid))["status"] == "scheduled"
     assert outbox.audit_log(1)[0]["action"] == "refused"
     monkeypatch.setattr(shell, "is_root", lambda: True)

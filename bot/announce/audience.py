@@ -47,7 +47,20 @@ def load_topics(kb: KnowledgeBase) -> dict[str, Topic]:
 
 
 class AudienceError(ValueError):
-    """An audience string or typed answer that names nothing we know; str() says what was wrong."""
+    """An audience string that names nothing we know: key names the text (knowledge/texts.yaml audience_*) that
+    says what was wrong; str() says it with the packaged texts."""
+
+    def __init__(self, key: str, **fields: object):
+        self.key, self.fields = key, fields
+        super().__init__(key)
+
+    def say(self, texts: dict[str, str]) -> str:
+        return texts[self.key].format(**self.fields)
+
+    def __str__(self) -> str:
+        from bot.kb.texts import packaged_text
+
+        return packaged_text(self.key, **self.fields)
 
 
 @dataclass(frozen=True)
@@ -117,24 +130,28 @@ class Vocabulary:
         """The codec: "all" | "luding,topic:贷款" (names or ids, commas, plus signs or spaces)."""
         parts = [p.strip() for p in re.split(r"[,，+\s]+", spec or "") if p.strip()]
         if not parts:
-            raise AudienceError("empty audience")
+            raise AudienceError("audience_empty")
         regions, topics = set(), set()
         for p in parts:
             key, _, value = p.partition(":")
             if value and key.lower() in ("topic", "t"):
                 tid = self.topic_id(value)
                 if tid is None:
-                    raise AudienceError(f"unknown topic {value!r}; topics: "
-                                        + ", ".join(f"{t.id} ({t.name})" for t in self.topics.values()))
+                    raise AudienceError("audience_unknown_topic", topic=value,
+                                        topics="、".join(f"{t.id}（{t.name}）" for t in self.topics.values()))
                 topics.add(tid)
             elif p.lower() == "all":
                 continue
             else:
                 region = p.lower() if p.lower() in self.kb.documents else self._only("region", p)
                 if region is None:
-                    raise AudienceError(f"unknown region {p!r}; regions: {', '.join(self.kb.documents)}")
+                    raise AudienceError("audience_unknown_region", region=p, regions=self.region_list())
                 regions.add(region)
         return Audience(frozenset(regions), frozenset(topics))
+
+    def region_list(self) -> str:
+        """The regions one may name, as staff read them: luding（泸定县）、luzhou（泸州市）."""
+        return "、".join(f"{r}（{d.name}）" for r, d in self.kb.documents.items())
 
     def topic_id(self, word: str) -> str | None:
         return word if word in self.topics else self._only("topic", word)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from bot.announce.actions import audit_line
 from bot.announce.audience import Audience, Vocabulary
 from bot.announce.outbox import MAX_TEXT, Outbox
 from bot.announce.when import WhenError, now_in_beijing, parse_when, show
@@ -78,12 +79,7 @@ class StaffDesk:
         return [Reply(self.t["staff_help"].format(staff="、".join(staff) or "-", scheduled=waiting or "-"))]
 
     def _log(self) -> str:
-        lines = []
-        for e in self.outbox.audit_log(LOG_LINES):
-            counts = " ".join(f"{k}={e[k]}" for k in ("recipients", "sent", "failed", "blocked", "skipped") if k in e)
-            extra = e.get("audience") or e.get("command") or e.get("target") or ""
-            lines.append(f"{show(e['ts'])} {e['actor']} {e['action']} "
-                         f"{'#' + str(e['announcement_id']) if e['announcement_id'] else ''} {extra} {counts}".strip())
+        lines = [audit_line(self.t, e) for e in self.outbox.audit_log(LOG_LINES)]
         return self.t["staff_log"].format(lines="\n".join(lines) or "-")
 
     # -- /announce --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ messenger that fetches links for previews cannot burn it. Every action is audite
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -20,15 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from aiohttp import web
 
 from bot import phrasings
+from bot.announce.actions import action_name
 from bot.announce.audience import Audience, Vocabulary, load_topics
 from bot.announce.outbox import MAX_TEXT, Outbox
 from bot.announce.when import WhenError, now_in_beijing, parse_when, show
 from bot.desk import inbox, stats
 from bot.desk.access import Access, Session, StaffError, same
+from bot.desk.messages import load_messages
 from bot.store import desk as queries
 from bot.textnorm import clean
 
@@ -102,12 +104,13 @@ class Desk:
         self.outbox = Outbox(store, clock)
         self.topics = load_topics(kb)
         self.vocab = Vocabulary(kb, self.topics)
-        self.msg: dict = yaml.safe_load((HERE / "templates" / "messages.yaml").read_text(encoding="utf-8"))
+        self.msg = load_messages()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                       autoescape=jinja2.select_autoescape(["html"], default=True),
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["when"] = lambda ts: show(ts) if ts else ""
-        self.env.globals.update(msg=self.msg, documents=kb.documents, topics=self.topics, max_text=MAX_TEXT)
+        self.env.globals.update(msg=self.msg, documents=kb.documents, topics=self.topics, max_text=MAX_TEXT,
+                                action_name=functools.partial(action_name, kb.texts))
 
     # -- plumbing ------------------------------------------------------------------------------------------
     def page(self, request: web.Request, template: str, status: int = 200, **ctx: Any) -> web.Response:

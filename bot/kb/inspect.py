@@ -61,16 +61,17 @@ def kb_command(kb: KnowledgeBase, args) -> int:
             for line in problems:
                 print(f"labor-bot kb check: {line}", file=sys.stderr)
             return 1
-        print(f"ok: {len(kb.measures)} measures ({', '.join(f'{r} {n}' for r, n in by.items())}), "
-              f"{facts} facts, {len(kb.updates)} updates, {len(flows)} checks, {len(topics)} topics, "
-              f"{len(points.points)} answer points, {len(points.oos)} out-of-scope topics, "
-              f"{len(kb.files)} files; {combos} answer combinations checked")
+        regions = "、".join(kb.texts["kb_region_count"].format(name=kb.documents[r].name, count=n) for r, n in by.items())
+        print(kb.texts["kb_check_ok"].format(
+            measures=len(kb.measures), regions=regions, facts=facts, updates=len(kb.updates), checks=len(flows),
+            topics=len(topics), points=len(points.points), oos=len(points.oos), files=len(kb.files), combos=combos))
         return 0
     db = build_sqlite(kb)
     if args.kb_command == "list":
         where = "region = ?" if args.region else None
         if args.region and args.region not in kb.documents:
-            print(f"labor-bot kb list: unknown region {args.region!r}; known: {', '.join(kb.documents)}",
+            known = "、".join(f"{r}（{d.name}）" for r, d in kb.documents.items())
+            print("labor-bot kb list: " + kb.texts["audience_unknown_region"].format(region=args.region, regions=known),
                   file=sys.stderr)
             return 2
         rows = list(db["measures"].rows_where(where, [args.region] if args.region else None,
@@ -84,8 +85,7 @@ def kb_command(kb: KnowledgeBase, args) -> int:
     if args.kb_command == "show":
         m = kb.measures.get(args.id)
         if m is None:
-            print(f"labor-bot kb show: no measure {args.id!r} (ids look like luding-01 … luzhou-23)",
-                  file=sys.stderr)
+            print("labor-bot kb show: " + kb.texts["kb_no_measure"].format(id=args.id), file=sys.stderr)
             return 1
         rec = measure_record(kb, m)
         if args.json:
@@ -111,7 +111,7 @@ def kb_command(kb: KnowledgeBase, args) -> int:
     if args.kb_command == "search":
         term = to_simplified(args.term.strip())
         if not term:
-            print("labor-bot kb search: give a word to look for", file=sys.stderr)
+            print("labor-bot kb search: " + kb.texts["kb_search_empty"], file=sys.stderr)
             return 2
         like = f"%{term}%"
         rows = list(db.query(

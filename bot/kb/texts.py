@@ -68,6 +68,21 @@ TEXT_FIELDS: dict[str, str] = {
     "kb_show_keywords": "keywords", "kb_show_counterpart": "counterpart", "kb_show_update": "update",
     "kb_show_note": "note", "kb_search_none": "term", "cli_description": "", "store_url_scheme": "setting scheme",
     "store_cannot_connect": "url error", "store_sqlite_too_old": "version",
+    # staff on the command line: labor-bot announce / audit / kb
+    "audience_empty": "", "audience_unknown_topic": "topic topics", "audience_unknown_region": "region regions",
+    "cli_announce_usage": "", "cli_text_empty": "", "cli_bad_audience": "problem", "cli_bad_at": "problem",
+    "cli_send_needs": "needs", "cli_preview": "audience code count when", "cli_at": "when", "cli_need_yes": "",
+    "cli_confirm": "", "cli_not_queued": "", "cli_queued": "id", "cli_cancel_not_yours": "id author",
+    "cli_sent_elsewhere": "channels left", "cli_left_item": "channel n", "cli_stopped": "id",
+    "cli_bad_today": "value", "cli_knowledge_error": "error",
+    "kb_check_ok": "measures regions facts updates checks topics points oos files combos",
+    "kb_region_count": "name count", "kb_no_measure": "id", "kb_search_empty": "",
+    # the audit log as staff read it (bot/announce/actions.py)
+    "action_queued": "", "action_cancelled": "", "action_discarded": "", "action_finished": "", "action_paused": "",
+    "action_refused": "", "action_staff_add": "", "action_staff_remove": "", "action_link_issued": "",
+    "action_signed_in": "", "action_signed_out": "", "action_phrasing_linked": "",
+    "action_question_out_of_scope": "", "action_question_dismissed": "",
+    "audit_recipients": "count", "audit_outcome": "sent failed blocked skipped",
 }
 
 
@@ -82,16 +97,21 @@ def load_texts(path: Path) -> dict[str, str]:
     if missing:
         raise KBError(path, None, f"missing key '{missing[0]}'")
     for key, text in texts.items():
-        try:
-            used = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-        except ValueError as e:
-            raise KBError(path, key, f"{e} (a literal brace is written {{ or }})") from None
-        allowed = TEXT_FIELDS[key].split()
-        wrong = [f for f in used if f not in allowed]
-        if wrong:
-            fills = ", ".join("{" + f + "}" for f in allowed) or "nothing"
-            raise KBError(path, key, f"unknown placeholder {{{wrong[0]}}} (the code fills {fills})")
+        check_placeholders(path, key, text, TEXT_FIELDS[key])
     return texts
+
+
+def check_placeholders(path: Path, key: str, text: str, fields: str) -> None:
+    """A KBError naming file and key when text uses a {placeholder} not among fields (space-separated)."""
+    try:
+        used = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError as e:
+        raise KBError(path, key, f"{e} (a literal brace is written {{ or }})") from None
+    allowed = fields.split()
+    wrong = [f for f in used if f not in allowed]
+    if wrong:
+        fills = ", ".join("{" + f + "}" for f in allowed) or "nothing"
+        raise KBError(path, key, f"unknown placeholder {{{wrong[0]}}} (the code fills {fills})")
 
 
 @functools.cache
