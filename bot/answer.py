@@ -304,11 +304,18 @@ class Answerer:
         both = len(shown) > 1
         out = []
         generic = next((f for f in facets if f in GENERIC_FACETS), None)
-        if generic is not None:
-            lines = [self._generic_line(m, generic, point.name if point else None) for m in shown]
-            if len(set(lines)) == 1:
-                return lines[:1]
-            return [self.say("region_label", name=self.kb.documents[m.region].name) + x for m, x in zip(shown, lines)]
+        if generic is not None:  # the office asked for, and what the measure says about what was asked
+            label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name) if both else ""  # noqa: E731
+            offices = [self._generic_line(m, generic, point.name if point else None) for m in shown]
+            office = offices[:1] if len(set(offices)) == 1 else [label(m) + x for m, x in zip(shown, offices)]
+            if generic == "validity":
+                return office
+            words = {h.term for h in match.hits} | {match.norm[h.start:h.end] for h in match.hits}
+            said = [label(m) + self.say("point_said", what=_relevant_sentences(m.summary, words, SIDE_BY_SIDE_LEAD))
+                    for m in shown]
+            first_who = "who" in facets and self.points.position(match.norm, "who") < self.points.position(
+                match.norm, generic)  # 能不能申请 找哪个部门: what it offers first, then where
+            return said + office if first_who else office + said
         for m in shown:
             lead = self.lead(m, match, short=both)
             facet = next((f for f in map(self.points.facet, facets) if f is not None and f.open_default), None)

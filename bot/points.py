@@ -23,6 +23,7 @@ from bot.kb.loader import KBError, squash
 from bot.textnorm import normalise
 
 POINT_FILE = "points.yaml"
+CASE_WEIGHT = 4  # characters a case decided by the question's words adds to its point's score
 SCOPE_FILE = "scope.yaml"
 
 
@@ -201,6 +202,11 @@ class Points:
         f = self.facet(fid)
         return f is not None and f.lead and bool(f.about) and any(s.id not in f.about for s in specific)
 
+    def position(self, norm: str, fid: str) -> int:
+        """Where the facet is first asked in the message (len(norm) when it is not)."""
+        f = self.facet(fid)
+        return min((norm.find(w) for w in (f.words if f else ()) if w in norm), default=len(norm))
+
     def facet(self, fid: str) -> Facet | None:
         return next((f for f in self.facets if f.id == fid), None)
 
@@ -220,10 +226,13 @@ class Points:
         return best if best_key[0] > 0 else None
 
     def strongest(self, norm: str) -> tuple[Point | None, int]:
-        """The point whose own words the question types most of (characters of distinct words)."""
+        """The point whose own words the question types most of (characters of distinct words); a case of it
+        that the words decide (牌子被人冒用 for 商标) counts as much as a point word would need to."""
         best, score = None, 0
         for p in self.points:
             n = sum(len(w) for w in p.words if len(w) >= 2 and w in norm)
+            if n and any(c.said is not None and not c.known and not c.also and c.said.holds(norm) for c in p.cases):
+                n += CASE_WEIGHT
             if n > score:
                 best, score = p, n
         return best, score

@@ -300,7 +300,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     group = _identity(t, parts, lex)
     if group:
         f["group"] = group
-    m = re.search(r"(\d+|[一二三四五六七八九十]+)岁", flat)
+    m = re.search(r"(\d+|[一二三四五六七八九十]+)岁", flat) or re.search(  # 我今年45了, 都五十多了
+        r"(?:今年|我都|都|已经|快)(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)多?了", flat)
     if m:
         age = read_value("people", m.group(1), lex)
         if isinstance(age, int):
