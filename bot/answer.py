@@ -115,6 +115,9 @@ class Answerer:
                 shown = [top, cp]
         if point is not None:
             shown = [m for m in shown if m.id in point.measures] or shown[:1]
+        own = self._own_region(match.norm) if len(shown) == 2 else None
+        if own is not None and shown[1].region == own:  # 我是泸定的…泸州那边是这样 我们泸定呢: theirs first
+            shown = shown[::-1]
         place = self.points.place_elsewhere(match.norm)
         facts = dict(facts or {})
         if place is not None and _mine(match.norm, place) and all(
@@ -201,6 +204,13 @@ class Answerer:
         else:
             lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
         return lines, quotes, answer.later
+
+    def _own_region(self, norm: str) -> str | None:
+        """The region the asker says is theirs (我是泸定的, 我们泸定, 泸定这边), if one is."""
+        for region, names in self.kb.places.items():
+            if any(n in norm and (_mine(norm, n) or n + "这边" in norm) for n in names):
+                return region
+        return None
 
     def _second_answer(self, point: Point, facets: list[str], first: Answer, regions: list[str]) -> Answer | None:
         """A second facet asked in the same message that the point settles in a line of its own, or one it
@@ -362,7 +372,8 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     theirs = re.search(f"(我们|那边|那里|当地|我们那|我们这|{p}).{{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)"
                        f"|(能不能|可不可以|可以)(去|到)|{p}(那边|那里|这边|当地)", norm)
     here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
-    return _mine(norm, place) and bool(theirs) and not here
+    not_local = any("不是" + x in norm for x in local)  # 我是屏山的 不是泸州也不是泸定的 能不能申请
+    return _mine(norm, place) and (bool(theirs) or not_local) and not here
 
 
 def _mine(norm: str, place: str) -> bool:

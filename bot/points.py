@@ -46,9 +46,19 @@ class Said:
 
     all_of: tuple[tuple[str, ...], ...]
     unless: tuple[str, ...] = ()
+    negations: tuple[str, ...] = ()  # 不是监测户: a word said right after one of these is not said
 
     def holds(self, norm: str) -> bool:
-        return all(any(w in norm for w in group) for group in self.all_of) and not any(w in norm for w in self.unless)
+        return all(any(self._said(w, norm) for w in group) for group in self.all_of) and not any(
+            w in norm for w in self.unless)
+
+    def _said(self, word: str, norm: str) -> bool:
+        i = norm.find(word)
+        while i >= 0:
+            if not any(norm.endswith(n, 0, i) for n in self.negations):
+                return True
+            i = norm.find(word, i + 1)
+        return False
 
 
 @dataclass(frozen=True)
@@ -280,7 +290,7 @@ def _words(path: Path, rec: str, v: Any, key: str) -> tuple[str, ...]:
     return tuple(normalise(x) for x in v)
 
 
-def _said(path: Path, rec: str, d: Any) -> Said:
+def _said(path: Path, rec: str, d: Any, negations: tuple[str, ...] = ()) -> Said:
     if not isinstance(d, dict) or "said" not in d:
         raise KBError(path, rec, "needs said: a list of word lists (all of them, any word in each)")
     groups = d["said"]
@@ -288,7 +298,8 @@ def _said(path: Path, rec: str, d: Any) -> Said:
         raise KBError(path, rec, "said must be a non-empty list")
     if all(isinstance(g, str) for g in groups):
         groups = [groups]
-    return Said(tuple(_words(path, rec, g, "said") for g in groups), _words(path, rec, d.get("unless"), "unless"))
+    return Said(tuple(_words(path, rec, g, "said") for g in groups), _words(path, rec, d.get("unless"), "unless"),
+                negations)
 
 
 def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str, ...]) -> Answer:
@@ -360,6 +371,7 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
                             settled, bool(d.get("generic", False)), bool(d.get("lead", False)),
                             _words(path, rec, d.get("about"), "about")))
     known_facets = {f.id for f in facets} | {"what"}
+    negations = _words(path, "negations", data.get("negations"), "negations")
     points: list[Point] = []
     seen: set[str] = set()
     for i, d in enumerate(data.get("points") or []):
@@ -394,7 +406,7 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
             if any(f not in known_facets for f in cfacets):
                 raise KBError(path, crec, f"unknown facet in {list(cfacets)}")
             known = _known(path, crec, cd.get("known"))
-            said = _said(path, crec, cd) if "said" in cd or not known else None
+            said = _said(path, crec, cd, negations) if "said" in cd or not known else None
             cases.append(Case(said, _answer(path, crec, cd, kb, measures), regions, cfacets, known,
                               _known(path, crec, cd.get("and_known"))))
         groups = []
@@ -420,7 +432,7 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
     for oid, d in (scope.get("out_of_scope") or {}).items():
         if not isinstance(d, dict) or not isinstance(d.get("office"), str):
             raise KBError(spath, f"out_of_scope.{oid}", "needs said and office")
-        oos.append(OutOfScope(oid, _said(spath, f"out_of_scope.{oid}", d), d["office"].strip()))
+        oos.append(OutOfScope(oid, _said(spath, f"out_of_scope.{oid}", d, negations), d["office"].strip()))
     inside = _words(spath, "elsewhere.sichuan", (scope.get("elsewhere") or {}).get("sichuan"), "sichuan")
     outside = _words(spath, "elsewhere.other", (scope.get("elsewhere") or {}).get("other"), "other")
     local = {normalise(p) for names in kb.places.values() for p in names}
