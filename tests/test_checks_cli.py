@@ -68,4 +68,4 @@ def test_restart_from_scratch_and_repeat(cli, tmp_path):
 def test_luzhou_fourth_loan_refused_typed(cli, tmp_path):
     rows = chat(cli, tmp_path / "e.sqlite", ["我能贷多少", "江阳区", "1", "没得", "贷过", "三次"])
     meta = last_meta(rows)
-    assert meta["results"][0]["rule"] == "luzhou_fourth_time" and meta["results"][0]["outcome"] == "not_eligible"
+    assert meta["results"][0]["rule"] == "over_three_times" and meta["results"][0]["outcome"] == "not_eligible"

@@ -15,7 +15,7 @@ from bot.dialogs.tables import check_all, check_flow
 def test_every_combination_fires_exactly_one_rule(kb):
     combos, problems = check_all(load_flows(kb))
     assert problems == []
-    assert combos > 100_000
+    assert combos > 50_000  # every answer of every question asked, numbers around each threshold (83,248 now)
 
 
 def _with_rule(flow, part_i, rule_name, when):
@@ -34,7 +34,7 @@ def test_enumeration_finds_a_fall_through_and_an_unknown_verdict(kb):
     problems = check_flow(broken).problems
     assert problems and all(p.startswith("loan_person / 个人创业担保贷款") for p in problems)
     assert any("2 rules fire" in p for p in problems)
-    gap = _with_rule(flow, 0, "luzhou_fourth_time", 'region == "luzhou" and times >= 4')
+    gap = _with_rule(flow, 0, "over_three_times", 'times >= 4')
     assert any("0 rules fire" in p for p in check_flow(gap).problems)
     training = load_flows(kb)["training"]
     lenient = _with_rule(training, 1, "not_poor", 'poor in ("no", "unsure")')

@@ -406,3 +406,34 @@ async def test_pinyin_home_region_beside_a_workplace(engine, store):
     replies = await say(engine, "我是luding的 在广东打了几年工 现在回来了 想贷款开个店 能贷多少", user="k6")
     assert store.user("k6")["region"] == "luding"
     assert "广东不在" not in _text(replies)
+
+
+# -- fourth blind persona set: the answer said first and then explained; a word asked about is not stated ------
+@pytest.mark.parametrize("text, expect", [
+    ("七个 都是返乡农民工 签的三年", 7),
+    ("两个 一个退役军人一个脱贫户 都签的两年", 2),
+    ("0个 招了两个脱贫户但合同只签了半年", 0),
+    ("五个人都签了一年", 5),
+    ("3年", None),  # a duration, not a head count
+    ("5个月", None),
+    ("两三个", None),  # approximate: read (and asked again) by read_value
+    ("十个左右", None),
+])
+def test_a_head_count_said_first_is_the_answer(text, expect):
+    from bot.understand.slots import leading_count
+
+    assert leading_count(text) == expect
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("纳溪的 开了个农家乐公司 想贷创业担保贷款 不晓得算不算小微企业", None),  # asked about: the check asks
+    ("我们是中型企业 五百多人 能不能申请小微企业创业担保贷款", "no"),
+    ("我开了个小超市 想贷款", "yes"),
+])
+def test_small_business_is_stated_not_asked(text, expect):
+    assert extract_facts(text).get("small") == expect
+
+
+@pytest.mark.parametrize("text", ["记不到了 好像领过又好像没有", "记不住了", "说不来"])
+def test_not_remembering_is_unsure(text):
+    assert read_yesno(text).value == "unsure"

@@ -16,6 +16,7 @@ from bot.dialogs.schema import UNSURE, Option, Step
 from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
 from bot.understand import ASK, count_qualifying, read_value, read_yesno
+from bot.understand.slots import leading_count
 
 _DECIMAL = re.compile(r"\d+\.\d+")
 NEAR_MISS = 75  # rapidfuzz ratio (0-100) for a typo in an option's name (劳务经济人 → 劳务经纪人)
@@ -172,7 +173,8 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
         total = values.get(step.of)
         v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)
     else:
-        v = read_value(step.unit or ("days" if step.type == "number" else "people"), raw)
+        lead = leading_count(raw) if step.type == "count" else None  # 七个 都是返乡的: the answer, then why
+        v = lead if lead is not None else read_value(step.unit or ("days" if step.type == "number" else "people"), raw)
         if v is None and step.type == "number":
             v = number(t, vocab, integer=False)
     if v == ASK:

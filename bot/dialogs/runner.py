@@ -530,6 +530,9 @@ class DialogRunner:
                     out[s.slot] = "no"
                 elif yes:
                     head = norm[max(0, norm.index(yes) - 3):norm.index(yes)]
+                    before = norm[max(0, norm.index(yes) - 8):norm.index(yes)]
+                    if any(w in before for w in self.lex.words("unknown")):
+                        continue  # 不晓得算不算小微企业: a question to ask, not an answer
                     out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"
             elif s.type == "choice" and s.prefill_options:
                 hits = sorted(((len(w), o.value) for o in s.options if o.prefill for w in o.words

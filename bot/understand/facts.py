@@ -201,6 +201,12 @@ def _done(parts: list[str], lex: Lexicon) -> str | None:
     return None
 
 
+def _unsure_before(flat: str, word: str, lex: Lexicon) -> bool:
+    """不晓得算不算小微企业: the word is asked about, not stated."""
+    i = flat.find(word)
+    return any(u in flat[max(0, i - 8):i] for u in lex.words("unknown"))
+
+
 def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     """The facts a message states (see the module docstring for keys and values)."""
     root = str(root or default_knowledge_dir())
@@ -253,8 +259,10 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["other_loans"] = other
     if any(w in flat for w in fw("cross_yes")):
         f["cross"] = "yes"
-    if any(w in flat for w in fw("small_yes")):
-        f["small"] = "yes"
+    if any(w in flat for w in fw("small_no")):
+        f["small"] = "no"
+    elif any(w in flat and not _unsure_before(flat, w, lex) for w in fw("small_yes")):
+        f["small"] = "yes"  # not 不晓得算不算小微企业: that is for the check to ask
     done = _done(parts, lex)
     if done:
         f["done"] = done

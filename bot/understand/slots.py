@@ -118,6 +118,19 @@ def _pick(values: list[float], approx: bool) -> Any:
     return int(v) if float(v).is_integer() else round(v)
 
 
+_LEADING = re.compile(r"\s*(\d+|[零〇一二两三四五六七八九十百]+)\s*(个人|个|人|名|位)?(?=$|[\s,，。;；、:：!！]|[都全有是招签里其中就])")
+
+
+def leading_count(text: str) -> int | None:
+    """An answer to "how many" said first, then explained (七个 都是返乡农民工 签的三年; 0个 招了两个但只签了半年):
+    the number at the very start. None when the message does not start with a head count."""
+    m = _LEADING.match(prep(text))
+    if not m or (not m.group(2) and not re.match(r"\s*\d+\s*$|\s*\S+\s", prep(text))):
+        return None
+    nums = find_numbers(m.group(1))
+    return int(nums[0].value) if nums and not nums[0].approx else None
+
+
 def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     """int, ASK (approximate or ambiguous: ask again), or None (nothing for this slot)."""
     lex = lex or load_lexicon()
