@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.kb import KBError, KnowledgeBase
 from bot.kb.loader import _keys, _need, _read, _strs
+from bot.kb.texts import TextError
 from bot.textnorm import normalise
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
@@ -46,21 +47,8 @@ def load_topics(kb: KnowledgeBase) -> dict[str, Topic]:
     return topics
 
 
-class AudienceError(ValueError):
-    """An audience string that names nothing we know: key names the text (knowledge/texts.yaml audience_*) that
-    says what was wrong; str() says it with the packaged texts."""
-
-    def __init__(self, key: str, **fields: object):
-        self.key, self.fields = key, fields
-        super().__init__(key)
-
-    def say(self, texts: dict[str, str]) -> str:
-        return texts[self.key].format(**self.fields)
-
-    def __str__(self) -> str:
-        from bot.kb.texts import packaged_text
-
-        return packaged_text(self.key, **self.fields)
+class AudienceError(TextError):
+    """An audience string that names nothing we know (texts audience_*)."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from bot.kb.texts import TextError
 from bot.numerals import cn_to_int
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "UTC+8")
@@ -23,20 +24,8 @@ _AFTERNOON = ("下午", "傍晚", "晚上")  # 3点 is 15:00
 _NOON = "中午"  # 1点 is 13:00
 
 
-class WhenError(ValueError):
-    """Not a time we can read, or one already past: key names the text (knowledge/texts.yaml when_*) that says which."""
-
-    def __init__(self, key: str, **fields: object):
-        self.key, self.fields = key, fields
-        super().__init__(key)
-
-    def say(self, texts: dict[str, str]) -> str:
-        return texts[self.key].format(**self.fields)
-
-    def __str__(self) -> str:
-        from bot.kb.texts import packaged_text
-
-        return packaged_text(self.key, **self.fields)
+class WhenError(TextError):
+    """Not a time we can read, or one already past (texts when_*)."""
 
 
 def _num(s: str | None) -> int:

@@ -122,3 +122,18 @@ def packaged_texts() -> dict[str, str]:
 def packaged_text(key: str, **fields: object) -> str:
     """One text of the knowledge shipped with the package, for code that has no knowledge base at hand."""
     return packaged_texts()[key].format(**fields)
+
+
+class TextError(ValueError):
+    """An error a person reads: key names its text (knowledge/texts.yaml), fields fill it; say() with a
+    knowledge base's texts, str() with the packaged ones (no knowledge base at hand)."""
+
+    def __init__(self, key: str, **fields: object):
+        self.key, self.fields = key, fields
+        super().__init__(key)
+
+    def say(self, texts: dict[str, str]) -> str:
+        return texts[self.key].format(**self.fields)
+
+    def __str__(self) -> str:
+        return packaged_text(self.key, **self.fields)
