@@ -49,8 +49,11 @@ class Said:
     negations: tuple[str, ...] = ()  # 不是监测户: a word said right after one of these is not said
 
     def holds(self, norm: str) -> bool:
-        return all(any(self._said(w, norm) for w in group) for group in self.all_of) and not any(
-            w in norm for w in self.unless)
+        for group in self.all_of:
+            present = [w for w in group if w in norm]
+            if not present or (self.negations and not any(self._said(w, norm) for w in present)):
+                return False
+        return not any(w in norm for w in self.unless)
 
     def _said(self, word: str, norm: str) -> bool:
         i = norm.find(word)
