@@ -317,6 +317,8 @@ class Matcher:
                 self._prefer_point(m)
             elif m.intent == "out_of_scope":
                 self._rescue_point(m, region)
+            elif m.intent == "overview":  # 劳务品牌名字被人拿去用了: a point's own words typed, not a menu
+                self._rescue_point(m, region, alone=True)
         return m
 
     def _with_aside(self, question: str, region: str | None) -> Match | None:
@@ -337,11 +339,11 @@ class Matcher:
         m.aside = next(t for t in topics if t is not None).id
         return m
 
-    def _rescue_point(self, m: Match, region: str | None) -> None:
+    def _rescue_point(self, m: Match, region: str | None, alone: bool = False) -> None:
         """焊工五级证 补贴有莫得: no measure scored, but a point's own words and what it pays are typed."""
         assert self.scope is not None  # match() asks only with a scope
         point, score = self.scope.strongest(m.said)
-        if point is None or score < POINT_SWITCH_MIN:
+        if point is None or score < (POINT_SWITCH_ALONE if alone else POINT_SWITCH_MIN):
             return
         if score < POINT_SWITCH_ALONE and not (point.needs and any(w in m.said for w in point.needs)):
             return  # a few shared words rescue only a point whose payment is asked for
