@@ -436,6 +436,11 @@ class Engine:
             return replies
         return [Reply(head + self.kb.texts["facts_noted_ask"])]
 
+    def _asks_own_facet(self, norm: str) -> bool:
+        pts = self.answers.points
+        facets = [pts.facet(f) for f in pts.asked(norm)]
+        return any(f is not None and not f.generic for f in facets) and norm.endswith(pts.question_end)
+
     def _looks_like_question(self, text: str, norm: str) -> bool:
         return "?" in text or "？" in text or (len(norm) >= 4 and any(w in norm for w in self._question_marks))
 
@@ -451,6 +456,10 @@ class Engine:
             user = self._store.user(inc.user_id)
             user["dialog"] = None
             return Outcome(self._start(inc.user_id, user, other, norm))
+        if self._asks_own_facet(norm):  # 等哈 这个贷款要利息不: a question of its own, not 不 to the question asked
+            side = self._side_question(inc, user, state, text)
+            if side:
+                return side
         if self._looks_like_question(text, norm):
             # an answer that reads as one (不晓得 是不是在领) is an answer, unless it ends in a question mark
             answered = self.dialogs.answer(state, norm, text)

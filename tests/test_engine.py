@@ -157,3 +157,19 @@ async def test_other_region_follow_up_asks_the_same_question_there(engine):
     await say(engine, "泸州创业贷款利息贴好多")
     replies = await say(engine, "那泸定呢")
     assert "泸定县" in replies[0].text and "贴息是一半" in replies[1].text and LUDING in replies[1].text
+
+
+async def test_a_check_named_by_its_measure_starts_that_check(engine):
+    """个人 is also an answer of the service check; the message names the personal loan, so that check starts."""
+    reply = (await say(engine, "我想测一下个人创业担保贷款"))[0].text
+    assert "个人创业担保贷款" in reply.splitlines()[0] and "就业创业服务补助" not in reply
+
+
+async def test_a_question_of_its_own_mid_check_is_answered_not_taken_as_no(engine):
+    """等哈 这个贷款要利息不 ends in 不 but asks about interest: answered, then the same question again."""
+    for text in ("我想测一下个人创业担保贷款", "泸州", "返乡农民工"):
+        await say(engine, text)
+    side = "\n".join(r.text for r in await say(engine, "等哈 这个贷款要利息不"))
+    assert "贴息" in side and "别的贷款" in side  # the answer, then the question it was asked again
+    after = (await say(engine, "没有"))[0].text
+    assert "贷过几次" in after  # 没有 answered the other-loans question; nothing was taken from the side question

@@ -67,7 +67,10 @@ class DialogRunner:
             return max(starts, key=lambda f: (max(len(w) for w in f.start_words if w in norm), -f.order))
         if not any(c in norm for c in self.cues):
             return None
-        flow = self.by_facts(facts or {}) or self.offer(norm, top_measure, facts)
+        # the facts' check among those of the measure the message names (个人创业担保贷款: not the service check
+        # because 个人 is also one of its answers); any check when the measure has none
+        among = self.flows_for(top_measure) if top_measure else []
+        flow = self.by_facts(facts or {}, among or None) or self.offer(norm, top_measure, facts)
         return self.between([flow, *self.siblings(flow)], norm, facts or {}) if flow else None
 
     def siblings(self, flow: Flow) -> list[Flow]:
@@ -96,10 +99,12 @@ class DialogRunner:
 
         return max(flows, key=lambda f: (asked(f), -f.order))
 
-    def by_facts(self, facts: dict[str, Any]) -> Flow | None:
+    def by_facts(self, facts: dict[str, Any], among: list[Flow] | None = None) -> Flow | None:
         """The one check whose own questions the stated facts answer (学了15天 → training), if only one."""
         own = {f.id: {s.fact for s in f.steps if s.type != "region"} for f in self.flows.values()}
         shared = {k for a in own.values() for k in a if sum(k in b for b in own.values()) > 1}
+        if among is not None:
+            own = {fid: keys for fid, keys in own.items() if fid in {f.id for f in among}}
         scores = {fid: len((set(facts) & keys) - shared) for fid, keys in own.items()}
         best = max(scores.values(), default=0)
         winners = [fid for fid, n in scores.items() if n == best]
