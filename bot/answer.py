@@ -48,8 +48,7 @@ class Answerer:
 
     def lead(self, m: Measure, match: Match, short: bool) -> str:
         facts = self.key_facts(m, match.facets)
-        words = {h.term for h in match.hits} | {match.norm[h.start:h.end] for h in match.hits}
-        summary = _relevant_sentences(m.summary, words, SIDE_BY_SIDE_LEAD) if short else m.summary
+        summary = _relevant_sentences(m.summary, _asked_words(match), SIDE_BY_SIDE_LEAD) if short else m.summary
         if facts and short:
             return facts + "。"
         if not facts:
@@ -184,26 +183,28 @@ class Answerer:
             texts = {r: self.say("said_prefix", what=said) + t for r, t in texts.items()}
         quotes = {m.id: answer.quote[m.id] for m in shown if m.id in answer.quote}
         label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name)  # noqa: E731
-        lines = [next(iter(texts.values()))] if len(set(texts.values())) == 1 else [label(m) + texts[m.region]
-                                                                                 for m in shown]
+        lines = self._per_region(shown, texts)
         second = self._second_answer(point, facets, answer, regions)
         if second is not None:  # 最多贷好多 利息是不是全部自己出: the other question, on a line of its own
-            more = {m.region: self._fill(second.for_region(m.region) or "", second, dict(facts), today) for m in shown}
-            lines += [next(iter(more.values()))] if len(set(more.values())) == 1 else [label(m) + more[m.region]
-                                                                                   for m in shown]
+            lines += self._per_region(shown, {m.region: self._fill(second.for_region(m.region) or "", second,
+                                                                   dict(facts), today) for m in shown})
             quotes = {**{m.id: second.quote[m.id] for m in shown if m.id in second.quote}, **quotes}
         else:  # 能不能贷 找哪家银行: the office asked for, from the measure's record
             generic = next((f for f in facets[1:] if f in GENERIC_FACETS and f not in point.facets), None)
             if generic is not None:
-                more = {m.region: self._generic_line(m, generic, point.name) for m in shown}
-                lines += [next(iter(more.values()))] if len(set(more.values())) == 1 else [label(m) + more[m.region]
-                                                                                       for m in shown]
+                lines += self._per_region(shown, {m.region: self._generic_line(m, generic, point.name) for m in shown})
         then = {m.region: answer.then.get(m.region) or answer.then.get("all") for m in shown}
         if len(set(then.values())) == 1:
             lines += [self._fill(t, answer, fill, today) for t in set(then.values()) if t]
         else:
             lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
         return lines, quotes, answer.later
+
+    def _per_region(self, shown: list[Measure], texts: dict[str, str]) -> list[str]:
+        """One line when the regions say the same, else one per region, labelled."""
+        if len(set(texts.values())) == 1:
+            return [next(iter(texts.values()))]
+        return [self.say("region_label", name=self.kb.documents[m.region].name) + texts[m.region] for m in shown]
 
     def _own_region(self, norm: str) -> str | None:
         """The region the asker says is theirs (我是泸定的, 我们泸定, 泸定这边), if one is."""
@@ -316,11 +317,11 @@ class Answerer:
         generic = next((f for f in facets if f in GENERIC_FACETS), None)
         if generic is not None:  # the office asked for, and what the measure says about what was asked
             label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name) if both else ""  # noqa: E731
-            offices = [self._generic_line(m, generic, point.name if point else None) for m in shown]
-            office = offices[:1] if len(set(offices)) == 1 else [label(m) + x for m, x in zip(shown, offices)]
+            office = self._per_region(shown, {m.region: self._generic_line(m, generic, point.name if point else None)
+                                              for m in shown})
             if generic == "validity":
                 return office
-            words = {h.term for h in match.hits} | {match.norm[h.start:h.end] for h in match.hits}
+            words = _asked_words(match)
             said = [label(m) + self.say("point_said", what=_relevant_sentences(m.summary, words, SIDE_BY_SIDE_LEAD))
                     for m in shown]
             first_who = "who" in facets and self.points.position(match.norm, "who") < self.points.position(
@@ -350,6 +351,11 @@ class Answerer:
         for uid in m.updates:
             parts += self.kb.updates[uid].extra
         return Reply("\n".join(parts))
+
+
+def _asked_words(match: Match) -> set[str]:
+    """The documents' terms the question was found to use, and the words it typed for them."""
+    return {h.term for h in match.hits} | {match.norm[h.start:h.end] for h in match.hits}
 
 
 def _relevant_sentences(text: str, words: set[str], limit: int) -> str:

@@ -174,12 +174,15 @@ class Points:
     def is_question(self, norm: str) -> bool:
         return bool(self.asked(norm)) or norm.endswith(self.question_end)
 
+    def __post_init__(self) -> None:
+        words = sorted(self.second_question, key=len, reverse=True)
+        self._second = re.compile("|".join(re.escape(w) for w in words)) if words else None
+
     def parts(self, text: str) -> list[str]:
         """The message cut where a second question starts (还有…, ？)."""
-        if not self.second_question:
+        if self._second is None:
             return [text]
-        pattern = "|".join(re.escape(w) for w in sorted(self.second_question, key=len, reverse=True))
-        return [p for p in re.split(pattern, text) if p.strip()]
+        return [p for p in self._second.split(text) if p.strip()]
 
     def say_facts(self, facts: dict, keys: list[str] | None = None) -> list[str]:
         """The user's facts in words, as the documents' conditions name them (脱贫户, 合同6个月)."""
