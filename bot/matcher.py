@@ -430,7 +430,7 @@ class Matcher:
                     scores[mid] *= AMOUNT_BOOST
         bm = self._bm25(rest, hits)
         total = {k: scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0) for k in set(scores) | set(bm)}
-        ranked = sorted(total, key=lambda k: -total[k])
+        ranked = sorted(total, key=lambda k: (-total[k], k))  # ties (a measure and its counterpart) by id, not hash order
 
         oos = any(h.kind == "oos" for h in hits)
 
