@@ -9,6 +9,10 @@ bot process's user + system time), p50/p99 reply latency (push of the update →
 server's clock), whether every user's replies came in question order; the ratio (goal ≥ 0.8); and the fake
 server's own ceiling, measured alone, so it is shown not to be the bottleneck.
 
+The questions are the repo's own varied question sets (benchmarks/questions.py: about a thousand distinct,
+mostly long colloquial texts, in a fixed order); each user asks its own, so no per-text cache can make the
+bot look fast. Every user's expected replies are computed first by the same engine in this process.
+
   python benchmarks/telegram_throughput.py [--users 200] [--questions 10] [--pool N …] [--rounds 1] [--profile]
                                            [--fixed-reply TEXT]   (diagnosis: the engine left out)
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import json
 import statistics
 import sys
 import tempfile
@@ -27,14 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from deployment import BotProcess, FakeServer, measure_fake_alone, percentile  # noqa: E402
+from questions import for_user, pool  # noqa: E402
 
-QUESTIONS = ["泸州创业贷款能贷多少", "泸定培训补贴", "泸州 劳务经纪人补助", "泸定 技能大师工作室", "泸州 川字号奖补",
-             "泸定 贫困户培训生活费", "泸州 高新技术企业税", "泸定 返乡创业", "泸州 用地", "泸定 商标"]
 FAST = "1000000"  # LABOR_BOT_TELEGRAM_RATE far above either bot's speed
 
 
-async def expected_replies(per_user: int, folder: Path) -> list[list[str]]:
-    """What labor-bot answers one new user asking the questions in turn (the same engine, in this process)."""
+async def expected_replies(users: int, per_user: int, folder: Path) -> list[list[list[str]]]:
+    """What labor-bot answers each new user asking their questions in turn (the same engine, in this process)."""
     from bot.app import build_engine
     from bot.config import Config
     from bot.models import Incoming
@@ -42,27 +46,31 @@ async def expected_replies(per_user: int, folder: Path) -> list[list[str]]:
     engine = build_engine(Config(db=str(folder / "expected.sqlite")))
     assert engine.store is not None  # build_engine(config) opens config.db
     out = []
-    for i in range(per_user):
-        replies = await engine.handle(Incoming("x", QUESTIONS[i % len(QUESTIONS)], channel="telegram"))
-        out.append([r.text for r in replies])
+    for u in range(users):
+        mine = []
+        for q in for_user(u, per_user):
+            replies = await engine.handle(Incoming(f"x{u}", q, channel="telegram"))
+            mine.append([r.text for r in replies])
+        out.append(mine)
     engine.store.close()
     return out
 
 
-async def drive(server: FakeServer, proc: BotProcess, users: int, expected: list[list[str]] | None,
+async def drive(server: FakeServer, proc: BotProcess, users: int, expected: list[list[list[str]]] | None,
                 per_user: int) -> dict:
-    # warm-up: other users, not measured
-    await server.push([(900_000 + u, QUESTIONS[u % len(QUESTIONS)]) for u in range(50)])
+    # warm-up: other users and questions from the other end of the pool, not measured
+    await server.push([(900_000 + u, pool()[-1 - u]) for u in range(50)])
     await server.wait_sent(50, 60)
     before = -1
     while before != (before := (await server.stats())["sent"]):  # until the warm-up's last reply is in
         await asyncio.sleep(1.0)
     await server.reset()
-    counts = [len(e) for e in expected] if expected else [1] * per_user
+    asks = [for_user(u, per_user) for u in range(users)]
+    counts = [[len(e) for e in mine] for mine in expected] if expected else [[1] * per_user] * users
     cpu0 = proc.cpu()
-    messages = [(1000 + u, QUESTIONS[i % len(QUESTIONS)]) for i in range(per_user) for u in range(users)]
+    messages = [(1000 + u, asks[u][i]) for i in range(per_user) for u in range(users)]
     pushed = await server.push(messages)
-    total = users * sum(counts)
+    total = sum(map(sum, counts))
     await server.wait_sent(total, 600)
     cpu = proc.cpu() - cpu0
     sent = await server.sent()
@@ -70,19 +78,24 @@ async def drive(server: FakeServer, proc: BotProcess, users: int, expected: list
     for s in sent:
         by_user.setdefault(int(s["chat_id"]), []).append(s)
     t_push = {(uid, n // users): t for n, ((uid, _), (_, t)) in enumerate(zip(messages, pushed))}
-    lat, in_order = [], True
+    lat, in_order, wrong, mismatches = [], True, 0, []
     for uid, ss in by_user.items():
         at = 0
-        for i, c in enumerate(counts):
+        u = uid - 1000
+        for i, c in enumerate(counts[u]):
             lat.append(ss[at]["t"] - t_push[(uid, i)])
             texts = [html.unescape(s["text"]) for s in ss[at:at + c]]
-            want = expected[i] if expected else [QUESTIONS[i % len(QUESTIONS)]]
+            want = expected[u][i] if expected else [asks[u][i]]
             in_order &= texts == want
+            wrong += texts != want
+            if texts != want and expected and len(mismatches) < 20:
+                mismatches.append({"user": uid, "question": asks[u][i], "want": want, "got": texts})
             at += c
     n = users * per_user
     t0, t1 = min(t for _, t in pushed), max(s["t"] for s in sent)
     return {"rate": n / (t1 - t0), "cpu_ms": cpu / n * 1000, "p50": statistics.median(lat) * 1000,
-            "p99": percentile(lat, 0.99) * 1000, "order": in_order and len(by_user) == users, "messages": len(sent)}
+            "p99": percentile(lat, 0.99) * 1000, "order": in_order and len(by_user) == users, "messages": len(sent),
+            "wrong": wrong, "mismatches": mismatches}
 
 
 async def one_bot(kind: str, server: FakeServer, folder: Path, users: int, per_user: int, expected, pool,
@@ -96,7 +109,11 @@ async def one_bot(kind: str, server: FakeServer, folder: Path, users: int, per_u
     proc = BotProcess(kind, server, sub, env)
     try:
         await server.wait_polling(proc)
-        return await drive(server, proc, users, expected if kind == "labor" else None, per_user)
+        result = await drive(server, proc, users, expected if kind == "labor" else None, per_user)
+        if result["mismatches"]:
+            (sub / "mismatches.json").write_text(json.dumps(result["mismatches"], ensure_ascii=False, indent=1))
+            print(f"  (replies not as expected: {sub / 'mismatches.json'})")
+        return result
     finally:
         proc.stop()
         await server.reset()
@@ -106,18 +123,19 @@ async def one_bot(kind: str, server: FakeServer, folder: Path, users: int, per_u
 
 def line(name: str, r: dict) -> str:
     return (f"{name}: {r['rate']:7.1f} updates/s  {r['cpu_ms']:5.2f} CPU ms/update  p50 {r['p50']:6.0f} ms  "
-            f"p99 {r['p99']:6.0f} ms  order kept: {r['order']}")
+            f"p99 {r['p99']:6.0f} ms  order kept: {r['order']}" + (f" ({r['wrong']} replies out of order or not as expected)" if r["wrong"] else ""))
 
 
 async def run(users: int, per_user: int, pools: list[int | None], rounds: int, measure: bool,
               fixed: str | None = None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="labor-bot-throughput-"))
-    expected = [[fixed]] * per_user if fixed else await expected_replies(per_user, folder)
+    expected = [[[fixed]] * per_user] * users if fixed else await expected_replies(users, per_user, folder)
     n = users * per_user
     async with FakeServer() as server:
         alone = await measure_fake_alone(server)
         print(f"{users} users × {per_user} questions = {n} updates through getUpdates; every process on 127.0.0.1 "
-              f"(LABOR_BOT_TELEGRAM_RATE={FAST})")
+              f"(LABOR_BOT_TELEGRAM_RATE={FAST}); {len({q for u in range(users) for q in for_user(u, per_user)})} "
+              f"distinct texts from benchmarks/questions.py")
         print(f"fake Bot API alone: {alone:7.0f} sendMessage/s from a client process (the ceiling of this setup)")
         for pool in pools:
             for r in range(rounds):

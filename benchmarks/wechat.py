@@ -8,6 +8,8 @@ Two shapes of load, each on a fresh database:
 
 Each shape runs first against the anchor (benchmarks/wechat_anchor.py: a bare aiohttp server answering a fixed
 passive reply), measured the same way, so the load client's own ceiling on this machine is shown.
+The questions are the repo's own varied question sets (benchmarks/questions.py: about a thousand distinct,
+mostly long colloquial texts, in a fixed order); each user asks its own, so no per-text cache helps.
 Prints p50/p99/max time to the HTTP answer, the share answered passively (the rest answered `success`
 within ~4 s and sent over the customer-service API), and how many customer-service sends the fake server saw.
 
@@ -32,13 +34,10 @@ from pathlib import Path
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from fake_wechat_api import AES_KEY, APP_ID, APP_SECRET, TOKEN, WeChatPusher, content_of, text_xml  # noqa: E402
-
-QUESTIONS = ["泸州创业贷款能贷多少", "泸定培训补贴", "泸州 劳务经纪人补助", "泸定 技能大师工作室", "泸州 川字号奖补",
-             "泸定 贫困户培训生活费", "泸州 返乡创业", "泸定 返乡创业", "我屋头是贫困户 娃儿想去学挖掘机 吃饭钱有补没得",
-             "带老乡出去打工有补助没"]
+from questions import for_user  # noqa: E402
 
 
 def free_port() -> int:
@@ -93,7 +92,8 @@ async def one_run(shape: str, users: int, questions: int, aes: bool, folder: Pat
             await push.post(text_xml("warmup", "你好", next(msg)))
 
             # every push built (and encrypted) before the clock starts: the client should cost little while timing
-            built = {(u, q): push.wrap(text_xml(f"oBench{u:04d}", QUESTIONS[(u + q) % len(QUESTIONS)], next(msg)))
+            asks = [for_user(u, questions) for u in range(users)]
+            built = {(u, q): push.wrap(text_xml(f"oBench{u:04d}", asks[u][q], next(msg)))
                      for u in range(users) for q in range(questions)}
             replies: list[str] = []
 
