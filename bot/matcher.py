@@ -200,6 +200,20 @@ class Matcher:
     def __init__(self, index: Index, scope: Points | None = None):
         self.ix = index
         self.scope = scope  # out-of-scope topics by substance; without it, only the index's oos words
+        # Lookups derived from the index once, so that a message costs what it contains, not the vocabulary:
+        # every prefix of a word the exact scan looks up (a stretch that starts no word ends the scan early)
+        words = set(index.postings) | index.oos | set(index.variants)
+        self._prefixes = frozenset(w[:n] for w in words for n in range(1, len(w) + 1))
+        # the pinyin candidates under each first reading, by their second reading and by their second
+        # character (positions in ix.py_first[r], so that candidates are still tried in the index's order)
+        self._py_next: dict[str, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
+        for r, cands in index.py_first.items():
+            by_key: dict[str, list[int]] = defaultdict(list)
+            by_char: dict[str, list[int]] = defaultdict(list)
+            for n, (key, term) in enumerate(cands):
+                by_key[key[1]].append(n)
+                by_char[term[1]].append(n)
+            self._py_next[r] = (dict(by_key), dict(by_char))
 
     # -- pieces ---------------------------------------------------------------------------------
     def _places(self, s: str) -> list[tuple[str, int, int]]:
@@ -218,9 +232,12 @@ class Matcher:
     def _exact_hits(self, s: str) -> list[Hit]:
         hits = []
         ix = self.ix
+        prefixes = self._prefixes
         for i in range(len(s)):
             for n in range(1, min(ix.max_len, len(s) - i) + 1):
                 sub = s[i : i + n]
+                if sub not in prefixes:
+                    break  # no word starts so: none longer from here either
                 if sub in ix.postings and n >= 2:
                     hits.append(Hit(sub, i, i + n, "exact"))
                 if sub in ix.oos:
@@ -258,8 +275,23 @@ class Matcher:
             i += 1
         hits = []
         for u, (readings, start, _, _) in enumerate(units):
+            if u + 1 >= len(units):
+                break  # every term has two or more characters
+            after, after_char = units[u + 1][0], units[u + 1][3]
             for r in readings:
-                for key, term in ix.py_first.get(r, ()):
+                cands = ix.py_first.get(r)
+                if not cands:
+                    continue
+                # only candidates whose second character can stand where the next unit is: its reading is
+                # one of the unit's, or the unit is that character (what _sounds_like requires of k = 1)
+                by_key, by_char = self._py_next[r]
+                tried: list[int] = []
+                for r1 in after:
+                    tried += by_key.get(r1, ())
+                if after_char is not None:
+                    tried += by_char.get(after_char, ())
+                for n in sorted(set(tried)):
+                    key, term = cands[n]
                     if u + len(key) > len(units):
                         continue
                     span = units[u : u + len(key)]
