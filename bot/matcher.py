@@ -13,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.kb import KnowledgeBase
 from bot.numerals import cn_to_int
@@ -214,6 +215,7 @@ class Matcher:
                 by_key[key[1]].append(n)
                 by_char[term[1]].append(n)
             self._py_next[r] = (dict(by_key), dict(by_char))
+        self._py_candidates = lru_cache(maxsize=1 << 15)(self._candidates)
 
     # -- pieces ---------------------------------------------------------------------------------
     def _places(self, s: str) -> list[tuple[str, int, int]]:
@@ -274,36 +276,43 @@ class Matcher:
                 units.append((ix.char_py.get(c, ()), i, i + 1, c))
             i += 1
         hits = []
+        candidates = self._py_candidates
         for u, (readings, start, _, _) in enumerate(units):
             if u + 1 >= len(units):
                 break  # every term has two or more characters
-            after, after_char = units[u + 1][0], units[u + 1][3]
-            for r in readings:
-                cands = ix.py_first.get(r)
-                if not cands:
+            for key, term in candidates(readings, units[u + 1][0], units[u + 1][3]):
+                if u + len(key) > len(units):
                     continue
-                # only candidates whose second character can stand where the next unit is: its reading is
-                # one of the unit's, or the unit is that character (what _sounds_like requires of k = 1)
-                by_key, by_char = self._py_next[r]
-                tried: list[int] = []
-                for r1 in after:
-                    tried += by_key.get(r1, ())
-                if after_char is not None:
-                    tried += by_char.get(after_char, ())
-                for n in sorted(set(tried)):
-                    key, term = cands[n]
-                    if u + len(key) > len(units):
-                        continue
-                    span = units[u : u + len(key)]
-                    if all(_sounds_like(span[k][0], span[k][3], term[k], key[k], len(key)) for k in range(len(key))):
-                        typed = [sp[3] for sp in span]
-                        same = sum(1 for k, ch in enumerate(typed) if ch == term[k])
-                        latin = all(ch is None for ch in typed)
-                        if same == len(term):
-                            continue  # spelled right: an exact hit already
-                        if latin or same >= 1:
-                            hits.append(Hit(term, start, span[-1][2], "pinyin"))
+                span = units[u : u + len(key)]
+                if all(_sounds_like(span[k][0], span[k][3], term[k], key[k], len(key)) for k in range(len(key))):
+                    typed = [sp[3] for sp in span]
+                    same = sum(1 for k, ch in enumerate(typed) if ch == term[k])
+                    latin = all(ch is None for ch in typed)
+                    if same == len(term):
+                        continue  # spelled right: an exact hit already
+                    if latin or same >= 1:
+                        hits.append(Hit(term, start, span[-1][2], "pinyin"))
         return hits
+
+    def _candidates(self, readings: tuple[str, ...] | frozenset[str], after: tuple[str, ...] | frozenset[str],
+                    after_char: str | None) -> tuple[tuple[tuple[str, ...], str], ...]:
+        """The (key, term) pairs worth checking at a unit with these readings followed by a unit with `after`
+        (typed as after_char): under each reading in turn, in the index's order, only those whose second
+        character can stand at the next unit: its reading is one of that unit's, or the unit is that character
+        (what _sounds_like requires of position 1). A pure function of two characters (cached, bounded)."""
+        out: list[tuple[tuple[str, ...], str]] = []
+        for r in readings:
+            cands = self.ix.py_first.get(r)
+            if not cands:
+                continue
+            by_key, by_char = self._py_next[r]
+            tried: list[int] = []
+            for r1 in after:
+                tried += by_key.get(r1, ())
+            if after_char is not None:
+                tried += by_char.get(after_char, ())
+            out += (cands[n] for n in sorted(set(tried)))
+        return tuple(out)
 
     @staticmethod
     def _drop_subsumed(hits: list[Hit]) -> list[Hit]:
