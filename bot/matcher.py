@@ -216,17 +216,31 @@ class Matcher:
                 by_char[term[1]].append(n)
             self._py_next[r] = (dict(by_key), dict(by_char))
         self._py_candidates = lru_cache(maxsize=1 << 15)(self._candidates)
+        self._place_prefixes = frozenset(p[:n] for p in index.places for n in range(1, len(p) + 1))
+        # each bigram's BM25 share per measure, worked out with the same expression _bm25 used per message
+        self._bm25_terms: dict[str, tuple[tuple[str, float], ...]] = {}
+        for g, post in index.bigrams.items():
+            idf = math.log(1 + (index.n - len(post) + 0.5) / (len(post) + 0.5))
+            self._bm25_terms[g] = tuple(
+                (mid, idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * index.doclen[mid] / index.avgdl)))
+                for mid, tf in post.items())
 
     # -- pieces ---------------------------------------------------------------------------------
     def _places(self, s: str) -> list[tuple[str, int, int]]:
+        """Place names, the longest at each position, left to right without overlap."""
         out, i = [], 0
+        places, prefixes = self.ix.places, self._place_prefixes
         while i < len(s):
-            for n in range(min(self.ix.place_len, len(s) - i), 1, -1):
+            longest = 0
+            for n in range(1, min(self.ix.place_len, len(s) - i) + 1):
                 name = s[i : i + n]
-                if name in self.ix.places:
-                    out.append((name, i, i + n))
-                    i += n
-                    break
+                if name not in prefixes:
+                    break  # no place name starts so: none longer from here either
+                if n >= 2 and name in places:
+                    longest = n
+            if longest:
+                out.append((s[i : i + longest], i, i + longest))
+                i += longest
             else:
                 i += 1
         return out
@@ -504,17 +518,13 @@ class Matcher:
         return m
 
     def _bm25(self, s: str, hits: list[Hit]) -> dict[str, float]:
-        ix = self.ix
         masked = s
         for h in hits:
             if h.kind == "oos":
                 masked = masked[: h.start] + "\0" * (h.end - h.start) + masked[h.end :]
         out: dict[str, float] = defaultdict(float)
+        terms = self._bm25_terms
         for g in set(_bigrams(masked)):
-            post = ix.bigrams.get(g)
-            if not post:
-                continue
-            idf = math.log(1 + (ix.n - len(post) + 0.5) / (len(post) + 0.5))
-            for mid, tf in post.items():
-                out[mid] += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * ix.doclen[mid] / ix.avgdl))
+            for mid, v in terms.get(g, ()):
+                out[mid] += v
         return out
