@@ -317,11 +317,12 @@ class Engine:
     def _remember_facts(self, user_id: str, user: dict, norm: str, text: str = "") -> dict:
         """Facts said in passing (我是脱贫户, 8个员工, 签了半年) that a later check would otherwise ask again;
         kept per user under profile["facts"]. Returns this message's facts."""
-        facts = self.dialogs.facts(text or norm, norm)
+        prefilled = self.dialogs.prefills(norm)  # once: both the facts and the remembered answers read it
+        facts = self.dialogs.facts(text or norm, norm, prefilled)
         profile = dict(user.get("profile") or {})
         profile.pop(LAST_RESULT, None)  # a new subject: a later fact no longer redoes the last result
         for flow in self.flows.values():
-            for slot, value in self.dialogs.prefill(flow, norm).items():
+            for slot, value in prefilled[flow.id].items():
                 step = flow.step(slot)
                 if step and step.remember and slot != "region":
                     profile[slot] = value

@@ -27,7 +27,10 @@ def clean(text: str) -> str:
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()
 
 
-@lru_cache(maxsize=4096)  # one message is normalised by several readers (matcher, checks, facts)
+# one message is normalised by several readers (matcher, checks, facts), one after another: a few entries hold
+# it. Kept small on purpose: the same text from another user is normalised again (a big cache made load
+# benchmarks that repeat texts look fast; real messages rarely repeat)
+@lru_cache(maxsize=64)
 def normalise(text: str, limit: int = MAX_CHARS) -> str:
     """Matching form: NFKC, simplified, lower case, only CJK, latin letters, digits and % kept."""
     t = unicodedata.normalize("NFKC", text)[: limit * 2]

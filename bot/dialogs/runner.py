@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from bot.callback import encode
@@ -149,12 +150,18 @@ class DialogRunner:
         t = prep(text)
         return any(w in t for w in self.lex.words("correction"))
 
-    def facts(self, text: str, norm: str = "") -> dict[str, Any]:
-        """extract_facts, plus the option words of every check (返乡农民工, 劳务经纪人, 技能大师工作室)."""
+    def prefills(self, norm: str) -> dict[str, dict[str, Any]]:
+        """prefill for every check, by flow id (what one message says for each check's questions)."""
+        return {flow.id: self.prefill(flow, norm) for flow in self.flows.values()}
+
+    def facts(self, text: str, norm: str = "", prefilled: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """extract_facts, plus the option words of every check (返乡农民工, 劳务经纪人, 技能大师工作室).
+        prefilled: prefills(norm) when the caller has it already."""
         out: dict[str, Any] = {}
         norm = norm or normalise(text)
         for flow in self.flows.values():
-            for slot, v in self.prefill(flow, norm).items():
+            found = prefilled[flow.id] if prefilled is not None else self.prefill(flow, norm)
+            for slot, v in found.items():
                 step = flow.step(slot)
                 if step is not None and step.type == "choice":
                     out.setdefault(step.fact, v)
@@ -546,14 +553,19 @@ class DialogRunner:
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]
             elif s.type in ("number", "count") and s.prefill_units:
-                units = "|".join(re.escape(u) for u in s.prefill_units)
-                found = re.findall(rf"(\d+|{CN_NUMBER.pattern})(?:{units})", norm)
+                found = _number_before(tuple(s.prefill_units)).findall(norm)
                 if len(found) == 1:
                     try:
                         out[s.slot] = int(found[0]) if found[0].isdigit() else cn_to_int(found[0])
                     except ValueError:
                         pass
         return out
+
+
+@lru_cache(maxsize=256)  # one pattern per step with units: knowledge data, a few dozen
+def _number_before(units: tuple[str, ...]) -> re.Pattern:
+    """A number (digits or Chinese numerals) followed by one of these units."""
+    return re.compile(rf"(\d+|{CN_NUMBER.pattern})(?:{'|'.join(re.escape(u) for u in units)})")
 
 
 def _asked(step: Step | None, values: dict[str, Any]) -> bool:

@@ -36,6 +36,7 @@ from bot.understand.slots import ASK, _durations, count_groups, count_qualifying
 from bot.understand.yesno import _about_other, _negations
 
 CONTRACT_MONTHS = 12  # both documents: 签订1年以上劳动合同
+_NOT_HERE = ("不是", "不在", "没在", "非")  # 不是泸定的: a place said so is not the user's
 
 
 @lru_cache(maxsize=8)
@@ -62,15 +63,11 @@ def _region(t: str, root: str) -> tuple[str, str] | None:
     found: list[tuple[int, str, str]] = []
     for name, region in _places(root):
         hay = latin if name.isascii() else t
-        if name not in hay:  # most names are in no message: skip the regex
-            continue
-        for m in re.finditer(re.escape(name), hay):
-            if any(s <= m.start() < e for s, e, _, _ in [(p, p + len(n2), n2, r) for p, n2, r in found]):
-                continue
-            before = hay[max(0, m.start() - 3):m.start()]
-            if re.search(r"(不是|不在|没在|非)$", before):
-                continue
-            found.append((m.start(), name, region))
+        at = hay.find(name)  # most names are in no message
+        while at >= 0:  # each occurrence, left to right, not overlapping the one before (as re.finditer)
+            if not any(p <= at < p + len(n2) for p, n2, _ in found) and not hay[max(0, at - 3):at].endswith(_NOT_HERE):
+                found.append((at, name, region))
+            at = hay.find(name, at + len(name))
     if not found:
         return None
     regions = {r for _, _, r in found}
@@ -131,15 +128,24 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
     return "no" if said else None
 
 
+def _staff_pattern(lex: Lexicon) -> re.Pattern | None:
+    """The head-count pattern of _staff, built once per lexicon."""
+    if ("staff_pattern",) not in lex.memo:
+        fw = lex.fact_words
+        places = "|".join(map(re.escape, fw("firm_places")))
+        people = "|".join(map(re.escape, fw("firm_people")))
+        lex.memo[("staff_pattern",)] = re.compile(
+            rf"(?:{places})[里头上]?(?:现在|目前|一共|总共|共|现有)?(?:有|是)?(?:现在|目前|一共|总共|共)?"
+            rf"(\d+|[零一二两三四五六七八九十百千]+)(?:{people})") if places and people else None
+    return lex.memo[("staff_pattern",)]
+
+
 def _staff(t: str, lex: Lexicon) -> int | None:
     """The firm's own head count: 公司有15个人, 厂里一共二十个人, 我们店有6个人."""
-    fw = lex.fact_words
-    places = "|".join(map(re.escape, fw("firm_places")))
-    people = "|".join(map(re.escape, fw("firm_people")))
-    if not places or not people:
+    pattern = _staff_pattern(lex)
+    if pattern is None:
         return None
-    m = re.search(rf"(?:{places})[里头上]?(?:现在|目前|一共|总共|共|现有)?(?:有|是)?(?:现在|目前|一共|总共|共)?"
-                  rf"(\d+|[零一二两三四五六七八九十百千]+)(?:{people})", t)
+    m = pattern.search(t)
     if not m:
         return None
     v = read_value("people", m.group(1) + "个", lex)

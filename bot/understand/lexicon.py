@@ -55,7 +55,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
         return Lexicon(yaml.safe_load(f) or {})
 
 
-@lru_cache(maxsize=4096)  # the same message is prepared by the fact, slot and yes/no readers
+@lru_cache(maxsize=64)  # the same message is prepared by the fact, slot and yes/no readers (small: see normalise)
 def prep(text: str) -> str:
     """NFKC, simplified, lower case; punctuation becomes a space (a clause boundary); a decimal point stays."""
     t = unicodedata.normalize("NFKC", text or "")
