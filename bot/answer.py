@@ -119,7 +119,7 @@ class Answerer:
             shown = shown[::-1]
         place = self.points.place_elsewhere(match.norm)
         facts = dict(facts or {})
-        if place is not None and _mine(match.norm, place) and all(
+        if place is not None and _mine(match.norm, place, work=False) and all(
                 match.norm.find(place) < match.norm.find(x) for x in match.places):
             facts["home"] = place  # 我是安庆的脱贫户 在泸州干活: a rule for local people is not theirs
         lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts)
@@ -148,7 +148,7 @@ class Answerer:
         elif later:
             lines.append(self.say("update_confirm"))
         lines += self.validity_notes(shown, today)
-        if place and not asker_elsewhere and not match.places:
+        if place and not asker_elsewhere and (not match.places or _asks_there(match.norm, place)):
             lines.append(self.say("elsewhere", place=place))
         if len(shown) == 1 and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None
                                                                   or (point and top.counterpart not in point.measures)):
@@ -374,17 +374,26 @@ def _relevant_sentences(text: str, words: set[str], limit: int) -> str:
 def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     """我是雅安天全的 / 宜宾屏山的脱贫户 … 我们宜宾有没得: the asker belongs to that place and is not
     working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
-    p = re.escape(place)
-    theirs = re.search(f"(我们|那边|那里|当地|我们那|我们这|{p}).{{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)"
-                       f"|(能不能|可不可以|可以)(去|到)|{p}(那边|那里|这边|当地)", norm)
+    theirs = _asks_there(norm, place) or re.search("(我们|那边|那里|当地|我们那|我们这).{0,6}(有没有|有没得|有莫得|有吗"
+                                                   "|能不能|能享受|能用|也是|一样)|(能不能|可不可以|可以)(去|到)", norm)
     here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
     not_local = any("不是" + x in norm for x in local)  # 我是屏山的 不是泸州也不是泸定的 能不能申请
-    return _mine(norm, place) and (bool(theirs) or not_local) and not here
+    return _mine(norm, place, work=False) and (bool(theirs) or not_local) and not here
 
 
-def _mine(norm: str, place: str) -> bool:
-    """我是安庆的 / 我们宜宾 / 在深圳开了个店: the asker belongs to (lives or works in) that place."""
+def _asks_there(norm: str, place: str) -> bool:
+    """深圳那边有没得: the question is about what that place offers."""
     p = re.escape(place)
+    return bool(re.search(f"{p}.{{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)|{p}(那边|那里|这边|当地)", norm))
+
+
+def _mine(norm: str, place: str, work: bool = True) -> bool:
+    """我是安庆的 / 我们宜宾 / 在深圳开了个店: the asker belongs to (lives or works in) that place. With
+    work=False, 我在浙江打工 does not count: a migrant working there is still from home (回来想创业)."""
+    p = re.escape(place)
+    if not work and not re.search(f"(我是|我家|我们是|我屋)[^，。]{{0,4}}{p}", norm) and re.search(
+            f"在{p}[^，。]{{0,3}}(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里)", norm):
+        return False
     return bool(re.search(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的"
                           f"|^[^，。]{{0,2}}在{p}(开|做|办|创业|搞|干)", norm))
 

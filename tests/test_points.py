@@ -91,6 +91,23 @@ def test_an_asker_from_elsewhere_is_told_first_that_their_place_decides(ask):
     assert "绿色通道" in first(working_here)
 
 
+def test_a_migrant_working_elsewhere_is_still_from_home(ask):
+    """在浙江打工 is where the asker works, not where they are from: a returning migrant's loan question
+    gets the loan, and a question about that place's own rules still gets the pointer to it."""
+    text = ask("我在江苏打工 过年回来想开个店 能贷好多")
+    assert re.search(r"50万元", first(text)) and "您说是江苏的" not in text, text
+    there = ask("我在东莞打工 老家是泸州合江的 脱贫户 回来学电焊有没得生活补贴 东莞那边有没得")
+    assert "50元" in first(there) and "东莞不在这两份文件的范围内" in there, there
+
+
+@pytest.mark.parametrize("q, office", [
+    ("我兄弟在砖厂干活 腿被砸到了 老板不管 咋个办", "工伤认定"),
+    ("有没有人工客服", "没有人工客服"),
+])
+def test_stories_and_requests_outside_the_documents_get_the_office(ask, q, office):
+    assert office in first(ask(q))
+
+
 def test_a_question_about_a_slip_in_the_source_gets_the_note_first(ask):
     assert "笔误" in first(ask("泸州文件最后那段写的沪字号 跟泸字号是不是两个不同的品牌"))
 
