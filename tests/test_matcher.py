@@ -121,3 +121,69 @@ def test_explain_names_terms_and_place(matcher):
 def test_long_message_is_cut_and_still_answered(matcher):
     m = matcher.match("创业担保贷款能贷多少" + "啊" * 10_000)
     assert m.truncated and m.measures
+
+
+def _reference_pinyin_hits(m, s):
+    """Matcher._pinyin_hits as first written: every term under a reading tried at every position."""
+    from bot.matcher import Hit, _sounds_like
+    from bot.pinyin import fold, segment
+
+    ix, units, i = m.ix, [], 0
+    while i < len(s):
+        c = s[i]
+        if "a" <= c <= "z":
+            j = i
+            while j < len(s) and "a" <= s[j] <= "z":
+                j += 1
+            k = i
+            for syl in segment(s[i:j], ix.syllables) or []:
+                units.append(((fold(syl),), k, k + len(syl), None))
+                k += len(syl)
+            i = j
+            continue
+        if c != " ":
+            units.append((ix.char_py.get(c, ()), i, i + 1, c))
+        i += 1
+    hits = []
+    for u, (readings, start, _, _) in enumerate(units):
+        for r in readings:
+            for key, term in ix.py_first.get(r, ()):
+                if u + len(key) > len(units):
+                    continue
+                span = units[u : u + len(key)]
+                if all(_sounds_like(span[k][0], span[k][3], term[k], key[k], len(key)) for k in range(len(key))):
+                    typed = [sp[3] for sp in span]
+                    same = sum(1 for k, ch in enumerate(typed) if ch == term[k])
+                    if same != len(term) and (all(ch is None for ch in typed) or same >= 1):
+                        hits.append(Hit(term, start, span[-1][2], "pinyin"))
+    return hits
+
+
+def _reference_places(m, s):
+    out, i = [], 0
+    while i < len(s):
+        for n in range(min(m.ix.place_len, len(s) - i), 1, -1):
+            if s[i : i + n] in m.ix.places:
+                out.append((s[i : i + n], i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def test_lookups_made_once_find_what_the_full_scans_found(matcher):
+    """The pinyin candidates by character pair, the prefix stops and the place scan give the same hits, in the
+    same order, as scanning everything did, on every question we have, typed pinyin and homophone typos."""
+    from bot.textnorm import normalise
+
+    inner = matcher.inner if hasattr(matcher, "inner") else matcher
+    texts = [str(item["q"]) for path in sorted((ROOT / "tests" / "data").glob("*.yaml"))
+             for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+             if isinstance(item, dict) and isinstance(item.get("q"), str)]
+    texts += ["chuangye daikuan", "chuang ye dai kuan luding", "创业担宝贷款", "泸定培训不贴", "xuyong de peixun butie"]
+    assert len(texts) > 1000
+    for t in texts:
+        s = normalise(t)
+        assert inner._pinyin_hits(s) == _reference_pinyin_hits(inner, s), t
+        assert inner._places(s) == _reference_places(inner, s), t
