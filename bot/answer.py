@@ -10,11 +10,15 @@ from bot.kb import KnowledgeBase
 from bot.kb.schema import Measure
 from bot.matcher import Match
 from bot.models import Button, Reply
+from bot.numerals import cn_to_int
 from bot.points import Answer, Case, Point, Points, load_points
 
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
+LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
+# 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
+_WANTED = re.compile(r"(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?(\d+|[一二三四五六七八九十两百]+)\s*万")
 
 
 class Answerer:
@@ -91,6 +95,11 @@ class Answerer:
         place = self.points.place_elsewhere(match.norm)
         if place is not None and _from_elsewhere(match.norm, place, match.places):
             return self.say("elsewhere_asker", place=place) + "\n" + self.t["overview"]
+        other = self._other_document(match.norm)
+        if other is not None:
+            return other
+        if "validity" in self.points.asked(match.norm):  # 红城工匠22条 有效期几年: the document's own record
+            return "\n".join(self._validity_line(r) for r in (match.regions or list(self.kb.documents)))
         return self.t["overview"]
 
     def measures_reply(self, match: Match, today: dt.date, facts: dict | None = None) -> list[Reply]:
@@ -100,6 +109,9 @@ class Answerer:
         shown = ms[:2] if match.side_by_side else ms[:1]
         top = shown[0]
         facets = self.points.asked(match.norm)
+        if facets[:1] == ["validity"] and match.outside_region:  # 泸定那个22条有效期几年: that document's record
+            return [Reply("\n".join(self._validity_line(r) for r in match.regions))]
+        facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
         point = self.points.pick(top.id, match.said, facets, facts)
         if (point is not None and len(facets) > 1 and facets[0] in GENERIC_FACETS and facets[0] not in point.facets
                 and "who" in facets):  # 能不能贷 找哪家银行: yes or no first, then the office
@@ -180,7 +192,8 @@ class Answerer:
         texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in shown}
         if via is not None:  # a fact said earlier decides this: say which, so a wrong one can be corrected
             said = "、".join(self.points.say_facts(facts, [k for k, _, _ in via.known]))
-            texts = {r: self.say("said_prefix", what=said) + t for r, t in texts.items()}
+            if said:
+                texts = {r: self.say("said_prefix", what=said) + t for r, t in texts.items()}
         quotes = {m.id: answer.quote[m.id] for m in shown if m.id in answer.quote}
         label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name)  # noqa: E731
         lines = self._per_region(shown, texts)
@@ -200,6 +213,21 @@ class Answerer:
             lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
         return lines, quotes, answer.later
 
+    def _loan_wanted(self, norm: str, today: dt.date) -> dict:
+        """想贷六十万 / 能不能带到四十万: the loan asked for, against the ceiling in force (an enterprise's when
+        the asker borrows as one), so the first line can say whether it fits (facts wanted, over_ceiling)."""
+        m = _WANTED.search(norm)
+        update = self.kb.updates.get(LOAN_UPDATE)
+        period = update.in_force(today) if update is not None else None
+        if m is None or period is None:
+            return {}
+        wanted = float(m.group(1)) if m.group(1).isdigit() else float(cn_to_int(m.group(1)))
+        firm = re.search(r"企业|公司|小微|厂的名义|店的名义", norm) and not re.search(r"个人", norm)
+        ceiling = re.search(r"\d+(\.\d+)?", period.enterprise if firm else period.individual)
+        if ceiling is None or wanted <= 0:
+            return {}
+        return {"wanted": f"{wanted:g}", "over_ceiling": "yes" if wanted > float(ceiling.group()) else "no"}
+
     def _per_region(self, shown: list[Measure], texts: dict[str, str]) -> list[str]:
         """One line when the regions say the same, else one per region, labelled."""
         if len(set(texts.values())) == 1:
@@ -208,10 +236,9 @@ class Answerer:
 
     def _own_region(self, norm: str) -> str | None:
         """The region the asker says is theirs (我是泸定的, 我们泸定, 泸定这边), if one is."""
-        for region, names in self.kb.places.items():
-            if any(n in norm and (_mine(norm, n) or n + "这边" in norm) for n in names):
-                return region
-        return None
+        found = [(norm.find(n), region) for region, names in self.kb.places.items() for n in names
+                 if n in norm and (_mine(norm, n) or n + "这边" in norm)]
+        return min(found)[1] if found else None  # 我是泸县的 跟泸定就差一个字: the place said first
 
     def _second_answer(self, point: Point, facets: list[str], first: Answer, regions: list[str]) -> Answer | None:
         """A second facet asked in the same message that the point settles in a line of its own, or one it
@@ -295,19 +322,33 @@ class Answerer:
     def _generic_line(self, m: Measure, fid: str, topic: str | None = None) -> str:
         """Facets every measure answers from its own record: who is responsible, where to complain,
         how long the document is valid, where to apply."""
-        doc = self.kb.documents[m.region]
         if fid == "validity":
-            valid = (self.say("validity_until", expires=self.date(doc.expires)) if doc.expires
-                     else self.say("validity_unwritten"))
-            issued = self.date(doc.issued) if doc.issued else (self.date(doc.effective) if doc.effective else "")
-            return self.say("validity_answer", title=doc.cite_title, number=doc.number or "", issued=issued,
-                            valid=valid)
+            return self._validity_line(m.region)
         units = "、".join(m.units.lead)
         if fid == "contact":
             return self.say("contact_answer", lead=units, others="、".join(m.units.cooperating) or self.say("contact_none"))
         if fid == "complain":
             return self.say("complain_answer", lead=units)
         return self.say("apply_answer", lead=units, topic=topic or m.title)
+
+    def _validity_line(self, region: str) -> str:
+        doc = self.kb.documents[region]
+        valid = (self.say("validity_until", expires=self.date(doc.expires)) if doc.expires
+                 else self.say("validity_unwritten"))
+        issued = self.date(doc.issued) if doc.issued else (self.date(doc.effective) if doc.effective else "")
+        return self.say("validity_answer", title=doc.cite_title, number=doc.number or "", issued=issued, valid=valid)
+
+    def _other_document(self, norm: str) -> str | None:
+        """红城工匠那个政策我们泸县能不能用: a document's brand named by an asker from the other region."""
+        own = self._own_region(norm)
+        for region, doc in self.kb.documents.items():
+            if own is None or own == region or not doc.brand or doc.brand not in norm:
+                continue
+            place = next((n for n in self.kb.places[own] if n in norm and _mine(norm, n)), self.kb.documents[own].name)
+            other = self.kb.documents[own]
+            return self.say("other_document", brand=doc.brand, name=doc.name, place=place, other=other.name,
+                            other_title=other.cite_title)
+        return None
 
     def _measure_lines(self, match: Match, shown: list[Measure], facets: list[str],
                        point: Point | None = None) -> list[str]:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from bot.kb import KnowledgeBase
 from bot.numerals import cn_to_int
 from bot.pinyin import build_char_table, fold, segment, term_keys
-from bot.points import Points
+from bot.points import OutOfScope, Points
 from bot.textnorm import MAX_CHARS, normalise
 
 INDEX_FORMAT = 4  # bump when the index layout changes; invalidates caches
@@ -37,6 +37,7 @@ POINT_SWITCH_ALONE = 6  # ... and without the matcher ranking that measure at al
 COUNTERPART_SHARE = 0.35  # the other region's version is shown side by side above this share
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|%)")
 _CN_NUM = re.compile(r"([零〇一二两三四五六七八九十百千]+)\s*(万元|万块|万|元|块钱|块)")
+_CLAUSE_CUT = re.compile(r"[\s，,。.!！?？;；、]+")  # where a typed message's clauses end
 _MEASURE_REF = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十]+)\s*条")
 
 
@@ -365,6 +366,8 @@ class Matcher:
             if two is not None:
                 return two
             topic = self.scope.out_of_scope(m.norm)
+            if topic is not None and m.intent == "question" and m.measures and self._story_only(question, topic):
+                topic = None  # 拿的残疾证 … 残疾人能不能申请创业担保贷款: the topic is the asker's story
             if topic is not None:  # a pension or wage question is out of scope even if it shares a word
                 m.intent, m.measures, m.side_by_side, m.topic = "out_of_scope", [], False, topic.id
                 m.confidence = 0.0
@@ -375,6 +378,18 @@ class Matcher:
             elif m.intent == "overview":  # 劳务品牌名字被人拿去用了: a point's own words typed, not a menu
                 self._rescue_point(m, region, alone=True)
         return m
+
+    def _story_only(self, question: str, topic: OutOfScope) -> bool:
+        """The out-of-scope words are only in the asker's story: the clause that asks (the last one that is a
+        question) does not say them and names a measure by its own words (创业担保贷款, not 补助 alone)."""
+        assert self.scope is not None
+        clauses = [c for c in _CLAUSE_CUT.split(question) if c]
+        asking = next((normalise(c) for c in reversed(clauses) if self.scope.is_question(normalise(c))), None)
+        if asking is None or len(clauses) < 2 or topic.said.holds(asking):
+            return False
+        q = self._match(asking)
+        return q.intent == "question" and bool(q.measures) and any(
+            h.kind in ("exact", "variant") and len(h.term) >= 3 for h in q.hits)
 
     def _with_aside(self, question: str, region: str | None) -> Match | None:
         """Two questions in one message, one of them out of scope: the one in scope is answered and the other

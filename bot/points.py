@@ -38,6 +38,7 @@ class Facet:
     lead: bool = False  # what the whole question turns on (为啥少了, 两地一样不): ranked before the others
     about: tuple[str, ...] = ()  # a lead facet's answers speak of these (两地一样不: the amounts); asked with
     # another specific facet (次数两边一样不), that facet is answered instead, for each region
+    not_before: tuple[str, ...] = ()  # a word followed by one of these asks nothing (好多人: many people)
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,8 @@ class Points:
     def asked(self, norm: str) -> list[str]:
         """Facets the question asks: the one asked first comes first (两个问题 in one message: the first is
         answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
-        spans = {f.id: [(i, i + len(w)) for w in f.words if w in norm for i in _finds(norm, w)] for f in self.facets}
+        spans = {f.id: [(i, i + len(w)) for w in f.words if w in norm for i in _finds(norm, w)
+                        if not (f.not_before and norm.startswith(f.not_before, i + len(w)))] for f in self.facets}
         found = []
         for rank, f in enumerate(self.facets):
             mine = spans[f.id]
@@ -375,7 +377,8 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
             raise KBError(path, rec, f"settled_by is not a valid pattern: {e}") from None
         facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True)),
                             settled, bool(d.get("generic", False)), bool(d.get("lead", False)),
-                            _words(path, rec, d.get("about"), "about")))
+                            _words(path, rec, d.get("about"), "about"),
+                            _words(path, rec, d.get("not_before"), "not_before")))
     known_facets = {f.id for f in facets} | {"what"}
     negations = _words(path, "negations", data.get("negations"), "negations")
     points: list[Point] = []

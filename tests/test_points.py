@@ -103,9 +103,35 @@ def test_a_migrant_working_elsewhere_is_still_from_home(ask):
 @pytest.mark.parametrize("q, office", [
     ("我兄弟在砖厂干活 腿被砸到了 老板不管 咋个办", "工伤认定"),
     ("有没有人工客服", "没有人工客服"),
+    ("在纳溪报了个厨师培训班 交了两千 学了三天不想学了 学校不退钱 找哪个", "12315"),
+    ("我们村的劳务合作社开不下去了 想注销 去哪里办", "市场监管"),
+    ("老公给亲戚当了担保人 亲戚跑了 银行喊我们还 咋个办", "12348"),
 ])
 def test_stories_and_requests_outside_the_documents_get_the_office(ask, q, office):
     assert office in first(ask(q))
+
+
+@pytest.mark.parametrize("q, want", [
+    ("想在纳溪开个面馆 算下来要贷七十万 个人能贷到不", r"^不能一次贷70万.*50万元"),
+    ("想贷三十万开个修车铺 个人创业担保贷款够不够", r"^30万在额度以内.*50万元"),
+])
+def test_a_loan_asked_in_figures_is_compared_with_the_ceiling_in_force(ask, q, want):
+    assert re.search(want, first(ask(q))), first(ask(q))
+
+
+def test_words_of_the_story_do_not_decide_what_is_asked(ask):
+    """残疾证 or 失业登记 told as background, 好多人 (many people): the clause that asks decides."""
+    assert re.search(r"^能申请.*残疾", first(ask("我有残疾证 在村里养了几年鸡 残疾人能申请创业担保贷款不")))
+    assert "金额" not in first(ask("我是叙永一个搬迁安置点的社区干部 好多人闲在屋头 想搞劳务品牌 政府支持哪些行业"))
+
+
+def test_a_document_named_by_its_brand(ask, kb, matcher):
+    """红城工匠 names 泸定's document: an asker from 泸州 is pointed to their own, its validity is 泸定's."""
+    a = Answerer(kb)
+    m = matcher.match("我是古蔺的 红城工匠那个政策我们古蔺能不能用")
+    assert "泸州市“泸字号”二十三条措施" in a.overview(m)
+    text = ask("泸定的红城工匠22条 有效期到好久")
+    assert first(text).startswith("《泸定县"), text
 
 
 def test_a_question_about_a_slip_in_the_source_gets_the_note_first(ask):
