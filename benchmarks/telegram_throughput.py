@@ -78,7 +78,9 @@ async def drive(server: FakeServer, proc: BotProcess, users: int, expected: list
     for s in sent:
         by_user.setdefault(int(s["chat_id"]), []).append(s)
     t_push = {(uid, n // users): t for n, ((uid, _), (_, t)) in enumerate(zip(messages, pushed))}
-    lat, in_order, wrong, mismatches = [], True, 0, []
+    lat: list[float] = []
+    mismatches: list[dict] = []
+    in_order, wrong = True, 0
     for uid, ss in by_user.items():
         at = 0
         u = uid - 1000
