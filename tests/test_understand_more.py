@@ -399,7 +399,7 @@ def test_an_unsure_answer_is_never_shown_as_not_met(runner):
     for typed in ("不确定", "没有", "好"):
         state, replies = _answer(runner, state, typed)
     text = replies[-1].text
-    assert "❌" in text and "？ 还款积极" in text and "✗ 还款积极" not in text
+    assert "❌" in text and "❓ 还款积极" in text and "✗ 还款积极" not in text
 
 
 async def test_pinyin_home_region_beside_a_workplace(engine, store):
@@ -437,3 +437,99 @@ def test_small_business_is_stated_not_asked(text, expect):
 @pytest.mark.parametrize("text", ["记不到了 好像领过又好像没有", "记不住了", "说不来"])
 def test_not_remembering_is_unsure(text):
     assert read_yesno(text).value == "unsure"
+
+
+# -- fifth blind persona set: rules, with fresh wording ----------------------------------------------------------
+@pytest.mark.parametrize("text, expect", [
+    # negation and tense: 不是X / X领完了 / 以前领过 never set X = yes; 监测户 is its own category
+    ("我家是防返贫监测对象 不算贫困户", {"poor": "monitored"}),
+    ("屋头是边缘户 去学了八天厨师", {"poor": "monitored", "days": 8}),
+    ("我不是建档立卡的 也不是监测户", {"poor": "no"}),
+    ("我是建卡户 不是监测户", {"poor": "yes"}),
+    ("江阳的贫困户 失业保险金早就停了 现在学开挖机", {"poor": "yes", "jobless_pay": "no"}),
+    ("以前领过失业金 学了十二天", {"jobless_pay": "no", "days": 12}),
+    ("四月份开始学的 学了十五天", {"days": 15}),  # 四月 is April, not 120 days
+    # facts from the opening: a head count after a firm's name; people placed; a spouse's consumer loan of 5万 or more
+    ("合江的 开了个小火锅店 十二个人 想贷款", {"staff": 12}),
+    ("我是劳务经纪人 把8个受灾的老乡介绍去两家工厂", {"placed": 8}),
+    ("我没得贷款 我男人有个六万的消费贷", {"other_loans": "yes"}),
+    ("屋里人有个两万块的消费贷", {"other_loans": "no"}),
+    ("我是经纪人 送了5个人去广东 他们都不是贫困户", {"whom": "other"}),
+])
+def test_facts_fifth_set(text, expect):
+    got = extract_facts(text)
+    assert {k: got.get(k) for k in expect} == expect
+
+
+@pytest.mark.parametrize("flow, slot, typed, expect", [
+    # 不是X excludes X: it points to "都不是" where there is one, or to what else was said
+    ("service", "whom", "就是一般的农民工 不是贫困户", "other"),
+    ("service", "org", "我们是工厂 不是中介", "other"),
+    ("service", "org", "不是劳务公司 是劳务经纪人", "broker"),
+    ("training", "poor", "是监测户 不是建档立卡的", "monitored"),
+    ("training", "poor", "不是", "no"),
+    ("training", "cert", "还没有证书", "none"),
+])
+def test_a_denied_option_is_never_picked(runner, flow, slot, typed, expect):
+    from bot.dialogs.answers import parse
+    from bot.textnorm import normalise
+
+    step = runner.flows[flow].step(slot)
+    got = parse(step, normalise(typed), runner.vocab, {}, typed)
+    assert (got.ok, got.value) == (True, expect)
+
+
+@pytest.mark.parametrize("flow, slot, typed", [
+    ("training", "this_year", "好的 你帮我测"),
+    ("training", "jobless_pay", "行"),
+    ("service", "cross", "可以 帮我算一下"),
+])
+def test_an_acknowledgement_is_no_answer(runner, flow, slot, typed):
+    from bot.dialogs.answers import parse
+    from bot.textnorm import normalise
+
+    got = parse(runner.flows[flow].step(slot), normalise(typed), runner.vocab, {"region": "luzhou"}, typed)
+    assert not got.ok
+
+
+@pytest.mark.parametrize("text, org", [
+    ("中介公司帮我找的福建的厂 那300块给不给我", None),  # someone acting on the user: not the user's role
+    ("劳务公司推荐我去浙江 交通费有没得", None),
+    ("我是开劳务公司的 送了10个脱贫户去江苏", "agency"),
+    ("江阳的劳务经纪人 带了5个人去广东", "broker"),
+])
+def test_a_role_is_the_users_only_when_said_of_themselves(runner, text, org):
+    from bot.textnorm import normalise
+
+    assert runner.prefill(runner.flows["service"], normalise(text)).get("org") == org
+
+
+async def test_a_monitored_household_gets_ask_the_office_for_the_living_allowance(engine):
+    await say(engine, "叙永的 家里是监测户 不是脱贫户 参加了12天的培训 帮我测一下", user="m5")
+    replies = await say(engine, "证拿到了", user="m5")
+    text = _text(replies)
+    assert "生活（交通）费补贴：❓" in text and "生活（交通）费补贴：✅" not in text
+
+
+async def test_this_year_decides_and_an_unreadable_answer_is_asked_again_as_a_question(engine):
+    await say(engine, "泸州的脱贫户 学了20天 拿到证了 帮我测一下培训补贴", user="t5")
+    first = _text(await say(engine, "好嘞 你看着办嘛", user="t5"))
+    assert "没看懂" in first and first.splitlines()[0].endswith("？") and "没有讲到" not in first
+    replies = await say(engine, "前年拿过一回 今年还莫得", user="t5")
+    assert "失业保险金" in _text(replies)  # the next question: this year's answer was read as 没领过
+
+
+async def test_a_worker_asking_about_the_transport_subsidy_is_not_put_through_the_agency_check(engine):
+    replies = await say(engine, "泸定的脱贫户 明年去江苏打工 那个一次性交通补助我能领不", user="w5")
+    text = _text(replies)
+    assert "您是劳务公司" not in text
+    assert not any("组织就业补助" in b.text for r in replies for row in r.buttons or [] for b in row)
+    replies = await say(engine, "劳务公司介绍我去福建上班 那300块我能领不", user="w6")
+    assert "您是劳务公司" not in _text(replies)
+    assert not any("组织就业补助" in b.text for r in replies for row in r.buttons or [] for b in row)
+
+
+async def test_the_opening_facts_are_not_asked_again(engine):
+    replies = await say(engine, "泸定的劳务经纪人 帮地震灾区的9个人介绍到雅安一个厂上班 帮我测一下", user="b5")
+    text = _text(replies)
+    assert "9" in text and "一共多少人" not in text

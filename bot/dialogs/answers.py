@@ -17,10 +17,12 @@ from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
 from bot.understand import ASK, count_qualifying, read_value, read_yesno
 from bot.understand.slots import leading_count
+from bot.understand.yesno import only_ack
 
 _DECIMAL = re.compile(r"\d+\.\d+")
 NEAR_MISS = 75  # rapidfuzz ratio (0-100) for a typo in an option's name (劳务经济人 → 劳务经纪人)
 _ORDINAL_WORDS = ("第", "个", "项", "号", "种", "类")
+NONE_WORD = "都不是"  # the word of an options question's "none of these" option
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,11 @@ def pick_option(options: tuple[Option, ...], t: str) -> Option | None:
     for o in options:
         if t in o.words:
             return o
-    inside = [(len(w), o) for o in options for w in o.words if w and w in t]
+    named = [(len(w), o, _negated(t, w)) for o in options for w in o.words if w and w in t]
+    inside = [(n, o) for n, o, neg in named if not neg]
+    if not inside and named:
+        # 普通农民工 不是脱贫人口 / 不是劳务公司: every option named is denied, which points to "都不是" if there is one
+        return next((o for o in options if NONE_WORD in o.words and not any(o is x for _, x, _ in named)), None)
     if inside:
         inside.sort(key=lambda x: -x[0])
         if len(inside) == 1 or inside[0][0] > inside[1][0] or inside[0][1] is inside[1][1]:
@@ -77,6 +83,21 @@ def pick_option(options: tuple[Option, ...], t: str) -> Option | None:
             if key(w) == typed or (len(key(w)) >= 4 and key(w) in typed):
                 return o
     return None
+
+
+def _negated(t: str, word: str) -> bool:
+    """Every time the word is typed it is denied (不是劳务公司, 没有证书 before 有证书): 不是X never picks X."""
+    from bot.understand import load_lexicon
+    from bot.understand.yesno import _negations
+
+    lex = load_lexicon()
+    i, seen = t.find(word), False
+    while i >= 0:
+        seen = True
+        if not _negations(t[max(0, i - 3):i], lex) % 2:
+            return False
+        i = t.find(word, i + 1)
+    return seen
 
 
 @lru_cache(maxsize=4096)
@@ -124,8 +145,11 @@ def yes_no(t: str, vocab: Vocabulary, step: Step) -> str | None:
         return "yes"
     if any(t.startswith(w) for w in vocab.no) or any(w in t for w in vocab.no if len(w) >= 2):
         return "no"
-    if any(w in t for w in vocab.yes):
-        return "yes"
+    from bot.understand import load_lexicon
+
+    ack = load_lexicon().words("ack_words")
+    if any((w in t if len(w) >= 2 else t.startswith(w) or t.endswith(w)) for w in vocab.yes if w not in ack):
+        return "yes"  # 好 / 了 somewhere in a sentence (好嘞 你看着办) is no yes
     o = pick_option(step.options, t)
     return o.value if o else None
 
@@ -160,6 +184,8 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
         if mapped and yn.count is None:
             return Parsed(True, mapped)
         return Parsed(False, problem="no_match")
+    if yn.value is None and only_ack(raw, step.question):
+        return Parsed(False, problem="no_match")  # 好的 / 帮我测一下 answers no question about a fact
     if step.type == "yesno":
         if yn.value == "unsure":
             return Parsed(True, UNSURE)

@@ -71,8 +71,20 @@ class DialogRunner:
         # the facts' check among those of the measure the message names (个人创业担保贷款: not the service check
         # because 个人 is also one of its answers); any check when the measure has none
         among = self.flows_for(top_measure) if top_measure else []
-        flow = self.by_facts(facts or {}, among or None) or self.offer(norm, top_measure, facts)
-        return self.between([flow, *self.siblings(flow)], norm, facts or {}) if flow else None
+        flow = self.by_facts(facts or {}, among or None) or self.offer(norm, top_measure, facts, fit=False)
+        flow = self.between([flow, *self.siblings(flow)], norm, facts or {}) if flow else None
+        if flow and not self.fits(flow, facts or {}):  # not the asker's check: the one their own facts answer, if any
+            flow = self.by_facts(facts or {}, [f for f in self.flows.values() if f.asker == ""])
+        return flow
+
+    def fits(self, flow: Flow, facts: dict[str, Any]) -> bool:
+        """A check for a role (劳务公司、劳务经纪人) fits only an asker who says which one they are: a worker asking
+        about the transport subsidy is never put through the agency's check."""
+        step = flow.step(flow.asker) if flow.asker else None
+        if step is None:
+            return True
+        v = facts.get(step.fact, facts.get(step.slot))
+        return v is not None and step.option(v) is not None
 
     def siblings(self, flow: Flow) -> list[Flow]:
         """The other checks of the same measures (a person's loan and a firm's)."""
@@ -111,7 +123,8 @@ class DialogRunner:
         winners = [fid for fid, n in scores.items() if n == best]
         return self.flows[winners[0]] if best and len(winners) == 1 else None
 
-    def offer(self, norm: str, top_measure: str | None, facts: dict[str, Any] | None = None) -> Flow | None:
+    def offer(self, norm: str, top_measure: str | None, facts: dict[str, Any] | None = None,
+              fit: bool = True) -> Flow | None:
         """The check to offer under an answer about top_measure (公司 → the firm's loan check)."""
         candidates = self.flows_for(top_measure) if top_measure else []
         if not candidates:
@@ -119,7 +132,8 @@ class DialogRunner:
         facts = facts or {}
         flow = max(candidates, key=lambda f: (sum(w in norm for w in f.words) +
                                               sum(s.fact in facts for s in f.steps if s.type != "region"), -f.order))
-        return self.between([flow, *[f for f in self.siblings(flow) if f in candidates]], norm, facts)
+        flow = self.between([flow, *[f for f in self.siblings(flow) if f in candidates]], norm, facts)
+        return flow if not fit or self.fits(flow, facts) else None
 
     def switch(self, norm: str, current: Flow) -> Flow | None:
         """Mid-check, a message that asks for another check (算了 贷款不测了 我想测培训补贴): that check, else None.
@@ -412,7 +426,7 @@ class DialogRunner:
             key = "dialog_range" if hi is not None else "dialog_min"
             text = self.t[key].format(min=_fmt(lo), max=_fmt(hi)) + step.reask
         else:
-            text = self.t["dialog_reask"].format(reask=step.reask)
+            text = self.t["dialog_reask"].format(reask=step.reask, question=step.question)  # asked again as a question
         return Reply(text, self._buttons(step))
 
     def question(self, flow: Flow, state: dict) -> Reply | None:
@@ -533,6 +547,19 @@ class DialogRunner:
         return state.get("asking") is None or flow.step(state["asking"]) is not None
 
     # -- what an opening message already says -------------------------------------------------------
+    def _own(self, word: str, norm: str) -> bool:
+        """The word says something of the user somewhere: not denied (不是劳务公司) and not someone acting on the
+        user (劳务公司介绍我去福建: the company is not the user)."""
+        acting = self.lex.fact_words("role_object")
+        i = norm.find(word)
+        while i >= 0:
+            after = norm[i + len(word):i + len(word) + 6]
+            if not _negations(norm[max(0, i - 3):i], self.lex) % 2 and \
+                    not any(after.find(w) >= 0 and after.find(w) <= 2 for w in acting):
+                return True
+            i = norm.find(word, i + 1)
+        return False
+
     def prefill(self, flow: Flow, norm: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for s in flow.steps:
@@ -548,7 +575,7 @@ class DialogRunner:
                     out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"
             elif s.type == "choice" and s.prefill_options:
                 hits = sorted(((len(w), o.value) for o in s.options if o.prefill for w in o.words
-                               if len(w) >= 2 and w in norm and _names(w, norm)),
+                               if len(w) >= 2 and w in norm and _names(w, norm) and self._own(w, norm)),
                               reverse=True)
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]

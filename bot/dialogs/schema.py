@@ -27,7 +27,7 @@ _DATED = re.compile(r"(19|20)\d\d")
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 # the keys each record may have (anything else is an error naming file, record and key)
 FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words", "start_words", "intro", "steps",
-             "parts", "national"}
+             "parts", "national", "asker"}
 STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember",
              "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by"}
 OPTION_KEYS = {"value", "label", "words", "prefill"}
@@ -137,6 +137,7 @@ class Flow:
     parts: tuple[Part, ...]
     national: tuple[Line, ...] = ()
     path: str = ""
+    asker: str = ""  # a choice step saying who the check is for (劳务公司/经纪人): offered only when the message says it
 
     @property
     def slots(self) -> set[str]:
@@ -387,7 +388,10 @@ def load_flow(path: Path, kb: KnowledgeBase) -> Flow:
     slots = set(earlier)
     parts = tuple(_part(ctx, i, p, slots) for i, p in enumerate(ctx.need(fid, raw, "parts", list)))
     measures = ctx.measure_ids(fid, raw.get("measures"))
-    return Flow(id=fid, order=int(raw.get("order", 100)), title=ctx.need(fid, raw, "title"),
+    asker = str(raw.get("asker") or "")
+    if asker and not any(s.slot == asker and s.type == "choice" for s in steps):
+        raise ctx.err(fid, f"asker {asker!r} must name a choice step")
+    return Flow(asker=asker, id=fid, order=int(raw.get("order", 100)), title=ctx.need(fid, raw, "title"),
                 button=ctx.need(fid, raw, "button"), deep_link=str(raw.get("deep_link") or fid),
                 measures=measures, words=tuple(normalise(w) for w in ctx.strs(fid, raw, "words")),
                 start_words=tuple(normalise(w) for w in ctx.strs(fid, raw, "start_words")),

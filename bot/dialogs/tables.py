@@ -148,7 +148,7 @@ def check_flow(flow: Flow, limit: int = 20) -> Report:
             crossed = _crossed_unsure(flow, title, values, unsure)
             if crossed:
                 report.problems.append(f"{flow.id} / {title}: {crossed!r} shows ✗ for an answer that is unsure "
-                                       f"({values}); an unknown answer is ？, never ✗")
+                                       f"({values}); an unknown answer is ❓, never ✗")
             if not unsure or outcome == "ask_office":
                 continue
             fixed = {k: v for k, v in values.items() if k not in unsure}

@@ -120,8 +120,9 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
         ok = next((w for w in fw("other_loan_ok") if w in p), None)
         if ok and not _negations(p[:p.index(ok)], lex) % 2:
             big = read_value("money_yuan", p, lex)
-            if "消费" in p and isinstance(big, int) and big > 50000 and "以下" not in p:
-                continue  # a consumer loan above 5万 counts: the check asks
+            if "消费" in p and isinstance(big, int) and big >= 50000 and "以下" not in p:
+                said.append("yes")  # a consumer loan of 5万 or more counts (the user's or the spouse's: both are asked)
+                continue
             said.append("no")
     if "yes" in said:
         return "yes"
@@ -135,7 +136,7 @@ def _staff_pattern(lex: Lexicon) -> re.Pattern | None:
         places = "|".join(map(re.escape, fw("firm_places")))
         people = "|".join(map(re.escape, fw("firm_people")))
         lex.memo[("staff_pattern",)] = re.compile(
-            rf"(?:{places})[里头上]?(?:现在|目前|一共|总共|共|现有)?(?:有|是)?(?:现在|目前|一共|总共|共)?"
+            rf"(?:{places})[里头上]?\s?(?:现在|目前|一共|总共|共|现有)?(?:有|是)?(?:现在|目前|一共|总共|共)?"
             rf"(\d+|[零一二两三四五六七八九十百千]+)(?:{people})") if places and people else None
     return lex.memo[("staff_pattern",)]
 
@@ -173,6 +174,61 @@ def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
             if m.start() > first and not text[max(0, m.start() - 2):m.start()].endswith(not_yet):
                 return "migrant"
     return None
+
+
+def _poor(parts: list[str], lex: Lexicon) -> str | None:
+    """yes / monitored / no over every clause of the user's that names a group (监测户 不是脱贫户 → monitored):
+    a negated word is never a yes; 监测户 is its own category, included in 脱贫人口 only where a clause says so."""
+    fw = lex.fact_words
+    monitored = fw("monitored")
+    said: dict[str, set[str]] = {"poor": set(), "monitored": set()}
+    for p in parts:
+        if _about_other(p, lex, ""):
+            continue
+        for w in dict.fromkeys(fw("poor_yes") + monitored):
+            for i in _finds(p, w):
+                if any(m in p[max(0, i - 4):i + len(w) + 4] and w in m and m != w for m in monitored):
+                    continue  # 帮扶对象 inside 监测帮扶对象
+                kind = "monitored" if w in monitored else "poor"
+                said[kind].add("no" if _negations(_head(p, i, fw("poor_yes")), lex) % 2 else "yes")
+    if "yes" in said["poor"]:
+        return "yes"
+    if "yes" in said["monitored"]:
+        return "monitored"
+    return "no" if said["poor"] or said["monitored"] else None
+
+
+def _head(clause: str, at: int, words: tuple[str, ...]) -> str:
+    """What comes before a word in its clause, after the last group word before it (是监测户不是脱贫户: 不是)."""
+    head = clause[:at]
+    cut = max((head.rfind(w) + len(w) for w in words if w in head), default=0)
+    return head[cut:]
+
+
+def _finds(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + len(word))
+    return out
+
+
+def _them_not_poor(parts: list[str], lex: Lexicon) -> bool:
+    """他们都不是脱贫户 (about the people placed): a negated group word in a clause about them."""
+    for p in parts:
+        if not _about_other(p, lex, ""):
+            continue
+        w = next((w for w in lex.fact_words("poor_yes") if w in p), None)
+        if w and _negations(p[:p.index(w)], lex) % 2:
+            return True
+    return False
+
+
+def _over(clause: str, lex: Lexicon) -> bool:
+    """The clause says a benefit has ended or was drawn before (领完了, 已经停了, 以前领过): not drawing it now."""
+    if any(w in clause for w in lex.words("ended")):
+        return True
+    return any(w in clause for w in lex.words("past_time")) and not any(w in clause for w in lex.words("present_time"))
 
 
 def _clause_with(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
@@ -227,15 +283,19 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     if place:
         f["place"], f["region"] = place
     fw = lex.fact_words
-    poor = _said(parts, fw("poor_yes"), lex)
+    poor = _poor(parts, lex)
     if poor:
         f["poor"] = poor
         if poor == "yes":
             f["whom"] = "poor"
+    elif _them_not_poor(parts, lex):
+        f["whom"] = "other"  # 他们都不是脱贫户: the people placed are in no group the documents name
     if _said(parts, fw("disaster_yes"), lex) == "yes":
         f["disaster"] = "yes"
         f["whom"] = "disaster"
     v = _said(parts, fw("jobless_pay"), lex)
+    if v == "yes" and _over(_clause_with(parts, fw("jobless_pay"), lex) or "", lex):
+        v = "no"  # 失业金三月份就领完了 / 以前领过失业金: not drawing it now
     if v:
         f["jobless_pay"] = v
     p = _clause_with(parts, ("今年",), lex)

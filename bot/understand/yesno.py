@@ -93,6 +93,8 @@ def _polarity(clause: str, question: str, lex: Lexicon) -> str | None:
         if durs and not any(a for *_, a in durs):
             return "yes" if min(v for v, *_ in durs) >= at_least else "no"
     done_q = re.search(r"了吗|过吗|了没|已经|是否|拿到|有没有|了么", question) and not re.search(r"在(领|学|拿|参加|培训|上|干)", question)
+    if done_q and negs % 2 == 0 and not flip and any(w in clause for w in lex.words("first_time")):
+        return "no"  # 今年头一回: not received before
     if negs % 2 == 0 and done_q and any(w in clause for w in lex.words("not_yet")) and not flip:
         return "no"
     if negs % 2 == 1:
@@ -103,6 +105,28 @@ def _polarity(clause: str, question: str, lex: Lexicon) -> str | None:
     if shared or affirm or negs or topical or re.search(r"[了过]$", clause):
         return "no" if flip else "yes"
     return None
+
+
+def only_ack(answer: str, question: str = "", lex: Lexicon | None = None) -> bool:
+    """The typed answer is only an acknowledgement or a request for a check (好的 帮我测一下)."""
+    return _only_ack(prep(answer), lex or load_lexicon(), prep(question).replace(" ", ""))
+
+
+def _only_ack(t: str, lex: Lexicon, question: str = "") -> bool:
+    """The answer is only an acknowledgement or a request (好的 帮我测一下, 行, 可以): no yes/no content, unless
+    the question asks for that very word (经营得好吗？ 好)."""
+    rest = t.replace(" ", "")
+    for w in lex.words("ack_words") + lex.words("check_requests"):
+        if w not in question and not (w[:1] in question and len(w) > 1 and w[1:] in ("的", "吧", "嘞", "滴")):
+            rest = rest.replace(w, "")
+    return rest != t.replace(" ", "") and not re.sub(r"[啊呀吧嘛哈的了呢噻撒嘞哦喔你您我就那]", "", rest)
+
+
+def _only_past(clause: str, lex: Lexicon) -> bool:
+    """A clause about a time before now, or about something that has ended (以前领过, 领完了)."""
+    if any(w in clause for w in lex.words("present_time") + lex.words("ongoing_q")):
+        return any(w in clause for w in lex.words("ended"))
+    return any(w in clause for w in lex.words("past_time") + lex.words("ended"))
 
 
 def _opposes(clause: str, question: str, lex: Lexicon) -> bool:
@@ -148,6 +172,8 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         if len(nums) == 1 and not nums[0].approx:
             times = int(nums[0].value)
             return YesNo("yes" if times > 0 else "no", times)
+    if q and _only_ack(t, lex, q):
+        return YesNo(None)  # 好的 / 帮我测一下: no yes or no to a question about a fact
     if flat in lex.words("yes_words"):
         return YesNo("yes", _count(flat, lex))
     if flat in lex.words("no_words"):
@@ -178,6 +204,13 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
     if not any(w in q for w in past) and len(own) > 1:
         now = [p for p in own if not any(w in p for w in past)]
         own = now or own
+    if not any(w in q for w in past) and all(_only_past(p, lex) for p in own):
+        # 以前领过 / 失业金领完了: "no" to whether it is drawn now; to 今年…吗 it says nothing about this year
+        ongoing = any(w in q for w in lex.words("ongoing_q"))
+        if ongoing:
+            return YesNo("no")
+        if any(w in q for w in lex.words("present_time")) and not any(w in p for p in own for w in lex.words("ended")):
+            return YesNo(None)
     excluded = _excluded(question)
     answer_value: str | None = None
     for p in own:
