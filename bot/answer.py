@@ -12,10 +12,13 @@ from bot.matcher import Match
 from bot.models import Button, Reply
 from bot.numerals import cn_to_int
 from bot.points import Answer, Case, Point, Points, load_points
+from bot.textnorm import normalise
 
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
+OFFICE_FACETS = ("apply", "contact", "complain", "materials", "deadline", "duration")  # asked of an office
+OTHER_PART_MIN = 4  # characters of another point's own words that make a later part of a message its question
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
 _WANTED = re.compile(r"(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?(\d+|[一二三四五六七八九十两百]+)\s*万")
@@ -109,9 +112,11 @@ class Answerer:
         shown = ms[:2] if match.side_by_side else ms[:1]
         top = shown[0]
         facets = self.points.asked(match.norm)
-        if facets[:1] == ["validity"] and match.outside_region:  # 泸定那个22条有效期几年: that document's record
+        if facets[:1] == ["validity"] and (match.outside_region or len(match.regions) > 1) and any(
+                w in match.norm for w in self.points.document_words):  # 泸定那个22条有效期几年: the documents' record
             return [Reply("\n".join(self._validity_line(r) for r in match.regions))]
-        facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
+        if not set(facets) - {"amount", "who"}:  # 想贷六十万 够不够; not 贷20万 利息好多 (the interest is asked)
+            facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
         point = self.points.pick(top.id, match.said, facets, facts)
         if (point is not None and len(facets) > 1 and facets[0] in GENERIC_FACETS and facets[0] not in point.facets
                 and "who" in facets):  # 能不能贷 找哪家银行: yes or no first, then the office
@@ -135,6 +140,7 @@ class Answerer:
                 match.norm.find(place) < match.norm.find(x) for x in match.places):
             facts["home"] = place  # 我是安庆的脱贫户 在泸州干活: a rule for local people is not theirs
         lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts)
+        lines += self._other_part(match, point, shown, today, facts)
         if match.aside:  # 还有工钱找哪个要: the other question's office, right after this answer
             lines.append(self.say("aside_topic", office=self.points.oos_office(match.aside)))
         slip = next((n for m in shown for n in m.notes if _slip_in(n, match.norm)), None)
@@ -213,6 +219,27 @@ class Answerer:
             lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
         return lines, quotes, answer.later
 
+    def _other_part(self, match: Match, point: Point | None, shown: list[Measure], today: dt.date,
+                    facts: dict) -> list[str]:
+        """商标被冒用找哪个管 另外这个商标能不能拿去银行押点钱: a later part of the message that types another
+        point's own words gets that point's line as well, after the first answer."""
+        parts = self.points.parts(match.question)
+        if point is None or len(parts) < 2:
+            return []
+        for part in parts[1:]:
+            norm = normalise(part)
+            other, score = self.points.strongest(norm)
+            if other is None or other.id == point.id or score < OTHER_PART_MIN:
+                continue
+            here = [m for m in shown if any(self.kb.measures[x].region == m.region for x in other.measures)]
+            picked = self._pick_answer(norm, other, self.points.asked(norm), [m.region for m in here], facts)
+            if not here or picked is None:
+                continue
+            answer, fill, _ = picked
+            texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in here}
+            return [self.say("aside_topic", office=t) for t in self._per_region(here, texts) if t]
+        return []
+
     def _loan_wanted(self, norm: str, today: dt.date) -> dict:
         """想贷六十万 / 能不能带到四十万: the loan asked for, against the ceiling in force (an enterprise's when
         the asker borrows as one), so the first line can say whether it fits (facts wanted, over_ceiling)."""
@@ -263,10 +290,13 @@ class Answerer:
         """The answer for this question: a case (this message's words, then facts said before), a group,
         the facet asked, or what the point is. The third item is the case when remembered facts decided."""
         asked = next((f for f in facets if f in point.facets and f not in ("who", "what")), None)
+        office = [f for f in facets if f in OFFICE_FACETS]
         for case in point.cases:  # a facet the point settles outranks a case, unless the case answers it
             # a region's own case only when answering for that region alone
             if case.regions and not all(r in case.regions for r in regions):
                 continue
+            if case.facets and office and not any(f in case.facets for f in office):
+                continue  # 300块一个的补助找哪个申请: a case for the amount does not answer where to apply
             how = case.fires(norm, facts)
             if how is None:
                 continue

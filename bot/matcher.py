@@ -380,12 +380,12 @@ class Matcher:
         return m
 
     def _story_only(self, question: str, topic: OutOfScope) -> bool:
-        """The out-of-scope words are only in the asker's story: the clause that asks (the last one that is a
+        """The out-of-scope words are only in the asker's story: the clause that asks (the last, when it is a
         question) does not say them and names a measure by its own words (创业担保贷款, not 补助 alone)."""
         assert self.scope is not None
         clauses = [c for c in _CLAUSE_CUT.split(question) if c]
-        asking = next((normalise(c) for c in reversed(clauses) if self.scope.is_question(normalise(c))), None)
-        if asking is None or len(clauses) < 2 or topic.said.holds(asking):
+        asking = normalise(clauses[-1]) if len(clauses) > 1 else ""
+        if not asking or not self.scope.is_question(asking) or topic.said.holds(asking):
             return False
         q = self._match(asking)
         return q.intent == "question" and bool(q.measures) and any(

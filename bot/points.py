@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +52,14 @@ class Said:
 
     def holds(self, norm: str) -> bool:
         for group in self.all_of:
-            present = [w for w in group if w in norm]
+            present = [w for w in group if _contains(norm, w)]
             if not present or (self.negations and not any(self._said(w, norm) for w in present)):
                 return False
-        return not any(w in norm for w in self.unless)
+        return not any(_contains(norm, w) for w in self.unless)
 
     def _said(self, word: str, norm: str) -> bool:
+        if "…" in word:
+            return True
         i = norm.find(word)
         while i >= 0:
             if not any(norm.endswith(n, 0, i) for n in self.negations):
@@ -99,6 +102,16 @@ class Case:
         if self.known and all(_compare(facts.get(k), op, v) for k, op, v in self.known):
             return "known"
         return None
+
+
+def _contains(norm: str, word: str) -> bool:
+    """word in norm; a word with "…" allows a gap of up to 8 characters there (我是…经纪人: 我是泸定德威的劳务经纪人)."""
+    return word in norm if "…" not in word else bool(_gap(word).search(norm))
+
+
+@lru_cache(maxsize=512)
+def _gap(word: str) -> re.Pattern:
+    return re.compile("[^，。？！]{0,8}?".join(re.escape(p) for p in word.split("…")))
 
 
 _OPS = ("<=", ">=", "<", ">", "=")
@@ -169,6 +182,7 @@ class Points:
     in_province: frozenset[str]  # of those, the ones inside 四川 (not 跨省)
     provinces: dict[str, str] = field(default_factory=dict)
     said_facts: dict[str, Any] = field(default_factory=dict)  # fact → how to say it back (str or value → str)
+    document_words: tuple[str, ...] = ()  # 22条, 文件: the question is about a document itself (its validity)
     second_question: tuple[str, ...] = ()  # words that start another question in the same message
     question_end: tuple[str, ...] = ()  # how a question ends when it names no facet (有补贴没得)
 
@@ -295,7 +309,7 @@ def _words(path: Path, rec: str, v: Any, key: str) -> tuple[str, ...]:
         return ()
     if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
         raise KBError(path, rec, f"{key} must be a list of non-empty strings")
-    return tuple(normalise(x) for x in v)
+    return tuple("…".join(normalise(p) for p in x.split("…")) for x in v)  # a gap (我是…经纪人) stays a gap
 
 
 def _said(path: Path, rec: str, d: Any, negations: tuple[str, ...] = ()) -> Said:
@@ -455,7 +469,8 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
     second = tuple(str(w) for w in scope.get("second_question") or ())
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
     return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,
-                  second_question=second, question_end=ends)
+                  second_question=second, question_end=ends,
+                  document_words=_words(path, "document_words", data.get("document_words"), "document_words"))
 
 
 def _read(path: Path) -> dict:

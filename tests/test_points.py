@@ -134,6 +134,26 @@ def test_a_document_named_by_its_brand(ask, kb, matcher):
     assert first(text).startswith("《泸定县"), text
 
 
+def test_each_part_and_each_role_gets_its_own_answer(ask):
+    """A later part naming another point is answered too; a broker's head count is summed; a worker or an
+    employer hiring directly is told the 300 is not theirs; 牌子管几年 is the brand's 3 years."""
+    two = ask("泸州的 我们品牌的名字被别人拿去乱用 找哪个管 另外我们的专利能不能拿去银行押钱")
+    assert "市场监管" in first(two) and "质押" in two, two
+    assert re.search(r"^按每人300元算，8人最多2400元", first(ask(
+        "我是泸州纳溪的劳务经纪人 帮8个脱贫户找到厂里上班 都签了两年合同买了社保 我能拿好多")))
+    assert first(ask("我在泸州开火锅店 自己招了3个脱贫户 签了一年合同 那300一个人我们店能领不")).startswith("不是给用工企业的")
+    assert first(ask("我是合江的脱贫户 老乡介绍我去浙江进厂 听说一个人有300 我啥时候能拿到")).startswith("这300元不是发给")
+    award = ask("我们做腊肉的品牌在争取川字号 评上了奖好多 牌子管几年")
+    assert "20万元" in first(award) and "有效期3年" in award, award
+
+
+def test_the_documents_validity_for_each_named(ask, kb, matcher):
+    text = ask("泸定县的红城工匠那个文件 有效期管到好久")
+    assert first(text).startswith("《泸定县"), text
+    alone = Answerer(kb).overview(matcher.match("泸定的22条和泸州的23条 现在都还有效不"))
+    assert alone.startswith("《泸定县") and "《泸州市" in alone, alone
+
+
 def test_a_question_about_a_slip_in_the_source_gets_the_note_first(ask):
     assert "笔误" in first(ask("泸州文件最后那段写的沪字号 跟泸字号是不是两个不同的品牌"))
 
