@@ -17,7 +17,8 @@ from bot.textnorm import normalise
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
-OFFICE_FACETS = ("apply", "contact", "complain", "materials", "deadline", "duration")  # asked of an office
+# asked of an office, or whether two can be had together: a case that does not name them does not answer them
+CASE_BLIND_FACETS = ("apply", "contact", "complain", "materials", "deadline", "duration", "both")
 OTHER_PART_MIN = 4  # characters of another point's own words that make a later part of a message its question
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
@@ -117,6 +118,9 @@ class Answerer:
             return [Reply("\n".join(self._validity_line(r) for r in match.regions))]
         if not set(facets) - {"amount", "who"}:  # 想贷六十万 够不够; not 贷20万 利息好多 (the interest is asked)
             facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
+        work = self.points.place_elsewhere(match.norm)
+        if work is not None and work not in self.points.in_province and _works_there(match.norm, work):
+            facts = {**(facts or {}), "workplace": work}  # 在贵州赤水的厂里上班: outside 四川, so 跨省
         point = self.points.pick(top.id, match.said, facets, facts)
         if (point is not None and len(facets) > 1 and facets[0] in GENERIC_FACETS and facets[0] not in point.facets
                 and "who" in facets):  # 能不能贷 找哪家银行: yes or no first, then the office
@@ -290,7 +294,7 @@ class Answerer:
         """The answer for this question: a case (this message's words, then facts said before), a group,
         the facet asked, or what the point is. The third item is the case when remembered facts decided."""
         asked = next((f for f in facets if f in point.facets and f not in ("who", "what")), None)
-        office = [f for f in facets if f in OFFICE_FACETS]
+        office = [f for f in facets if f in CASE_BLIND_FACETS]
         for case in point.cases:  # a facet the point settles outranks a case, unless the case answers it
             # a region's own case only when answering for that region alone
             if case.regions and not all(r in case.regions for r in regions):
@@ -450,6 +454,12 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
     not_local = any("不是" + x in norm for x in local)  # 我是屏山的 不是泸州也不是泸定的 能不能申请
     return _mine(norm, place, work=False) and (bool(theirs) or not_local) and not here
+
+
+def _works_there(norm: str, place: str) -> bool:
+    """在贵州赤水的厂里上班 / 去广东进厂: the asker works (or goes to work) in that place."""
+    p = re.escape(place)
+    return bool(re.search(f"(在|去|到)[^，。]{{0,2}}{p}[^，。]{{0,5}}(打工|务工|上班|进厂|厂里|工地|做工|干活|打零工)", norm))
 
 
 def _asks_there(norm: str, place: str) -> bool:

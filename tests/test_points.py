@@ -147,6 +147,17 @@ def test_each_part_and_each_role_gets_its_own_answer(ask):
     assert "20万元" in first(award) and "有效期3年" in award, award
 
 
+@pytest.mark.parametrize("q, want", [
+    ("叙永的脱贫户 在云南昭通的工地上干活 这种算不算跨省 有交通补助没得", r"^算跨省：(云南|昭通)在四川省外"),
+    ("我是泸州的脱贫户 打算坐轮船去武汉打工 船票能不能算交通补助", r"^算：.*水运"),
+    ("我们劳务公司想带泸州的工人去国外干活 泸州政策支持不", r"^支持：.*外派劳务"),
+    ("我们品牌只评上了泸字号 能参加天府旅游名牌评选不", r"^文件没有写"),
+    ("泸定的 我和劳务公司一起送的人 那300是各领一份吗", r"^文件没有写能不能同时享受"),
+])
+def test_where_the_asker_works_and_what_the_text_leaves_open(ask, q, want):
+    assert re.search(want, first(ask(q))), first(ask(q))
+
+
 def test_the_documents_validity_for_each_named(ask, kb, matcher):
     text = ask("泸定县的红城工匠那个文件 有效期管到好久")
     assert first(text).startswith("《泸定县"), text
