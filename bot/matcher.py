@@ -269,8 +269,8 @@ class Matcher:
                 hits.append(Hit(term, a, b, "number"))
         return hits
 
-    def _pinyin_hits(self, s: str) -> list[Hit]:
-        """Terms whose reading matches a stretch of the message that does not spell them."""
+    def _units(self, s: str) -> list[tuple[frozenset[str] | tuple[str, ...], int, int, str | None]]:
+        """The message as reading units: each character with its readings, typed pinyin cut into syllables."""
         ix = self.ix
         units: list[tuple[frozenset[str] | tuple[str, ...], int, int, str | None]] = []
         i = 0
@@ -290,6 +290,11 @@ class Matcher:
             if c != " ":  # spaces only separate typed pinyin words
                 units.append((ix.char_py.get(c, ()), i, i + 1, c))
             i += 1
+        return units
+
+    def _pinyin_hits(self, s: str) -> list[Hit]:
+        """Terms whose reading matches a stretch of the message that does not spell them."""
+        units = self._units(s)
         hits = []
         candidates = self._py_candidates
         for u, (readings, start, _, _) in enumerate(units):

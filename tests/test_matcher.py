@@ -126,24 +126,8 @@ def test_long_message_is_cut_and_still_answered(matcher):
 def _reference_pinyin_hits(m, s):
     """Matcher._pinyin_hits as first written: every term under a reading tried at every position."""
     from bot.matcher import Hit, _sounds_like
-    from bot.pinyin import fold, segment
 
-    ix, units, i = m.ix, [], 0
-    while i < len(s):
-        c = s[i]
-        if "a" <= c <= "z":
-            j = i
-            while j < len(s) and "a" <= s[j] <= "z":
-                j += 1
-            k = i
-            for syl in segment(s[i:j], ix.syllables) or []:
-                units.append(((fold(syl),), k, k + len(syl), None))
-                k += len(syl)
-            i = j
-            continue
-        if c != " ":
-            units.append((ix.char_py.get(c, ()), i, i + 1, c))
-        i += 1
+    ix, units = m.ix, m._units(s)
     hits = []
     for u, (readings, start, _, _) in enumerate(units):
         for r in readings:
