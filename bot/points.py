@@ -92,10 +92,13 @@ class Case:
     facets: tuple[str, ...] = ()  # facets it answers even when the point settles them too
     known: tuple[tuple[str, str, str], ...] = ()  # (fact, op, value): facts said in this conversation
     also: tuple[tuple[str, str, str], ...] = ()  # facts that must hold as well (and_known), whatever fired
+    unless: tuple[str, ...] = ()  # a case on facts alone: words that keep it quiet (我是…经纪人)
 
     def fires(self, norm: str, facts: dict) -> str | None:
         """'said' when this message's words hold, 'known' when remembered facts do, else None."""
         if self.also and not all(_compare(facts.get(k), op, v) for k, op, v in self.also):
+            return None
+        if self.unless and any(_contains(norm, w) for w in self.unless):
             return None
         if self.said is not None and self.said.holds(norm):
             return "said"
@@ -431,7 +434,8 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
             known = _known(path, crec, cd.get("known"))
             said = _said(path, crec, cd, negations) if "said" in cd or not known else None
             cases.append(Case(said, _answer(path, crec, cd, kb, measures), regions, cfacets, known,
-                              _known(path, crec, cd.get("and_known"))))
+                              _known(path, crec, cd.get("and_known")),
+                              _words(path, crec, cd.get("unless"), "unless") if said is None else ()))
         groups = []
         for label, ws in (d.get("groups") or {}).items():
             groups.append((label, _words(path, f"{rec}.groups.{label}", ws, "words") + (normalise(label),)))

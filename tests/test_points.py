@@ -162,6 +162,14 @@ def test_where_the_asker_works_and_what_the_text_leaves_open(ask, q, want):
     assert re.search(want, first(ask(q))), first(ask(q))
 
 
+def test_a_case_on_facts_alone_keeps_quiet_for_its_unless_words(ask):
+    """A broker sending workers to 江苏 asks about his own money, not the workers' cross-province fare; an
+    agency asking for the workers' fare is told whose it is."""
+    assert "300元" in first(ask("我是合江的劳务经纪人 准备带十几个脱贫户去江苏苏州的厂里 政府给我补好多"))
+    agency = first(ask("我们劳务公司包车送脱贫户去广东进厂 那个跨省交通补助能不能补给我们公司"))
+    assert agency.startswith("不是给公司的"), agency
+
+
 def test_childrens_schooling_in_a_story_does_not_refuse_the_question(ask):
     text = ask("我是叙永的脱贫户 屋头三个娃儿读书 开销大 准备去浙江打工 交通补助能补好多 找哪个")
     assert "教育局" not in first(text) and "交通补助" in first(text), text
