@@ -492,8 +492,8 @@ class Engine:
         match = self.matcher.match(text, region=user["region"])
         if match.intent not in intents or (match.intent == "question" and not match.measures):
             return None
-        if match.intent == "out_of_scope" and not match.topic:
-            return None  # mid-check, an answer not understood is asked again, never "the documents do not say"
+        if match.intent == "out_of_scope" and not match.topic and not text.rstrip().endswith(("?", "？")):
+            return None  # mid-check, an answer not understood is asked again; a question (…？) is still answered
         self._store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
         replies = self.reply_for(match, user, None)
         q = self._current(state)

@@ -102,7 +102,7 @@ async def test_unreachable_api_at_start_is_retried_with_one_line_per_attempt(tmp
     port = free_port()
     bot = BotProcess(tmp_path, "run", f"http://127.0.0.1:{port}/bot", TOKEN, tmp_path / "u.sqlite")
     await bot.start()
-    for _ in range(100):  # attempts 1 and 2 fail (1 s, then 2 s of backoff)
+    for _ in range(600):  # attempts 1 and 2 fail (1 s, then 2 s of backoff); a loaded machine starts slowly
         if "attempt 2" in bot.output():
             break
         await asyncio.sleep(0.05)
