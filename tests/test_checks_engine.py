@@ -136,3 +136,79 @@ async def test_damaged_state_is_dropped_not_fatal(engine, store, kb):
     store.update_user("c1", dialog={"flow": "loan_person", "values": {"times": "lots"}, "history": [], "ts": 0})
     replies = await say(engine, "创业贷款")
     assert kb.texts["error"] not in replies[0].text and store.user("c1")["dialog"] is None
+
+
+# -- the firm's loan: only new hires with a contract of a year or more count (财金〔2023〕75号) ----------------------
+async def test_firm_loan_asks_the_contract_of_new_hires_and_counts_only_long_ones(engine, store):
+    await say(engine, "我们合江的小微企业 18个员工 企业能贷多少")
+    assert store.user("c1")["dialog"]["asking"] == "new_hires"
+    await say(engine, "两个大学生")
+    assert store.user("c1")["dialog"]["asking"] == "hires_contract"  # the kind of hire says nothing of the contract
+    for typed in ("都是签的三个月", "没有", "没有贷过"):
+        replies = await say(engine, typed)
+    meta = result(replies)
+    assert meta["values"]["hires_contract"] == 0
+    assert (meta["results"][0]["rule"], meta["results"][0]["outcome"]) == ("few_new_hires", "not_eligible")
+    assert "✅" not in replies[-1].text
+
+
+async def test_firm_loan_uses_a_contract_length_said_up_front_and_never_asks_it(engine, store):
+    asked = []
+    replies = await say(engine, "泸定的小微企业 员工15个 去年新招了2个退伍军人 签的都是两年合同 企业能贷多少")
+    asked.append(store.user("c1")["dialog"]["asking"])
+    for typed in ("没有", "0"):
+        replies = await say(engine, typed)
+        d = store.user("c1")["dialog"]
+        asked.append(d and d["asking"])
+    assert "hires_contract" not in asked
+    meta = result(replies)
+    assert meta["values"]["hires_contract"] == 2
+    assert (meta["results"][0]["rule"], meta["results"][0]["outcome"]) == ("first_time", "eligible")
+
+
+async def test_firm_loan_half_year_contracts_said_up_front_count_for_nothing(engine, store):
+    await say(engine, "江阳的小型企业 22个员工 近一年招了3个返乡的 合同都只签半年 企业可以贷多少")
+    d = store.user("c1")["dialog"]
+    assert d["values"].get("hires_contract") == 0 and d["asking"] == "arrears"
+
+
+async def test_firm_loan_contract_not_known_is_asked_and_unsure_is_no_verdict(engine, store):
+    await say(engine, "我们纳溪的小微企业 企业能贷多少")
+    for typed in ("20", "3个"):
+        await say(engine, typed)
+    assert store.user("c1")["dialog"]["asking"] == "hires_contract"
+    for typed in ("这个我不晓得", "没有", "没贷过"):
+        replies = await say(engine, typed)
+    meta = result(replies)
+    assert (meta["results"][0]["rule"], meta["results"][0]["outcome"]) == ("hires_unsure", "ask_office")
+    assert "✅" not in replies[-1].text and "❓" in replies[-1].text
+
+
+async def test_firm_loan_count_typed_with_contract_lengths_answers_both(engine, store):
+    await say(engine, "我们古蔺的小微企业 30个员工 企业能贷多少")
+    replies = await say(engine, "三个 两个签了一年 一个签了半年")
+    d = store.user("c1")["dialog"]
+    assert d["values"]["new_hires"] == 3 and d["values"]["hires_contract"] == 2 and d["asking"] == "arrears"
+    assert "签1年以上劳动合同的2人" in replies[0].text
+
+
+# -- the organisers' 300元/人: an employer hiring for itself is told no at once ------------------------------------
+async def test_employer_hiring_itself_is_not_the_organiser_paid(engine, store):
+    await press(engine, encode("check", "service"))
+    await say(engine, "叙永")
+    replies = await say(engine, "我们是用工企业 人是自己直接招的")
+    meta = result(replies)
+    assert (meta["results"][0]["rule"], meta["results"][0]["outcome"]) == ("employer_itself", "not_eligible")
+    assert "不符合" in replies[-1].text
+
+
+async def test_summary_leaves_out_answers_the_role_rules_out(engine, store):
+    replies = await say(engine, "我们厂是用人单位 自己招了6个脱贫户 都签了两年 帮我测一下组织就业补助")
+    text = "\n".join(r.text for r in replies)
+    assert "用工企业" in text and "签1年以上劳动合同的人数" not in text and "组织就业的人员" not in text
+
+
+async def test_a_worker_asking_about_the_transport_subsidy_is_not_put_through_the_training_check(engine, store):
+    await say(engine, "我屋里是防返贫监测对象 过完年去福建打工 一次性交通补助我可以享受不")
+    d = store.user("c1")["dialog"]
+    assert d is None or d["flow"] not in ("training", "service")

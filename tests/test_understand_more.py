@@ -464,7 +464,8 @@ def test_facts_fifth_set(text, expect):
 @pytest.mark.parametrize("flow, slot, typed, expect", [
     # 不是X excludes X: it points to "都不是" where there is one, or to what else was said
     ("service", "whom", "就是一般的农民工 不是贫困户", "other"),
-    ("service", "org", "我们是工厂 不是中介", "other"),
+    ("service", "org", "我们是工厂 不是中介", "employer"),  # an employer hiring for itself: its own option
+    ("service", "org", "不是用人单位 我们村委会帮忙组织的", "other"),
     ("service", "org", "不是劳务公司 是劳务经纪人", "broker"),
     ("training", "poor", "是监测户 不是建档立卡的", "monitored"),
     ("training", "poor", "不是", "no"),

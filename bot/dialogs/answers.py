@@ -16,7 +16,7 @@ from bot.dialogs.schema import UNSURE, Option, Step
 from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
 from bot.understand import ASK, count_qualifying, read_value, read_yesno
-from bot.understand.slots import leading_count
+from bot.understand.slots import KINDS, leading_count
 from bot.understand.yesno import only_ack
 
 _DECIMAL = re.compile(r"\d+\.\d+")
@@ -200,7 +200,10 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
         v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)
     else:
         lead = leading_count(raw) if step.type == "count" else None  # 七个 都是返乡的: the answer, then why
-        v = lead if lead is not None else read_value(step.unit or ("days" if step.type == "number" else "people"), raw)
+        unit = step.unit or ("days" if step.type == "number" else "people")
+        v = lead if lead is not None else read_value(unit, raw)
+        if v is None and step.type == "count" and unit != "people" and KINDS.get(unit) == "people":
+            v = read_value("people", raw)  # 3个退役军人 to "how many of the new hires are…": the question names them
         if v is None and step.type == "number":
             v = number(t, vocab, integer=False)
     if v == ASK:

@@ -29,10 +29,11 @@ from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import normalise
 from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
 from bot.understand.lexicon import clauses, prep
-from bot.understand.slots import KINDS, _bare, names_unit
+from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
 from bot.understand.yesno import _negations
 
 MENU = ""  # flow id of the check menu
+WHO_FACTS = frozenset({"poor", "whom", "disaster", "group", "age"})  # who the asker is, not what they ask about
 BUTTONS_PER_ROW = 2
 
 
@@ -74,8 +75,17 @@ class DialogRunner:
         flow = self.by_facts(facts or {}, among or None) or self.offer(norm, top_measure, facts, fit=False)
         flow = self.between([flow, *self.siblings(flow)], norm, facts or {}) if flow else None
         if flow and not self.fits(flow, facts or {}):  # not the asker's check: the one their own facts answer, if any
-            flow = self.by_facts(facts or {}, [f for f in self.flows.values() if f.asker == ""])
+            flow = self.fallback(norm, facts or {})
         return flow
+
+    def fallback(self, norm: str, facts: dict[str, Any]) -> Flow | None:
+        """A check for anyone that the message names (培训) and its facts answer; else one its facts about the
+        matter answer (学了15天). Who the asker is (监测户, 脱贫户) alone picks none: a worker asking about the
+        transport subsidy is answered, never put through the training check."""
+        own = [f for f in self.flows.values() if f.asker == ""]
+        named = [f for f in own if any(_names(w, norm) for w in f.words)]
+        about = {k: v for k, v in facts.items() if k not in WHO_FACTS}
+        return (self.by_facts(facts, named) if named else None) or self.by_facts(about, own)
 
     def fits(self, flow: Flow, facts: dict[str, Any]) -> bool:
         """A check for a role (劳务公司、劳务经纪人) fits only an asker who says which one they are: a worker asking
@@ -320,9 +330,10 @@ class DialogRunner:
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
                  "asking": None, "ts": self.clock(), "misses": 0, "known": dict(values), "facts": facts}
         head = [flow.intro]
-        if values:
+        off = _never_asked(flow, values)
+        if any(k not in off for k in values):
             head.append(self.t["dialog_known"].format(known="；".join(
-                f"{s.label}：{s.show(values[s.slot])}" for s in flow.steps if s.slot in values)))
+                f"{s.label}：{s.show(values[s.slot])}" for s in flow.steps if s.slot in values and s.slot not in off)))
         return self._advance(flow, state, "\n".join(head))
 
     def control(self, norm: str) -> str | None:
@@ -365,8 +376,38 @@ class DialogRunner:
         parsed = parse(step, norm, self.vocab, state["values"], raw)
         if not parsed.ok:
             return state, [self.reask(flow, step, state, parsed)], parsed
-        st, replies = self.set_value(flow, state, step, parsed.value)
+        with_contracts, long = self._contracts_said(flow, step, parsed.value, raw or norm, state)
+        head = ""
+        if long is not None and step.echo:  # both answers said back: 新招的符合条件人员3人；签1年以上劳动合同的0人
+            c = next(s for s in flow.steps if s.type == "contract" and s.of == step.slot)
+            head = self.t["dialog_understood"].format(what="；".join(
+                x.echo.format(value=x.show(v)) for x, v in ((step, parsed.value), (c, long)) if x.echo))
+        st, replies = self.set_value(flow, with_contracts, step, parsed.value, head=head)
         return st, replies, parsed
+
+    def _contracts_said(self, flow: Flow, step: Step, value: Any, text: str, state: dict) -> tuple[dict, int | None]:
+        """A head count typed with its contract lengths (3个 都签了两年 / 2个签两年 1个签半年) answers the contract
+        step counting those people as well: one length for all is kept as the contract length (it then follows a
+        corrected total), mixed lengths as the count of the long ones. Nothing said of contracts: unchanged, None.
+        Returns the state and how many have the length that counts."""
+        c = next((s for s in flow.steps if s.type == "contract" and s.of == step.slot), None)
+        if c is None or not isinstance(value, int) or value < 1:
+            return state, None
+        t = prep(text)
+        durs = contract_lengths(t, self.lex)
+        if durs is None:
+            return state, None  # nothing said of contracts (来了半年 / 失业一年以上 are no contract)
+        q = count_qualifying(t, c.months, value, self.lex)
+        if not isinstance(q, int) or q > value:
+            return state, None  # lengths that do not pair with the count: the contract question asks
+        facts = {**(state.get("facts") or {})}
+        months = {v for v, *_ in durs if v}
+        if len(months) <= 1 and q in (0, value):
+            facts["contract_months"] = int(months.pop()) if months else c.months
+            return {**state, "facts": facts}, q
+        values = {**state["values"], c.slot: q}
+        history = [s for s in state["history"] if s != c.slot] + [c.slot]
+        return {**state, "values": values, "history": history}, q
 
     def missed(self, state: dict) -> tuple[dict | None, list[Reply]]:
         """An answer not understood (after any side question was ruled out): the second time the choices
@@ -593,6 +634,18 @@ class DialogRunner:
 def _number_before(units: tuple[str, ...]) -> re.Pattern:
     """A number (digits or Chinese numerals) followed by one of these units."""
     return re.compile(rf"(\d+|{CN_NUMBER.pattern})(?:{'|'.join(re.escape(u) for u in units)})")
+
+
+def _never_asked(flow: Flow, values: dict[str, Any]) -> set[str]:
+    """Slots the known answers rule out (您是：用工企业 → the people placed, their contracts): a step whose condition
+    names only known answers and fails, or names a slot ruled out. Said back in a summary, they would read as used."""
+    off: set[str] = set()
+    for s in flow.steps:
+        if s.when is None:
+            continue
+        if s.when.names & off or (s.when.names <= set(values) and not s.when.holds(values)):
+            off.add(s.slot)
+    return off
 
 
 def _asked(step: Step | None, values: dict[str, Any]) -> bool:

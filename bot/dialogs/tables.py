@@ -35,32 +35,46 @@ def _exprs(flow: Flow) -> list[Expr]:
     return out
 
 
-_SIDES: dict[tuple[int, str], list[ast.AST]] = {}
+_SIDES: dict[tuple[int, str], list[tuple[ast.AST, tuple[int, ...]]]] = {}
+# x < T and x >= T change at T: T-1 and T stand for every x; x <= T and x > T change after T: T and T+1;
+# x == T / x != T: T-1, T, T+1 (the operator as seen from x, i.e. with x on the left)
+_AROUND: dict[type, tuple[int, ...]] = {ast.Lt: (-1, 0), ast.GtE: (-1, 0), ast.LtE: (0, 1), ast.Gt: (0, 1)}
+_FLIP: dict[type, type] = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE}
 
 
-def _sides(flow: Flow, slot: str) -> list[ast.AST]:
-    """The expressions the conditions compare slot with (computed once per flow and slot)."""
+def _sides(flow: Flow, slot: str) -> list[tuple[ast.AST, tuple[int, ...]]]:
+    """The expressions the conditions compare slot with, each with the offsets around it that decide the
+    comparison (computed once per flow and slot)."""
     key = (id(flow), slot)
     if key not in _SIDES:
-        out: list[ast.AST] = []
+        out: list[tuple[ast.AST, tuple[int, ...]]] = []
         for e in _exprs(flow):
             for node in ast.walk(e.tree):
                 if isinstance(node, ast.Compare):
                     sides = [node.left, *node.comparators]
                     for i, side in enumerate(sides):
-                        if isinstance(side, ast.Name) and side.id == slot:
-                            out += [o for j, o in enumerate(sides) if j != i]
+                        if not (isinstance(side, ast.Name) and side.id == slot):
+                            continue
+                        # the comparisons next to this side: ops[i - 1] (other < x) and ops[i] (x < other)
+                        if i > 0:
+                            op = type(node.ops[i - 1])
+                            out.append((sides[i - 1], _AROUND.get(_FLIP.get(op, op), (-1, 0, 1))))
+                        if i < len(node.ops):
+                            out.append((sides[i + 1], _AROUND.get(type(node.ops[i]), (-1, 0, 1))))
         _SIDES[key] = out
     return _SIDES[key]
 
 
 def _thresholds(flow: Flow, slot: str, values: dict[str, Any]) -> set[int]:
-    """Numbers the conditions compare slot with, evaluated with the answers so far (ceil(staff * 0.1))."""
+    """Numbers the conditions compare slot with, evaluated with the answers so far (ceil(staff * 0.1)), and the
+    neighbours that fall on either side of each comparison."""
     out: set[int] = set()
-    for other in _sides(flow, slot):
+    for other, around in _sides(flow, slot):
         v = _eval(other, values)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            out |= {int(v) - 1, int(v), int(v) + 1}
+            out |= {int(v) + d for d in around}
+            if not float(v).is_integer():
+                out |= {int(v) + 1}  # 2.5: 2 and 3 lie on either side
     return out
 
 
@@ -80,6 +94,21 @@ def domain(flow: Flow, step: Step, values: dict[str, Any], concrete: bool = Fals
     return out
 
 
+_HOLDS: dict[tuple, bool] = {}
+_NAMES: dict[int, tuple[str, ...]] = {}
+
+
+def _holds(e: Expr, values: dict[str, Any]) -> bool:
+    """e.holds(values), remembered by the answers it names (a step's condition is met again and again)."""
+    names = _NAMES.get(id(e))
+    if names is None:
+        names = _NAMES[id(e)] = tuple(sorted(e.names))
+    key = (id(e), *(values.get(n) for n in names))
+    if key not in _HOLDS:
+        _HOLDS[key] = e.holds(values)
+    return _HOLDS[key]
+
+
 def completions(flow: Flow, values: dict[str, Any], fixed: dict[str, Any], concrete: bool = False,
                 i: int = 0) -> Iterator[dict[str, Any]]:
     """Every way to answer the steps in order (a step is asked only when its condition holds)."""
@@ -87,7 +116,7 @@ def completions(flow: Flow, values: dict[str, Any], fixed: dict[str, Any], concr
         yield values
         return
     s = flow.steps[i]
-    if s.when is not None and not s.when.holds(values):
+    if s.when is not None and not _holds(s.when, values):
         yield from completions(flow, values, fixed, concrete, i + 1)
         return
     choices = [fixed[s.slot]] if s.slot in fixed else domain(flow, s, values, concrete)
@@ -105,11 +134,24 @@ def _outcomes(flow: Flow, values: dict[str, Any]) -> dict[str, tuple[int, str, s
     return _MEMO[key]
 
 
+_ENVS: dict[tuple, dict[str, Any]] = {}
+
+
+def _env(flow: Flow, part: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """part_env, once per part and combination (the outcome and the ✗-line check both read it)."""
+    key = (id(part), tuple(sorted(values.items())))
+    if key not in _ENVS:
+        if len(_ENVS) > 4096:
+            _ENVS.clear()
+        _ENVS[key] = part_env(part, values)
+    return _ENVS[key]
+
+
 def _outcomes_now(flow: Flow, values: dict[str, Any]) -> dict[str, tuple[int, str, str]]:
     out = {}
     for part in flow.parts:
         if applies(part, values):
-            rules = fired(part, part_env(part, values))
+            rules = fired(part, _env(flow, part, values))
             out[part.title] = (len(rules), rules[0].outcome if rules else "", ",".join(r.name for r in rules))
     return out
 
@@ -124,7 +166,7 @@ def _crossed_unsure(flow: Flow, title: str, values: dict[str, Any], unsure: list
     for part in flow.parts:
         if part.title != title or not applies(part, values):
             continue
-        env = part_env(part, values)
+        env = _env(flow, part, values)
         for rule in fired(part, env):
             for line in rule.why:
                 if not line.text.lstrip().startswith("✗") or (line.when is not None and not line.when.holds(env)):
@@ -133,6 +175,35 @@ def _crossed_unsure(flow: Flow, title: str, values: dict[str, Any], unsure: list
                 if named & set(unsure):
                     return line.text
     return None
+
+
+def _reads(flow: Flow, title: str, rule_name: str) -> set[str]:
+    """The answers a rule's condition reads, through the part's named conditions, and the part's own condition."""
+    part = next(p for p in flow.parts if p.title == title)
+    rule = next(r for r in part.rules if r.name == rule_name)
+    conditions = dict(part.conditions)
+    out: set[str] = set(part.when.names) if part.when is not None else set()
+    todo = list(rule.when.names) if rule.when is not None else []
+    while todo:
+        n = todo.pop()
+        if n in out:
+            continue
+        out.add(n)
+        if n in conditions:
+            todo += list(conditions[n].names)
+    return out
+
+
+def _may_turn(flow: Flow, title: str, rule_name: str, values: dict[str, Any], unsure: list[str]) -> bool:
+    """Whether real answers in place of the unsure ones could change what the fired rule reads: the unsure
+    answers themselves and the steps they would open (a count of 3 opens its contract question). When they
+    cannot, the rule fires for every real answer as well, and those combinations are checked in their own turn
+    (exactly one rule each), so its outcome holds for them."""
+    changing = set(unsure)
+    for s in flow.steps:
+        if s.slot not in values and s.when is not None and s.when.names & changing:
+            changing.add(s.slot)
+    return bool(_reads(flow, title, rule_name) & changing)
 
 
 def check_flow(flow: Flow, limit: int = 20) -> Report:
@@ -151,6 +222,8 @@ def check_flow(flow: Flow, limit: int = 20) -> Report:
                                        f"({values}); an unknown answer is ❓, never ✗")
             if not unsure or outcome == "ask_office":
                 continue
+            if not _may_turn(flow, title, names, values, unsure):
+                continue  # the rule reads none of what a real answer could change: it fires for each of them too
             fixed = {k: v for k, v in values.items() if k not in unsure}
             for real in completions(flow, {}, fixed, concrete=True):
                 if any(real.get(k) == UNSURE for k in unsure):
@@ -164,6 +237,8 @@ def check_flow(flow: Flow, limit: int = 20) -> Report:
         if len(report.problems) >= limit:
             break
     _MEMO.clear()
+    _HOLDS.clear()
+    _ENVS.clear()
     return report
 
 

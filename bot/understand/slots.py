@@ -63,6 +63,9 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
         out_v = num.value * u[1]
         found.append((out_v, num.start, num.end, num.approx))
     if kind == "contract_months":
+        # 近一年/过去一年/这一年/一年内/一年来/两年前 is when people were hired, not how long they signed for
+        found = [d for d in found if not re.search(r"(近|过去|最近|这|前|头)$", t[max(0, d[1] - 2):d[1]])
+                 and not re.match(r"(内|来|以来|之内|里|前|以前|之前)", t[d[2]:d[2] + 3].lstrip("个年月"))]
         for m in re.finditer(r"无固定期限|长期合同|长期的", t):
             found.append((120.0, m.start(), m.end(), False))
     return sorted(found, key=lambda x: x[1])
@@ -241,6 +244,19 @@ def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[flo
         return None  # one count and one length: not a split (handled by the caller)
     total_said = int(lead) if lead is not None else int(sum(n for n, _ in out))
     return total_said, out
+
+
+def contract_lengths(text: str, lex: Lexicon | None = None) -> list[tuple[float, int, int, bool]] | None:
+    """The contract lengths a text states, (months, start, end, approx) each: 签了两年 → [(24, …)]; 签的一年以上 →
+    [] (a year or more, no figure); None when it says nothing of a contract (来了半年, 失业一年以上)."""
+    lex = lex or load_lexicon()
+    t = prep(text)
+    if not re.search(r"合同|签", t):
+        return None
+    durs = _durations(t, "contract_months", lex)
+    if not durs and not re.search(r"一年以上|1年以上|一年多", t):
+        return None
+    return durs
 
 
 def count_qualifying(text: str, min_months: float, total: int | None = None, lex: Lexicon | None = None) -> Any:
