@@ -22,6 +22,7 @@ CASE_BLIND_FACETS = ("apply", "contact", "complain", "materials", "deadline", "d
 OTHER_PART_MIN = 4  # characters of another point's own words that make a later part of a message its question
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
+_AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里)"  # 在深圳打工, 去广东进厂: where the asker works
 _WANTED = re.compile(r"(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?(\d+|[一二三四五六七八九十两百]+)\s*万")
 
 
@@ -118,9 +119,9 @@ class Answerer:
             return [Reply("\n".join(self._validity_line(r) for r in match.regions))]
         if not set(facets) - {"amount", "who"}:  # 想贷六十万 够不够; not 贷20万 利息好多 (the interest is asked)
             facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
-        work = self.points.place_elsewhere(match.norm)
-        if work is not None and work not in self.points.in_province and _works_there(match.norm, work):
-            facts = {**(facts or {}), "workplace": work}  # 在贵州赤水的厂里上班: outside 四川, so 跨省
+        place = self.points.place_elsewhere(match.norm)
+        if place is not None and place not in self.points.in_province and _works_there(match.norm, place):
+            facts = {**(facts or {}), "workplace": place}  # 在贵州赤水的厂里上班: outside 四川, so 跨省
         point = self.points.pick(top.id, match.said, facets, facts)
         if (point is not None and len(facets) > 1 and facets[0] in GENERIC_FACETS and facets[0] not in point.facets
                 and "who" in facets):  # 能不能贷 找哪家银行: yes or no first, then the office
@@ -138,7 +139,6 @@ class Answerer:
         own = self._own_region(match.norm) if len(shown) == 2 else None
         if own is not None and shown[1].region == own:  # 我是泸定的…泸州那边是这样 我们泸定呢: theirs first
             shown = shown[::-1]
-        place = self.points.place_elsewhere(match.norm)
         facts = dict(facts or {})
         if place is not None and _mine(match.norm, place, work=False) and all(
                 match.norm.find(place) < match.norm.find(x) for x in match.places):
@@ -459,7 +459,7 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
 def _works_there(norm: str, place: str) -> bool:
     """在贵州赤水的厂里上班 / 去广东进厂: the asker works (or goes to work) in that place."""
     p = re.escape(place)
-    return bool(re.search(f"(在|去|到)[^，。]{{0,2}}{p}[^，。]{{0,5}}(打工|务工|上班|进厂|厂里|工地|做工|干活|打零工)", norm))
+    return bool(re.search(f"(在|去|到)[^，。]{{0,2}}{p}[^，。]{{0,5}}{_AT_WORK}", norm))
 
 
 def _asks_there(norm: str, place: str) -> bool:
@@ -473,7 +473,7 @@ def _mine(norm: str, place: str, work: bool = True) -> bool:
     work=False, 我在浙江打工 does not count: a migrant working there is still from home (回来想创业)."""
     p = re.escape(place)
     if not work and not re.search(f"(我是|我家|我们是|我屋)[^，。]{{0,4}}{p}", norm) and re.search(
-            f"在{p}[^，。]{{0,3}}(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里)", norm):
+            f"在{p}[^，。]{{0,3}}{_AT_WORK}", norm):
         return False
     return bool(re.search(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的"
                           f"|^[^，。]{{0,2}}在{p}(开|做|办|创业|搞|干)", norm))

@@ -19,7 +19,7 @@ from bot.kb import KnowledgeBase
 from bot.numerals import cn_to_int
 from bot.pinyin import build_char_table, fold, segment, term_keys
 from bot.points import OutOfScope, Points
-from bot.textnorm import MAX_CHARS, normalise
+from bot.textnorm import MAX_CHARS, gap_pattern, normalise
 
 INDEX_FORMAT = 4  # bump when the index layout changes; invalidates caches
 
@@ -119,8 +119,7 @@ class Index:
         for canon, vs in syn.items():
             for v in vs:
                 if "…" in v:
-                    pat = re.compile(".{0,4}".join(re.escape(normalise(p)) for p in v.split("…")))
-                    self.gaps.append((pat, canon))
+                    self.gaps.append((gap_pattern(v, 4), canon))
                     continue
                 v = normalise(v)
                 if v and v != canon:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ import yaml
 
 from bot.kb import KnowledgeBase
 from bot.kb.loader import KBError, squash
-from bot.textnorm import normalise
+from bot.textnorm import gap_pattern, normalise
 
 POINT_FILE = "points.yaml"
 CASE_WEIGHT = 4  # characters a case decided by the question's words adds to its point's score
@@ -107,14 +106,12 @@ class Case:
         return None
 
 
+SAID_GAP = 8  # characters a "…" in a said/unless word stands for
+
+
 def _contains(norm: str, word: str) -> bool:
     """word in norm; a word with "…" allows a gap of up to 8 characters there (我是…经纪人: 我是泸定德威的劳务经纪人)."""
-    return word in norm if "…" not in word else bool(_gap(word).search(norm))
-
-
-@lru_cache(maxsize=512)
-def _gap(word: str) -> re.Pattern:
-    return re.compile("[^，。？！]{0,8}?".join(re.escape(p) for p in word.split("…")))
+    return word in norm if "…" not in word else bool(gap_pattern(word, SAID_GAP).search(norm))
 
 
 _OPS = ("<=", ">=", "<", ">", "=")

@@ -61,3 +61,9 @@ def normalise(text: str, limit: int = MAX_CHARS) -> str:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+@lru_cache(maxsize=512)
+def gap_pattern(word: str, most: int) -> re.Pattern:
+    """Typed words where "…" stands for up to `most` characters (借…钱: 借点钱; 我是…经纪人: 我是德威的劳务经纪人)."""
+    return re.compile(f".{{0,{most}}}".join(re.escape(normalise(p)) for p in word.split("…")))
