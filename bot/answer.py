@@ -22,7 +22,7 @@ CASE_BLIND_FACETS = ("apply", "contact", "complain", "materials", "deadline", "d
 OTHER_PART_MIN = 4  # characters of another point's own words that make a later part of a message its question
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
-_AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里)"  # 在深圳打工, 去广东进厂: where the asker works
+_AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
 _WANTED = re.compile(r"(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?(\d+|[一二三四五六七八九十两百]+)\s*万")
 
 
@@ -170,7 +170,10 @@ class Answerer:
         elif later:
             lines.append(self.say("update_confirm"))
         lines += self.validity_notes(shown, today)
-        if place and not asker_elsewhere and (not match.places or _asks_there(match.norm, place)):
+        asks_there = _asks_there(match.norm, place) if place else False
+        away = point is not None and facts.get("workplace") == place and any(
+            k == "workplace" for c in point.cases for k, _, _ in c.known + c.also)  # a rule for working away
+        if place and not asker_elsewhere and (not match.places or asks_there) and (asks_there or not away):
             lines.append(self.say("elsewhere", place=place))
         if len(shown) == 1 and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None
                                                                   or (point and top.counterpart not in point.measures)):
@@ -465,7 +468,8 @@ def _works_there(norm: str, place: str) -> bool:
 def _asks_there(norm: str, place: str) -> bool:
     """深圳那边有没得: the question is about what that place offers."""
     p = re.escape(place)
-    return bool(re.search(f"{p}.{{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)|{p}(那边|那里|这边|当地)", norm))
+    gap = f"(?:(?!{_AT_WORK}).){{0,6}}"  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
+    return bool(re.search(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)|{p}(那边|那里|这边|当地)", norm))
 
 
 def _mine(norm: str, place: str, work: bool = True) -> bool:

@@ -52,9 +52,20 @@ async def test_plain_question_is_answered_and_offers_the_check(engine):
 
 async def test_bare_request_shows_the_menu_and_a_typed_pick_starts(engine, store):
     replies = await say(engine, "帮我测一下")
-    assert "1." in replies[0].text and len(replies[0].buttons) == 5
+    assert "1." in replies[0].text and len(replies[0].buttons) == len(engine.dialogs.flows)
     replies = await say(engine, "3")
     assert store.user("c1")["dialog"]["flow"] == "training"
+
+
+async def test_a_typed_menu_name_sharing_only_a_generic_word_with_a_check_starts_none(engine, store):
+    # 跨省交通补助 shares only 补助 with 就业创业服务补助: the worker's own check, never the agency's
+    await say(engine, "帮我测一下")
+    await say(engine, "跨省交通补助")
+    assert store.user("c1")["dialog"]["flow"] == "transport"
+    await say(engine, "退出")
+    await say(engine, "帮我测一下")
+    await say(engine, "外地的补助")
+    assert (store.user("c1")["dialog"] or {}).get("flow") != "service"
 
 
 async def test_wrong_answer_is_reasked_not_restarted(engine, store, kb):
@@ -212,3 +223,23 @@ async def test_a_worker_asking_about_the_transport_subsidy_is_not_put_through_th
     await say(engine, "我屋里是防返贫监测对象 过完年去福建打工 一次性交通补助我可以享受不")
     d = store.user("c1")["dialog"]
     assert d is None or d["flow"] not in ("training", "service")
+
+
+async def test_a_workers_transport_check_reads_the_opening_and_says_cross_province(engine, store):
+    replies = await say(engine, "古蔺的监测户 在广东东莞做工 帮我测一下跨省交通补助")
+    text = "\n".join(r.text for r in replies)
+    assert "跨省就业一次性交通补助：✅" in text and "算跨省" in text and "文件没有写交通补助的金额" in text
+    # picked from the menu by a new user: region, household, then ❌ for a household that is neither
+    await say(engine, "帮我测一下", user="c2")
+    assert "泸定" in (await say(engine, "6", user="c2"))[-1].text
+    assert "监测户" in (await say(engine, "泸州", user="c2"))[-1].text
+    text = "\n".join(r.text for r in await say(engine, "都不是 就是普通农户", user="c2"))
+    assert "跨省就业一次性交通补助：❌" in text and "300" not in text
+
+
+async def test_an_approximate_then_exact_count_is_taken_and_a_reask_ends_with_the_question(engine, store):
+    await say(engine, "泸定的 脱贫户 学了砌筑 证拿到了 帮我测一下培训补贴")
+    replies = await say(engine, "二十来天吧")
+    assert replies[-1].text.rstrip().endswith("）") and "几天？" in replies[-1].text
+    replies = await say(engine, "二十来天 准确说是21天")
+    assert "21" in "\n".join(r.text for r in replies)

@@ -534,3 +534,46 @@ async def test_the_opening_facts_are_not_asked_again(engine):
     replies = await say(engine, "泸定的劳务经纪人 帮地震灾区的9个人介绍到雅安一个厂上班 帮我测一下", user="b5")
     text = _text(replies)
     assert "9" in text and "一共多少人" not in text
+
+
+# -- personas sets 6 and 7: exact figures after approximate ones, the spouse's loans, a year is no length --------
+LOANS_Q = "您和配偶现在有没有别的贷款？（助学贷款、脱贫人口小额信贷、房贷、车贷、5万元以下的消费贷和信用卡不算）"
+
+
+@pytest.mark.parametrize("slot,text,expect", [
+    ("days", "二十来天 准确说是21天", 21),
+    ("people", "七八个 准确说是8个", 8),
+    ("people", "大概十几个 其实是13个", 13),
+    ("money_yuan", "七八万 具体是7万5", 75000),
+    ("days", "十来天吧", "ask"),
+    ("days", "以前是贫困户 2019年就脱了贫 前几天去学了十二天的电焊", 12),
+    ("days", "学了几天", "ask"),
+    ("times", "我自己贷过两回 都还清了 我老婆也贷过一回 那是她的", 2),
+    ("times", "我贷过一次 我哥贷过三次", 1),
+])
+def test_values_exact_and_own(slot, text, expect):
+    assert read_value(slot, text) == expect
+
+
+@pytest.mark.parametrize("a,expect", [
+    ("我个人莫得 我老婆有个八万块的消费贷 还欠六万多", "yes"),  # a consumer loan of 5万 or more counts
+    ("我莫得贷款 我老公有十万的网贷", "yes"),
+    ("消费贷6万", "yes"),
+    ("我老婆有个3万的消费贷", "no"),
+    ("我没得 老婆有个车贷", "no"),
+    ("我莫得 我老汉有个贷款", "no"),  # a father's loan is neither the user's nor the spouse's
+    ("我没有 我哥欠了信用社十万", "no"),
+    ("老婆以前有 现在还清了", "no"),
+    ("名下也没得其他贷款", "no"),
+])
+def test_spouse_loans(a, expect):
+    assert read_yesno(a, LOANS_Q).value == expect
+
+
+def test_no_contract_said_up_front_is_a_length_of_zero():
+    from bot.understand.facts import extract_facts
+
+    f = extract_facts("泸定的劳务经纪人 帮五个脱贫户在成都跑外卖 没签劳动合同 有没得300一个的补助")
+    assert f["contract_months"] == 0
+    assert extract_facts("我想贷款开店 我老汉有个经营贷").get("other_loans") is None
+    assert extract_facts("我想贷款 我老婆有个网贷")["other_loans"] == "yes"

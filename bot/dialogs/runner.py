@@ -76,6 +76,10 @@ class DialogRunner:
         flow = self.between([flow, *self.siblings(flow)], norm, facts or {}) if flow else None
         if flow and not self.fits(flow, facts or {}):  # not the asker's check: the one their own facts answer, if any
             flow = self.fallback(norm, facts or {})
+        if flow and facts and self.by_facts(facts, [flow]) is None:
+            # 监测户 参加了12天的培训 帮我测一下: none of its facts is this check's own; the check they answer
+            alt = self.by_facts({k: v for k, v in facts.items() if k not in WHO_FACTS})
+            flow = alt if alt is not None and alt not in self.siblings(flow) else flow  # 个体户 请了3个工人: between() chose
         return flow
 
     def fallback(self, norm: str, facts: dict[str, Any]) -> Flow | None:
@@ -299,7 +303,10 @@ class DialogRunner:
                         break
             return best
 
-        scored = [(max([common(norm, normalise(f.title))] + [len(w) for w in f.words if w in norm]), -f.order, f)
+        bare = norm
+        for w in self.lex.words("menu_generic"):  # 跨省交通补助 shares only 补助 with 就业创业服务补助: no pick
+            bare = bare.replace(w, " ")
+        scored = [(max([common(bare, normalise(f.title))] + [len(w) for w in f.words if w in norm]), -f.order, f)
                   for f in self.flows.values()]
         scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
         return scored[0][2] if scored[0][0] >= 2 else None
@@ -460,7 +467,7 @@ class DialogRunner:
 
     def reask(self, flow: Flow, step: Step, state: dict, parsed: Parsed | None = None) -> Reply:
         if parsed and parsed.problem == "approx":
-            return Reply(self.t["dialog_ask_exact"].format(reask=step.reask), self._buttons(step))
+            return Reply(self.t["dialog_ask_exact"].format(question=step.question), self._buttons(step))
         if parsed and parsed.problem in ("too_small", "too_large"):
             lo = step.min(state["values"]) if step.min else 0
             hi = step.max(state["values"]) if step.max else None

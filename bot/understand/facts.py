@@ -105,6 +105,9 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
     fw = lex.fact_words
     said: list[str] = []
     for p in parts:
+        who = p.replace("其他", "").replace("其它", "")  # 其他贷款 names no other person
+        if any(w in who for w in lex.words("others")) and not any(w in who for w in lex.words("spouse")):
+            continue  # 我老汉有个贷款: a father's or a brother's loan is not the user's or the spouse's
         named = next((w for w in fw("other_loan_named") if w in p), None)
         if named:
             owing = any(w in p for w in fw("other_loan_owing"))
@@ -358,7 +361,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     groups = count_groups(t, lex) if "staff" not in f and "new_hires" not in f else None
     if isinstance(groups, dict):
         f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
-    if re.search(r"合同|签", flat):
+    if any(w in flat for w in fw("no_contract")) and not _durations(t, "contract_months", lex):
+        f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
+    elif re.search(r"合同|签", flat):
         durs = _durations(t, "contract_months", lex)
         if durs and not any(a for *_, a in durs):
             f["contract_months"] = int(max(v for v, *_ in durs)) if len({v for v, *_ in durs}) == 1 else \

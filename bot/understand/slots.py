@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from bot.numerals import Number, find_numbers
-from bot.understand.lexicon import Lexicon, load_lexicon, prep
+from bot.understand.lexicon import Lexicon, clauses, load_lexicon, prep
 
 ASK = "ask"
 KINDS = {"days": "days", "people": "people", "staff": "people", "new_hires": "people", "placed": "people",
@@ -19,6 +19,7 @@ _ZERO = re.compile(r"^(没有|没得|莫得|冇|一个都没有|一个也没有|
 _ZERO_ANY = re.compile(r"没贷过|没有贷过|从没贷|从来没贷|一次都没|一次也没|一个都没|一个也没|没借过|头一回|第一次")
 _APPROX = re.compile(r"左右|上下|来个|个把|[多几]个?(月|天|星期|周|年|个|人|次)|半个多|好几|十几|几十|几万|几千|几百")
 _WINDOW = 6
+_WHEN = re.compile(r"(前|这|那|过|头|最近|后|上|前些|这些)几(天|年|个月|月|周|个星期|星期|次)")
 
 
 def _unit_after(t: str, num: Number, units: dict[str, float]) -> tuple[str, float] | None:
@@ -59,6 +60,8 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
         u = _unit_after(t, num, units)
         if u is None:
             continue
+        if u[0] == "年" and 1949 <= num.value <= 2100 and float(num.value).is_integer():
+            continue  # 2019年就脱了贫: a year, not a length
         # 6个月 is months, but 6个 alone is not a duration
         out_v = num.value * u[1]
         found.append((out_v, num.start, num.end, num.approx))
@@ -144,20 +147,30 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     flat = t.replace(" ", "")
     if any(w in flat for w in lex.words("unknown")) and not find_numbers(flat) and "半" not in flat:
         return None
-    approx_words = bool(_APPROX.search(flat))
+    cut = max((t.rfind(w) + len(w) for w in lex.words("precise") + lex.words("correction") if w in t), default=0)
+    if 0 < cut < len(t):
+        exact = read_value(slot, t[cut:], lex)  # 二十来天 准确说是21天: the figure after 准确说 is the answer
+        if exact is not None and exact != ASK:
+            return exact
+    loose = _WHEN.sub("", flat)  # 前几天去学了十二天: 前几天 says when, not how long
+    approx_words = bool(_APPROX.search(loose))
     if kind in ("days", "contract_months"):
         found = _durations(t, kind, lex)
         if found and approx_words:
             return ASK
         if found:
             return _pick([v for v, *_ in found], any(a for *_, a in found))
-        if any(w in flat for w in lex.words("approx_words")):
+        if any(w in loose for w in lex.words("approx_words")):
             return ASK
         if kind == "contract_months" and re.search(r"一年以上|1年以上", flat):
             return 12
         b = _bare(t)
         return (ASK if b.approx else int(b.value)) if b and kind == "days" else None
     if kind == "times":
+        own = [c for c in clauses(t) if not any(w in c.replace("其他", "") for w in lex.words("others"))]
+        if own and len(own) < len(clauses(t)) and find_numbers(" ".join(own)):
+            t = " ".join(own)  # 我自己贷过两回 我老婆也贷过一回: the user's own count
+            flat = t.replace(" ", "")
         if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(flat.replace("第一次", "").replace("头一回", ""))):
             return 0
         units = lex.units("times")
@@ -170,7 +183,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         b = _bare(t)
         if b:
             return ASK if b.approx else int(b.value)
-        return ASK if any(w in flat for w in lex.words("approx_words")) else None
+        return ASK if any(w in loose for w in lex.words("approx_words")) else None
     if kind == "money_yuan":
         units = lex.units("money_yuan")
         vals, approx = [], False

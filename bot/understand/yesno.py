@@ -21,17 +21,35 @@ class YesNo:
     count: int | None = None  # a number said with it (贷过3次, or a bare 3)
 
 
-def _excluded(question: str) -> tuple[str, ...]:
-    """Words the question itself says do not count: （助学贷款、房贷、车贷……不算）."""
-    out: list[str] = []
+def _excluded(question: str) -> dict[str, float | None]:
+    """Words the question itself says do not count: （助学贷款、房贷、5万元以下的消费贷……不算）, each with the
+    amount below which it does not count (消费贷: 50000), or None when any amount is excluded."""
+    out: dict[str, float | None] = {}
     for m in re.finditer(r"[（(]([^（）()]*?)(?:不算|除外|不计)[^（）()]*[）)]", question):
         for w in re.split(r"[、，,和及或\s]+", m.group(1)):
-            w = re.sub(r"^\d+万?元?以下的?", "", w)
-            out += [w[i:] for i in range(max(1, len(w) - 3)) if len(w[i:]) >= 2]  # 脱贫人口小额信贷 ~ 小额信贷
-    return tuple(dict.fromkeys(out))
+            cap = re.match(r"^(\d+)(万?)元?以下的?", w)
+            w = w[cap.end():] if cap else w
+            limit = float(cap.group(1)) * (10000 if cap.group(2) else 1) if cap else None
+            for tail in (w[i:] for i in range(max(1, len(w) - 3)) if len(w[i:]) >= 2):  # 脱贫人口小额信贷 ~ 小额信贷
+                out.setdefault(tail, limit)
+    return out
+
+
+def _over_limit(clause: str, word: str, limit: float | None) -> bool:
+    """The clause names an amount at or above the limit under which `word` does not count (八万块的消费贷)."""
+    if limit is None:
+        return False
+    from bot.understand.slots import read_value
+
+    v = read_value("money_yuan", clause)
+    return isinstance(v, (int, float)) and v >= limit
 
 
 def _about_other(clause: str, lex: Lexicon, question: str) -> bool:
+    if any(w in question for w in lex.words("spouse")):
+        # 您和配偶…: a clause about the spouse answers too; one about a father or a brother does not
+        who = clause.replace("其他", "").replace("其它", "")  # 其他贷款 names no other person
+        return any(w in who for w in lex.words("others")) and not any(w in who for w in lex.words("spouse"))
     if any(w in question for w in lex.words("about_them")):
         return False
     return any(w in clause for w in lex.words("others"))
@@ -212,23 +230,28 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         if any(w in q for w in lex.words("present_time")) and not any(w in p for p in own for w in lex.words("ended")):
             return YesNo(None)
     excluded = _excluded(question)
+    several = any(w in q for w in lex.words("spouse"))  # 您和配偶: the question asks about more than the user
+    repaying = any(w in q for good, bad in lex.antonyms for w in good + bad)
     answer_value: str | None = None
     for p in own:
         # a clause naming the opposite of what is asked (还是还了 就是晚了点) outweighs the plain ones
         contrast = p.startswith(_CONTRAST) or _opposes(p, q, lex)
         core = re.sub(r"^(但是|可是|不过|只是)", "", p) or p
         v = _polarity(core, q, lex)
-        if v == "yes" and excluded and any(w in p for w in excluded):
+        named = [w for w in excluded if w in p]
+        if v == "yes" and named and not any(_over_limit(p, w, excluded[w]) for w in named):
             # the only thing affirmed is something the question says does not count (老婆有房贷)
             rest = p
             for w in sorted(excluded, key=len, reverse=True):
                 rest = rest.replace(w, "")
             if not any(w in rest for w in lex.fact_words("other_loan_any")):
                 v = "no"
+        if v == "yes" and any(w in p for w in lex.words("paid_off")) and not repaying:
+            v = "no"  # 现在还清了: no loan held now
         if v is None:
             continue
-        if answer_value is None or contrast:
-            answer_value = v
+        if answer_value is None or contrast or (v == "yes" and several):
+            answer_value = v  # 我个人莫得 我老婆有个八万的消费贷: to "you and your spouse", any one who has says yes
     if answer_value is None:
         return YesNo(None)
     count = _count(flat, lex)
