@@ -12,7 +12,6 @@ and places outside the two regions. All of it is data; this module only loads, c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ import yaml
 
 from bot.kb import KnowledgeBase
 from bot.kb.loader import KBError, squash
-from bot.textnorm import gap_pattern, normalise
+from bot.textnorm import Words, gap_pattern, normalise
 
 POINT_FILE = "points.yaml"
 CASE_WEIGHT = 4  # characters a case decided by the question's words adds to its point's score
@@ -51,7 +50,7 @@ class Said:
     negations: tuple[str, ...] = ()  # 不是监测户: a word said right after one of these is not said
 
     def holds(self, norm: str, found: set[str] | frozenset[str] | None = None) -> bool:
-        """found: the words of this condition norm contains (Words.found), when the caller has them."""
+        """found: the words of this condition norm contains (textnorm.Words.found), when the caller has them."""
         has = (lambda w: _contains(norm, w)) if found is None else found.__contains__
         for group in self.all_of:
             present = [w for w in group if has(w)]
@@ -118,35 +117,6 @@ SAID_GAP = 8  # characters a "…" in a said/unless word stands for
 def _contains(norm: str, word: str) -> bool:
     """word in norm; a word with "…" allows a gap of up to 8 characters there (我是…经纪人: 我是泸定德威的劳务经纪人)."""
     return word in norm if "…" not in word else bool(gap_pattern(word, SAID_GAP).search(norm))
-
-
-class Words:
-    """Which of a fixed set of words a text contains, found by walking the text once (each position tries only
-    stretches that some word starts with) instead of testing every word: a message costs its length, not the
-    size of the vocabulary. The same set as testing each word: `w in text`, or with gaps=True _contains
-    (a word with "…" spans a gap)."""
-
-    def __init__(self, words: Iterable[str], gaps: bool = False):
-        words = set(words)
-        self.gapped = tuple(sorted(w for w in words if gaps and "…" in w))
-        plain = words - set(self.gapped)
-        self.words = frozenset(plain)
-        self.prefixes = frozenset(w[:n] for w in plain for n in range(1, len(w) + 1))
-        self.max_len = max(map(len, plain), default=0)
-        self.empty = "" in plain  # "" is in every text
-
-    def found(self, text: str) -> set[str]:
-        out = {""} if self.empty else set()
-        words, prefixes, most = self.words, self.prefixes, self.max_len
-        for i in range(len(text)):
-            for j in range(i + 1, min(i + most, len(text)) + 1):
-                sub = text[i:j]
-                if sub not in prefixes:
-                    break  # no word starts so: none longer from here either
-                if sub in words:
-                    out.add(sub)
-        out.update(w for w in self.gapped if _contains(text, w))
-        return out
 
 
 _OPS = ("<=", ">=", "<", ">", "=")
@@ -230,7 +200,7 @@ class Points:
         # word lookups made once, so that a message is read once instead of tested against every word
         self._point_words = Words(w for p in self.points for w in p.words if len(w) >= 2)
         self._facet_words = Words(w for f in self.facets for w in f.words)
-        self._oos_words = Words((w for o in self.oos for w in o.said.words()), gaps=True)
+        self._oos_words = Words((w for o in self.oos for w in o.said.words()), gap=SAID_GAP)
         self._oos_first = [(frozenset(o.said.all_of[0]), o) for o in self.oos]  # a topic needs its first group
 
     def parts(self, text: str) -> list[str]:

@@ -298,10 +298,10 @@ def test_blind_answer_keys_mostly_pass(monkeypatch, name, bar):
 
 
 def test_word_lookups_made_once_find_what_testing_every_word_found(kb):
-    """points.Words (strongest, asked, out_of_scope) finds the same words as testing each one did (`in`, or a gap
+    """textnorm.Words (strongest, asked, out_of_scope) finds the same words as testing each one did (`in`, or a gap
     for …), and the topic and point chosen are the same, on every question we have."""
-    from bot.points import CASE_WEIGHT, Words, _contains
-    from bot.textnorm import normalise
+    from bot.points import CASE_WEIGHT, SAID_GAP, _contains
+    from bot.textnorm import Words, normalise
 
     pts = load_points(kb)
     texts = [normalise(str(item["q"])) for path in sorted(DATA.glob("*.yaml"))
@@ -311,7 +311,7 @@ def test_word_lookups_made_once_find_what_testing_every_word_found(kb):
     assert len(texts) > 1000
     vocab = {w for f in pts.facets for w in f.words} | {w for o in pts.oos for w in o.said.words()} | {
         w for p in pts.points for w in p.words}
-    literal, gapped = Words(vocab), Words(vocab, gaps=True)
+    literal, gapped = Words(vocab), Words(vocab, gap=SAID_GAP)
     for t in texts:
         assert literal.found(t) == {w for w in vocab if w in t}, t
         assert gapped.found(t) == {w for w in vocab if _contains(t, w)}, t
