@@ -296,21 +296,30 @@ class Matcher:
         units = self._units(s)
         hits = []
         candidates = self._py_candidates
-        for u, (readings, start, _, _) in enumerate(units):
-            if u + 1 >= len(units):
-                break  # every term has two or more characters
+        n = len(units)
+        for u in range(n - 1):  # every term has two or more characters
+            readings, start = units[u][0], units[u][1]
             for key, term in candidates(readings, units[u + 1][0], units[u + 1][3]):
-                if u + len(key) > len(units):
+                size = len(key)
+                if u + size > n:
                     continue
-                span = units[u : u + len(key)]
-                if all(_sounds_like(span[k][0], span[k][3], term[k], key[k], len(key)) for k in range(len(key))):
-                    typed = [sp[3] for sp in span]
-                    same = sum(1 for k, ch in enumerate(typed) if ch == term[k])
-                    latin = all(ch is None for ch in typed)
+                # one pass over the term's units (most candidates fail at once): each must sound like the term's
+                # character; count those typed as the term writes them, and whether all were typed in pinyin
+                same, latin = 0, True
+                for k in range(size):
+                    readings_k, _, _, typed = units[u + k]
+                    if typed == term[k]:
+                        same += 1
+                        latin = False
+                    elif _sounds_like(readings_k, typed, term[k], key[k], size):
+                        latin = latin and typed is None
+                    else:
+                        break
+                else:
                     if same == len(term):
                         continue  # spelled right: an exact hit already
                     if latin or same >= 1:
-                        hits.append(Hit(term, start, span[-1][2], "pinyin"))
+                        hits.append(Hit(term, start, units[u + size - 1][2], "pinyin"))
         return hits
 
     def _candidates(self, readings: tuple[str, ...] | frozenset[str], after: tuple[str, ...] | frozenset[str],

@@ -20,7 +20,7 @@ import yaml
 
 from bot.kb import KnowledgeBase
 from bot.kb.loader import KBError, squash
-from bot.textnorm import gap_pattern, normalise
+from bot.textnorm import Words, gap_pattern, normalise
 
 POINT_FILE = "points.yaml"
 CASE_WEIGHT = 4  # characters a case decided by the question's words adds to its point's score
@@ -49,12 +49,17 @@ class Said:
     unless: tuple[str, ...] = ()
     negations: tuple[str, ...] = ()  # 不是监测户: a word said right after one of these is not said
 
-    def holds(self, norm: str) -> bool:
+    def holds(self, norm: str, found: set[str] | frozenset[str] | None = None) -> bool:
+        """found: the words of this condition norm contains (textnorm.Words.found), when the caller has them."""
+        has = (lambda w: _contains(norm, w)) if found is None else found.__contains__
         for group in self.all_of:
-            present = [w for w in group if _contains(norm, w)]
+            present = [w for w in group if has(w)]
             if not present or (self.negations and not any(self._said(w, norm) for w in present)):
                 return False
-        return not any(_contains(norm, w) for w in self.unless)
+        return not any(has(w) for w in self.unless)
+
+    def words(self) -> tuple[str, ...]:
+        return tuple(w for group in self.all_of for w in group) + self.unless
 
     def _said(self, word: str, norm: str) -> bool:
         if "…" in word:
@@ -192,6 +197,11 @@ class Points:
     def __post_init__(self) -> None:
         words = sorted(self.second_question, key=len, reverse=True)
         self._second = re.compile("|".join(re.escape(w) for w in words)) if words else None
+        # word lookups made once, so that a message is read once instead of tested against every word
+        self._point_words = Words(w for p in self.points for w in p.words if len(w) >= 2)
+        self._facet_words = Words(w for f in self.facets for w in f.words)
+        self._oos_words = Words((w for o in self.oos for w in o.said.words()), gap=SAID_GAP)
+        self._oos_first = [(frozenset(o.said.all_of[0]), o) for o in self.oos]  # a topic needs its first group
 
     def parts(self, text: str) -> list[str]:
         """The message cut where a second question starts (还有…, ？)."""
@@ -217,7 +227,8 @@ class Points:
     def asked(self, norm: str) -> list[str]:
         """Facets the question asks: the one asked first comes first (两个问题 in one message: the first is
         answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
-        spans = {f.id: [(i, i + len(w)) for w in f.words if w in norm for i in _finds(norm, w)
+        typed = self._facet_words.found(norm)
+        spans = {f.id: [(i, i + len(w)) for w in f.words if w in typed for i in _finds(norm, w)
                         if not (f.not_before and norm.startswith(f.not_before, i + len(w)))] for f in self.facets}
         found = []
         for rank, f in enumerate(self.facets):
@@ -261,8 +272,11 @@ class Points:
         """The point whose own words the question types most of (characters of distinct words); a case of it
         that the words decide (牌子被人冒用 for 商标) counts as much as a point word would need to."""
         best, score = None, 0
+        found = self._point_words.found(norm)
         for p in self.points:
-            n = sum(len(w) for w in p.words if len(w) >= 2 and w in norm)
+            if found.isdisjoint(p.words):
+                continue  # none of its words typed: scores 0
+            n = sum(len(w) for w in p.words if len(w) >= 2 and w in found)
             if n and any(c.said is not None and not c.known and not c.also and c.said.holds(norm) for c in p.cases):
                 n += CASE_WEIGHT
             if n > score:
@@ -278,7 +292,9 @@ class Points:
                     if mid in p.measures), default=0)
 
     def out_of_scope(self, norm: str) -> OutOfScope | None:
-        return next((o for o in self.oos if o.said.holds(norm)), None)
+        found = self._oos_words.found(norm)
+        return next((o for first, o in self._oos_first if not first.isdisjoint(found) and o.said.holds(norm, found)),
+                    None)
 
     def oos_office(self, topic: str) -> str:
         return next(o.office for o in self.oos if o.id == topic)

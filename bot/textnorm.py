@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 MAX_CHARS = 400  # longer messages are matched on their first MAX_CHARS characters
@@ -67,3 +68,36 @@ def has_cjk(text: str) -> bool:
 def gap_pattern(word: str, most: int) -> re.Pattern:
     """Typed words where "…" stands for up to `most` characters (借…钱: 借点钱; 我是…经纪人: 我是德威的劳务经纪人)."""
     return re.compile(f".{{0,{most}}}".join(re.escape(normalise(p)) for p in word.split("…")))
+
+
+class Words:
+    """Which of a fixed set of words a text contains, found by walking the text once (each position tries only
+    stretches that some word starts with) instead of testing every word: a message costs its length, not the
+    size of the vocabulary. The same set as testing each word with `in`; with gap=N a word with "…" is
+    found as gap_pattern(word, N) finds it (我是…经纪人 in 我是泸定德威的劳务经纪人)."""
+
+    def __init__(self, words: Iterable[str], gap: int | None = None):
+        words = set(words)
+        self.gapped = tuple((w, gap_pattern(w, gap)) for w in sorted(words) if gap is not None and "…" in w)
+        plain = words - {w for w, _ in self.gapped}
+        self.words = frozenset(plain)
+        self.prefixes = frozenset(w[:n] for w in plain for n in range(1, len(w) + 1))
+        self.max_len = max(map(len, plain), default=0)
+        self.empty = "" in plain  # "" is in every text
+
+    def found(self, text: str) -> set[str]:
+        out = {""} if self.empty else set()
+        words, prefixes, most, n = self.words, self.prefixes, self.max_len, len(text)
+        for i, c in enumerate(text):
+            if c not in prefixes:
+                continue  # most characters start no word
+            if c in words:
+                out.add(c)
+            for j in range(i + 2, min(i + most, n) + 1):
+                sub = text[i:j]
+                if sub not in prefixes:
+                    break  # no word starts so: none longer from here either
+                if sub in words:
+                    out.add(sub)
+        out.update(w for w, pattern in self.gapped if pattern.search(text))
+        return out

@@ -295,3 +295,33 @@ def test_blind_answer_keys_mostly_pass(monkeypatch, name, bar):
         ok = ok and not any(re.search(r, reply) for r in it.get("forbid") or [])
         passed += bool(ok)
     assert passed / len(items) >= bar, f"{name}: {passed}/{len(items)}"
+
+
+def test_word_lookups_made_once_find_what_testing_every_word_found(kb):
+    """textnorm.Words (strongest, asked, out_of_scope) finds the same words as testing each one did (`in`, or a gap
+    for …), and the topic and point chosen are the same, on every question we have."""
+    from bot.points import CASE_WEIGHT, SAID_GAP, _contains
+    from bot.textnorm import Words, normalise
+
+    pts = load_points(kb)
+    texts = [normalise(str(item["q"])) for path in sorted(DATA.glob("*.yaml"))
+             for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+             if isinstance(item, dict) and isinstance(item.get("q"), str)]
+    texts += ["我是泸定德威的劳务经纪人", "", "…"]
+    assert len(texts) > 1000
+    vocab = {w for f in pts.facets for w in f.words} | {w for o in pts.oos for w in o.said.words()} | {
+        w for p in pts.points for w in p.words}
+    literal, gapped = Words(vocab), Words(vocab, gap=SAID_GAP)
+    for t in texts:
+        assert literal.found(t) == {w for w in vocab if w in t}, t
+        assert gapped.found(t) == {w for w in vocab if _contains(t, w)}, t
+        oos = next((o for o in pts.oos if o.said.holds(t)), None)
+        assert pts.out_of_scope(t) is oos, t
+        best, score = None, 0
+        for p in pts.points:
+            n = sum(len(w) for w in p.words if len(w) >= 2 and w in t)
+            if n and any(c.said is not None and not c.known and not c.also and c.said.holds(t) for c in p.cases):
+                n += CASE_WEIGHT
+            if n > score:
+                best, score = p, n
+        assert pts.strongest(t) == (best, score), t

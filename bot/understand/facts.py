@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from bot.kb.loader import default_knowledge_dir
+from bot.textnorm import Words
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, prep
 from bot.understand.slots import ASK, _durations, count_groups, count_qualifying, read_value
 from bot.understand.yesno import _about_other, _negations
@@ -57,13 +58,24 @@ def _places(root: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
 
 
+@lru_cache(maxsize=8)
+def _place_words(root: str) -> tuple[Words, Words]:
+    """The place names in characters and in typed pinyin, each found in its own text at once."""
+    names = [name for name, _ in _places(root)]
+    return Words(n for n in names if not n.isascii()), Words(n for n in names if n.isascii())
+
+
 def _region(t: str, root: str) -> tuple[str, str] | None:
     """The place named last and not negated (不是泸定的 是泸州的 → 泸州)."""
     latin = re.sub(r"\s+", "", t)
+    chars, typed = _place_words(root)
+    named = chars.found(t) | typed.found(latin)  # most names are in no message
     found: list[tuple[int, str, str]] = []
     for name, region in _places(root):
+        if name not in named:
+            continue
         hay = latin if name.isascii() else t
-        at = hay.find(name)  # most names are in no message
+        at = hay.find(name)
         while at >= 0:  # each occurrence, left to right, not overlapping the one before (as re.finditer)
             if not any(p <= at < p + len(n2) for p, n2, _ in found) and not hay[max(0, at - 3):at].endswith(_NOT_HERE):
                 found.append((at, name, region))
@@ -346,13 +358,14 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
             f["times"] = times
         elif any(w in flat for w in fw("borrowed_no")):
             f["times"] = 0
-    staff = read_value("staff", t, lex)
-    if isinstance(staff, int) and any(w in flat for w in lex.words("staff_words")):
+    # a head count is read only when its words are there (read_value is the dearer test)
+    staff = read_value("staff", t, lex) if any(w in flat for w in lex.words("staff_words")) else None
+    if isinstance(staff, int):
         f["staff"] = staff
     elif (own := _staff(t, lex)) is not None:
         f["staff"] = own
-    hires = read_value("new_hires", t, lex)
-    if isinstance(hires, int) and any(w in flat for w in lex.words("new_hire_words")):
+    hires = read_value("new_hires", t, lex) if any(w in flat for w in lex.words("new_hire_words")) else None
+    if isinstance(hires, int):
         f["new_hires"] = hires
     if "staff" not in f and re.search(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐", flat):
         placed = read_value("placed", t, lex)

@@ -63,16 +63,18 @@ def _negations(clause: str, lex: Lexicon, drop: tuple[str, ...] = ()) -> int:
         c = c.replace(w, "")
     for w in lex.words("unknown"):
         c = c.replace(w, "")
-    n, i = 0, 0
-    negs = lex.words("negators")
-    while i < len(c):
-        hit = next((w for w in negs if c.startswith(w, i)), None)
-        if hit:
-            n += 1
-            i += len(hit)
-        else:
-            i += 1
-    return n
+    negators = _negators(lex)
+    return len(negators.findall(c)) if negators is not None else 0
+
+
+def _negators(lex: Lexicon) -> re.Pattern | None:
+    """The negators as one pattern, made once per lexicon: left to right, at each place the first of the
+    (longest-first) words that is there, then on after it; the same count as trying each word at each place."""
+    key = ("negators_pattern",)
+    if key not in lex.memo:
+        words = lex.words("negators")
+        lex.memo[key] = re.compile("|".join(map(re.escape, words))) if words else None
+    return lex.memo[key]
 
 
 def _count(text: str, lex: Lexicon) -> int | None:
