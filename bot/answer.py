@@ -209,6 +209,9 @@ class Answerer:
                 texts = {r: self.say("said_prefix", what=said) + t for r, t in texts.items()}
         quotes = {m.id: answer.quote[m.id] for m in shown if m.id in answer.quote}
         label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name)  # noqa: E731
+        if answer.silent and len(shown) == 2 and via is None:  # neither document says it: once, not twice
+            units = self.t["units_or"].join(self.kb.documents[m.region].short + m.units.lead[0] for m in shown if m.units.lead)
+            texts = {m.region: self.say("point_open_both", name=answer.silent, units=units) for m in shown}
         lines = self._per_region(shown, texts)
         second = self._second_answer(point, facets, answer, regions)
         if second is not None:  # 最多贷好多 利息是不是全部自己出: the other question, on a line of its own
@@ -298,12 +301,16 @@ class Answerer:
         the facet asked, or what the point is. The third item is the case when remembered facts decided."""
         asked = next((f for f in facets if f in point.facets and f not in ("who", "what")), None)
         office = [f for f in facets if f in CASE_BLIND_FACETS]
+        first = self.points.facet(facets[0]) if facets else None
+        beyond = first.id if first is not None and first.beyond and first.id not in point.facets else None
         for case in point.cases:  # a facet the point settles outranks a case, unless the case answers it
             # a region's own case only when answering for that region alone
             if case.regions and not all(r in case.regions for r in regions):
                 continue
             if case.facets and office and not any(f in case.facets for f in office):
                 continue  # 300块一个的补助找哪个申请: a case for the amount does not answer where to apply
+            if beyond is not None and beyond not in case.facets:
+                continue  # 申报泸字号要不要交评审费: no case about the prize answers a fee
             how = case.fires(norm, facts)
             if how is None:
                 continue
@@ -317,6 +324,9 @@ class Answerer:
         for fid in facets:
             if fid in point.facets:
                 return point.facets[fid], {}, None
+            facet = self.points.facet(fid)
+            if facet is not None and facet.beyond:
+                return self._open_answer(point, facet, said=True), {}, None  # 30万经费能不能拿来发工资
             if point.only:
                 break
             if fid in GENERIC_FACETS:
@@ -340,7 +350,7 @@ class Answerer:
         units = {m.region: "、".join(m.units.lead) for m in map(self.kb.measures.get, point.measures) if m}
         text = {r: self.say("point_open", name=facet.name, units=u) for r, u in units.items()}
         then = {r: self.say("point_said", what=what.for_region(r) or "") for r in units} if said else {}
-        return Answer(text, what.quote if said else {}, what.later if said else (), then)
+        return Answer(text, what.quote if said else {}, what.later if said else (), then, silent=facet.name)
 
     def _fill(self, text: str, answer: Answer, fill: dict, today: dt.date) -> str:
         values = dict(fill)

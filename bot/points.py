@@ -39,6 +39,7 @@ class Facet:
     about: tuple[str, ...] = ()  # a lead facet's answers speak of these (两地一样不: the amounts); asked with
     # another specific facet (次数两边一样不), that facet is answered instead, for each region
     not_before: tuple[str, ...] = ()  # a word followed by one of these asks nothing (好多人: many people)
+    beyond: bool = False  # what no measure's own line says (钱的用途, 要不要退): open even for a narrow point
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Answer:
     later: tuple[str, ...] = ()  # update ids whose dated source this line relies on
     then: dict[str, str] = field(default_factory=dict)  # region or "all" → a line after the first
     compute: dict[str, Any] = field(default_factory=dict)  # name → Expr over the user's facts (20天 × 50元)
+    silent: str = ""  # the facet both documents leave open (文件没有写…): said once for both regions
 
     def for_region(self, region: str | None) -> str | None:
         if region and region in self.text:
@@ -408,7 +410,7 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True)),
                             settled, bool(d.get("generic", False)), bool(d.get("lead", False)),
                             _words(path, rec, d.get("about"), "about"),
-                            _words(path, rec, d.get("not_before"), "not_before")))
+                            _words(path, rec, d.get("not_before"), "not_before"), bool(d.get("beyond", False))))
     known_facets = {f.id for f in facets} | {"what"}
     negations = _words(path, "negations", data.get("negations"), "negations")
     points: list[Point] = []

@@ -325,3 +325,23 @@ def test_word_lookups_made_once_find_what_testing_every_word_found(kb):
             if n > score:
                 best, score = p, n
         assert pts.strongest(t) == (best, score), t
+
+
+# -- blind set 10: what no measure's line says (the use of the money, a refund, a fee, early repayment) ---------
+@pytest.mark.parametrize("q, name", [
+    ("创业担保贷款贷下来了 能不能拿一部分去买辆小车跑业务 用途有没有规定", "钱能用在哪些地方"),
+    ("泸州的 技能大师工作室评上省级了 那30万经费能不能拿来给师傅发工资", "钱能用在哪些地方"),
+    ("古蔺的脱贫户 领了跨省交通补助去江苏 干了一个月就跑回来了 那个补助要退回去不", "要不要退回"),
+    ("创业担保贷款说是政府担保 那担保公司要不要收我担保费", "要不要交钱"),
+    ("申报泸字号特色劳务品牌要不要交评审费", "要不要交钱"),
+    ("创业担保贷款想提前还款 要不要给银行违约金", "提前还"),
+])
+def test_a_facet_no_measure_settles_is_said_to_be_unwritten_first(ask, q, name):
+    first = ask(q).split("\n")[0]
+    assert "没有写" in first and name in first and "人力资源" in first, first
+    assert not re.search(r"\d+万元", first)  # not the amounts of a nearby line
+
+
+def test_a_facet_both_documents_leave_open_is_said_once_with_both_offices(ask):
+    first = ask("我是脱贫户 去年参加劳务品牌培训 说好的生活交通费补贴 半年了还没发下来 找哪个反映").split("\n")[0]
+    assert first.startswith("这两份文件没有写") and "泸定县" in first and "泸州市" in first

@@ -146,8 +146,12 @@ def yes_no(t: str, vocab: Vocabulary, step: Step) -> str | None:
     if any(t.startswith(w) for w in vocab.no) or any(w in t for w in vocab.no if len(w) >= 2):
         return "no"
     from bot.understand import load_lexicon
+    from bot.understand.yesno import _negations
 
-    ack = load_lexicon().words("ack_words")
+    lex = load_lexicon()
+    if _negations(t, lex) % 2:
+        return "no"  # 她今年没领过 (asking for her mother): 没 inside, not the 过 at the end, decides
+    ack = lex.words("ack_words")
     if any((w in t if len(w) >= 2 else t.startswith(w) or t.endswith(w)) for w in vocab.yes if w not in ack):
         return "yes"  # 好 / 了 somewhere in a sentence (好嘞 你看着办) is no yes
     o = pick_option(step.options, t)

@@ -76,7 +76,7 @@ class DialogRunner:
         flow = self.between([flow, *self.siblings(flow)], norm, facts or {}) if flow else None
         if flow and not self.fits(flow, facts or {}):  # not the asker's check: the one their own facts answer, if any
             flow = self.fallback(norm, facts or {})
-        if flow and facts and self.by_facts(facts, [flow]) is None:
+        if flow and facts and self.by_facts(facts, [flow]) is None and not any(_names(w, norm) for w in flow.words):
             # 监测户 参加了12天的培训 帮我测一下: none of its facts is this check's own; the check they answer
             alt = self.by_facts({k: v for k, v in facts.items() if k not in WHO_FACTS})
             flow = alt if alt is not None and alt not in self.siblings(flow) else flow  # 个体户 请了3个工人: between() chose
