@@ -345,3 +345,31 @@ def test_a_facet_no_measure_settles_is_said_to_be_unwritten_first(ask, q, name):
 def test_a_facet_both_documents_leave_open_is_said_once_with_both_offices(ask):
     first = ask("我是脱贫户 去年参加劳务品牌培训 说好的生活交通费补贴 半年了还没发下来 找哪个反映").split("\n")[0]
     assert first.startswith("这两份文件没有写") and "泸定县" in first and "泸州市" in first
+
+
+# -- blind set 10: the asker's own figures decide (consumer loan under 5万, age over 40, new hires against staff) ---
+@pytest.mark.parametrize("q, yes, no", [
+    ("我想贷创业担保贷款开个理发店 我老婆办了个三万块的消费分期还没还完 这个会不会卡我", "不影响", "会影响"),
+    ("我信用卡欠了六万多 还没还完 想申请创业担保贷款 行不行", "会影响", "不影响"),
+    ("借了个消费贷 现在还有12万没还完 想申请创业担保贷款 能批不", "会影响", "不影响"),
+    ("我今年41 那个年轻人创业的免息贷款我还能贷不 差一岁都不得行迈", "不符合", "有："),
+    ("泸县做鞋子的厂 现在120个工人 去年新招了8个高校毕业生 都签了两年合同 用厂里名义申请创业担保贷款 招人这一条够不够",
+     "够：超过100人的企业要新招到5%，120人即6人", "还不够"),
+    ("江阳做卤菜的小厂 30个工人 去年新招了2个退役军人 签了一年半合同 想用厂里名义申请创业担保贷款 招人这条够不够",
+     "还不够", "够了"),
+    ("江阳区的机械加工厂 三十个工人 去年新招了五个 两个是脱贫户 三个是从隔壁厂跳槽过来的 签了一年合同 申请创业担保贷款 招人这条够不够",
+     "10%", "够了"),
+])
+def test_the_askers_own_figures_decide_the_first_line(ask, q, yes, no):
+    first = ask(q).split("\n")[0]
+    assert yes in first and no not in first, first
+
+
+@pytest.mark.parametrize("q, office", [
+    ("我在厂里被冲床压了手 评了十级伤残 一次性伤残补助金应该拿好多", "工伤"),
+    ("在泸州买的房 房贷还有四十万 房贷有没有像创业担保贷款那样的贴息", "放贷的银行"),
+    ("泸定的脱贫户 想找个村上的公益性岗位 一个月好多钱 找哪个报名", "公益性岗位"),
+    ("残疾证咋个办 去哪里评残", "残联"),
+])
+def test_out_of_scope_by_substance_even_with_a_measure_word(ask, q, office):
+    assert office in ask(q).split("\n")[0]

@@ -577,3 +577,27 @@ def test_no_contract_said_up_front_is_a_length_of_zero():
     assert f["contract_months"] == 0
     assert extract_facts("我想贷款开店 我老汉有个经营贷").get("other_loans") is None
     assert extract_facts("我想贷款 我老婆有个网贷")["other_loans"] == "yes"
+
+
+@pytest.mark.parametrize("a,expect", [
+    ("信用卡欠了六万多", "yes"),  # the 5万 cap holds for 信用卡 too, and 六万多 is at least 6万
+    ("信用卡欠了两万", "no"),
+    ("有个消费分期 12万", "yes"),
+])
+def test_card_and_instalment_debts_against_the_cap(a, expect):
+    assert read_yesno(a, LOANS_Q).value == expect
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("我信用卡欠了六万多 还没还完 想申请创业担保贷款", 60000),
+    ("借了个消费贷 现在还有12万没还完 今年想开个奶茶店", 120000),
+    ("想贷30万 信用卡欠了2万", 20000),
+    ("有张信用卡", None),
+])
+def test_the_consumer_debt_said(text, amount):
+    assert extract_facts(text).get("consumer_loan_yuan") == amount
+
+
+@pytest.mark.parametrize("text, age", [("我今年41 在古蔺开了个铺子 差一岁都不得行迈", 41), ("我今年45了", 45), ("都五十多了", 50)])
+def test_age_said_in_passing(text, age):
+    assert extract_facts(text)["age"] == age

@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from bot.kb.loader import default_knowledge_dir
+from bot.numerals import find_numbers
 from bot.textnorm import Words
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, prep
 from bot.understand.slots import ASK, _durations, count_groups, count_qualifying, read_value
@@ -111,6 +112,27 @@ def _marked(hay: str, pos: int, name: str, patterns, home: bool) -> bool:
     return bool(re.search(r"[在去到]$", before)) and any(re.match(r"[^ ]{0,4}?" + p, after) for p in patterns)
 
 
+def consumer_amount(parts: list[str], lex: Lexicon) -> float | None:
+    """The amount of a consumer loan or credit-card debt said (信用卡欠了六万多 → 60000; 借了个消费贷 现在还有12万没还完
+    → 120000): figures in its clause and the next one, an approximate one by its lower bound (六万多: at least 6万)."""
+    kinds = lex.fact_words("consumer_loan")
+    at = next((i for i, p in enumerate(parts) if any(w in p for w in kinds)), None)
+    if at is None:
+        return None
+    units = lex.units("money_yuan")
+    found = []
+    for p in parts[at:at + 2]:
+        for n in find_numbers(p):
+            after = p[n.end:]
+            after = after[1:] if n.approx and after[:1] in ("来", "多", "几", "把") else after
+            u = next((f for w, f in units.items() if after.startswith(w)), None)
+            if re.search(r"[万千百]", p[n.start:n.end]):  # 六万多, 12万: the figure already counts its unit
+                u = u if u == 1 else 1.0
+            if u is not None and not re.search(r"(想|要|准备|申请|能)[^ ]{0,3}$", p[max(0, n.start - 5):n.start]):
+                found.append(n.value * u)
+    return max(found) if found else None
+
+
 def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
     """Other loans of the user and spouse (the check asks both): 其他贷款 said with a negation → no, without → yes;
     网贷/经营贷 → yes; only 房贷/车贷/助学贷款/信用卡/5万以下消费贷 → no (they do not count)."""
@@ -134,8 +156,8 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
             continue
         ok = next((w for w in fw("other_loan_ok") if w in p), None)
         if ok and not _negations(p[:p.index(ok)], lex) % 2:
-            big = read_value("money_yuan", p, lex)
-            if "消费" in p and isinstance(big, int) and big >= 50000 and "以下" not in p:
+            big = consumer_amount(parts[parts.index(p):], lex) if any(w in p for w in fw("consumer_loan")) else None
+            if big is not None and big >= 50000 and "以下" not in p:
                 said.append("yes")  # a consumer loan of 5万 or more counts (the user's or the spouse's: both are asked)
                 continue
             said.append("no")
@@ -335,6 +357,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         hits = [(len(w), v) for v in ("yes", "no") for w in fw(f"{key}_{v}") if w in flat]
         if hits:
             f[key] = max(hits)[1]  # the longest phrase: 没有逾期 (yes) over 有逾期 (no)
+    owed = consumer_amount(parts, lex)
+    if owed is not None:
+        f["consumer_loan_yuan"] = owed  # 信用卡欠了六万多: decides whether it counts as another loan (5万)
     other = _other_loans(parts, lex)
     if other:
         f["other_loans"] = other
@@ -389,11 +414,14 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["new_hires_qualifying"] = f["new_hires"] if f["contract_months"] >= CONTRACT_MONTHS else 0
     elif "new_hires" in f and isinstance(f.get("contract"), int):
         f["new_hires_qualifying"] = min(f["new_hires"], f["contract"])
+    if isinstance(f.get("new_hires_qualifying"), int) and isinstance(f.get("staff"), int) and f["staff"] > 0:
+        f["hires_percent"] = round(100 * f["new_hires_qualifying"] / f["staff"], 2)  # 30个工人 新招2个: 6.67
     group = _identity(t, parts, lex)
     if group:
         f["group"] = group
-    m = re.search(r"(\d+|[一二三四五六七八九十]+)岁", flat) or re.search(  # 我今年45了, 都五十多了
-        r"(?:今年|我都|都|已经|快)(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)多?了", flat)
+    m = re.search(r"我?今年(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)(?=\s|$|岁|了)", t) or re.search(
+        r"(?<![差超过大小满])(\d+|[一二三四五六七八九十]+)岁", flat) or re.search(  # 我今年41 在古蔺; 差一岁 is no age
+        r"(?:今年|我都|都|已经|快)(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)多?了", flat)  # 都五十多了
     if m:
         age = read_value("people", m.group(1), lex)
         if isinstance(age, int):

@@ -26,10 +26,12 @@ def _excluded(question: str) -> dict[str, float | None]:
     amount below which it does not count (消费贷: 50000), or None when any amount is excluded."""
     out: dict[str, float | None] = {}
     for m in re.finditer(r"[（(]([^（）()]*?)(?:不算|除外|不计)[^（）()]*[）)]", question):
+        limit: float | None = None
         for w in re.split(r"[、，,和及或\s]+", m.group(1)):
             cap = re.match(r"^(\d+)(万?)元?以下的?", w)
             w = w[cap.end():] if cap else w
-            limit = float(cap.group(1)) * (10000 if cap.group(2) else 1) if cap else None
+            if cap:  # 5万元以下的消费贷和信用卡: the cap holds for the items after it as well
+                limit = float(cap.group(1)) * (10000 if cap.group(2) else 1)
             for tail in (w[i:] for i in range(max(1, len(w) - 3)) if len(w[i:]) >= 2):  # 脱贫人口小额信贷 ~ 小额信贷
                 out.setdefault(tail, limit)
     return out
@@ -39,10 +41,10 @@ def _over_limit(clause: str, word: str, limit: float | None) -> bool:
     """The clause names an amount at or above the limit under which `word` does not count (八万块的消费贷)."""
     if limit is None:
         return False
-    from bot.understand.slots import read_value
+    from bot.understand.facts import consumer_amount
 
-    v = read_value("money_yuan", clause)
-    return isinstance(v, (int, float)) and v >= limit
+    v = consumer_amount([clause], load_lexicon())  # 六万多 is at least 6万
+    return v is not None and v >= limit
 
 
 def _about_other(clause: str, lex: Lexicon, question: str) -> bool:
