@@ -402,7 +402,8 @@ class Answerer:
         """No point of ours covers the question: the facet asked, or that the text does not say it."""
         both = len(shown) > 1
         out = []
-        generic = next((f for f in facets if f in GENERIC_FACETS), None)
+        first = self.points.facet(facets[0]) if facets else None
+        generic = None if first is not None and first.beyond else next((f for f in facets if f in GENERIC_FACETS), None)
         if generic is not None:  # the office asked for, and what the measure says about what was asked
             label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name) if both else ""  # noqa: E731
             office = self._per_region(shown, {m.region: self._generic_line(m, generic, point.name if point else None)
