@@ -119,6 +119,8 @@ class Answerer:
             return [Reply("\n".join(self._validity_line(r) for r in match.regions))]
         if not set(facets) - {"amount", "who"}:  # 想贷六十万 够不够; not 贷20万 利息好多 (the interest is asked)
             facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
+        elif "interest" in facets:  # 免息的想贷15万: the figure, without a verdict on the ceiling
+            facts = {**(facts or {}), **{k: v for k, v in self._loan_wanted(match.norm, today).items() if k == "wanted"}}
         place = self.points.place_elsewhere(match.norm)
         if place is not None and place not in self.points.in_province and _works_there(match.norm, place):
             facts = {**(facts or {}), "workplace": place}  # 在贵州赤水的厂里上班: outside 四川, so 跨省
@@ -259,7 +261,8 @@ class Answerer:
         if m is None or period is None:
             return {}
         wanted = float(m.group(1)) if m.group(1).isdigit() else float(cn_to_int(m.group(1)))
-        firm = re.search(r"企业|公司|小微|厂的名义|店的名义", norm) and not re.search(r"个人", norm)
+        firm = re.search(r"企业|公司|小微|厂的名义|店的名义", norm) and not re.search(
+            r"(?<![\d几十两一二三四五六七八九百])个人", norm)  # 三十几个人 is a head count, not 个人 borrowing
         ceiling = re.search(r"\d+(\.\d+)?", period.enterprise if firm else period.individual)
         if ceiling is None or wanted <= 0:
             return {}

@@ -419,7 +419,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     group = _identity(t, parts, lex)
     if group:
         f["group"] = group
-    m = re.search(r"我?今年(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)(?=\s|$|岁|了)", t) or re.search(
+    m = re.search(r"我?今年满?(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)(?=\s|$|岁|了)", t) or re.search(
         r"(?<![差超过大小满])(\d+|[一二三四五六七八九十]+)岁", flat) or re.search(  # 我今年41 在古蔺; 差一岁 is no age
         r"(?:今年|我都|都|已经|快)(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)多?了", flat)  # 都五十多了
     if m:
