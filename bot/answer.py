@@ -21,8 +21,8 @@ SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown
 CASE_BLIND_FACETS = ("apply", "contact", "complain", "materials", "deadline", "duration", "both")
 OTHER_PART_MIN = 4  # characters of another point's own words that make a later part of a message its question
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
-# 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
 _AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
+# 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
 _WANTED = re.compile(r"(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?(\d+|[一二三四五六七八九十两百]+)\s*万")
 
 
@@ -119,8 +119,8 @@ class Answerer:
             return [Reply("\n".join(self._validity_line(r) for r in match.regions))]
         if not set(facets) - {"amount", "who"}:  # 想贷六十万 够不够; not 贷20万 利息好多 (the interest is asked)
             facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
-        elif "interest" in facets:  # 免息的想贷15万: the figure, without a verdict on the ceiling
-            facts = {**(facts or {}), **{k: v for k, v in self._loan_wanted(match.norm, today).items() if k == "wanted"}}
+        elif "interest" in facets and "wanted" in (wanted := self._loan_wanted(match.norm, today)):
+            facts = {**(facts or {}), "wanted": wanted["wanted"]}  # 免息的想贷15万: the figure, no ceiling verdict
         place = self.points.place_elsewhere(match.norm)
         if place is not None and place not in self.points.in_province and _works_there(match.norm, place):
             facts = {**(facts or {}), "workplace": place}  # 在贵州赤水的厂里上班: outside 四川, so 跨省
@@ -304,8 +304,8 @@ class Answerer:
         the facet asked, or what the point is. The third item is the case when remembered facts decided."""
         asked = next((f for f in facets if f in point.facets and f not in ("who", "what")), None)
         office = [f for f in facets if f in CASE_BLIND_FACETS]
-        first = self.points.facet(facets[0]) if facets else None
-        beyond = first.id if first is not None and first.beyond and first.id not in point.facets else None
+        lead = self.points.beyond_first(facets)
+        beyond = lead.id if lead is not None and lead.id not in point.facets else None
         for case in point.cases:  # a facet the point settles outranks a case, unless the case answers it
             # a region's own case only when answering for that region alone
             if case.regions and not all(r in case.regions for r in regions):
@@ -405,8 +405,7 @@ class Answerer:
         """No point of ours covers the question: the facet asked, or that the text does not say it."""
         both = len(shown) > 1
         out = []
-        first = self.points.facet(facets[0]) if facets else None
-        generic = None if first is not None and first.beyond else next((f for f in facets if f in GENERIC_FACETS), None)
+        generic = None if self.points.beyond_first(facets) else next((f for f in facets if f in GENERIC_FACETS), None)
         if generic is not None:  # the office asked for, and what the measure says about what was asked
             label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name) if both else ""  # noqa: E731
             office = self._per_region(shown, {m.region: self._generic_line(m, generic, point.name if point else None)

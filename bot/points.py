@@ -252,6 +252,11 @@ class Points:
         f = self.facet(fid)
         return min((norm.find(w) for w in (f.words if f else ()) if w in norm), default=len(norm))
 
+    def beyond_first(self, facets: list[str]) -> Facet | None:
+        """The facet asked first, when it is one no measure's own line says (钱的用途, 要不要退)."""
+        first = self.facet(facets[0]) if facets else None
+        return first if first is not None and first.beyond else None
+
     def facet(self, fid: str) -> Facet | None:
         return next((f for f in self.facets if f.id == fid), None)
 

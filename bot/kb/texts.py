@@ -17,7 +17,7 @@ from bot.kb.loader import KBError, _load_mapping, default_knowledge_dir
 TEXT_FIELDS: dict[str, str] = {
     "welcome": "", "help": "", "greeting": "", "thanks": "", "empty": "", "too_long": "limit", "out_of_scope": "",
     "overview": "", "region_label": "name", "quote": "quote", "facts_noted": "what", "facts_noted_ask": "",
-    "said_prefix": "what", "point_open": "name units", "point_said": "what", "elsewhere_asker": "place",
+    "said_prefix": "what", "point_open": "name units", "point_open_both": "name units", "units_or": "", "point_said": "what", "elsewhere_asker": "place",
     "elsewhere": "place", "out_of_scope_topic": "office", "aside_topic": "office", "only_region": "name other", "cite": "title number",
     "other_document": "brand name place other other_title",
     "validity_answer": "title number issued valid", "validity_until": "expires", "validity_unwritten": "",
@@ -38,7 +38,7 @@ TEXT_FIELDS: dict[str, str] = {
     "dialog_update": "topic who amount document number scope", "dialog_update_individual": "",
     "dialog_update_enterprise": "", "dialog_update_since": "start", "dialog_done": "", "dialog_no_rule": "",
     "dialog_understood": "what", "dialog_choices": "question", "dialog_choices_tail": "", "dialog_gave_up": "",
-    "dialog_gave_up_region": "", "dialog_ask_exact": "question", "point_open_both": "name units", "units_or": "", "dialog_changed": "what", "dialog_redo": "what",
+    "dialog_gave_up_region": "", "dialog_ask_exact": "question", "dialog_changed": "what", "dialog_redo": "what",
     "dialog_same": "", "dialog_same_menu": "", "dialog_split": "groups covered count", "dialog_split_none": "groups",
     "dialog_split_group": "label count", "dialog_none": "", "browse_documents": "", "browse_document": "title",
     "browse_section": "section page pages", "browse_no_section": "", "browse_section_button": "name count",

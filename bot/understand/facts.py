@@ -33,7 +33,7 @@ import yaml
 from bot.kb.loader import default_knowledge_dir
 from bot.numerals import find_numbers
 from bot.textnorm import Words
-from bot.understand.lexicon import Lexicon, clauses, load_lexicon, prep
+from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 from bot.understand.slots import ASK, _durations, count_groups, count_qualifying, read_value
 from bot.understand.yesno import _about_other, _negations
 
@@ -138,9 +138,8 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
     网贷/经营贷 → yes; only 房贷/车贷/助学贷款/信用卡/5万以下消费贷 → no (they do not count)."""
     fw = lex.fact_words
     said: list[str] = []
-    for p in parts:
-        who = p.replace("其他", "").replace("其它", "")  # 其他贷款 names no other person
-        if any(w in who for w in lex.words("others")) and not any(w in who for w in lex.words("spouse")):
+    for i, p in enumerate(parts):
+        if names_other(p, lex) and not names_spouse(p, lex):
             continue  # 我老汉有个贷款: a father's or a brother's loan is not the user's or the spouse's
         named = next((w for w in fw("other_loan_named") if w in p), None)
         if named:
@@ -156,7 +155,7 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
             continue
         ok = next((w for w in fw("other_loan_ok") if w in p), None)
         if ok and not _negations(p[:p.index(ok)], lex) % 2:
-            big = consumer_amount(parts[parts.index(p):], lex) if any(w in p for w in fw("consumer_loan")) else None
+            big = consumer_amount(parts[i:], lex) if any(w in p for w in fw("consumer_loan")) else None
             if big is not None and big >= 50000 and "以下" not in p:
                 said.append("yes")  # a consumer loan of 5万 or more counts (the user's or the spouse's: both are asked)
                 continue

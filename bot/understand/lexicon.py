@@ -66,6 +66,16 @@ def prep(text: str) -> str:
     return t.strip()
 
 
+def names_other(clause: str, lex: Lexicon) -> bool:
+    """The clause names someone other than the user (我哥, 老婆); 其他贷款 names nobody (其他 holds 他)."""
+    who = clause.replace("其他", "").replace("其它", "")
+    return any(w in who for w in lex.words("others"))
+
+
+def names_spouse(clause: str, lex: Lexicon) -> bool:
+    return any(w in clause for w in lex.words("spouse"))
+
+
 def clauses(text: str) -> list[str]:
     """A prepared text cut at spaces and before a contrast (但是, 不过, 是我哥…)."""
     out = []

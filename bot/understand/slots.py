@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from bot.numerals import Number, find_numbers
-from bot.understand.lexicon import Lexicon, clauses, load_lexicon, prep
+from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, prep
 
 ASK = "ask"
 KINDS = {"days": "days", "people": "people", "staff": "people", "new_hires": "people", "placed": "people",
@@ -167,7 +167,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         b = _bare(t)
         return (ASK if b.approx else int(b.value)) if b and kind == "days" else None
     if kind == "times":
-        own = [c for c in clauses(t) if not any(w in c.replace("其他", "") for w in lex.words("others"))]
+        own = [c for c in clauses(t) if not names_other(c, lex)]
         if own and len(own) < len(clauses(t)) and find_numbers(" ".join(own)):
             t = " ".join(own)  # 我自己贷过两回 我老婆也贷过一回: the user's own count
             flat = t.replace(" ", "")

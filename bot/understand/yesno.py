@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from bot.numerals import find_numbers
-from bot.understand.lexicon import Lexicon, clauses, load_lexicon, prep
+from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 
 _A_NOT_A = re.compile(r"(.)(不|没)\1")  # 是不是, 有没有: a question form, not a negation
 _CONTRAST = ("但是", "可是", "不过", "只是")
@@ -37,8 +37,8 @@ def _excluded(question: str) -> dict[str, float | None]:
     return out
 
 
-def _over_limit(clause: str, word: str, limit: float | None) -> bool:
-    """The clause names an amount at or above the limit under which `word` does not count (八万块的消费贷)."""
+def _over_limit(clause: str, limit: float | None) -> bool:
+    """The clause names an amount at or above the limit under which what it names does not count (八万块的消费贷)."""
     if limit is None:
         return False
     from bot.understand.facts import consumer_amount
@@ -48,10 +48,9 @@ def _over_limit(clause: str, word: str, limit: float | None) -> bool:
 
 
 def _about_other(clause: str, lex: Lexicon, question: str) -> bool:
-    if any(w in question for w in lex.words("spouse")):
+    if names_spouse(question, lex):
         # 您和配偶…: a clause about the spouse answers too; one about a father or a brother does not
-        who = clause.replace("其他", "").replace("其它", "")  # 其他贷款 names no other person
-        return any(w in who for w in lex.words("others")) and not any(w in who for w in lex.words("spouse"))
+        return names_other(clause, lex) and not names_spouse(clause, lex)
     if any(w in question for w in lex.words("about_them")):
         return False
     return any(w in clause for w in lex.words("others"))
@@ -234,7 +233,7 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         if any(w in q for w in lex.words("present_time")) and not any(w in p for p in own for w in lex.words("ended")):
             return YesNo(None)
     excluded = _excluded(question)
-    several = any(w in q for w in lex.words("spouse"))  # 您和配偶: the question asks about more than the user
+    several = names_spouse(q, lex)  # 您和配偶: the question asks about more than the user
     repaying = any(w in q for good, bad in lex.antonyms for w in good + bad)
     answer_value: str | None = None
     for p in own:
@@ -243,7 +242,7 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         core = re.sub(r"^(但是|可是|不过|只是)", "", p) or p
         v = _polarity(core, q, lex)
         named = [w for w in excluded if w in p]
-        if v == "yes" and named and not any(_over_limit(p, w, excluded[w]) for w in named):
+        if v == "yes" and named and not any(_over_limit(p, excluded[w]) for w in named):
             # the only thing affirmed is something the question says does not count (老婆有房贷)
             rest = p
             for w in sorted(excluded, key=len, reverse=True):
