@@ -4,6 +4,7 @@ Config, and register the channels in handlers/ with the channel registry. Nothin
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 from bot.cache import load_index
 from bot.config import Config
@@ -40,3 +41,12 @@ def build_engine(config: Config, store: Store | None = None, stateless: bool = F
     today = (lambda: fixed) if fixed else dt.date.today
     return Engine(kb, matcher, store, today=today, check_ttl=config.check_ttl_minutes * 60, admins=config.admins,
                   broadcast_rate=config.broadcast_rate)
+
+
+def settle_heap() -> None:
+    """For a long-running server, once everything it keeps for its whole life is built (knowledge base, matcher,
+    channel objects): moved out of the garbage collector's reach (gc.freeze), so full collections, which a message's
+    short-lived objects trigger, no longer walk it (measured: 0.27 of 3.7 CPU ms per Telegram update,
+    benchmarks/telegram_throughput.py). Not for tests or one-shot commands, which build many engines."""
+    gc.collect()
+    gc.freeze()

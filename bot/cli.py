@@ -99,7 +99,7 @@ def _telegram(args, config: Config, mode: str) -> int:
         return 2
     import signal
 
-    from bot.app import build_engine
+    from bot.app import build_engine, settle_heap
     from handlers.telegram import build_app, run_polling
     from handlers.telegram_start import TokenRejected
     from handlers.webhook import run_webhook
@@ -113,6 +113,7 @@ def _telegram(args, config: Config, mode: str) -> int:
         store = engine.store
         assert store is not None  # build_engine(config) opens config.db
         app = build_app(config, engine)
+        settle_heap()
         if mode == "run":
             await run_polling(app, stop)
         else:

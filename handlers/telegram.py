@@ -31,7 +31,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.config import Config
 from bot.engine import Engine
@@ -40,6 +40,7 @@ from bot.inbox_reply import transaction
 from bot.logsafe import install_redaction
 from bot.models import Incoming
 from handlers.telegram_broadcast import SenderTask
+from handlers.telegram_http import AiohttpRequest
 from handlers.telegram_inbox import InboxWorker, decided, holder_of, part, poll_into_inbox, send_parts
 from handlers.telegram_pace import paced
 from handlers.telegram_send import with_retries
@@ -180,9 +181,9 @@ def commands(engine: Engine) -> list[BotCommand]:
     return [BotCommand(name, desc) for name, desc in engine.kb.commands]
 
 
-def http_request(pool: int | None = None) -> HTTPXRequest:
+def http_request(pool: int | None = None) -> AiohttpRequest:
     """The HTTP client for Bot API calls (getUpdates has its own): a pool of `pool` (POOL_SIZE) connections."""
-    return HTTPXRequest(connection_pool_size=pool or POOL_SIZE, httpx_kwargs={"trust_env": False})
+    return AiohttpRequest(connection_pool_size=pool or POOL_SIZE)
 
 
 def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = None,
@@ -197,8 +198,8 @@ def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = N
                                    .concurrent_updates(PerUserUpdateProcessor())
                                    .post_init(_post_init))
     builder = builder.request(request or http_request())
-    builder = builder.get_updates_request(get_updates_request or HTTPXRequest(
-        read_timeout=40, httpx_kwargs={"trust_env": False}))
+    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(
+        connection_pool_size=1, read_timeout=40))
     # every call but getUpdates through the channel's pacer, at most POOL_SIZE of them in the HTTP client at once
     builder = builder.rate_limiter(paced(config, in_flight=None if request else POOL_SIZE))
     app = builder.build()

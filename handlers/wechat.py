@@ -454,7 +454,7 @@ def load_menu(kb) -> dict:
 # -- the command ---------------------------------------------------------------------------------------------------
 async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False) -> int:
     """`labor-bot wechat`: serve until stop is set (or create the menu and return)."""
-    from bot.app import build_engine
+    from bot.app import build_engine, settle_heap
     from handlers.webhook import listen_address
 
     crypto = None
@@ -481,6 +481,7 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
         if api is None:
             log.warning("WECHAT_APP_ID/WECHAT_APP_SECRET not set: passive replies only, no announcements")
         server = WeChatServer(config, engine, api, crypto, passive_seconds())
+        settle_heap()
         host, port = _listen(config, listen_address)
         runner = web.AppRunner(server.web_app(), access_log=None, shutdown_timeout=5)
         await runner.setup()
