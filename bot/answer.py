@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot import loan_math
 from bot.callback import encode
 from bot.kb import KnowledgeBase
 from bot.kb.schema import Measure
@@ -23,7 +24,9 @@ OTHER_PART_MIN = 4  # characters of another point's own words that make a later 
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
 _AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
-_WANTED = re.compile(r"(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?(\d+|[一二三四五六七八九十两百]+)\s*万")
+# the loan asked for (想贷六十万); not the amount of another loan said (消费贷六万, 房贷30万, 欠了借呗8万)
+_WANTED = re.compile(r"(?<!消费)(?<!网)(?<!房)(?<!车)(?<!学)(?<!营)(?<!信)(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?"
+                     r"(\d+|[一二三四五六七八九十两百]+)\s*万")
 
 
 class Answerer:
@@ -146,6 +149,7 @@ class Answerer:
                 match.norm.find(place) < match.norm.find(x) for x in match.places):
             facts["home"] = place  # 我是安庆的脱贫户 在泸州干活: a rule for local people is not theirs
         lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts)
+        lines = self._loan_figures(match.norm, top, today) + lines
         lines += self._other_part(match, point, shown, today, facts)
         if match.aside:  # 还有工钱找哪个要: the other question's office, right after this answer
             lines.append(self.say("aside_topic", office=self.points.oos_office(match.aside)))
@@ -251,6 +255,17 @@ class Answerer:
             texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in here}
             return [self.say("aside_topic", office=t) for t in self._per_region(here, texts) if t]
         return []
+
+    def _loan_figures(self, norm: str, top: Measure, today: dt.date) -> list[str]:
+        """The arithmetic the asker's own numbers call for on a 创业担保贷款 (bot/loan_math.py), as the first line."""
+        update = self.kb.updates.get(LOAN_UPDATE)
+        period = update.in_force(today) if update is not None else None
+        if update is None or period is None or top.id not in update.applies_to:
+            return []
+        rules = loan_math.load_rules(str(self.kb.root))
+        line = loan_math.partnership_line(norm, self.t, rules, period.individual, period.enterprise, period.number) \
+            or loan_math.interest_line(norm, self.t, rules)
+        return [line] if line else []
 
     def _loan_wanted(self, norm: str, today: dt.date) -> dict:
         """想贷六十万 / 能不能带到四十万: the loan asked for, against the ceiling in force (an enterprise's when
@@ -475,7 +490,7 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
 def _works_there(norm: str, place: str) -> bool:
     """在贵州赤水的厂里上班 / 去广东进厂: the asker works (or goes to work) in that place."""
     p = re.escape(place)
-    return bool(re.search(f"(在|去|到)[^，。]{{0,2}}{p}[^，。]{{0,5}}{_AT_WORK}", norm))
+    return bool(re.search(f"(在|去|到)[^，。]{{0,4}}{p}[^，。]{{0,5}}{_AT_WORK}", norm))
 
 
 def _asks_there(norm: str, place: str) -> bool:

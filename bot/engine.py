@@ -272,9 +272,10 @@ class Engine:
         profile = user.get("profile") or {}
         known = {k: v for k, v in profile.items() if k not in (FACTS, LAST_RESULT, OFFERED)}
         known.update(profile.get(FACTS) or {})
-        if user.get("region"):
+        away = known.get("elsewhere")  # from 雅安石棉: a region named in passing (听说泸定有) is not theirs
+        if user.get("region") and not away:
             known["region"] = user["region"]
-        if match is not None and match.places and len(match.regions) == 1:
+        if match is not None and match.places and len(match.regions) == 1 and not away:
             known["region"] = match.regions[0]
         if norm:
             known.update(self.dialogs.prefill(flow, norm))
@@ -327,7 +328,10 @@ class Engine:
                 if step and step.remember and slot != "region":
                     profile[slot] = value
         if facts:
-            profile[FACTS] = {**(profile.get(FACTS) or {}), **{k: v for k, v in facts.items() if k != "region"}}
+            kept = {**(profile.get(FACTS) or {}), **{k: v for k, v in facts.items() if k != "region"}}
+            if facts.get("region") and "elsewhere" not in facts:
+                kept.pop("elsewhere", None)  # 我是石棉的 … 现在在泸定上班: the region said last is theirs
+            profile[FACTS] = kept
         if facts.get("region") and facts["region"] != user.get("region"):  # also typed in pinyin: luding, xuyong
             self._store.update_user(user_id, region=facts["region"])
             user["region"] = facts["region"]

@@ -10,8 +10,8 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3,
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 CN_NUMBER = re.compile(r"[零〇一二两俩三四五六七八九十百千万]+")
 _ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[万千百](?:[零〇一二两三四五六七八九]|\d(?![\d.]))?)?|[零〇一二两俩三四五六七八九十百千万]+")
-# 一 before these is a word, not a number (一下, 一起, 一定, 一直, 一样)
-_ONE_WORDS = set("下起定直样些般点会共致切旦向块边律齐再半")
+# 一 before these is a word, not a number (一下, 一起, 一定, 一直, 一样, 一批人)
+_ONE_WORDS = set("下起定直样些般点会共致切旦向块边律齐再半批群帮伙堆")
 
 
 def cn_to_int(s: str) -> int:

@@ -130,7 +130,10 @@ def _compare(have: Any, op: str, want: str) -> bool:
     if op == "*":  # any value said
         return True
     if op == "=":
-        return str(have) == want
+        try:
+            return float(have) == float(want)  # 50000.0 = 50000
+        except (TypeError, ValueError):
+            return str(have) == want
     try:
         a, b = float(have), float(want)
     except (TypeError, ValueError):

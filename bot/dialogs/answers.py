@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from bot.dialogs.schema import UNSURE, Option, Step
 from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
+from bot.textnorm import normalise
 from bot.understand import ASK, count_qualifying, read_value, read_yesno
 from bot.understand.slots import KINDS, leading_count
 from bot.understand.yesno import only_ack
@@ -172,10 +173,28 @@ def number(t: str, vocab: Vocabulary, integer: bool) -> float | int | None:
     return n
 
 
+def _own_clauses(raw: str, t: str) -> tuple[str, str]:
+    """我们屋不是 是我老婆娘家那边是脱贫户: a clause naming a relative (not just 他/她, which may be the one asked
+    about) does not answer a question about the user; kept when nothing else is left."""
+    from bot.understand import load_lexicon
+    from bot.understand.lexicon import clauses, prep
+
+    lex = load_lexicon()
+    relatives = [w for w in lex.words("others") if w not in ("他", "她", "他们", "她们")]
+    parts = clauses(prep(raw))
+    own = [c for c in parts if not any(w in c for w in relatives)]
+    if not own or len(own) == len(parts):
+        return raw, t
+    kept = " ".join(own)
+    return kept, normalise(kept)
+
+
 def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: str = "") -> Parsed:
     """Read a typed answer for step (t normalised, raw as typed: its spaces and punctuation separate clauses),
     checking the step's range against earlier answers. 不清楚/不晓得 is "unsure" on every step but the region."""
     raw = raw or t
+    if step.type == "choice":
+        raw, t = _own_clauses(raw, t)
     yn = read_yesno(raw, step.question)
     unsure = step.takes_unsure and yn.value == "unsure"
     if step.type in ("choice", "region"):

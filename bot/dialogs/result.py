@@ -50,7 +50,8 @@ class ResultWriter:
         national: list[str] = []
         for r in results:
             env = part_env(r.part, values)
-            local = _Values({**shown, **{k: v.get(region, "") for k, v in r.part.values.items()}})
+            local = _Values({**shown, **{k: v.get(region, "") for k, v in r.part.values.items()},
+                             **self._current(r.part.update)})
             out.append(self.t["dialog_part"].format(title=r.part.title, outcome=self.t[OUTCOME_TEXT[r.outcome]]))
             out += self._lines(r.rule.why, env, local)
             if r.rule.amount_text:
@@ -81,6 +82,14 @@ class ResultWriter:
         out += self.answers.validity_notes(measures, self.today())
         out.append(self.t["dialog_done"])
         return "\n".join(out)
+
+    def _current(self, update: tuple[str, str] | None) -> dict[str, str]:
+        """{current}, {current_doc}: the figure in force today from a later document (川财金〔2025〕30号: 50万元),
+        so an amount line can lead with it; empty when no later document is in force."""
+        if not update:
+            return {}
+        p = self.kb.updates[update[0]].in_force(self.today())
+        return {"current": getattr(p, update[1]), "current_doc": p.number} if p is not None else {}
 
     def _update(self, uid: str, field: str) -> str:
         u = self.kb.updates[uid]

@@ -337,6 +337,9 @@ class DialogRunner:
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
                  "asking": None, "ts": self.clock(), "misses": 0, "known": dict(values), "facts": facts}
         head = [flow.intro]
+        away = known.get("elsewhere")
+        if away and "region" not in values:  # 雅安石棉的: their own place decides; the check goes on only if told
+            head.append(self.t["dialog_elsewhere_start"].format(place=away))
         off = _never_asked(flow, values)
         if any(k not in off for k in values):
             head.append(self.t["dialog_known"].format(known="；".join(
@@ -380,6 +383,10 @@ class DialogRunner:
                 st["known"] = {k: v for k, v in (st.get("known") or {}).items() if k != step.slot}
                 st, replies = self._advance(flow, {**st, "asking": None}, "")
                 return st, replies, Parsed(True)
+        if step.type == "region":
+            said = extract_facts(raw or norm, self.kb.root)
+            if said.get("elsewhere") and not said.get("region"):  # 甘孜炉霍县 不是泸定: neither document is theirs
+                return None, [Reply(self.t["dialog_elsewhere_end"].format(place=said["elsewhere"]))], Parsed(True)
         parsed = parse(step, norm, self.vocab, state["values"], raw)
         if not parsed.ok:
             return state, [self.reask(flow, step, state, parsed)], parsed

@@ -97,6 +97,36 @@ def _region(t: str, root: str) -> tuple[str, str] | None:
     return name, region
 
 
+@lru_cache(maxsize=8)
+def _elsewhere(root: str) -> tuple[str, ...]:
+    """Places outside both regions (scope.yaml `elsewhere`), longest first."""
+    with open(Path(root) / "scope.yaml", encoding="utf-8") as f:
+        raw = (yaml.safe_load(f) or {}).get("elsewhere") or {}
+    names = {unicodedata.normalize("NFKC", str(n)).lower() for group in raw.values() for n in group or ()}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def home_elsewhere(t: str, root: str) -> str | None:
+    """雅安石棉的 我是脱贫户 / 我是贵州赤水的 / 户口在炉霍: the place outside both regions the user says is home
+    (在浙江打工 is where they work, not home)."""
+    homes = []
+    for p in _elsewhere(root):
+        if p not in t:
+            continue
+        q = re.escape(p)
+        if re.search(rf"(我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{{0,4}}{q}|^[^ ]{{0,4}}{q}[^ ]{{0,4}}的|^[^ ]{{0,4}}{q}[县市区州镇乡]?( |$)|{q}人", t):
+            homes.append((t.find(p), p))
+    if not homes:
+        return None
+    first = min(homes)[0]
+    return max(h for h in homes if h[0] < first + 6)[1]  # 雅安石棉: the county, said after its city
+
+
+def _here(t: str, place: str) -> bool:
+    """在泸定学的 / 来泸州打工 / 住在纳溪: the user is in the region now, wherever home is."""
+    return bool(re.search(rf"(在|来|到|回|住|过来)[^ ]{{0,2}}{re.escape(place)}", t))
+
+
 def hay_of(name: str, latin: str, t: str) -> str:
     return latin if name.isascii() else t
 
@@ -133,6 +163,10 @@ def consumer_amount(parts: list[str], lex: Lexicon) -> float | None:
     return max(found) if found else None
 
 
+# 财金〔2023〕75号 (read in local restatements): consumer loans "5万元以下" do not count as other loans
+CONSUMER_LIMIT = 50000
+
+
 def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
     """Other loans of the user and spouse (the check asks both): 其他贷款 said with a negation → no, without → yes;
     网贷/经营贷 → yes; only 房贷/车贷/助学贷款/信用卡/5万以下消费贷 → no (they do not count)."""
@@ -156,12 +190,14 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
         ok = next((w for w in fw("other_loan_ok") if w in p), None)
         if ok and not _negations(p[:p.index(ok)], lex) % 2:
             big = consumer_amount(parts[i:], lex) if any(w in p for w in fw("consumer_loan")) else None
-            if big is not None and big >= 50000 and "以下" not in p:
-                said.append("yes")  # a consumer loan of 5万 or more counts (the user's or the spouse's: both are asked)
+            if big is not None and big > CONSUMER_LIMIT and "以下" not in p:
+                said.append("yes")  # a consumer loan over 5万 counts (the user's or the spouse's: both are asked)
                 continue
-            said.append("no")
+            said.append("unsure" if big == CONSUMER_LIMIT and "以下" not in p else "no")
     if "yes" in said:
         return "yes"
+    if "unsure" in said:
+        return "unsure"  # 刚好五万整: "5万元以下" usually includes 5万 itself, but the bank decides
     return "no" if said else None
 
 
@@ -212,14 +248,22 @@ def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
     return None
 
 
-def _poor(parts: list[str], lex: Lexicon) -> str | None:
+def asks_for_other(flat: str, lex: Lexicon) -> bool:
+    """帮我老汉问一哈 / 替我妈咨询: the user asks for a relative, so what the message says of 他/她 is the subject's."""
+    who = "|".join(map(re.escape, lex.words("proxy_for")))
+    verbs = "|".join(map(re.escape, lex.words("proxy_verbs")))
+    return bool(re.search(f"(帮|替|给)(我|我们|我家|屋头)?的?({who}).{{0,3}}({verbs})", flat))
+
+
+def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
     """yes / monitored / no over every clause of the user's that names a group (监测户 不是脱贫户 → monitored):
-    a negated word is never a yes; 监测户 is its own category, included in 脱贫人口 only where a clause says so."""
+    a negated word is never a yes; 监测户 is its own category, included in 脱贫人口 only where a clause says so.
+    proxy: the user asks for a relative, whose clauses are the ones that count."""
     fw = lex.fact_words
     monitored = fw("monitored")
     said: dict[str, set[str]] = {"poor": set(), "monitored": set()}
     for p in parts:
-        if _about_other(p, lex, ""):
+        if not proxy and _about_other(p, lex, ""):
             continue
         for w in dict.fromkeys(fw("poor_yes") + monitored):
             for i in _finds(p, w):
@@ -316,10 +360,13 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     flat = t.replace(" ", "")
     f: dict[str, Any] = {}
     place = _region(t, root)
-    if place:
+    away = home_elsewhere(t, root)
+    if away:
+        f["elsewhere"] = away
+    if place and not (away and not _here(t, place[0])):  # 石棉跟泸定挨到的: named, but home is 石棉
         f["place"], f["region"] = place
     fw = lex.fact_words
-    poor = _poor(parts, lex)
+    poor = _poor(parts, lex, proxy=asks_for_other(flat, lex))
     if poor:
         f["poor"] = poor
         if poor == "yes":

@@ -20,12 +20,20 @@ _ZERO_ANY = re.compile(r"没贷过|没有贷过|从没贷|从来没贷|一次都
 _APPROX = re.compile(r"左右|上下|来个|个把|[多几]个?(月|天|星期|周|年|个|人|次)|半个多|好几|十几|几十|几万|几千|几百")
 _WINDOW = 6
 _WHEN = re.compile(r"(前|这|那|过|头|最近|后|上|前些|这些)几(天|年|个月|月|周|个星期|星期|次)")
+_NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
+# 十一月三号开始上课 十六号结业 / 9月28号到10月7号 / 3号-15号: a day of the month, then another after a word of span
+_DATE_SPAN = re.compile(rf"(?:{_NUM}月)?{_NUM}[号日](?:[^号日\d一二两三四五六七八九十]{{0,12}}?)"
+                        rf"(?:到|至|-|~|—|开始|起)[^号日\d一二两三四五六七八九十]{{0,12}}?(?:{_NUM}月)?{_NUM}[号日]")
+# 一天都没断过 / 一天也没歇: "not even one day", no length
+_NOT_EVEN = re.compile(r"[都也]?(没|不|莫)")
 
 
 def _unit_after(t: str, num: Number, units: dict[str, float]) -> tuple[str, float] | None:
     after = t[num.end:]
     if num.approx and after[:1] in ("来", "多", "几", "把"):
         after = after[1:]
+    if re.match(r"个?周末", after):
+        return None  # 八个周末: weekends, not weeks
     for u, f in units.items():
         if after.startswith(u) or (after.startswith("个") and after[1:].startswith(u)):
             return u, f
@@ -50,6 +58,42 @@ def _half(t: str, units: dict[str, float], kind: str) -> list[tuple[float, int, 
     return out
 
 
+def _day_of(tok: str | None) -> int | None:
+    if tok is None:
+        return None
+    nums = find_numbers(tok)
+    return int(nums[0].value) if nums else None
+
+
+def date_span_days(t: str) -> tuple[int, int, int] | None:
+    """Days from one date to another, both counted (十一月三号开始 十六号结业 → 14; 9月28号到10月7号 → 10):
+    (days, start, end of the span in t), or None. A span across a month end needs both months."""
+    import datetime as dt
+
+    for m in _DATE_SPAN.finditer(t):
+        m1, d1, m2, d2 = (_day_of(g) for g in m.groups())
+        if d1 is None or d2 is None or not (1 <= d1 <= 31 and 1 <= d2 <= 31):
+            continue
+        if m1 is None and m2 is not None:
+            continue  # 3号到5月7号: which month is the first? ask
+        m2 = m2 if m2 is not None else m1
+        if m1 is None:  # 3号到15号: the same month
+            if d2 >= d1:
+                return d2 - d1 + 1, m.start(), m.end()
+            continue
+        assert m2 is not None
+        if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+            continue
+        try:
+            a = dt.date(2001, m1, d1)
+            b = dt.date(2001 if m2 >= m1 else 2002, m2, d2)
+        except ValueError:
+            continue
+        if b >= a and (b - a).days < 366:
+            return (b - a).days + 1, m.start(), m.end()
+    return None
+
+
 def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, bool]]:
     units = lex.units(kind)
     found = _half(t, units, kind)
@@ -60,6 +104,10 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
         u = _unit_after(t, num, units)
         if u is None:
             continue
+        if re.search(r"(周|星期|礼拜)$", t[max(0, num.start - 2):num.start]):
+            continue  # 周六周日: a weekday, not six weeks
+        if num.value == 1 and kind == "days" and _NOT_EVEN.match(t[num.end:].lstrip("个").removeprefix(u[0])):
+            continue  # 一天都没断过: not a length
         if u[0] == "年" and 1949 <= num.value <= 2100 and float(num.value).is_integer():
             continue  # 2019年就脱了贫: a year, not a length
         # 6个月 is months, but 6个 alone is not a duration
@@ -112,6 +160,20 @@ def _bare(t: str) -> Number | None:
     return Number(n.value, n.start, n.end, n.approx or approx)
 
 
+def exact_after_approx(nums: list[Number]) -> Number | None:
+    """六十来个 社保上是六十二个 / 二十来天 实际十八天: an approximate figure put right by an exact one close to it
+    said after it; None when there is no such pair (十来个人 其中3个签了: 3 is another figure, not a correction)."""
+    rough = [n for n in nums if n.approx]
+    if not rough:
+        return None
+    last = max(rough, key=lambda n: n.start)
+    after = [n for n in nums if not n.approx and n.start > last.start]
+    if len({n.value for n in after}) != 1:
+        return None
+    n = after[-1]
+    return n if abs(n.value - last.value) <= max(3.0, 0.3 * last.value) else None
+
+
 def _pick(values: list[float], approx: bool) -> Any:
     if approx:
         return ASK
@@ -156,6 +218,17 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     approx_words = bool(_APPROX.search(loose))
     if kind in ("days", "contract_months"):
         found = _durations(t, kind, lex)
+        span = date_span_days(t) if kind == "days" else None
+        if span is not None:
+            found = [d for d in found if not span[1] <= d[1] < span[2]]
+            if not found:
+                return span[0]  # the dates say how long; a count said beside them wins (10号到25号 16天)
+        spans = [d for d in found if not re.match(r"[来多几把]?个?[天日]", t[d[2]:])]
+        if spans and kind == "days" and any(w in flat for w in lex.words("part_time_days")):
+            return ASK  # 只有周末上课 上了两个月: the weeks it spanned are not the days trained (16天 would be)
+        fixed = exact_after_approx([Number(v, st, en, a) for v, st, en, a in found])
+        if fixed is not None:
+            return int(fixed.value) if float(fixed.value).is_integer() else fixed.value
         if found and approx_words:
             return ASK
         if found:
@@ -199,6 +272,10 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     # head counts
     if (_ZERO.match(flat) and not find_numbers(flat)) or re.fullmatch(r"(一个都没有|一个也没有|一个都没|一个也没)[了的啊呢]?", flat):
         return 0
+    if slot == "new_hires":
+        split = _qualifying_hires(t, lex)
+        if split is not None:
+            return split
     if slot in ("people", "placed"):
         pairs = _pairs(t, lex, None)
         if pairs:
@@ -228,7 +305,34 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
                 cands = cands[:1]  # 10个 4个签一年 6个签三个月: the total comes first
     if not cands:
         return ASK if approx_words else None
+    fixed = exact_after_approx(cands)
+    if fixed is not None:
+        return int(fixed.value)
     return _pick([n.value for n in cands], any(n.approx for n in cands) or approx_words)
+
+
+def _qualifying_hires(t: str, lex: Lexicon) -> Any:
+    """招了十二个 八个是脱贫户跟退伍军人 另外四个是跳槽过来的 → 8: new hires split into those the firm rule counts and
+    those the message says it does not (hire_other); a total said first is not added in. None: no such split."""
+    counted: list[tuple[bool, list[Number]]] = []
+    for c in clauses(t):
+        nums = [n for n in _people_numbers(c, lex) if _unit_after(c, n, lex.units("people"))]
+        if nums:
+            counted.append((any(w in c for w in lex.words("hire_other")), nums))
+    if len(counted) < 2 or not any(o for o, _ in counted) or any(len(ns) > 1 for _, ns in counted):
+        return None
+    if any(ns[0].approx for _, ns in counted):
+        return ASK
+    values = [(o, int(ns[0].value)) for o, ns in counted]
+    total = None
+    rest = values[1:]
+    if not values[0][0] and (values[0][1] == sum(v for _, v in rest) or (
+            all(o for o, _ in rest) and sum(v for _, v in rest) < values[0][1])):
+        total, values = values[0][1], rest  # 招了十二个 其中四个是跳槽的: 12 is all of them
+    good = [v for o, v in values if not o]
+    if good:
+        return sum(good)
+    return total - sum(v for _, v in values) if total is not None else None
 
 
 def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[float, float]]] | None:

@@ -38,13 +38,20 @@ def _excluded(question: str) -> dict[str, float | None]:
 
 
 def _over_limit(clause: str, limit: float | None) -> bool:
-    """The clause names an amount at or above the limit under which what it names does not count (八万块的消费贷)."""
+    """The clause names an amount above the limit up to which what it names does not count (八万块的消费贷;
+    "5万元以下" includes 5万 itself, as 以下 does in Chinese rules)."""
     if limit is None:
         return False
     from bot.understand.facts import consumer_amount
 
     v = consumer_amount([clause], load_lexicon())  # 六万多 is at least 6万
-    return v is not None and v >= limit
+    return v is not None and v > limit
+
+
+def _at_limit(clause: str, limit: float | None) -> bool:
+    from bot.understand.facts import consumer_amount
+
+    return limit is not None and consumer_amount([clause], load_lexicon()) == limit
 
 
 def _about_other(clause: str, lex: Lexicon, question: str) -> bool:
@@ -242,6 +249,8 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         core = re.sub(r"^(但是|可是|不过|只是)", "", p) or p
         v = _polarity(core, q, lex)
         named = [w for w in excluded if w in p]
+        if v == "yes" and named and any(_at_limit(p, excluded[w]) for w in named):
+            v = "unsure"  # 刚好五万整: at the very limit, the bank decides
         if v == "yes" and named and not any(_over_limit(p, excluded[w]) for w in named):
             # the only thing affirmed is something the question says does not count (老婆有房贷)
             rest = p
