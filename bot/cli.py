@@ -86,6 +86,17 @@ def cmd_chat(args, config: Config) -> int:
     return asyncio.run(run_console(config, user=args.user, jsonl=args.jsonl))
 
 
+def serve_forever(coro):
+    """Run a server's main coroutine on uvloop (libuv: less CPU per socket event than asyncio's own loop, measured
+    in benchmarks/telegram_throughput.py), or on asyncio's loop where uvloop is not installed (Windows)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(coro)
+
+
 def _telegram(args, config: Config, mode: str) -> int:
     if args.db:
         config.db = args.db
@@ -121,7 +132,7 @@ def _telegram(args, config: Config, mode: str) -> int:
         store.close()
 
     try:
-        asyncio.run(main_loop())
+        serve_forever(main_loop())
     except TokenRejected as e:
         print(f"labor-bot {mode}: {e}", file=sys.stderr)
         return EXIT_TOKEN_REJECTED
@@ -154,7 +165,7 @@ def cmd_wechat(args, config: Config) -> int:
             loop.add_signal_handler(sig, stop.set)
         return await run_wechat(config, stop, set_menu=args.set_menu)
 
-    return asyncio.run(main_loop())
+    return serve_forever(main_loop())
 
 
 def cmd_announce(args, config: Config) -> int:

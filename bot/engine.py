@@ -97,6 +97,8 @@ class Engine:
                 with self.store.unit(inc.user_id) if self.store is not None else nullcontext():
                     if inc.button is not None:
                         return Outcome(self._button(inc))
+                    if self.store is not None and not self._store.user(inc.user_id)["active"]:
+                        self._store.set_active(inc.user_id, True)  # wrote again after blocking or unfollowing
                     return self._text(inc)
             except Exception:  # one bad message must never take the conversation down
                 log.exception("engine failed on a message from user %s", inc.user_id)

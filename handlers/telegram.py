@@ -154,10 +154,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: 
     async with _engine_turn(context):
         # no await inside the transaction but the engine's, which does not yield: no other task writes in it
         with transaction(engine.store) if holder is not None else contextlib.nullcontext():
-            if incoming.text is not None and engine.store is not None \
-                    and not engine.store.user(incoming.user_id)["active"]:
-                engine.store.set_active(incoming.user_id, True)  # wrote again after blocking the bot
-            replies = await engine.handle(incoming)
+            replies = await engine.handle(incoming)  # a user who wrote again is active again (the engine)
             parts = [part(incoming.user_id, chat_id, r, pressed if i == 0 and r.replace else None)
                      for i, r in enumerate(replies)]
             decided(app, holder, parts)

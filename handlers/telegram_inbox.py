@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 MAX_ATTEMPTS = 3  # an update whose handling killed the process this often is given up (logged)
+PARSED_KEPT = 10_000  # fetched updates kept parsed for this process's worker, at most
 MAX_BACKOFF = 30.0  # seconds between getUpdates retries after errors, at most (as PTB's Updater)
 
 
@@ -49,6 +50,9 @@ class InboxWorker:
         self._held: set[str] = set()  # updates holding a slot of _sem: until their reply is decided
         app.bot_data["inbox_decided"] = self.decided
         self._tasks: set[asyncio.Task] = set()
+        # updates this process just fetched and stored, already parsed: taken from here instead of parsed again
+        # from their stored payload (what a restart or another worker does)
+        self.parsed: dict[str, Update] = {}
         self._stop = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -120,7 +124,7 @@ class InboxWorker:
             if item.attempts > MAX_ATTEMPTS:
                 log.error("update %s given up after %d attempts", item.external_id, item.attempts - 1)
                 return
-            update = Update.de_json(item.payload, self.app.bot)
+            update = self.parsed.pop(item.external_id, None) or Update.de_json(item.payload, self.app.bot)
             await self.app.update_processor.process_update(update, self.app.process_update(update))
         except Exception:  # noqa: BLE001 - PTB's error handler has answered the user; keep going
             log.exception("update %s could not be handled", item.external_id)
@@ -274,6 +278,9 @@ async def poll_into_inbox(app: Application, inbox: Inbox, worker: InboxWorker, s
         if new < len(updates):
             log.info("%d updates received before; acknowledged again", len(updates) - new)
         offset = updates[-1].update_id + 1  # committed: the next getUpdates confirms them
+        if len(worker.parsed) > PARSED_KEPT:  # claimed by another worker (PostgreSQL): they parse their own
+            worker.parsed.clear()
+        worker.parsed.update((str(u.update_id), u) for u in updates)
         worker.wake()
     if offset is not None:  # confirm the last batch now rather than at the next start (where it would be deduped)
         try:

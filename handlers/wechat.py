@@ -360,9 +360,7 @@ class WeChatServer:
         if isinstance(inc, str):  # a fixed answer (please type)
             replies = [Reply(inc)]
         else:
-            if known_before and not self.store.user(uid)["active"]:
-                self.store.set_active(uid, True)  # came back (followed again, or wrote)
-            replies = await self.engine.handle(inc)
+            replies = await self.engine.handle(inc)  # a user who wrote again is active again (the engine)
         forgotten = known_before and not self._known(uid)  # 删除我的信息: what this channel keeps goes too
         if forgotten:
             self.state.forget_user(uid)

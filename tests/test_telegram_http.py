@@ -100,3 +100,16 @@ async def test_slow_answer_is_timed_out():
     finally:
         await req.shutdown()
         await runner.cleanup()
+
+
+def test_servers_run_on_uvloop_where_it_is_installed():
+    """bot/cli.py serve_forever: labor-bot run/serve/wechat on libuv's loop (a dependency except on Windows)."""
+    import sys
+
+    from bot.cli import serve_forever
+
+    async def kind() -> str:
+        return type(asyncio.get_running_loop()).__module__
+
+    got = serve_forever(kind())
+    assert got.startswith("uvloop") or sys.platform == "win32"
