@@ -40,6 +40,7 @@ class Facet:
     # another specific facet (次数两边一样不), that facet is answered instead, for each region
     not_before: tuple[str, ...] = ()  # a word followed by one of these asks nothing (好多人: many people)
     beyond: bool = False  # what no measure's own line says (钱的用途, 要不要退): open even for a narrow point
+    not_after: tuple[str, ...] = ()  # a word after one of these asks nothing (劳动合同期限: the contract's, not the loan's)
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ class Points:
         answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
         typed = self._facet_words.found(norm)
         spans = {f.id: [(i, i + len(w)) for w in f.words if w in typed for i in _finds(norm, w)
-                        if not (f.not_before and norm.startswith(f.not_before, i + len(w)))] for f in self.facets}
+                        if not (f.not_before and norm.startswith(f.not_before, i + len(w)))
+                        and not (f.not_after and norm[:i].endswith(f.not_after))] for f in self.facets}
         found = []
         for rank, f in enumerate(self.facets):
             mine = spans[f.id]
@@ -418,7 +420,8 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True)),
                             settled, bool(d.get("generic", False)), bool(d.get("lead", False)),
                             _words(path, rec, d.get("about"), "about"),
-                            _words(path, rec, d.get("not_before"), "not_before"), bool(d.get("beyond", False))))
+                            _words(path, rec, d.get("not_before"), "not_before"), bool(d.get("beyond", False)),
+                            _words(path, rec, d.get("not_after"), "not_after")))
     known_facets = {f.id for f in facets} | {"what"}
     negations = _words(path, "negations", data.get("negations"), "negations")
     points: list[Point] = []

@@ -126,3 +126,25 @@ def test_a_relatives_household_does_not_answer_for_the_user(runner):
             break
     meta = next(r.meta for r in replies if r.meta)
     assert meta["values"]["poor"] == "no"
+
+
+FIRM_POSTS = [
+    # a formal 问政 post: 吸纳 is hiring, 无欠薪欠保 is no arrears, the contract's 期限 is no loan term
+    ("本企业现有员工160名 上一年度共吸纳高校毕业生及退役军人7名 劳动合同期限均为两年 无欠薪欠保情况",
+     {"staff": 160, "new_hires": 7, "contract_months": 24, "arrears": "no"}),
+    ("我们厂一百八十号人 去年进了8个大学毕业的娃娃 合同都是三年", {"staff": 180, "new_hires": 8, "contract_months": 36}),
+    ("学了十天 签了一年合同", {"days": 10, "contract_months": 12}),  # each length to its own clause
+]
+
+
+@pytest.mark.parametrize("text,expect", FIRM_POSTS)
+def test_firm_and_contract_facts(text, expect):
+    f = extract_facts(text)
+    assert {k: f.get(k) for k in expect} == expect
+    assert "contract" not in f or "staff" not in f  # a firm's staff and hires are never summed as people placed
+
+
+async def test_a_firm_post_gets_the_hiring_verdict_not_the_loan_term(engine):
+    first = await say(engine, "firm", "本企业系泸州市江阳区一家塑料制品生产企业 现有员工160名 上一年度共吸纳高校毕业生及退役军人7名 "
+                                      "劳动合同期限均为两年 无欠薪欠保情况 请问能否申请小微企业创业担保贷款")
+    assert first.startswith("招人这一条还不够") and "160人即8人" in first.splitlines()[0]

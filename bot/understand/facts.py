@@ -420,7 +420,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["done"] = done
     # numbers, each to the slot its unit and words name
     if re.search(r"培训|学|课|上了|参加", flat) or re.search(r"天|星期|周|个月", flat):
-        days = read_value("days", t, lex) if re.search(r"培训|学|课|参加|上了", flat) else None
+        # 合同都是三年 / 贷款期限三年: a contract's or a loan's length, not days of training
+        own = " ".join(c for c in parts if not re.search(r"合同|签了|签的|期限|贷", c))
+        days = read_value("days", own, lex) if own and re.search(r"培训|学|课|参加|上了", flat) else None
         if isinstance(days, int):
             f["days"] = days
     if re.search(r"贷", flat):
@@ -448,12 +450,14 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     if any(w in flat for w in fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
     elif re.search(r"合同|签", flat):
-        durs = _durations(t, "contract_months", lex)
+        # the lengths said of contracts: 学了十天 签了一年合同 is a one-year contract (十天 is the training)
+        signed = " ".join(c for c in parts if re.search(r"合同|签", c)) or t
+        durs = _durations(signed, "contract_months", lex)
         if durs and not any(a for *_, a in durs):
             f["contract_months"] = int(max(v for v, *_ in durs)) if len({v for v, *_ in durs}) == 1 else \
                 int(min(v for v, *_ in durs))
-            q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex)
-            if isinstance(q, int):
+            q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else None
+            if isinstance(q, int):  # people placed with contracts; a firm's staff and hires are not summed here
                 f["contract"] = q
     if "new_hires" in f and "contract_months" in f and "contract" not in f:
         # new hires count for a loan only with a contract of a year or more (签的半年合同 → none of them)

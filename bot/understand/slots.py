@@ -290,6 +290,8 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     with_unit = [n for n in nums if _unit_after(t, n, units) or _context(t, n, staff_w + new_w + lex.words("people_words"))]
     if slot == "new_hires":
         cands = [n for n in with_unit if _context(t, n, new_w)]
+        if not cands:  # 上一年度共吸纳高校毕业生及退役军人7名: the hiring word opens the clause the count ends
+            cands = [n for n in with_unit if any(w in t[:n.start].rsplit(" ", 1)[-1] for w in new_w)]
     elif slot == "staff":
         cands = [n for n in with_unit if _context(t, n, staff_w) and not _context(t, n, new_w)]
         if not cands:
