@@ -386,6 +386,7 @@ class Matcher:
                 m.confidence = 0.0
             elif m.intent == "question" and m.measures:
                 self._prefer_point(m)
+                self._prefer_payee(m)
             elif m.intent == "out_of_scope":
                 self._rescue_point(m, region)
             elif m.intent == "overview":  # 劳务品牌名字被人拿去用了: a point's own words typed, not a menu
@@ -436,6 +437,20 @@ class Matcher:
         m.intent, m.confidence = "question", 0.4
         m.side_by_side = len(m.regions) != 1 and cp in point.measures
         m.measures = [target] + ([cp] if m.side_by_side and cp else [])
+
+    def _prefer_payee(self, m: Match) -> None:
+        """泸定岚安的劳务经纪人 带了5个托贫户和2个地震受灾户 … 我能拿好多补助: the asker names who they are and asks
+        what they can have, so the measure that pays them answers, not one the story's setting is about."""
+        assert self.scope is not None
+        top = m.measures[0]
+        payee = next((p for p in self.scope.payees if p.paid(m.norm)), None)
+        if payee is None or top in payee.measures:
+            return
+        region = self.ix.region_of[top]
+        target = next((x for x in payee.measures if self.ix.region_of[x] == region), None)
+        if target is None or self.scope.point_score(top, m.said) >= POINT_SWITCH_ALONE:
+            return  # a point of the top measure typed in its own words (交通补助 for the workers) stays
+        m.measures = [target] + [x for x in m.measures if x != target]
 
     def _prefer_point(self, m: Match) -> None:
         """A question that types a point's own words (川字号, 商标, 创业培训) is about that point's measure,

@@ -183,6 +183,20 @@ class OutOfScope:
     office: str  # first line: who handles it
 
 
+@dataclass(frozen=True)
+class Payee:
+    """Askers a measure pays, by the words they use for themselves, and the words that ask for the money."""
+
+    id: str
+    self_words: tuple[str, ...]
+    asks: tuple[str, ...]
+    measures: tuple[str, ...]
+
+    def paid(self, norm: str) -> bool:
+        """我是劳务经纪人 … 我能拿好多补助: the asker is one of these and asks what they can have."""
+        return any(w in norm for w in self.self_words) and any(w in norm for w in self.asks)
+
+
 @dataclass
 class Points:
     facets: list[Facet]
@@ -196,6 +210,7 @@ class Points:
     document_words: tuple[str, ...] = ()  # 22条, 文件: the question is about a document itself (its validity)
     second_question: tuple[str, ...] = ()  # words that start another question in the same message
     question_end: tuple[str, ...] = ()  # how a question ends when it names no facet (有补贴没得)
+    payees: tuple[Payee, ...] = ()  # askers a measure pays (劳务经纪人 → 就业创业服务补助)
 
     def is_question(self, norm: str) -> bool:
         return bool(self.asked(norm)) or norm.endswith(self.question_end)
@@ -496,10 +511,19 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
     said_facts = data.get("said_facts") or {}
     if not isinstance(said_facts, dict):
         raise KBError(path, "said_facts", "must map a fact to a phrase or to value → phrase")
+    payees = []
+    for pid, d in (scope.get("payees") or {}).items():
+        rec = f"payees.{pid}"
+        if not isinstance(d, dict) or not d.get("self") or not d.get("asks") or not d.get("measures"):
+            raise KBError(spath, rec, "needs self, asks and measures")
+        ms = tuple(str(m) for m in d["measures"])
+        if any(m not in kb.measures for m in ms):
+            raise KBError(spath, rec, f"measures must be known measures: {list(ms)}")
+        payees.append(Payee(pid, _words(spath, rec, d["self"], "self"), _words(spath, rec, d["asks"], "asks"), ms))
     second = tuple(str(w) for w in scope.get("second_question") or ())
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
     return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,
-                  second_question=second, question_end=ends,
+                  second_question=second, question_end=ends, payees=tuple(payees),
                   document_words=_words(path, "document_words", data.get("document_words"), "document_words"))
 
 

@@ -148,3 +148,13 @@ async def test_a_firm_post_gets_the_hiring_verdict_not_the_loan_term(engine):
     first = await say(engine, "firm", "本企业系泸州市江阳区一家塑料制品生产企业 现有员工160名 上一年度共吸纳高校毕业生及退役军人7名 "
                                       "劳动合同期限均为两年 无欠薪欠保情况 请问能否申请小微企业创业担保贷款")
     assert first.startswith("招人这一条还不够") and "160人即8人" in first.splitlines()[0]
+
+
+@pytest.mark.parametrize("q,want", [
+    # the asker says who they are and asks what they can have: the measure that pays them, in their region
+    ("泸定岚安的劳务经纪人 今年带了5个托贫户和2个地震受灾户去雅安名山的茶厂 7个人都签了两年合同 我这回能拿好多补助",
+     "泸定按每人300元算"),
+    ("我是泸州的劳务公司 组织了几个地震灾区的人进厂 有没有300一个的补助", "泸州只算脱贫人口"),
+])
+async def test_an_organiser_asking_for_their_money_gets_the_measure_that_pays_them(engine, q, want):
+    assert (await say(engine, "org", q)).startswith(want)

@@ -421,8 +421,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     # numbers, each to the slot its unit and words name
     if re.search(r"培训|学|课|上了|参加", flat) or re.search(r"天|星期|周|个月", flat):
         # 合同都是三年 / 贷款期限三年: a contract's or a loan's length, not days of training
-        own = " ".join(c for c in parts if not re.search(r"合同|签了|签的|期限|贷", c))
-        days = read_value("days", own, lex) if own and re.search(r"培训|学|课|参加|上了", flat) else None
+        untied = " ".join(c for c in parts if not re.search(r"合同|签了|签的|期限|贷", c))
+        days = read_value("days", untied, lex) if untied and re.search(r"培训|学|课|参加|上了", flat) else None
         if isinstance(days, int):
             f["days"] = days
     if re.search(r"贷", flat):
