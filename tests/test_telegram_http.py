@@ -4,6 +4,7 @@ fails the way PTB expects (a timeout is TimedOut, anything else NetworkError), a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 
 import pytest
@@ -32,6 +33,21 @@ async def test_send_with_keyboard_and_unicode_round_trips(fake):
     assert "text:luding-01" in str(sent[0]["reply_markup"])
 
 
+@contextlib.asynccontextmanager
+async def one_route(path: str, handler):
+    """A server on 127.0.0.1 answering POST path; yields its base URL."""
+    app = web.Application()
+    app.router.add_post(path, handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
+
+
 async def test_files_go_as_multipart():
     seen: dict = {}
 
@@ -42,25 +58,18 @@ async def test_files_go_as_multipart():
         seen["file"] = form["document"].file.read()  # type: ignore[union-attr]
         return web.json_response({"ok": True, "result": True})
 
-    app = web.Application()
-    app.router.add_post("/bot1:x/sendDocument", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    req = AiohttpRequest()
-    try:
-        await req.initialize()
-        from telegram.request import RequestData
-        from telegram.request._requestparameter import RequestParameter
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
 
-        data = RequestData([RequestParameter.from_input("chat_id", 5),
-                            RequestParameter.from_input("document", InputFile(b"abc", filename="a.txt"))])
-        code, body = await req.do_request(f"http://127.0.0.1:{port}/bot1:x/sendDocument", "POST", data)
-    finally:
-        await req.shutdown()
-        await runner.cleanup()
+    req = AiohttpRequest()
+    async with one_route("/bot1:x/sendDocument", handler) as url:
+        try:
+            await req.initialize()
+            data = RequestData([RequestParameter.from_input("chat_id", 5),
+                                RequestParameter.from_input("document", InputFile(b"abc", filename="a.txt"))])
+            code, body = await req.do_request(f"{url}/bot1:x/sendDocument", "POST", data)
+        finally:
+            await req.shutdown()
     assert code == 200 and b'"ok": true' in body.replace(b'"ok":true', b'"ok": true')
     assert seen == {"type": "multipart/form-data", "chat": "5", "file": b"abc"}
 
@@ -83,23 +92,16 @@ async def test_slow_answer_is_timed_out():
         await asyncio.sleep(2)
         return web.json_response({"ok": True, "result": True})
 
-    app = web.Application()
-    app.router.add_post("/bot1:x/getMe", slow)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     req = AiohttpRequest(read_timeout=0.2, write_timeout=0.1)
-    try:
-        with pytest.raises(TimedOut):
-            await req.do_request(f"http://127.0.0.1:{port}/bot1:x/getMe", "POST")
-        # a call's own timeout wins over the default
-        with pytest.raises(TimedOut):
-            await req.do_request(f"http://127.0.0.1:{port}/bot1:x/getMe", "POST", read_timeout=0.1, write_timeout=0.0)
-    finally:
-        await req.shutdown()
-        await runner.cleanup()
+    async with one_route("/bot1:x/getMe", slow) as url:
+        try:
+            with pytest.raises(TimedOut):
+                await req.do_request(f"{url}/bot1:x/getMe", "POST")
+            # a call's own timeout wins over the default
+            with pytest.raises(TimedOut):
+                await req.do_request(f"{url}/bot1:x/getMe", "POST", read_timeout=0.1, write_timeout=0.0)
+        finally:
+            await req.shutdown()
 
 
 def test_servers_run_on_uvloop_where_it_is_installed():

@@ -158,3 +158,9 @@ async def test_a_firm_post_gets_the_hiring_verdict_not_the_loan_term(engine):
 ])
 async def test_an_organiser_asking_for_their_money_gets_the_measure_that_pays_them(engine, q, want):
     assert (await say(engine, "org", q)).startswith(want)
+
+
+async def test_this_month_is_no_contract_length_and_still_valid_asks_the_validity(engine):
+    first = (await say(engine, "val", "江阳的劳务公司 11月份组织了一批脱贫户进厂 合同社保都办好了 准备12月底再去申请那个300一个人的"
+                                      "补助 听说泸州这个23条这个月就到期了 到时候还认不认")).splitlines()[0]
+    assert "有效期至2026年12月16日" in first and "不符合" not in first
