@@ -164,3 +164,12 @@ async def test_this_month_is_no_contract_length_and_still_valid_asks_the_validit
     first = (await say(engine, "val", "江阳的劳务公司 11月份组织了一批脱贫户进厂 合同社保都办好了 准备12月底再去申请那个300一个人的"
                                       "补助 听说泸州这个23条这个月就到期了 到时候还认不认")).splitlines()[0]
     assert "有效期至2026年12月16日" in first and "不符合" not in first
+
+
+@pytest.mark.parametrize("q", [
+    "您好 我是泸定县泸桥镇人 非脱贫户 今年返乡 计划先参加县里组织的中式烹调师培训 请问 一 我能否享受培训期间每天50元的生活补贴 "
+    "二 取证后可享受哪些补贴 三 开店申请个人创业担保贷款最高额度是多少",
+    "我不是脱贫户 培训期间每天50元的生活补贴在哪里报名",
+])
+async def test_not_you_leads_whatever_else_is_asked(engine, q):
+    assert (await say(engine, "np", q)).startswith("这个每天不超过50元的生活（交通）费补贴只给脱贫人口")
