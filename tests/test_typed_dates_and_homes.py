@@ -173,3 +173,25 @@ async def test_this_month_is_no_contract_length_and_still_valid_asks_the_validit
 ])
 async def test_not_you_leads_whatever_else_is_asked(engine, q):
     assert (await say(engine, "np", q)).startswith("这个每天不超过50元的生活（交通）费补贴只给脱贫人口")
+
+
+@pytest.mark.parametrize("opening,typed", [
+    # recognised before the 泸州 document took effect (2023-12-17)
+    ("泸州纳溪的 我们的技能大师工作室二零二二年就认定成省级的了 那时候泸州这个二十三条还没出来 现在还能补那个三十万不 帮我测一下", []),
+    # a course that runs past the day it expires (2026-12-16)
+    ("合江的脱贫户 十二月十号到二十五号去学中式面点 生活补贴算好多 帮我测一下", ["拿到了", "今年没领过", "没有"]),
+])
+async def test_what_happened_outside_the_documents_validity_is_for_the_office(engine, opening, typed):
+    text = await say(engine, "valid", opening)
+    for answer in typed:
+        if "【测算结果】" in text:
+            break
+        text = await say(engine, "valid", answer)
+    assert "【测算结果】" in text and "有效期是" in text and "✅" not in text
+
+
+def test_event_dates():
+    assert extract_facts("二零二二年就认定成省级的了")["event_year"] == 2022
+    assert extract_facts("十二月十号到二十五号去学")["event_end"] == "12-25"
+    assert "event_end" not in extract_facts("去年十二月十号到二十五号去学的")
+    assert "event_year" not in extract_facts("2019年就脱了贫")

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -53,6 +54,7 @@ class DialogRunner:
         self.menu_options = tuple(Option(f.id, f.title, tuple(dict.fromkeys((normalise(f.title), *f.words))))
                                   for f in flows.values())
         self.writer = ResultWriter(kb, today)
+        self.today = today
         self.regions = region_options(kb)
         self.by_link = {f.deep_link: f for f in flows.values()}
 
@@ -327,6 +329,7 @@ class DialogRunner:
         """Begin a check with what is already known (region, 脱贫人口, a number said in the opening)."""
         values = self.from_facts(flow, known)
         facts: dict[str, Any] = {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}
+        facts.update({k: known[k] for k in ("event_year", "event_end") if k in known})  # for the document's validity
         groups = known.get("groups")
         if isinstance(groups, dict) and any(s.split_by for s in flow.steps):
             facts["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: group and count come from the split
@@ -517,6 +520,10 @@ class DialogRunner:
         head = "\n".join([head] * bool(head) + said)
         if step is None:
             results = evaluate(flow, values)
+            outside = self._outside_validity(values, state.get("facts") or {})
+            if outside:  # 二零二二年认定的 / 学到12月25号: the document does not say; never a ✅
+                results = [replace(r, outcome="ask_office") if r.outcome == "eligible" else r for r in results]
+                head = "\n".join(x for x in (head, outside) if x)
             text = self.writer.write(flow, values, results)
             buttons = [Button(self.t["dialog_again_button"], encode("check", flow.id))]
             meta = {"flow": flow.id, "values": values, "results": [r.to_dict() for r in results]}
@@ -524,6 +531,30 @@ class DialogRunner:
         state["asking"] = step.slot
         text = (head + "\n" if head else "") + self._ask_text(step)
         return state, [Reply(text, self._buttons(step))]
+
+    def _outside_validity(self, values: dict[str, Any], facts: dict[str, Any]) -> str:
+        """A line when what the check is about happened before the region's document took effect, or runs past
+        the day it expires (a course from 12月10号 to 25号 when it ends on 12月16日); "" otherwise."""
+        doc = self.kb.documents.get(values.get("region") or "")
+        if doc is None:
+            return ""
+        year, end = facts.get("event_year"), facts.get("event_end")
+        if isinstance(year, int) and doc.effective is not None and year < doc.effective.year:
+            what = self.t["dialog_validity_year"].format(year=year)
+        elif isinstance(end, str) and doc.expires is not None:
+            month, day = (int(x) for x in end.split("-"))
+            try:
+                last = dt.date(self.today().year, month, day)
+            except ValueError:
+                return ""
+            if last <= doc.expires:
+                return ""
+            what = self.t["dialog_validity_end"].format(month=month, day=day)
+        else:
+            return ""
+        valid = "、".join(self.t[key].format(y=d.year, m=d.month, d=d.day) for key, d in (
+            ("dialog_validity_from", doc.effective), ("dialog_validity_to", doc.expires)) if d is not None)
+        return self.t["dialog_outside_validity"].format(name=doc.name, valid=valid, what=what, office=doc.office)
 
     def _given(self, flow: Flow, state: dict, step: Step, values: dict[str, Any], said: list[str]) -> Any:
         """The answer to step already given, or None: said before but not asked yet (员工人数 said while 小微企业

@@ -34,7 +34,7 @@ from bot.kb.loader import default_knowledge_dir
 from bot.numerals import find_numbers
 from bot.textnorm import Words
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
-from bot.understand.slots import ASK, _durations, count_groups, count_qualifying, read_value
+from bot.understand.slots import ASK, _durations, count_groups, count_qualifying, date_span, read_value
 from bot.understand.yesno import _about_other, _negations
 
 CONTRACT_MONTHS = 12  # both documents: 签订1年以上劳动合同
@@ -349,6 +349,26 @@ def _unsure_before(flat: str, word: str, lex: Lexicon) -> bool:
     return any(u in flat[max(0, i - 8):i] for u in lex.words("unknown"))
 
 
+_CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
+_EVENT_YEAR = re.compile(r"(?<![\d一二三四五六七八九零〇])(?:二零|20)?([一二两三四五六七八九零〇]{2}|\d{2})年[^ ]{0,4}?"
+                         r"(认定|评上|评定|评为|获评|挂牌|批准|创建|成立|认证|评的)")
+
+
+def event_dates(t: str) -> dict[str, Any]:
+    """When what the asker asks about happened, for a document's validity: 二零二二年就认定成省级的了 → event_year
+    2022; 十二月十号到二十五号去学 → event_end "12-25" (the last day, this year unless 去年/前年 is said)."""
+    out: dict[str, Any] = {}
+    m = _EVENT_YEAR.search(t)
+    if m:
+        year = 2000 + int("".join(_CN_DIGIT.get(c, c) for c in m.group(1)))
+        if 2015 <= year <= 2035:
+            out["event_year"] = year
+    span = date_span(t)
+    if span is not None and span[3] is not None and not re.search(r"去年|前年", t):
+        out["event_end"] = f"{span[3][0]:02d}-{span[3][1]:02d}"
+    return out
+
+
 def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     """The facts a message states (see the module docstring for keys and values)."""
     root = str(root or default_knowledge_dir())
@@ -359,6 +379,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     parts = clauses(t)
     flat = t.replace(" ", "")
     f: dict[str, Any] = {}
+    f.update(event_dates(t))
     place = _region(t, root)
     away = home_elsewhere(t, root)
     if away:

@@ -68,6 +68,12 @@ def _day_of(tok: str | None) -> int | None:
 def date_span_days(t: str) -> tuple[int, int, int] | None:
     """Days from one date to another, both counted (十一月三号开始 十六号结业 → 14; 9月28号到10月7号 → 10):
     (days, start, end of the span in t), or None. A span across a month end needs both months."""
+    span = date_span(t)
+    return span[:3] if span is not None else None
+
+
+def date_span(t: str) -> tuple[int, int, int, tuple[int, int] | None] | None:
+    """date_span_days and the last day as (month, day) when a month was said (3号到15号: None)."""
     import datetime as dt
 
     for m in _DATE_SPAN.finditer(t):
@@ -79,7 +85,7 @@ def date_span_days(t: str) -> tuple[int, int, int] | None:
         m2 = m2 if m2 is not None else m1
         if m1 is None:  # 3号到15号: the same month
             if d2 >= d1:
-                return d2 - d1 + 1, m.start(), m.end()
+                return d2 - d1 + 1, m.start(), m.end(), None
             continue
         assert m2 is not None
         if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
@@ -90,7 +96,7 @@ def date_span_days(t: str) -> tuple[int, int, int] | None:
         except ValueError:
             continue
         if b >= a and (b - a).days < 366:
-            return (b - a).days + 1, m.start(), m.end()
+            return (b - a).days + 1, m.start(), m.end(), (b.month, b.day)
     return None
 
 
