@@ -16,8 +16,10 @@ from bot.kb.loader import KBError
 from bot.numerals import cn_to_int
 
 _N = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)"
-# the loan itself (贷了50万 / 准备贷20万 / 带款300万), not another kind of loan (消费贷六万, 房贷30万)
-_AMOUNT = re.compile(rf"(?<!消费)(?<!网)(?<!房)(?<!车)(?<!学)(?:贷|借|带|代)(?:了|款|的)?{_N}\s*万")
+# before 贷/借, these name another kind of loan (消费贷六万, 网贷, 房贷30万, 车贷, 助学贷), not the one asked about
+NOT_THIS_LOAN = r"(?<!消费)(?<!网)(?<!房)(?<!车)(?<!学)"
+# the loan itself (贷了50万 / 准备贷20万 / 带款300万)
+_AMOUNT = re.compile(rf"{NOT_THIS_LOAN}(?:贷|借|带|代)(?:了|款|的)?{_N}\s*万")
 _RATE = re.compile(r"利率[^\d]{0,6}?(\d+(?:\.\d+)?)\s*%?")
 _LPR = re.compile(r"lpr\s*(\d+(?:\.\d+)?)\s*%?\s*(?:加|\+|上浮)\s*(\d+)\s*个?(?:基点|bp)", re.I)
 _WHOLE = re.compile(r"全部|全额|整笔|都有|都贴|都能贴|一部分|只贴|贴完|哪部分|那部分")  # 300万全部都有贴息不

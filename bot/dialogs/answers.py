@@ -180,7 +180,9 @@ def _own_clauses(raw: str, t: str) -> tuple[str, str]:
     from bot.understand.lexicon import clauses, prep
 
     lex = load_lexicon()
-    relatives = [w for w in lex.words("others") if w not in ("他", "她", "他们", "她们")]
+    if ("relatives",) not in lex.memo:
+        lex.memo[("relatives",)] = tuple(w for w in lex.words("others") if w not in ("他", "她", "他们", "她们"))
+    relatives = lex.memo[("relatives",)]
     parts = clauses(prep(raw))
     own = [c for c in parts if not any(w in c for w in relatives)]
     if not own or len(own) == len(parts):

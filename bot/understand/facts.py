@@ -250,9 +250,11 @@ def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
 
 def asks_for_other(flat: str, lex: Lexicon) -> bool:
     """帮我老汉问一哈 / 替我妈咨询: the user asks for a relative, so what the message says of 他/她 is the subject's."""
-    who = "|".join(map(re.escape, lex.words("proxy_for")))
-    verbs = "|".join(map(re.escape, lex.words("proxy_verbs")))
-    return bool(re.search(f"(帮|替|给)(我|我们|我家|屋头)?的?({who}).{{0,3}}({verbs})", flat))
+    if ("proxy_pattern",) not in lex.memo:  # built once per lexicon: every message is read with it
+        who = "|".join(map(re.escape, lex.words("proxy_for")))
+        verbs = "|".join(map(re.escape, lex.words("proxy_verbs")))
+        lex.memo[("proxy_pattern",)] = re.compile(f"(帮|替|给)(我|我们|我家|屋头)?的?({who}).{{0,3}}({verbs})")
+    return bool(lex.memo[("proxy_pattern",)].search(flat))
 
 
 def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
