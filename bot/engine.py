@@ -160,6 +160,9 @@ class Engine:
                 return Outcome(self._set_region(inc.user_id, region, user))
             buttons = [[Button(d.name, encode("region", r)) for r, d in self.kb.documents.items()]]
             return Outcome([Reply(self.kb.texts["pick_region"], buttons)])
+        said = text  # as typed: what the staff desk shows
+        if command is None:  # 托贫户 → 脱贫户: every reader below sees the words the documents use
+            text = self.matcher.fix_typos(text)
         norm = normalise(text)
         if command == "forget" or norm in self._forget_words:
             self._store.forget(inc.user_id)
@@ -195,7 +198,7 @@ class Engine:
                 return Outcome(head + self._start(inc.user_id, user, last, ""))
             return Outcome(head + [Reply(self.kb.texts["dialog_none"])])
         match = self._follow_up(self.matcher.match(text, region=user["region"]), user)
-        self._store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
+        self._store.log_question(inc.user_id, inc.channel, said, match.intent, match.measures, match.confidence)
         told = dict((user.get("profile") or {}).get(FACTS) or {})  # before this message: is anything new?
         facts = self._remember_facts(inc.user_id, user, norm, text)
         if facts.get("place") and not match.places and match.intent in ("question", "out_of_scope"):
@@ -500,7 +503,8 @@ class Engine:
             return None
         if match.intent == "out_of_scope" and not match.topic and not text.rstrip().endswith(("?", "？")):
             return None  # mid-check, an answer not understood is asked again; a question (…？) is still answered
-        self._store.log_question(inc.user_id, inc.channel, text, match.intent, match.measures, match.confidence)
+        self._store.log_question(inc.user_id, inc.channel, clean(inc.text or ""), match.intent, match.measures,
+                                 match.confidence)  # as typed, before typos were put right
         replies = self.reply_for(match, user, None)
         q = self._current(state)
         if q:

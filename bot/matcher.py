@@ -20,8 +20,9 @@ from bot.numerals import cn_to_int
 from bot.pinyin import build_char_table, fold, segment, term_keys
 from bot.points import OutOfScope, Points
 from bot.textnorm import MAX_CHARS, gap_pattern, normalise
+from bot.typos import Typos
 
-INDEX_FORMAT = 4  # bump when the index layout changes; invalidates caches
+INDEX_FORMAT = 5  # bump when the index layout changes; invalidates caches
 
 FIELD_WEIGHTS = {"keyword": 3.0, "alias": 2.2, "title": 2.5, "text": 1.2, "summary": 0.6}
 HIT_WEIGHTS = {"exact": 1.0, "variant": 0.9, "pinyin": 0.8, "number": 1.0}
@@ -172,6 +173,10 @@ class Index:
         self.facets = {k: [normalise(w) for w in ws] for k, ws in kb.lexicon["facets"].items()}
         # pinyin keys of every term with two or more characters
         self.char_py, self.syllables = build_char_table()
+        typos = kb.lexicon.get("typos") or {}
+        corpus = "|".join([m.title + "|" + m.text + "|" + m.summary for m in kb.measures.values()]
+                          + [w for canon, vs in syn.items() for w in [canon, *vs]])
+        self.typos = Typos(typos.get("terms") or [], typos.get("keep") or [], corpus, self.char_py)
         keys = term_keys([t for t in set(self.postings) | set(self.variants) if len(t) >= 2 and not t.isascii()])
         self.py_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for term, key in keys.items():
@@ -216,6 +221,8 @@ class Matcher:
                 by_char[term[1]].append(n)
             self._py_next[r] = (dict(by_key), dict(by_char))
         self._py_candidates = lru_cache(maxsize=1 << 15)(self._candidates)
+        # one message is put right by the engine (for the fact readers) and again here: a few entries hold it
+        self.fix_typos = lru_cache(maxsize=64)(index.typos.fix)
         self._place_prefixes = frozenset(p[:n] for p in index.places for n in range(1, len(p) + 1))
         # each bigram's BM25 share per measure, worked out with the same expression _bm25 used per message
         self._bm25_terms: dict[str, tuple[tuple[str, float], ...]] = {}
@@ -373,6 +380,7 @@ class Matcher:
 
     # -- the whole ------------------------------------------------------------------------------
     def match(self, question: str, region: str | None = None) -> Match:
+        question = self.fix_typos(question)
         m = self._match(question, region)
         if self.scope is not None and m.intent in ("question", "out_of_scope", "overview"):
             two = self._with_aside(question, region)

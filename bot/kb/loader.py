@@ -31,7 +31,8 @@ MEASURE_KEYS = {"id", "number", "title", "section", "text", "summary", "facts", 
 FACT_KEYS = {"kind", "label", "quote", "value", "unit"}
 UPDATE_KEYS = {"id", "topic", "applies_to", "periods", "extra"}
 PERIOD_KEYS = {"from", "until", "individual", "enterprise", "document", "number", "scope"}
-LEXICON_KEYS = {"needs", "synonyms", "facets"}
+LEXICON_KEYS = {"needs", "synonyms", "facets", "typos"}
+TYPO_KEYS = {"terms", "keep"}
 COMMAND_KEYS = {"command", "description"}
 # intents.yaml: every word list the code reads; each must be present (a missing one is an error, not [])
 INTENT_KEYS = {"greeting", "thanks", "help", "full_text", "overview", "out_of_scope", "filler", "forget",
@@ -327,9 +328,16 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
             if mid not in measures:
                 raise KBError(files[1], upd.id, f"applies_to names unknown measure '{mid}'")
     lexicon = _load_mapping(files[2], (dict, list))
-    _keys(files[2], None, lexicon, LEXICON_KEYS, LEXICON_KEYS)
+    _keys(files[2], None, lexicon, LEXICON_KEYS, LEXICON_KEYS - {"typos"})
     if not all(isinstance(x, str) and x for x in lexicon.get("needs", [])):
         raise KBError(files[2], "needs", "must be a list of non-empty strings")
+    typos = lexicon.get("typos") or {}
+    if not isinstance(typos, dict):
+        raise KBError(files[2], "typos", "must be a mapping with terms and keep")
+    _keys(files[2], "typos", typos, TYPO_KEYS)
+    for key in TYPO_KEYS:
+        if not all(isinstance(x, str) and len(x) >= 2 for x in typos.get(key) or []):
+            raise KBError(files[2], f"typos.{key}", "must be a list of words of two or more characters")
     for section in ("synonyms", "facets"):
         if not isinstance(lexicon.get(section), dict):
             raise KBError(files[2], section, "missing section")
