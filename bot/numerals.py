@@ -85,7 +85,8 @@ def find_numbers(text: str, approx_after: tuple[str, ...] = ("来", "多", "几"
             continue
         v, rng = got
         nxt = text[m.end():m.end() + 1]
-        approx = rng or (nxt in approx_after and text[m.end():m.end() + 2] not in ("多少",))
+        approx = rng or (nxt in approx_after and text[m.end():m.end() + 2] not in ("多少",)) or \
+            text.startswith("好几", m.end())  # 四十好几个: forty-odd
         out.append(Number(v, m.start(), m.end(), approx))
     return out
 

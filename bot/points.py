@@ -25,6 +25,7 @@ from bot.textnorm import Words, gap_pattern, normalise
 POINT_FILE = "points.yaml"
 CASE_WEIGHT = 4  # characters a case decided by the question's words adds to its point's score
 SCOPE_FILE = "scope.yaml"
+PAYEE_BONUS = 2  # characters the point paying the asker adds, when they ask what they can have
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class Payee:
     self_words: tuple[str, ...]
     asks: tuple[str, ...]
     measures: tuple[str, ...]
+    point: str = ""  # the point of those measures that pays them
 
     def paid(self, norm: str) -> bool:
         """我是劳务经纪人 … 我能拿好多补助: the asker is one of these and asks what they can have."""
@@ -284,13 +286,14 @@ class Points:
         """The point of a measure the question is about: most of its words typed (or a case that the
         user's facts decide), then the facets it settles."""
         best, best_key = None, (0, 0)
+        paid = {y.point for y in self.payees if y.point and y.paid(norm)}  # 人力资源公司 … 补助能拿好多: their own
         for p in self.by_measure.get(mid, []):
             if mid in p.also_for and not any(w in norm for w in p.needs):
                 continue
             hits = sum(len(w) for w in p.words + p.cues if w in norm)
             cases = any(c.fires(norm, facts or {}) for c in p.cases)
             settles = sum(f in p.facets for f in facets)
-            key = (hits + (2 if cases else 0), settles)
+            key = (hits + (2 if cases else 0) + (PAYEE_BONUS if p.id in paid else 0), settles)
             if key > best_key:
                 best, best_key = p, key
         return best if best_key[0] > 0 else None
@@ -519,7 +522,11 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         ms = tuple(str(m) for m in d["measures"])
         if any(m not in kb.measures for m in ms):
             raise KBError(spath, rec, f"measures must be known measures: {list(ms)}")
-        payees.append(Payee(pid, _words(spath, rec, d["self"], "self"), _words(spath, rec, d["asks"], "asks"), ms))
+        point = str(d.get("point") or "")
+        if point and not any(p.id == point and set(p.measures) & set(ms) for p in points):
+            raise KBError(spath, rec, f"point must be a point of its measures: {point!r}")
+        payees.append(Payee(pid, _words(spath, rec, d["self"], "self"), _words(spath, rec, d["asks"], "asks"), ms,
+                            point))
     second = tuple(str(w) for w in scope.get("second_question") or ())
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
     return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,

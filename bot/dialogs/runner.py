@@ -383,14 +383,19 @@ class DialogRunner:
                 return state, [self.reask(flow, step, state, parsed)], parsed
             if isinstance(groups, dict):
                 st = {**state, "facts": {**(state.get("facts") or {}), "groups": groups}, "misses": 0}
-                st["known"] = {k: v for k, v in (st.get("known") or {}).items() if k != step.slot}
+                split = {step.slot, self._split_step(flow, step).slot}  # type: ignore[union-attr]  # checked above
+                split |= {s.slot for s in flow.steps if s.of in split}  # 签1年以上的 counts the new total again
+                # 组织了二十个人 … 十四个脱贫户 六个普通的: the split decides the count, not the total said before
+                st["known"] = {k: v for k, v in (st.get("known") or {}).items() if k not in split}
+                st["values"] = {k: v for k, v in st["values"].items() if k not in split}
+                st["history"] = [k for k in st.get("history", []) if k not in split]
                 st, replies = self._advance(flow, {**st, "asking": None}, "")
                 return st, replies, Parsed(True)
         if step.type == "region":
             said = extract_facts(raw or norm, self.kb.root)
             if said.get("elsewhere") and not said.get("region"):  # 甘孜炉霍县 不是泸定: neither document is theirs
                 return None, [Reply(self.t["dialog_elsewhere_end"].format(place=said["elsewhere"]))], Parsed(True)
-        parsed = parse(step, norm, self.vocab, state["values"], raw)
+        parsed = self._by_facts(step, raw or norm) or parse(step, norm, self.vocab, state["values"], raw)
         if not parsed.ok:
             return state, [self.reask(flow, step, state, parsed)], parsed
         with_contracts, long = self._contracts_said(flow, step, parsed.value, raw or norm, state)
@@ -401,6 +406,16 @@ class DialogRunner:
                 x.echo.format(value=x.show(v)) for x, v in ((step, parsed.value), (c, long)) if x.echo))
         st, replies = self.set_value(flow, with_contracts, step, parsed.value, head=head)
         return st, replies, parsed
+
+    def _by_facts(self, step: Step, text: str) -> Parsed | None:
+        """A yes/no answer the step's fact reader settles (房贷 and a 花呗 of 两万多 are no other loans): it knows what
+        the rule counts, the yes/no reader only the words. Only for steps marked by_facts."""
+        if not step.by_facts:
+            return None
+        said = extract_facts(text, self.kb.root).get(step.fact)
+        if said not in ("yes", "no", "unsure"):
+            return None
+        return Parsed(True, UNSURE if said == "unsure" else said)
 
     def _contracts_said(self, flow: Flow, step: Step, value: Any, text: str, state: dict) -> tuple[dict, int | None]:
         """A head count typed with its contract lengths (3个 都签了两年 / 2个签两年 1个签半年) answers the contract

@@ -323,11 +323,22 @@ def _clause_with(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str 
 def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
     """yes/no: the clause naming one of words, negated or not (没有领失业金 → no)."""
     p = _clause_with(parts, words, lex)
-    if p is None:
-        return None
+    if p is None or any(u in p for u in lex.words("unknown")):
+        return None  # 失业金不晓得: nothing said either way
     w = next(w for w in words if w in p)
     head = p[:p.index(w)]
     return "no" if _negations(head, lex) % 2 else "yes"
+
+
+def _phrase_said(flat: str, yes: tuple[str, ...], no: tuple[str, ...], lex: Lexicon) -> str | None:
+    """yes/no from phrase lists whose phrases overlap: of two overlapping, the one that starts first holds (没拖欠工资
+    is 没拖欠, not 拖欠工资; 没有逾期 is not 有逾期), then the longest; a yes phrase right after a negation is a no
+    (莫得拖欠工资). None when no phrase is there."""
+    spans = [(i, i + len(w), v) for v, words in (("yes", yes), ("no", no)) for w in words for i in _finds(flat, w)]
+    spans = [(a, b, "no" if v == "yes" and _negations(flat[max(0, a - 3):a], lex) % 2 else v) for a, b, v in spans]
+    kept = [a for a in spans if not any(b[2] != a[2] and b[0] < a[1] and a[0] < b[1] and
+                                        (b[0] < a[0] or (b[0] == a[0] and b[1] > a[1])) for b in spans)]
+    return max(kept, key=lambda a: (a[1] - a[0], -a[0]))[2] if kept else None
 
 
 def _done(parts: list[str], lex: Lexicon) -> str | None:
@@ -416,16 +427,16 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         elif re.search(r"拿到|考到|有|取得|到手|发了|考过|拿了", p):
             f["cert"] = "got"
     p = _clause_with(parts, ("社保", "社会保险", "参保"), lex)
-    if p:
+    if p and not any(w in p for w in fw("arrears_yes") + fw("arrears_no")):  # 没欠社保 says no arrears, not insurance
         from bot.understand.yesno import read_yesno
 
         v = read_yesno(p, "参加社会保险了吗").value
         if v in ("yes", "no"):
             f["insured"] = v
     for key in ("repaid", "arrears") + (() if "insured" in f else ("insured",)):
-        hits = [(len(w), v) for v in ("yes", "no") for w in fw(f"{key}_{v}") if w in flat]
-        if hits:
-            f[key] = max(hits)[1]  # the longest phrase: 没有逾期 (yes) over 有逾期 (no)
+        v = _phrase_said(flat, fw(f"{key}_yes"), fw(f"{key}_no"), lex)
+        if v:
+            f[key] = v
     owed = consumer_amount(parts, lex)
     if owed is not None:
         f["consumer_loan_yuan"] = owed  # 信用卡欠了六万多: decides whether it counts as another loan (5万)
