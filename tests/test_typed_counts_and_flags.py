@@ -69,3 +69,42 @@ async def test_exempt_loans_do_not_fail_a_borrower(engine):
     result = await _talk(engine, "b", "泸县的 登记失业人员 想申请个人创业担保贷款", "好的 帮我测一下",
                          "我名下有个房贷 我老婆有个花呗欠了两万多 别的莫得", "从来没贷过")
     assert "✅" in result and "❌" not in result
+
+
+HOUSEHOLDS = [
+    ("纳溪天仙的 我幺爸屋头是脱贫户 我从小在他屋头长大的", None),  # an uncle's household is not the user's
+    ("我自己屋头不是 是我幺爸屋头是脱贫户 我户口一直在我爸妈那边", "no"),
+    ("搞错了 脱贫户是我姐屋头 我自己不是", "no"),
+    ("我是脱贫户", "yes"),
+]
+
+
+@pytest.mark.parametrize("text,expect", HOUSEHOLDS)
+def test_a_relatives_household(text, expect):
+    assert extract_facts(text).get("poor") == expect
+
+
+def test_a_place_answered_down_to_the_town():
+    assert extract_facts("凉山州盐源县泸沽湖镇 不是泸定也不是泸州").get("elsewhere") == "盐源"
+    assert extract_facts("盐源县泸沽湖镇的").get("elsewhere") == "盐源"
+
+
+async def test_an_uncles_household_is_asked_not_taken(engine):
+    """Before: ✅ for the fare at once, from 我幺爸屋头是脱贫户."""
+    first = await _talk(engine, "c", "纳溪天仙的 我幺爸屋头是脱贫户 我从小在他屋头长大的 十月份去了江苏昆山电子厂 跨省那个车费补助我能领不")
+    assert "✅" not in first and "脱贫户" in first.splitlines()[-4]
+    result = await _talk(engine, "c", "我自己屋头不是 是我幺爸屋头是脱贫户 我户口一直在我爸妈那边 我爸妈屋头不是脱贫户 也不是监测户")
+    assert "❌" in result and "✅" not in result
+
+
+async def test_a_correction_to_a_relatives_household(engine):
+    """Before: ✅ 500元 after 搞错了 … 脱贫户是我姐屋头 我自己不是."""
+    result = await _talk(engine, "d", "泸定得妥的 我姐屋头是脱贫户 这回去学了十天的挖掘机 生活补贴能领不", "好的 帮我测一下",
+                         "拿到了", "是的 脱贫户", "搞错了搞错了 脱贫户是我姐屋头 我自己不是")
+    assert "生活（交通）费补贴：❌" in result
+
+
+async def test_an_outsider_naming_their_town_ends_the_check(engine):
+    await _talk(engine, "e", "泸沽湖那边的 我是盐源的脱贫户 在镇上学了十天的民宿管家 我能领生活补贴不")
+    end = await _talk(engine, "e", "凉山州盐源县泸沽湖镇 不是泸定也不是泸州")
+    assert "盐源" in end and "✅" not in end

@@ -107,14 +107,14 @@ def _elsewhere(root: str) -> tuple[str, ...]:
 
 
 def home_elsewhere(t: str, root: str) -> str | None:
-    """雅安石棉的 我是脱贫户 / 我是贵州赤水的 / 户口在炉霍: the place outside both regions the user says is home
-    (在浙江打工 is where they work, not home)."""
+    """雅安石棉的 我是脱贫户 / 我是贵州赤水的 / 户口在炉霍 / 凉山州盐源县泸沽湖镇 (an answer naming places down to
+    the town): the place outside both regions the user says is home (在浙江打工 is where they work, not home)."""
     homes = []
     for p in _elsewhere(root):
         if p not in t:
             continue
         q = re.escape(p)
-        if re.search(rf"(我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{{0,4}}{q}|^[^ ]{{0,4}}{q}[^ ]{{0,4}}的|^[^ ]{{0,4}}{q}[县市区州镇乡]?( |$)|{q}人", t):
+        if re.search(rf"(我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{{0,4}}{q}|^[^ ]{{0,4}}{q}[^ ]{{0,4}}的|^[^ ]{{0,4}}{q}(?:[县市区州镇乡村]|[^ ]{{1,4}}?[县市区州镇乡村])*的?( |$)|{q}人", t):
             homes.append((t.find(p), p))
     if not homes:
         return None
@@ -277,7 +277,13 @@ def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
         return "yes"
     if "yes" in said["monitored"]:
         return "monitored"
-    return "no" if said["poor"] or said["monitored"] else None
+    if said["poor"] or said["monitored"]:
+        return "no"
+    group = fw("poor_yes")
+    if not proxy and any(w in p for p in parts for w in group) and any(
+            w in p for p in parts for w in fw("self_not_poor")):
+        return "no"  # 我姐屋头是脱贫户 … 我自己不是: the relative's household is, the user's is not
+    return None
 
 
 def _head(clause: str, at: int, words: tuple[str, ...]) -> str:
