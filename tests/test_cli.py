@@ -36,7 +36,7 @@ def test_ask_plain_and_explain(cli):
     out = cli("ask", "我在泸县 想借点钱开店", "--explain")
     assert out.returncode == 0
     assert LUZHOU in out.stdout and "explain" in out.stdout and "泸县" in out.stdout
-    row = json.loads(cli("ask", "培训补帖", "--json", "--explain").stdout)
+    row = json.loads(cli("ask", "培训不贴", "--json", "--explain").stdout)  # 不贴 is a word: not put right, read by pinyin
     assert any(t["via"] == "pinyin" for t in row["explain"]["terms"])
 
 

@@ -108,3 +108,55 @@ async def test_an_outsider_naming_their_town_ends_the_check(engine):
     await _talk(engine, "e", "泸沽湖那边的 我是盐源的脱贫户 在镇上学了十天的民宿管家 我能领生活补贴不")
     end = await _talk(engine, "e", "凉山州盐源县泸沽湖镇 不是泸定也不是泸州")
     assert "盐源" in end and "✅" not in end
+
+
+CONTRACTS = [
+    ("合同是2026年3月1号签到2027年2月28号 刚好一年", 12),  # both days counted: a full year
+    ("合同从9月1号签到明年6月30号", 10),
+    ("九月一号签到明年六月三十号", 10),
+    ("签了3月1号到8月31号", 6),
+    ("签了一年多", 12),
+]
+
+
+@pytest.mark.parametrize("text,months", CONTRACTS)
+def test_contract_given_by_its_days(text, months):
+    assert read_value("contract_months", text) == months
+
+
+def test_a_town_after_its_county_is_no_count():
+    facts = extract_facts("合江九支的劳务经纪人 今年带了15个脱贫户去江苏无锡的厂 里头11个签了两年合同买了社保 另外4个只签了8个月")
+    assert facts["placed"] == 15 and facts["contract"] == 11
+
+
+def test_those_few_is_no_head_count():
+    assert read_value("placed", "带了5个脱贫户去福建晋江鞋厂 他们几个自己又能领啥子") == 5
+
+
+@pytest.mark.parametrize("question,first", [
+    # some contracts long enough: those people count (was 不符合 for all, from the 8 months)
+    ("合江九支的劳务经纪人 今年带了15个托贫户去江苏无锡的厂 里头11个签了两年合同买了社保 另外4个只签了8个月 我这回能申请好多服务补助",
+     "11人×300元=3300元"),
+    # a full year given by its days is no 2-month contract (was 您说合同签2个月：不符合)
+    ("泸定的劳务经纪人 我介绍的几个脱贫户合同是2026年3月1号签到2027年2月28号 刚好一年 300的补助能申请不", None),
+    ("泸定得妥的劳务经纪人 带了5个脱贫户去福建晋江鞋厂 合同两年社保也买了 我这边能拿好多", "5人最多1500元"),
+])
+def test_a_brokers_numbers(engine_ask, question, first):
+    line = engine_ask(question).splitlines()[0]
+    assert "不符合" not in line
+    if first:
+        assert first in line
+
+
+@pytest.fixture
+def engine_ask(engine):
+    """The reply `labor-bot ask` gives: the matcher (typos put right), then the engine's answer."""
+    def run(q: str) -> str:
+        return "\n".join(r.text for r in engine.reply_for(engine.matcher.match(q)))
+    return run
+
+
+def test_lengths_listed_after_people_placed_are_their_contracts(engine_ask):
+    """6个月的5个 两年的3个 names no 合同, but after people placed the lengths are theirs: 3 count, not 8."""
+    line = engine_ask("泸定的劳务经纪人 今年帮脱贫户找了工作 6个月的5个 两年的3个 社保都交了 补助有好多").splitlines()[0]
+    assert "3人×300元=900元" in line

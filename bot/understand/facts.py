@@ -31,10 +31,10 @@ from typing import Any
 import yaml
 
 from bot.kb.loader import default_knowledge_dir
-from bot.numerals import find_numbers
+from bot.numerals import CN_NUMBER, find_numbers
 from bot.textnorm import Words
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
-from bot.understand.slots import ASK, _durations, count_groups, count_qualifying, date_span, read_value
+from bot.understand.slots import ASK, _durations, _pairs, count_groups, count_qualifying, date_span, read_value
 from bot.understand.yesno import _about_other, _negations
 
 CONTRACT_MONTHS = 12  # both documents: 签订1年以上劳动合同
@@ -64,6 +64,25 @@ def _place_words(root: str) -> tuple[Words, Words]:
     """The place names in characters and in typed pinyin, each found in its own text at once."""
     names = [name for name, _ in _places(root)]
     return Words(n for n in names if not n.isascii()), Words(n for n in names if n.isascii())
+
+
+@lru_cache(maxsize=8)
+def _numbered_places(root: str) -> re.Pattern:
+    """Numerals that are part of a place name: a name with one (二郎镇, 九龙), or a town said right after its county
+    (合江九支, 古蔺二郎: a numeral after a place and before no unit), so that they are counted as nothing."""
+    names = sorted({n for n, _ in _places(root) if not n.isascii()} | set(_elsewhere(root)), key=len, reverse=True)
+    numbered = "|".join(map(re.escape, [n for n in names if CN_NUMBER.search(n)])) or "(?!)"
+    after = "|".join(map(re.escape, names)) or "(?!)"
+    return re.compile(rf"(?P<whole>{numbered})|(?P<place>{after})(?P<num>[零一二两三四五六七八九十]+)"
+                      rf"(?![\d零一二两三四五六七八九十百千万个人名位天年月周岁元块次号日])")
+
+
+def _mask_numbered_places(t: str, root: str) -> str:
+    def mask(m: re.Match) -> str:
+        if m.group("whole"):
+            return "@" * len(m.group())
+        return m.group("place") + "@" * len(m.group("num"))
+    return _numbered_places(root).sub(mask, t)
 
 
 def _region(t: str, root: str) -> tuple[str, str] | None:
@@ -336,12 +355,15 @@ def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
     return "no" if _negations(head, lex) % 2 else "yes"
 
 
-def _phrase_said(flat: str, yes: tuple[str, ...], no: tuple[str, ...], lex: Lexicon) -> str | None:
+def _phrase_said(t: str, yes: tuple[str, ...], no: tuple[str, ...], lex: Lexicon) -> str | None:
     """yes/no from phrase lists whose phrases overlap: of two overlapping, the one that starts first holds (没拖欠工资
-    is 没拖欠, not 拖欠工资; 没有逾期 is not 有逾期), then the longest; a yes phrase right after a negation is a no
-    (莫得拖欠工资). None when no phrase is there."""
+    is 没拖欠, not 拖欠工资; 没有逾期 is not 有逾期), then the longest; a yes phrase after an odd number of negations
+    in its clause is a no (莫得拖欠工资; 没有哪一次不是按时还的 stays yes). None when no phrase is there."""
+    flat = t.replace(" ", "")
+    starts = [0] + [i - n for n, i in enumerate(m.start() for m in re.finditer(" ", t))]  # clause starts in flat
     spans = [(i, i + len(w), v) for v, words in (("yes", yes), ("no", no)) for w in words for i in _finds(flat, w)]
-    spans = [(a, b, "no" if v == "yes" and _negations(flat[max(0, a - 3):a], lex) % 2 else v) for a, b, v in spans]
+    spans = [(a, b, "no" if v == "yes" and _negations(flat[max(s for s in starts if s <= a):a], lex) % 2 else v)
+             for a, b, v in spans]
     kept = [a for a in spans if not any(b[2] != a[2] and b[0] < a[1] and a[0] < b[1] and
                                         (b[0] < a[0] or (b[0] == a[0] and b[1] > a[1])) for b in spans)]
     return max(kept, key=lambda a: (a[1] - a[0], -a[0]))[2] if kept else None
@@ -405,6 +427,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["elsewhere"] = away
     if place and not (away and not _here(t, place[0])):  # 石棉跟泸定挨到的: named, but home is 石棉
         f["place"], f["region"] = place
+    t = _mask_numbered_places(t, root)  # 合江九支: a town, not nine people
+    parts, flat = clauses(t), t.replace(" ", "")
     fw = lex.fact_words
     poor = _poor(parts, lex, proxy=asks_for_other(flat, lex))
     if poor:
@@ -440,7 +464,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         if v in ("yes", "no"):
             f["insured"] = v
     for key in ("repaid", "arrears") + (() if "insured" in f else ("insured",)):
-        v = _phrase_said(flat, fw(f"{key}_yes"), fw(f"{key}_no"), lex)
+        v = _phrase_said(t, fw(f"{key}_yes"), fw(f"{key}_no"), lex)
         if v:
             f[key] = v
     owed = consumer_amount(parts, lex)
@@ -489,7 +513,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
     if any(w in flat for w in fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
-    elif re.search(r"合同|签", flat):
+    elif re.search(r"合同|签", flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):
+        # (6个月的5个 两年的3个 after people placed: their contracts, even without the word)
         # the lengths said of contracts: 学了十天 签了一年合同 is a one-year contract (十天 is the training)
         signed = " ".join(c for c in parts if re.search(r"合同|签", c)) or t
         durs = _durations(signed, "contract_months", lex)

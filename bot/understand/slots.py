@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.numerals import Number, find_numbers
+from bot.numerals import Number, cn_to_int, find_numbers
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, prep
 
 ASK = "ask"
@@ -18,9 +18,10 @@ _ZERO = re.compile(r"^(没有|没得|莫得|冇|一个都没有|一个也没有|
                    r"从来没有|没|无|零|0个?|0次|第一次|头一回|一回都没有|都没有|还没有)")
 _ZERO_ANY = re.compile(r"没贷过|没有贷过|从没贷|从来没贷|一次都没|一次也没|一个都没|一个也没|没借过|头一回|第一次")
 _APPROX = re.compile(r"左右|上下|来个|个把|[多几]个?(月|天|星期|周|年|个|人|次)|半个多|好几|十几|几十|几万|几千|几百|"
-                     r"(月|天|星期|周|年|礼拜|个|人|次)(多(?!少)|出头)")  # 两个礼拜多点, 二十天出头
+                     r"(月|天|星期|周|礼拜|个|人|次)(多(?!少)|出头)")  # 两个礼拜多点, 二十天出头 (一年多 is a year or more)
 _WINDOW = 6
-_WHEN = re.compile(r"(前|这|那|过|头|最近|后|上|前些|这些)几(天|年|个月|月|周|个星期|星期|次)")
+_WHEN = re.compile(r"(前|这|那|过|头|最近|后|上|前些|这些)几(天|年|个月|月|周|个星期|星期|次)|"
+                   r"(他们|她们|我们|你们|咱们|这|那)几个(?!人|月)")  # 他们几个: those people, no head count
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 # 十一月三号开始上课 十六号结业 / 9月28号到10月7号 / 3号-15号: a day of the month, then another after a word of span
 # (a word between the dates may hold 一 as a word: 开始上的课 一直上到)
@@ -103,9 +104,35 @@ def date_span(t: str) -> tuple[int, int, int, tuple[int, int] | None] | None:
     return None
 
 
+# 2026年3月1号签到2027年2月28号 / 9月1号到明年6月30号: a contract given by its first and last day
+_DAY = rf"(?:(\d{{4}})年|(明年|次年|第二年|后年))?{_NUM}月{_NUM}[号日]"
+_CONTRACT_SPAN = re.compile(rf"{_DAY}(?:{_GAP}{{0,6}}?)(?:到|至|-|~|—)(?:{_GAP}{{0,4}}?){_DAY}")
+
+
+def contract_span_months(t: str) -> list[tuple[float, int, int, bool]]:
+    """Whole months from a first day to a last one, both counted (3月1号到次年2月28号 → 12): (months, start, end,
+    False) for each such span; a last day before the first in the same year is in the next year."""
+    import datetime as dt
+
+    out = []
+    for m in _CONTRACT_SPAN.finditer(t):
+        y1, _, m1, d1, y2, later, m2, d2 = m.groups()
+        try:
+            mo1, da1, mo2, da2 = (int(x) if x.isdigit() else cn_to_int(x) for x in (m1, d1, m2, d2))
+            first = dt.date(int(y1) if y1 else 2001, mo1, da1)
+            year2 = int(y2) if y2 else first.year + (1 if later or (mo2, da2) < (mo1, da1) else 0)
+            after = dt.date(year2, mo2, da2) + dt.timedelta(days=1)
+        except ValueError:
+            continue
+        months = (after.year - first.year) * 12 + after.month - first.month - (1 if after.day < first.day else 0)
+        if 0 < months <= 240:
+            out.append((float(months), m.start(), m.end(), False))
+    return out
+
+
 def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, bool]]:
     units = lex.units(kind)
-    found = _half(t, units, kind)
+    found = _half(t, units, kind) + (contract_span_months(t) if kind == "contract_months" else [])
     taken = [(s, e) for _, s, e, _ in found]
     for num in find_numbers(t):
         if any(s <= num.start < e for s, e in taken):
@@ -113,6 +140,8 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
         u = _unit_after(t, num, units)
         if u is None:
             continue
+        if u[0] in ("月", "个月") and re.match(rf"月{_NUM}[号日]", t[num.end:]):
+            continue  # 2月28号: a day, not two months
         if re.search(r"(周|星期|礼拜)$", t[max(0, num.start - 2):num.start]):
             continue  # 周六周日: a weekday, not six weeks
         if num.value == 1 and kind == "days" and _NOT_EVEN.match(t[num.end:].lstrip("个").removeprefix(u[0])):
