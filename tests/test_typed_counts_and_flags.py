@@ -160,3 +160,34 @@ def test_lengths_listed_after_people_placed_are_their_contracts(engine_ask):
     """6个月的5个 两年的3个 names no 合同, but after people placed the lengths are theirs: 3 count, not 8."""
     line = engine_ask("泸定的劳务经纪人 今年帮脱贫户找了工作 6个月的5个 两年的3个 社保都交了 补助有好多").splitlines()[0]
     assert "3人×300元=900元" in line
+
+
+CROSS = [
+    ("古蔺太平镇的 是监测户 在广东东莞做工 跨省交通补助有我的份不", "yes"),  # the workplace, outside 四川
+    ("去浙江进厂了", "yes"),
+    ("泸定加郡的脱贫户 明年三月要去日本做技能实习生 那个跨省就业的路费补助 出国算不算", None),  # the subsidy's name is no fact
+    ("我在成都打工", None),
+]
+
+
+@pytest.mark.parametrize("text,expect", CROSS)
+def test_working_in_another_province(text, expect):
+    assert extract_facts(text).get("cross") == expect
+
+
+def test_abroad_is_not_settled(engine_ask):
+    line = engine_ask("泸定加郡的脱贫户 明年三月要去日本做技能实习生 那个跨省就业的路费补助 出国算不算").splitlines()[0]
+    assert "没有写出国" in line
+
+
+async def test_a_contract_step_answered_with_dates(engine):
+    """Before: 到期 in the answer sent it to the document's validity, again and again."""
+    await _talk(engine, "f", "泸定烹坝的劳务经纪人 九月份送了六个脱贫户去成都的食品厂 社保厂里都买了 那个三百一个的补助有没得",
+                "好的 帮我测一下")
+    step = await _talk(engine, "f", "九月一号进厂签的 合同签到明年六月三十号 厂里说到期了再续")
+    assert "签1年以上劳动合同的0人" in step and "有效期3年" not in step  # 9月1号 to 6月30号: 10 months
+
+
+def test_partly_insured_is_not_everyone(engine_ask):
+    line = engine_ask("江阳的人力资源公司 组织了十二个脱贫户进厂 合同都签的两年 但是只有九个交了社保 补助咋个算").splitlines()[0]
+    assert "3600" not in line.replace(",", "")

@@ -125,6 +125,20 @@ def _elsewhere(root: str) -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+@lru_cache(maxsize=8)
+def _outside_sichuan(root: str) -> re.Pattern:
+    """在广东东莞做工 / 去浙江进厂: a workplace among the places outside 四川 (scope.yaml elsewhere: other)."""
+    with open(Path(root) / "scope.yaml", encoding="utf-8") as f:
+        raw = ((yaml.safe_load(f) or {}).get("elsewhere") or {}).get("other") or ()
+    names = "|".join(map(re.escape, sorted((str(n) for n in raw), key=len, reverse=True))) or "(?!)"
+    work = "|".join(load_lexicon(root).fact_words("work_after")) or "(?!)"  # patterns: 打.{0,4}工
+    return re.compile(rf"(?:在|去|到)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
+
+
+def _works_outside_sichuan(flat: str, root: str) -> bool:
+    return bool(_outside_sichuan(root).search(flat))
+
+
 def home_elsewhere(t: str, root: str) -> str | None:
     """雅安石棉的 我是脱贫户 / 我是贵州赤水的 / 户口在炉霍 / 凉山州盐源县泸沽湖镇 (an answer naming places down to
     the town): the place outside both regions the user says is home (在浙江打工 is where they work, not home)."""
@@ -473,7 +487,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     other = _other_loans(parts, lex)
     if other:
         f["other_loans"] = other
-    if any(w in flat for w in fw("cross_yes")):
+    if any(w in flat for w in fw("cross_yes")) or _works_outside_sichuan(flat, root):
         f["cross"] = "yes"
     if any(w in flat for w in fw("small_no")):
         f["small"] = "no"

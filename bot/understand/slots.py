@@ -106,7 +106,7 @@ def date_span(t: str) -> tuple[int, int, int, tuple[int, int] | None] | None:
 
 # 2026年3月1号签到2027年2月28号 / 9月1号到明年6月30号: a contract given by its first and last day
 _DAY = rf"(?:(\d{{4}})年|(明年|次年|第二年|后年))?{_NUM}月{_NUM}[号日]"
-_CONTRACT_SPAN = re.compile(rf"{_DAY}(?:{_GAP}{{0,6}}?)(?:到|至|-|~|—)(?:{_GAP}{{0,4}}?){_DAY}")
+_CONTRACT_SPAN = re.compile(rf"{_DAY}(?:{_GAP}{{0,12}}?)(?:到|至|-|~|—)(?:{_GAP}{{0,6}}?){_DAY}")
 
 
 def contract_span_months(t: str) -> list[tuple[float, int, int, bool]]:
