@@ -10,10 +10,12 @@ from bot.callback import encode
 from bot.kb import KnowledgeBase
 from bot.kb.schema import Measure
 from bot.matcher import Match
+from bot.mention import named_part, sentence_naming
 from bot.models import Button, Reply
 from bot.numerals import cn_to_int
 from bot.points import Answer, Case, Point, Points, load_points
 from bot.textnorm import normalise
+from bot.understand.lexicon import prep
 
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
@@ -21,6 +23,7 @@ SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown
 # asked of an office, or whether two can be had together: a case that does not name them does not answer them
 CASE_BLIND_FACETS = ("apply", "contact", "complain", "materials", "deadline", "duration", "both")
 OTHER_PART_MIN = 4  # characters of another point's own words that make a later part of a message its question
+MENTION_MAX = 8  # characters: a longer stretch after 有没有提到 is a sentence, not a thing to say is not written
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
 _AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
@@ -149,6 +152,7 @@ class Answerer:
                 match.norm.find(place) < match.norm.find(x) for x in match.places):
             facts["home"] = place  # 我是安庆的脱贫户 在泸州干活: a rule for local people is not theirs
         lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts)
+        lines = self._mentioned(match, top, lines) + lines
         lines = self._loan_figures(match.norm, top, today) + lines
         lines += self._other_part(match, point, shown, today, facts)
         if match.aside:  # 还有工钱找哪个要: the other question's office, right after this answer
@@ -254,6 +258,22 @@ class Answerer:
             answer, fill, _ = picked
             texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in here}
             return [self.say("aside_topic", office=t) for t in self._per_region(here, texts) if t]
+        return []
+
+    def _mentioned(self, match: Match, top: Measure, lines: list[str]) -> list[str]:
+        """有没有提到大渡河超级工程景区 / 送外卖的算不算在里头: whether the measure's own text names it, first."""
+        asked = self.points.mention.thing(prep(match.question)) if self.points.mention else None
+        if asked is None:
+            return []
+        thing, follows = asked
+        part = named_part(top.text, thing, follows)
+        if part is not None and len(part) >= min(len(normalise(thing)), 3):
+            found = sentence_naming(top.text, part)
+            if found is not None and not (lines and part in normalise(lines[0], 10_000)):
+                return [self.say("mention_yes", thing=part, number=top.number, sentence=found)]
+            return []
+        if len(thing) <= MENTION_MAX and not (lines and normalise(thing) in normalise(lines[0], 10_000)):
+            return [self.say("mention_no", thing=thing, units="、".join(top.units.lead))]
         return []
 
     def _loan_figures(self, norm: str, top: Measure, today: dt.date) -> list[str]:

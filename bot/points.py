@@ -20,6 +20,7 @@ import yaml
 
 from bot.kb import KnowledgeBase
 from bot.kb.loader import KBError, squash
+from bot.mention import Mention
 from bot.textnorm import Words, gap_pattern, normalise
 
 POINT_FILE = "points.yaml"
@@ -213,6 +214,7 @@ class Points:
     second_question: tuple[str, ...] = ()  # words that start another question in the same message
     question_end: tuple[str, ...] = ()  # how a question ends when it names no facet (有补贴没得)
     payees: tuple[Payee, ...] = ()  # askers a measure pays (劳务经纪人 → 就业创业服务补助)
+    mention: Mention | None = None  # 有没有提到X / X在不在里头 (bot/mention.py)
 
     def is_question(self, norm: str) -> bool:
         return bool(self.asked(norm)) or norm.endswith(self.question_end)
@@ -527,10 +529,14 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
             raise KBError(spath, rec, f"point must be a point of its measures: {point!r}")
         payees.append(Payee(pid, _words(spath, rec, d["self"], "self"), _words(spath, rec, d["asks"], "asks"), ms,
                             point))
+    m = scope.get("mention") or {}
+    mention = Mention(_words(spath, "mention.after", m.get("after"), "after"),
+                      _words(spath, "mention.before", m.get("before"), "before"),
+                      _words(spath, "mention.cut", m.get("cut"), "cut"), str(m.get("particles") or "")) if m else None
     second = tuple(str(w) for w in scope.get("second_question") or ())
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
     return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,
-                  second_question=second, question_end=ends, payees=tuple(payees),
+                  second_question=second, question_end=ends, payees=tuple(payees), mention=mention,
                   document_words=_words(path, "document_words", data.get("document_words"), "document_words"))
 
 
