@@ -50,6 +50,20 @@ COUNTS = [
     ("new_hires", "去年总共招了十二个 八个是脱贫户跟退伍军人 另外四个是从别的厂跳槽过来的", 8),
     ("new_hires", "招了十二个 其中四个是跳槽过来的", 8),
     ("new_hires", "新招了5个 都是返乡的", 5),
+    # from blind persona set 9: forty-odd put right, "two weeks and a bit", dates with 一直 between them,
+    # contracts given by their first and last day (both counted)
+    ("staff", "四十好几个 花名册上准确是四十八个", 48),
+    ("staff", "四十好几个", ASK),
+    ("days", "两个礼拜多点", ASK),
+    ("days", "二十天出头", ASK),
+    ("days", "两个多礼拜 准确是十六天", 16),
+    ("days", "十月二十八号开始上的课 一直上到十一月十五号结业 周六周天都在上 一天都没断", 19),
+    ("days", "学了十四天", 14),
+    ("contract_months", "合同是2026年3月1号签到2027年2月28号 刚好一年", 12),  # both days counted: a full year
+    ("contract_months", "合同从9月1号签到明年6月30号", 10),
+    ("contract_months", "九月一号签到明年六月三十号", 10),
+    ("contract_months", "签了3月1号到8月31号", 6),
+    ("contract_months", "签了一年多", 12),
 ]
 
 
