@@ -126,17 +126,19 @@ def _elsewhere(root: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8)
-def _outside_sichuan(root: str) -> re.Pattern:
-    """在广东东莞做工 / 去浙江进厂: a workplace among the places outside 四川 (scope.yaml elsewhere: other)."""
+def _outside_sichuan(root: str) -> tuple[Words, re.Pattern]:
+    """在广东东莞做工 / 去浙江进厂: a workplace among the places outside 四川 (scope.yaml elsewhere: other); the
+    names are looked for first (most messages name none), the pattern only then."""
     with open(Path(root) / "scope.yaml", encoding="utf-8") as f:
-        raw = ((yaml.safe_load(f) or {}).get("elsewhere") or {}).get("other") or ()
-    names = "|".join(map(re.escape, sorted((str(n) for n in raw), key=len, reverse=True))) or "(?!)"
+        raw = [str(n) for n in ((yaml.safe_load(f) or {}).get("elsewhere") or {}).get("other") or ()]
+    names = "|".join(map(re.escape, sorted(raw, key=len, reverse=True))) or "(?!)"
     work = "|".join(load_lexicon(root).fact_words("work_after")) or "(?!)"  # patterns: 打.{0,4}工
-    return re.compile(rf"(?:在|去|到)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
+    return Words(raw), re.compile(rf"(?:在|去|到)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
 
 
 def _works_outside_sichuan(flat: str, root: str) -> bool:
-    return bool(_outside_sichuan(root).search(flat))
+    names, pattern = _outside_sichuan(root)
+    return bool(names.found(flat)) and bool(pattern.search(flat))
 
 
 def home_elsewhere(t: str, root: str) -> str | None:
