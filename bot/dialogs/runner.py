@@ -376,14 +376,15 @@ class DialogRunner:
         if step is None:
             st, replies = self._advance(flow, state, "")
             return st, replies, Parsed(True)
-        if self._split_step(flow, step) is not None:
+        count = self._split_step(flow, step)
+        if count is not None:
             groups = count_groups(raw or norm, self.lex)
             if groups == ASK:
                 parsed = Parsed(False, problem="approx")
                 return state, [self.reask(flow, step, state, parsed)], parsed
             if isinstance(groups, dict):
                 st = {**state, "facts": {**(state.get("facts") or {}), "groups": groups}, "misses": 0}
-                split = {step.slot, self._split_step(flow, step).slot}  # type: ignore[union-attr]  # checked above
+                split = {step.slot, count.slot}
                 split |= {s.slot for s in flow.steps if s.of in split}  # 签1年以上的 counts the new total again
                 # 组织了二十个人 … 十四个脱贫户 六个普通的: the split decides the count, not the total said before
                 st["known"] = {k: v for k, v in (st.get("known") or {}).items() if k not in split}
