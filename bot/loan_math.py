@@ -117,15 +117,24 @@ def partners(norm: str) -> int | None:
     return None
 
 
+def partnership_ceiling(n: int, individual: str, enterprise: str, rules: Rules) -> tuple[float, float, float] | None:
+    """(each, total, firm) in 万元: n partners × the individual ceiling in force × the partnership share, not above
+    the firms' ceiling."""
+    each, firm = _wan(individual), _wan(enterprise)
+    if each is None or firm is None or n < 1:
+        return None
+    return each, min(n * each * rules.partner_share, firm), firm
+
+
 def partnership_line(norm: str, texts: dict[str, str], rules: Rules, individual: str, enterprise: str,
                      ceiling_doc: str) -> str | None:
     """A partnership's ceiling: partners × the individual ceiling in force × 110 %, not above the firms' ceiling;
     with the sum the asker wants, whether it fits."""
     n = partners(norm)
-    each, firm = _wan(individual), _wan(enterprise)
-    if n is None or each is None or firm is None:
+    ceiling = partnership_ceiling(n, individual, enterprise, rules) if n is not None else None
+    if ceiling is None or n is None:
         return None
-    total = min(n * each * rules.partner_share, firm)
+    each, total, firm = ceiling
     fields = dict(n=n, each=f"{each:g}", total=f"{total:g}", firm=f"{firm:g}", document=rules.partner_document,
                   ceiling_doc=ceiling_doc)
     wanted = [(_num(m.group(1))) for m in _WANTED.finditer(norm)]

@@ -35,7 +35,7 @@ async def test_firm_words_pick_the_firm_check(engine, store):
 
 async def test_whole_loan_check_typed(engine, store):
     await say(engine, "泸州的，我能贷多少")
-    for typed in ("返乡农民工", "没有", "没贷过"):
+    for typed in ("返乡农民工", "没有", "没贷过", "就我一个人"):
         replies = await say(engine, typed)
     meta = result(replies)
     assert meta["results"][0]["rule"] == "first_time" and meta["results"][0]["outcome"] == "eligible"

@@ -216,7 +216,9 @@ def test_going_back_drops_answers_that_no_longer_apply(runner, flows):
     state, _ = runner.back(state)  # back to repaid
     state, _ = runner.back(state)  # back to times
     assert state["asking"] == "times" and "repaid" not in state["values"]
-    state, replies, _ = runner.answer(state, "没贷过")
+    state, _, _ = runner.answer(state, "没贷过")
+    assert state["asking"] == "partners"  # asked only of a borrower who qualifies
+    state, replies, _ = runner.answer(state, "1", "就我一个人")
     assert state is None and replies[-1].meta["results"][0]["rule"] == "first_time"
 
 

@@ -51,7 +51,7 @@ async def test_a_split_typed_after_a_total_decides_the_count(engine):
 async def test_exempt_loans_do_not_fail_a_borrower(engine):
     """Before: ❌ for a borrower whose only loans are a 房贷 and the wife's 花呗 of 两万多, both not counted."""
     result = await _talk(engine, "b", "泸县的 登记失业人员 想申请个人创业担保贷款", "好的 帮我测一下",
-                         "我名下有个房贷 我老婆有个花呗欠了两万多 别的莫得", "从来没贷过")
+                         "我名下有个房贷 我老婆有个花呗欠了两万多 别的莫得", "从来没贷过", "就我一个人")
     assert "✅" in result and "❌" not in result
 
 
@@ -161,3 +161,23 @@ async def test_a_contract_step_answered_with_dates(engine):
 def test_partly_insured_is_not_everyone(engine_ask):
     line = engine_ask("江阳的人力资源公司 组织了十二个脱贫户进厂 合同都签的两年 但是只有九个交了社保 补助咋个算").splitlines()[0]
     assert "3600" not in line.replace(",", "")
+
+
+@pytest.mark.parametrize("partners,amount", [("我们两个人合伙", "合伙创业最多110万元"), ("13个人合伙", "合伙创业最多600万元")])
+async def test_a_partnership_borrows_more_up_to_the_firm_ceiling(engine, partners, amount):
+    """Before: the individual check answered 50万 for two partners (110万) and for thirteen (capped at 600万)."""
+    await _talk(engine, "g" + partners, "泸县的 返乡农民工 想申请个人创业担保贷款", "好的 帮我测一下", "没有别的贷款", "没贷过")
+    result = await _talk(engine, "g" + partners, partners)
+    assert "✅" in result and amount in result and "110%" in result and "川财金〔2025〕30号" in result
+
+
+async def test_partners_said_before_the_check(engine):
+    result = await _talk(engine, "i", "古蔺二郎的 我跟我表弟两个合伙搞酱酒小作坊 我是打工回来的 两个都没贷过款 合伙的话创业担保贷款能贷好多",
+                         "好的 帮我测一下", "我莫得 表弟有个车贷")
+    assert "合伙创业最多110万元" in result
+
+
+async def test_one_person_keeps_the_individual_ceiling(engine):
+    await _talk(engine, "h", "泸县的 返乡农民工 想申请个人创业担保贷款", "好的 帮我测一下", "没有别的贷款", "没贷过")
+    result = await _talk(engine, "h", "就我一个人")
+    assert "✅" in result and "个人贷款最高50万元" in result and "合伙创业最多" not in result

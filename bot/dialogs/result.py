@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from bot import loan_math
 from bot.answer import Answerer
 from bot.dialogs.rules import PartResult, part_env
 from bot.dialogs.schema import Flow, Line
@@ -51,7 +52,7 @@ class ResultWriter:
         for r in results:
             env = part_env(r.part, values)
             local = _Values({**shown, **{k: v.get(region, "") for k, v in r.part.values.items()},
-                             **self._current(r.part.update)})
+                             **self._current(r.part.update, values)})
             out.append(self.t["dialog_part"].format(title=r.part.title, outcome=self.t[OUTCOME_TEXT[r.outcome]]))
             out += self._lines(r.rule.why, env, local)
             if r.rule.amount_text:
@@ -83,13 +84,24 @@ class ResultWriter:
         out.append(self.t["dialog_done"])
         return "\n".join(out)
 
-    def _current(self, update: tuple[str, str] | None) -> dict[str, str]:
+    def _current(self, update: tuple[str, str] | None, values: dict[str, Any]) -> dict[str, str]:
         """{current}, {current_doc}: the figure in force today from a later document (川财金〔2025〕30号: 50万元),
-        so an amount line can lead with it; empty when no later document is in force."""
+        so an amount line can lead with it; empty when no later document is in force. With partners answered,
+        {partnership}, {share}, {enterprise}, {partnership_doc}: a partnership's ceiling from knowledge/loan_math.yaml."""
         if not update:
             return {}
         p = self.kb.updates[update[0]].in_force(self.today())
-        return {"current": getattr(p, update[1]), "current_doc": p.number} if p is not None else {}
+        if p is None:
+            return {}
+        out = {"current": getattr(p, update[1]), "current_doc": p.number}
+        n = values.get("partners")
+        if update[1] == "individual" and isinstance(n, int) and n >= 2:
+            rules = loan_math.load_rules(str(self.kb.root))
+            ceiling = loan_math.partnership_ceiling(n, p.individual, p.enterprise, rules)
+            if ceiling is not None:
+                out.update(partnership=f"{ceiling[1]:g}万元", share=f"{rules.partner_share * 100:g}%",
+                           enterprise=p.enterprise, partnership_doc=rules.partner_document)
+        return out
 
     def _update(self, uid: str, field: str) -> str:
         u = self.kb.updates[uid]

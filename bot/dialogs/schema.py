@@ -300,7 +300,8 @@ def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dic
     _keys(ctx.path, f"{rec} amount", amount, {"expr", "text"})
     if raw.get("when") is None:
         raise ctx.err(rec, "every rule states its condition (when:); nothing falls through")
-    amount_names = names | {"value", "current", "current_doc"}  # the figure in force from a later document
+    # the figure in force from a later document, and a partnership's ceiling worked from it (bot/loan_math.py)
+    amount_names = names | {"value", "current", "current_doc", "partnership", "share", "enterprise", "partnership_doc"}
     return Rule(name=str(raw.get("name", i + 1)), when=ctx.expr(rec, raw.get("when"), names), outcome=outcome,
                 why=ctx.lines(rec, raw.get("why"), names), amount=ctx.expr(rec, amount.get("expr"), names),
                 amount_text=ctx.template(rec, amount["text"], amount_names) if amount.get("text") else None,
