@@ -5,6 +5,7 @@ kept apart), the measure cited, whom to ask and what to do next."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -99,7 +100,8 @@ class ResultWriter:
             rules = loan_math.load_rules(str(self.kb.root))
             ceiling = loan_math.partnership_ceiling(n, p.individual, p.enterprise, rules)
             if ceiling is not None:
-                out.update(partnership=f"{ceiling[1]:g}万元", share=f"{rules.partner_share * 100:g}%",
+                unit = re.sub(r"[\d.,\s]+", "", p.enterprise)  # the later document's own unit (万元)
+                out.update(partnership=f"{ceiling[1]:g}{unit}", share=f"{rules.partner_share * 100:g}%",
                            enterprise=p.enterprise, partnership_doc=rules.partner_document)
         return out
 
