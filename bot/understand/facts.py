@@ -117,21 +117,26 @@ def _region(t: str, root: str) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=8)
-def _elsewhere(root: str) -> tuple[str, ...]:
-    """Places outside both regions (scope.yaml `elsewhere`), longest first."""
+def _elsewhere_groups(root: str) -> dict[str, tuple[str, ...]]:
+    """Places outside both regions by group (scope.yaml `elsewhere`: sichuan, other), longest first."""
     with open(Path(root) / "scope.yaml", encoding="utf-8") as f:
         raw = (yaml.safe_load(f) or {}).get("elsewhere") or {}
-    names = {unicodedata.normalize("NFKC", str(n)).lower() for group in raw.values() for n in group or ()}
-    return tuple(sorted(names, key=len, reverse=True))
+    return {g: tuple(sorted({unicodedata.normalize("NFKC", str(n)).lower() for n in names or ()}, key=len,
+                            reverse=True)) for g, names in raw.items()}
+
+
+@lru_cache(maxsize=8)
+def _elsewhere(root: str) -> tuple[str, ...]:
+    """Places outside both regions, longest first."""
+    return tuple(sorted({n for names in _elsewhere_groups(root).values() for n in names}, key=len, reverse=True))
 
 
 @lru_cache(maxsize=8)
 def _outside_sichuan(root: str) -> tuple[Words, re.Pattern]:
     """在广东东莞做工 / 去浙江进厂: a workplace among the places outside 四川 (scope.yaml elsewhere: other); the
     names are looked for first (most messages name none), the pattern only then."""
-    with open(Path(root) / "scope.yaml", encoding="utf-8") as f:
-        raw = [str(n) for n in ((yaml.safe_load(f) or {}).get("elsewhere") or {}).get("other") or ()]
-    names = "|".join(map(re.escape, sorted(raw, key=len, reverse=True))) or "(?!)"
+    raw = _elsewhere_groups(root).get("other", ())
+    names = "|".join(map(re.escape, raw)) or "(?!)"
     work = "|".join(load_lexicon(root).fact_words("work_after")) or "(?!)"  # patterns: 打.{0,4}工
     return Words(raw), re.compile(rf"(?:在|去|到)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
 
