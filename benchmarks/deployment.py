@@ -110,7 +110,8 @@ class BotProcess:
                  "PYTHONPATH": str(ROOT), **(env or {})}
         # labor-bot run itself; with measurements (cProfile, SQLite call times, another pool) through
         # benchmarks/instrumented_run.py, which runs the same CLI
-        measured = any(k in (env or {}) for k in ("BENCH_POOL", "BENCH_PROFILE", "BENCH_SQLITE", "BENCH_FIXED_REPLY"))
+        measured = any(k in (env or {}) for k in ("BENCH_POOL", "BENCH_PROFILE", "BENCH_SQLITE", "BENCH_FIXED_REPLY",
+                                                   "BENCH_ENGINE_CPU"))
         labor = ([sys.executable, str(ROOT / "benchmarks" / "instrumented_run.py")] if measured
                  else [sys.executable, "-m", "bot.cli", "run"])
         args = labor if kind == "labor" else [sys.executable, str(ROOT / "benchmarks" / "echo_bot.py")]

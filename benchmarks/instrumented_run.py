@@ -4,6 +4,8 @@
   calls and a histogram are written as JSON to that path.
 - BENCH_PROFILE: a cProfile of the whole run written to that path (read it with pstats).
 - BENCH_POOL: the Bot API connection pool instead of handlers.telegram.POOL_SIZE.
+- BENCH_ENGINE_CPU: the CPU time of each Engine.handle call (it does not yield) summed; at exit the count and
+  the mean CPU ms per call are written as JSON to that path (how much of an update the engine costs under load).
 - BENCH_FIXED_REPLY: the engine answers every message with this text without reading it (a diagnosis: what
   the channel's own plumbing costs, the engine left out; never a measurement of the bot).
 
@@ -24,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SLOW: list[tuple[float, str]] = []  # (seconds, statement) of the slowest calls
 HIST = {"<0.1ms": 0, "<1ms": 0, "<5ms": 0, "<20ms": 0, ">=20ms": 0}
 TOTAL = {"calls": 0, "seconds": 0.0}
+ENGINE = {"calls": 0, "seconds": 0.0}
 
 
 def _note(seconds: float, what: str) -> None:
@@ -88,6 +91,20 @@ def main() -> int:
             return [Reply(os.environ["BENCH_FIXED_REPLY"])]
 
         Engine.handle = fixed  # type: ignore[method-assign]
+    if os.environ.get("BENCH_ENGINE_CPU"):
+        from bot.engine import Engine
+
+        handle = Engine.handle
+
+        async def timed(self, incoming):
+            t = time.process_time()
+            try:
+                return await handle(self, incoming)
+            finally:
+                ENGINE["calls"] += 1
+                ENGINE["seconds"] += time.process_time() - t
+
+        Engine.handle = timed  # type: ignore[method-assign]
     from bot.cli import main as cli
 
     profile = os.environ.get("BENCH_PROFILE")
@@ -103,6 +120,9 @@ def main() -> int:
         Path(os.environ["BENCH_SQLITE"]).write_text(json.dumps(
             {"total": TOTAL, "histogram": HIST, "slowest_ms": [(round(s * 1000, 2), q) for s, q in SLOW]},
             ensure_ascii=False, indent=1))
+    if os.environ.get("BENCH_ENGINE_CPU"):
+        Path(os.environ["BENCH_ENGINE_CPU"]).write_text(json.dumps(
+            {**ENGINE, "cpu_ms_per_call": round(ENGINE["seconds"] / max(1, ENGINE["calls"]) * 1000, 3)}))
     return rc
 
 

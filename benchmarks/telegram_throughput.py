@@ -14,6 +14,7 @@ mostly long colloquial texts, in a fixed order); each user asks its own, so no p
 bot look fast. Every user's expected replies are computed first by the same engine in this process.
 
   python benchmarks/telegram_throughput.py [--users 200] [--questions 10] [--pool N …] [--rounds 1] [--profile]
+                                           [--engine-cpu]   (the engine's own CPU ms per call under this load)
                                            [--fixed-reply TEXT]   (diagnosis: the engine left out)
 """
 
@@ -101,13 +102,15 @@ async def drive(server: FakeServer, proc: BotProcess, users: int, expected: list
 
 
 async def one_bot(kind: str, server: FakeServer, folder: Path, users: int, per_user: int, expected, pool,
-                  measure: bool = False, fixed: str | None = None) -> dict:
+                  measure: bool = False, fixed: str | None = None, engine_cpu: bool = False) -> dict:
     env = {"LABOR_BOT_TELEGRAM_RATE": FAST, **({"BENCH_POOL": str(pool)} if pool else {}),
            **({"BENCH_FIXED_REPLY": fixed} if fixed and kind == "labor" else {})}
     sub = folder / f"{kind}-{pool}"
     sub.mkdir(exist_ok=True)
     if measure and kind == "labor":
         env |= {"BENCH_PROFILE": str(sub / "labor.prof"), "BENCH_SQLITE": str(sub / "sqlite.json")}
+    if engine_cpu and kind == "labor" and not fixed:
+        env["BENCH_ENGINE_CPU"] = str(sub / "engine_cpu.json")
     proc = BotProcess(kind, server, sub, env)
     try:
         await server.wait_polling(proc)
@@ -119,6 +122,8 @@ async def one_bot(kind: str, server: FakeServer, folder: Path, users: int, per_u
     finally:
         proc.stop()
         await server.reset()
+        if (sub / "engine_cpu.json").exists():
+            print(f"  (labor-bot's engine under this load: {(sub / 'engine_cpu.json').read_text()})")
         if measure and kind == "labor":
             print(f"  (labor-bot profile: {sub / 'labor.prof'}, SQLite call times: {sub / 'sqlite.json'})")
 
@@ -129,7 +134,7 @@ def line(name: str, r: dict) -> str:
 
 
 async def run(users: int, per_user: int, pools: list[int | None], rounds: int, measure: bool,
-              fixed: str | None = None) -> None:
+              fixed: str | None = None, engine_cpu: bool = False) -> None:
     folder = Path(tempfile.mkdtemp(prefix="labor-bot-throughput-"))
     expected = [[[fixed]] * per_user] * users if fixed else await expected_replies(users, per_user, folder)
     n = users * per_user
@@ -142,7 +147,8 @@ async def run(users: int, per_user: int, pools: list[int | None], rounds: int, m
         for pool in pools:
             for r in range(rounds):
                 echo = await one_bot("echo", server, folder, users, per_user, expected, pool)
-                ours = await one_bot("labor", server, folder, users, per_user, expected, pool, measure, fixed)
+                ours = await one_bot("labor", server, folder, users, per_user, expected, pool, measure, fixed,
+                                     engine_cpu)
                 tag = f"pool {pool or 'default'}" + (f", round {r + 1}" if rounds > 1 else "")
                 print(f"[{tag}]")
                 print("  " + line("echo bot ", echo))
@@ -158,12 +164,13 @@ def main() -> None:
     ap.add_argument("--pool", type=int, nargs="*", default=[None],
                     help="connection pool sizes to compare (both bots; default handlers.telegram.POOL_SIZE)")
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--engine-cpu", action="store_true", help="time each Engine.handle call's CPU in the bot")
     ap.add_argument("--profile", action="store_true",
                     help="run labor-bot under cProfile with every SQLite call timed (benchmarks/instrumented_run.py)")
     ap.add_argument("--fixed-reply", metavar="TEXT",
                     help="diagnosis: labor-bot's engine answers every message with TEXT (the channel's own cost)")
     a = ap.parse_args()
-    asyncio.run(run(a.users, a.questions, a.pool or [None], a.rounds, a.profile, a.fixed_reply))
+    asyncio.run(run(a.users, a.questions, a.pool or [None], a.rounds, a.profile, a.fixed_reply, a.engine_cpu))
 
 
 if __name__ == "__main__":
