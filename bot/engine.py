@@ -489,8 +489,10 @@ class Engine:
             side = self._side_question(inc, user, state, text, intents=("question", "full_text"))
             if side:
                 return side
-        if parsed.problem in ("too_small", "too_large", "approx"):
-            self._store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
+        if parsed.problem in ("too_small", "too_large", "approx") and not state.get("misses"):
+            # said once how the answer falls short; the same again goes the way of any answer not understood (the
+            # choices and how to say 不确定, then 不确定): a check never asks the same thing for ever
+            self._store.update_user(inc.user_id, dialog={**state, "ts": self.clock(), "misses": 1})
             return Outcome(replies)
         return Outcome(self._save(inc.user_id, user, *self.dialogs.missed(state)))
 

@@ -51,7 +51,8 @@ def _scale(value, unit):
 
 def test_every_figure_in_a_check_is_the_measures_figure_and_in_its_text(kb):
     """Every amount, limit and count a check states (outside the national lines, which name their own
-    source) equals a fact of a cited measure and appears in that measure's verbatim text."""
+    source) equals a fact of a cited measure and appears in that measure's verbatim text, or is a figure of one
+    of the rule's own national lines (a provincial document, named and dated there: 川办发〔2022〕72号's 20万元)."""
     from bot.kb.loader import squash
 
     for flow in load_flows(kb).values():
@@ -59,7 +60,10 @@ def test_every_figure_in_a_check_is_the_measures_figure_and_in_its_text(kb):
             for rule in part.rules:
                 cited = {m for ids in (rule.cite or part.cite).values() for m in ids}
                 facts = [(f.value, f.unit or "") for m in cited for f in kb.measures[m].facts if f.value is not None]
-                texts = squash("".join(kb.measures[m].text for m in cited))
+                national = [(float(n), u) for ln in rule.national for n, u in _FIGURE.findall(ln.text)]
+                assert all(ln.source for ln in rule.national)
+                facts += national
+                texts = squash("".join(kb.measures[m].text for m in cited) + "".join(ln.text for ln in rule.national))
                 lines = [ln.text for ln in rule.why if "国家" not in ln.text] + [rule.amount_text or ""]
                 lines += [v.get(r, "") for v in part.values.values() for r in v]
                 for line in lines:

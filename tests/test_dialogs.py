@@ -96,7 +96,7 @@ def test_luzhou_fourth_loan_is_refused_with_the_quote(runner, flows):
 
 def test_transport_subsidy_says_may_not_will(runner, flows):
     text = result_text(runner, flows, "service", {"region": "luzhou", "org": "broker", "whom": "poor", "placed": 4,
-                                                  "contract": 4, "insured": "yes", "cross": "yes"})
+                                                  "contract": 4, "insured": 4, "cross": "yes"})
     assert "4人 × 300元 = 1,200元" in text and "可适当安排" in text and "不是一定有" in text
     assert "灾区劳动力" in text  # 泸州 does not name them, and the result says so
 

@@ -136,7 +136,10 @@ CROSS = [
     ("古蔺太平镇的 是监测户 在广东东莞做工 跨省交通补助有我的份不", "yes"),  # the workplace, outside 四川
     ("去浙江进厂了", "yes"),
     ("泸定加郡的脱贫户 明年三月要去日本做技能实习生 那个跨省就业的路费补助 出国算不算", None),  # the subsidy's name is no fact
-    ("我在成都打工", None),
+    ("我在成都打工", "no"),  # inside 四川: not 跨省
+    ("龙马潭胡市的脱贫户 今年去成都双流的物流园上班了 离屋头好几百公里", "no"),
+    ("在成都干了两年 现在去广东打工", "yes"),  # a workplace outside 四川 wins
+    ("我是成都人 想问泸州的政策", None),  # a home, not a workplace
 ]
 
 
@@ -181,3 +184,86 @@ async def test_one_person_keeps_the_individual_ceiling(engine):
     await _talk(engine, "h", "泸县的 返乡农民工 想申请个人创业担保贷款", "好的 帮我测一下", "没有别的贷款", "没贷过")
     result = await _talk(engine, "h", "就我一个人")
     assert "✅" in result and "个人贷款最高50万元" in result and "合伙创业最多" not in result
+
+
+POOR_GENERIC = [
+    ("合江的 我们屋头是低保户 去学了十五天的中式烹调 脱贫户有生活补贴 我们低保户有没得", None),  # the group's rule
+    ("听说脱贫户可以领交通补贴 我家就是脱贫户", "yes"),
+    ("我是脱贫户有没有补贴", "yes"),
+    ("脱贫户", "yes"),
+]
+
+
+@pytest.mark.parametrize("text,expect", POOR_GENERIC)
+def test_a_group_named_as_the_subject_of_a_rule_is_not_the_users_status(text, expect):
+    assert extract_facts(text).get("poor") == expect
+
+
+SUBSET = [  # 签了合同的这些人里参了保的有几个 (of 9)
+    ("都交了", 9), ("没有", 0), ("六个", 6), ("交了6个", 6), ("没交的有3个", 6), ("六个交了 三个没交", 6),
+    ("有三个还在试用期 厂里还没给买社保", 6), ("大概五六个", "ask"), ("不清楚", None),
+    ("交了 厂里交的五险", 9), ("五个都交了五险一金", 5),  # 五险一金 is no head count
+    ("都参加了社保", 9), ("一个都没买", 0), ("有一个没交", 8),
+]
+
+
+@pytest.mark.parametrize("text,expect", SUBSET)
+def test_how_many_of_a_group_a_typed_answer_says(text, expect):
+    from bot.understand import subset_count
+
+    assert subset_count(text, 9) == expect
+
+
+async def test_a_partly_insured_group_is_paid_for_the_insured_ones(engine):
+    """Before: 有三个还没买社保 of nine read as nobody insured, ❌ for an agency owed 6 × 300 (personas 10)."""
+    await _talk(engine, "h", "今年送了九个脱贫户去宜宾的电子厂 合同都是两年 不过有三个还在试用期 厂里还没给买社保 补助咋个算 "
+                "我是劳务经纪人", "好的 帮我测一下")
+    result = await _talk(engine, "h", "泸州", "没有")
+    assert "6人 × 300元 = 1,800元" in result and "❌" not in result
+    await _talk(engine, "i", "我是劳务经纪人 带了四个脱贫户进泸州的酒厂 合同都签的两年", "好的 帮我测一下")
+    asked = await _talk(engine, "i", "泸州")
+    assert "参加了社会保险（交了社保）的有几个" in asked
+    assert "4人 × 300元" in await _talk(engine, "i", "都交了", "没有")
+
+
+async def test_a_contract_given_by_dates_in_chinese_numerals(engine):
+    """Before: 二零二六年五月六号…二零二七年五月五号 got 您说的是个大概的数 twelve times over (personas 10)."""
+    await _talk(engine, "j", "江阳的劳务经纪人 带了四个脱贫户进泸州一个酒厂 shebao交了的 补助有没得", "好的 帮我测一下",
+                "四个 都是脱贫户")
+    step = await _talk(engine, "j", "合同是二零二六年五月六号签的 签到二零二七年五月五号")
+    assert "签1年以上劳动合同的4人" in step
+
+
+async def test_the_same_shortfall_twice_moves_on(engine):
+    """An approximate answer is explained once; the same again gets the choices and how to say 不确定, then
+    不确定: a check never asks the same thing for ever."""
+    await _talk(engine, "k", "江阳的劳务经纪人 带了四个脱贫户进泸州一个酒厂 社保交了的", "好的 帮我测一下", "四个 都是脱贫户")
+    first = await _talk(engine, "k", "大概三四个签了一年多")
+    second = await _talk(engine, "k", "大概三四个签了一年多")
+    third = await _talk(engine, "k", "大概三四个签了一年多")
+    assert "大概的数" in first and "大概的数" not in second and "不确定" in second
+    assert "其中签了1年以上劳动合同的有几个" not in third.splitlines()[-1]
+
+
+def test_a_training_span_whose_last_day_says_it_ends():
+    from bot.understand.slots import date_span
+
+    assert date_span("十一月十二号开的班 二十五号考完结业的")[0] == 14
+    assert date_span("十一月三号去报的名 九号结的业 中间一天都没耽搁")[0] == 7
+    assert date_span("3号来的 5号走的") is None  # no word that ends a course: not read as a span
+
+
+async def test_a_loan_left_out_and_then_told_changes_the_answer(engine):
+    """Before: 刚才说漏了 我老婆名下有个十五万的经营贷 got the rule as a side answer and the check went on with
+    没有其他贷款: ✅ for a borrower the documents exclude (personas 10)."""
+    await _talk(engine, "l", "泸定兴隆的 在外头打了八年工回来 想开个民宿 创业担保贷款能贷不", "好的 帮我测一下", "莫得")
+    changed = await _talk(engine, "l", "哦对了 刚才说漏了 我老婆名下有个十五万的经营贷 她开服装店贷的 还没还完")
+    assert "有其他贷款：是" in changed
+    result = await _talk(engine, "l", "没贷过")
+    assert "❌" in result and "✓ 没有其他贷款" not in result
+
+
+async def test_a_chuanzihao_brand_in_luding_gets_the_provincial_award(engine):
+    result = await _talk(engine, "m", "泸定的泸定桥木匠劳务品牌今年评上川字号了 县上的文件上没写钱 省上有没得奖补",
+                         "好的 帮我测一下")
+    assert "✅" in result and "20万元" in result and "川办发〔2022〕72号" in result

@@ -16,7 +16,7 @@ from bot.dialogs.schema import UNSURE, Option, Step
 from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
 from bot.textnorm import normalise
-from bot.understand import ASK, count_qualifying, read_value, read_yesno
+from bot.understand import ASK, count_qualifying, read_value, read_yesno, subset_count
 from bot.understand.slots import KINDS, leading_count
 from bot.understand.yesno import only_ack
 
@@ -223,6 +223,9 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
     if step.type == "contract":
         total = values.get(step.of)
         v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)
+    elif step.type == "subset":
+        total = values.get(step.of)
+        v = None if unsure else subset_count(raw, total if isinstance(total, int) else None, question=step.question)
     else:
         lead = leading_count(raw) if step.type == "count" else None  # 七个 都是返乡的: the answer, then why
         unit = step.unit or ("days" if step.type == "number" else "people")

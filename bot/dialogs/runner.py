@@ -330,6 +330,9 @@ class DialogRunner:
         values = self.from_facts(flow, known)
         facts: dict[str, Any] = {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}
         facts.update({k: known[k] for k in ("event_year", "event_end") if k in known})  # for the document's validity
+        for s in flow.steps:  # 都交了社保 / 有三个还没买社保: answers a subset step once its total is known
+            if s.type == "subset":
+                facts.update({k: known[k] for k in (s.fact, f"{s.fact}_missing", f"{s.fact}_count") if k in known})
         groups = known.get("groups")
         if isinstance(groups, dict) and any(s.split_by for s in flow.steps):
             facts["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: group and count come from the split
@@ -580,6 +583,8 @@ class DialogRunner:
         if step.slot in known:
             return known[step.slot]
         facts = state.get("facts") or {}
+        if step.type == "subset" and isinstance(values.get(step.of), int):
+            return _subset_said(facts, step.fact, values[step.of])
         months = facts.get("contract_months")
         if step.type == "contract" and isinstance(months, int) and isinstance(values.get(step.of), int):
             return 0 if months < step.months else values[step.of]
@@ -733,3 +738,14 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:g}"
     return str(v)
+
+
+def _subset_said(facts: dict[str, Any], fact: str, total: int) -> int | None:
+    """How many of total a subset step's fact said before it was asked: 六个交了 (fact_count), 有三个没交
+    (fact_missing: total − 3), 都交了 (yes: total), 没交 (no: 0); None when nothing was said, or it does not fit."""
+    have, missing, said = facts.get(f"{fact}_count"), facts.get(f"{fact}_missing"), facts.get(fact)
+    if isinstance(have, int) and 0 <= have <= total:
+        return have
+    if isinstance(missing, int) and 0 <= missing <= total:
+        return total - missing
+    return {"yes": total, "no": 0}.get(said) if isinstance(said, str) else None

@@ -16,7 +16,7 @@ from bot.dialogs.expr import Expr, ExprError
 from bot.kb.loader import KBError, KnowledgeBase, _keys, _need, _read, _strs, squash
 from bot.textnorm import normalise
 
-STEP_TYPES = {"choice", "yesno", "number", "count", "region", "contract"}
+STEP_TYPES = {"choice", "yesno", "number", "count", "region", "contract", "subset"}
 UNSURE = "unsure"  # every step but the region takes it: the rules must then say 需要确认
 UNITS = {"days", "people", "staff", "new_hires", "placed", "times", "contract_months", "money_yuan"}
 OUTCOMES = {"eligible", "not_eligible", "ask_office"}
@@ -257,6 +257,8 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     of = str(raw.get("of") or "")
     if typ == "contract" and (of not in earlier or not raw.get("months")):
         raise ctx.err(rec, "a contract step needs months: and of: naming an earlier head-count slot")
+    if typ == "subset" and of not in earlier:
+        raise ctx.err(rec, "a subset step needs of: naming an earlier head-count slot (how many of those)")
     split_by = str(raw.get("split_by") or "")
     if split_by and (typ != "count" or split_by not in earlier):
         raise ctx.err(rec, "split_by belongs to a count step and names an earlier choice slot")
@@ -269,8 +271,9 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     # YAML 1.1 reads the keys yes: / no: as booleans
     pf = {({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v
           for k, v in (prefill.items() if isinstance(prefill, dict) else ())}
-    lo = ctx.expr(rec, raw.get("min"), earlier) if typ in ("number", "count", "contract") else None
-    hi = ctx.expr(rec, raw.get("max"), earlier) if typ in ("number", "count", "contract") else None
+    counted = ("number", "count", "contract", "subset")
+    lo = ctx.expr(rec, raw.get("min"), earlier) if typ in counted else None
+    hi = ctx.expr(rec, raw.get("max") or (of if typ == "subset" else None), earlier) if typ in counted else None
     return Step(slot=slot, type=typ, question=ctx.need(rec, raw, "question"), reask=ctx.need(rec, raw, "reask"),
                 label=ctx.need(rec, raw, "label"), when=ctx.expr(rec, raw.get("when"), earlier), options=options,
                 min=lo, max=hi, prefill_yes=tuple(normalise(w) for w in ctx.strs(rec, pf, "yes")),

@@ -131,18 +131,19 @@ def _elsewhere(root: str) -> tuple[str, ...]:
     return tuple(sorted({n for names in _elsewhere_groups(root).values() for n in names}, key=len, reverse=True))
 
 
-@lru_cache(maxsize=8)
-def _outside_sichuan(root: str) -> tuple[Words, re.Pattern]:
-    """在广东东莞做工 / 去浙江进厂: a workplace among the places outside 四川 (scope.yaml elsewhere: other); the
-    names are looked for first (most messages name none), the pattern only then."""
-    raw = _elsewhere_groups(root).get("other", ())
+@lru_cache(maxsize=16)
+def _workplaces(root: str, group: str) -> tuple[Words, re.Pattern]:
+    """在广东东莞做工 / 去成都双流的物流园上班: a workplace among scope.yaml's places outside both regions of one
+    group (other: outside 四川; sichuan: inside it); the names are looked for first (most messages name none), the
+    pattern only then."""
+    raw = _elsewhere_groups(root).get(group, ())
     names = "|".join(map(re.escape, raw)) or "(?!)"
     work = "|".join(load_lexicon(root).fact_words("work_after")) or "(?!)"  # patterns: 打.{0,4}工
     return Words(raw), re.compile(rf"(?:在|去|到)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
 
 
-def _works_outside_sichuan(flat: str, root: str) -> bool:
-    names, pattern = _outside_sichuan(root)
+def _works_in(flat: str, root: str, group: str) -> bool:
+    names, pattern = _workplaces(root, group)
     return bool(names.found(flat)) and bool(pattern.search(flat))
 
 
@@ -311,6 +312,8 @@ def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
             for i in _finds(p, w):
                 if any(m in p[max(0, i - 4):i + len(w) + 4] and w in m and m != w for m in monitored):
                     continue  # 帮扶对象 inside 监测帮扶对象
+                if _generic(p, i, w, lex):
+                    continue  # 脱贫户有生活补贴: the rule for the group, not the user's own
                 kind = "monitored" if w in monitored else "poor"
                 said[kind].add("no" if _negations(_head(p, i, fw("poor_yes")), lex) % 2 else "yes")
     if "yes" in said["poor"]:
@@ -324,6 +327,34 @@ def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
             w in p for p in parts for w in fw("self_not_poor")):
         return "no"  # 我姐屋头是脱贫户 … 我自己不是: the relative's household is, the user's is not
     return None
+
+
+def _insured_people(parts: list[str], p: str, lex: Lexicon) -> dict[str, int]:
+    """A count with the insurance clause: 六个交了社保 → insured_count 6; 有三个还没买社保 → insured_missing 3; also
+    when the count opens the clause before and the insurance clause is negated (有三个还在试用期 厂里还没给买社保)."""
+    from bot.understand.slots import subset_numbers
+
+    scope = p
+    i = parts.index(p)
+    if not find_numbers(p) and i and re.search(r"有[\d一二两三四五六七八九十]+个", parts[i - 1]):
+        scope = parts[i - 1] + " " + p
+    split = subset_numbers(scope, lex)
+    if not split:
+        return {}
+    have, lack = split
+    if have and not lack:
+        return {"insured_count": sum(have)}
+    if lack and not have:
+        return {"insured_missing": sum(lack)}
+    return {}
+
+
+def _generic(clause: str, at: int, word: str, lex: Lexicon) -> bool:
+    """The group word starts the clause (after hearsay at most) and what follows says what the group gets."""
+    head = clause[:at]
+    for w in lex.fact_words("poor_generic_head"):
+        head = head.replace(w, "")
+    return not head and clause[at + len(word):].startswith(lex.fact_words("poor_generic_tail"))
 
 
 def _head(clause: str, at: int, words: tuple[str, ...]) -> str:
@@ -484,6 +515,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         v = read_yesno(p, "参加社会保险了吗").value
         if v in ("yes", "no"):
             f["insured"] = v
+        f.update(_insured_people(parts, p, lex))
     for key in ("repaid", "arrears") + (() if "insured" in f else ("insured",)):
         v = _phrase_said(t, fw(f"{key}_yes"), fw(f"{key}_no"), lex)
         if v:
@@ -494,8 +526,10 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     other = _other_loans(parts, lex)
     if other:
         f["other_loans"] = other
-    if any(w in flat for w in fw("cross_yes")) or _works_outside_sichuan(flat, root):
+    if any(w in flat for w in fw("cross_yes")) or _works_in(flat, root, "other"):
         f["cross"] = "yes"
+    elif _works_in(flat, root, "sichuan"):
+        f["cross"] = "no"  # 去成都双流上班: inside 四川, not 跨省
     if any(w in flat for w in fw("small_no")):
         f["small"] = "no"
     elif any(w in flat and not _unsure_before(flat, w, lex) for w in fw("small_yes")):

@@ -27,7 +27,9 @@ _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 # (a word between the dates may hold 一 as a word: 开始上的课 一直上到)
 _GAP = r"(?:[^号日\d一二两三四五六七八九十]|一(?=[直起共定样]))"
 _DATE_SPAN = re.compile(rf"(?:{_NUM}月)?{_NUM}[号日](?:{_GAP}{{0,12}}?)"
-                        rf"(?:到|至|-|~|—|开始|起){_GAP}{{0,12}}?(?:{_NUM}月)?{_NUM}[号日]")
+                        rf"(?:(?:到|至|-|~|—|开始|起){_GAP}{{0,12}}?(?:{_NUM}月)?{_NUM}[号日]"
+                        # 十一月三号去报的名 九号结的业: no word between, the last day says it ends
+                        rf"|(?:{_NUM}月)?{_NUM}[号日](?=[^号日\d]{{0,4}}?(?:结业|结的业|结束|完|毕业|为止)))")
 # 一天都没断过 / 一天也没歇: "not even one day", no length
 _NOT_EVEN = re.compile(r"[都也]?(没|不|莫)")
 
@@ -81,7 +83,8 @@ def date_span(t: str) -> tuple[int, int, int, tuple[int, int] | None] | None:
     import datetime as dt
 
     for m in _DATE_SPAN.finditer(t):
-        m1, d1, m2, d2 = (_day_of(g) for g in m.groups())
+        g = m.groups()  # the second day from whichever way the span was said
+        m1, d1, m2, d2 = (_day_of(x) for x in (g[0], g[1], g[2] or g[4], g[3] or g[5]))
         if d1 is None or d2 is None or not (1 <= d1 <= 31 and 1 <= d2 <= 31):
             continue
         if m1 is None and m2 is not None:
@@ -105,7 +108,8 @@ def date_span(t: str) -> tuple[int, int, int, tuple[int, int] | None] | None:
 
 
 # 2026年3月1号签到2027年2月28号 / 9月1号到明年6月30号: a contract given by its first and last day
-_DAY = rf"(?:(\d{{4}})年|(明年|次年|第二年|后年))?{_NUM}月{_NUM}[号日]"
+_DAY = rf"(?:(\d{{4}}|[〇○零一二三四五六七八九]{{4}})年|(明年|次年|第二年|后年))?{_NUM}月{_NUM}[号日]"
+_YEAR_DIGIT = str.maketrans("〇○零一二三四五六七八九", "000123456789")  # 二零二六年: a year digit by digit
 _CONTRACT_SPAN = re.compile(rf"{_DAY}(?:{_GAP}{{0,12}}?)(?:到|至|-|~|—)(?:{_GAP}{{0,6}}?){_DAY}")
 
 
@@ -119,6 +123,7 @@ def contract_span_months(t: str) -> list[tuple[float, int, int, bool]]:
         y1, _, m1, d1, y2, later, m2, d2 = m.groups()
         try:
             mo1, da1, mo2, da2 = (int(x) if x.isdigit() else cn_to_int(x) for x in (m1, d1, m2, d2))
+            y1, y2 = (y.translate(_YEAR_DIGIT) if y else y for y in (y1, y2))
             first = dt.date(int(y1) if y1 else 2001, mo1, da1)
             year2 = int(y2) if y2 else first.year + (1 if later or (mo2, da2) < (mo1, da1) else 0)
             after = dt.date(year2, mo2, da2) + dt.timedelta(days=1)
@@ -519,3 +524,50 @@ def count_groups(text: str, lex: Lexicon | None = None) -> Any:
 
 def _all(t: str, lex: Lexicon) -> bool:
     return any(w in t for w in lex.words("all_words"))
+
+
+_NONE_OF_THEM = re.compile(r"[一1]个(人)?(都|也)(没|莫|冇|不)")  # 一个都没买: none, not "all but one"
+
+
+def subset_count(text: str, total: int | None, lex: Lexicon | None = None, question: str = "都有吗") -> Any:
+    """How many of `total` people do what the question asks (参了保的有几个): 都交了 / 是 → total; 都没交 / 没有 → 0;
+    6个 / 交了6个 → 6; 有三个还没买 / 没交的有3个 → total − 3; 六个交了 三个没交 → 6. A number counts as
+    "these do not" when the words between it and the next (or last) number are negated. ASK when it cannot be
+    worked out (approximate, or "N do not" with no total); None when nothing is said."""
+    from bot.understand.yesno import _negations, read_yesno
+
+    lex = lex or load_lexicon()
+    t = prep(text)
+    if _APPROX.search(t.replace(" ", "")):
+        return ASK
+    if _NONE_OF_THEM.search(t.replace(" ", "")):
+        return 0
+    split = subset_numbers(t, lex)
+    if split is None:
+        return ASK
+    have, lack = split
+    if have:
+        return sum(have)
+    if lack:
+        return total - sum(lack) if total is not None and sum(lack) <= total else ASK
+    yn = read_yesno(text, question)  # the step's own question: 都参加了社保 answers 参加了社会保险的有几个
+    if yn.value == "yes" or (yn.value is None and _all(t, lex) and not _negations(t, lex) % 2):
+        return total if total is not None else ASK
+    if yn.value == "no":
+        return 0
+    return None
+
+
+def subset_numbers(t: str, lex: Lexicon) -> tuple[list[int], list[int]] | None:
+    """The people numbers of a prepared text, as (those who do, those who do not): a number is "do not" when the
+    words between it and its neighbours are negated (有三个还没买 / 没交的有3个). None when one is approximate."""
+    from bot.understand.yesno import _negations
+
+    nums = _people_numbers(t, lex)
+    if any(n.approx for n in nums):
+        return None
+    have, lack = [], []
+    for i, n in enumerate(nums):
+        seg = t[nums[i - 1].end if i else 0:n.start] + t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)]
+        (lack if _negations(seg, lex) % 2 else have).append(int(n.value))
+    return have, lack
