@@ -162,8 +162,13 @@ class Answerer:
             lines = [self.say("slip", note=slip)] + lines
         asker_elsewhere = place is not None and _from_elsewhere(match.norm, place, match.places) and not (
             later and place in self.points.in_province)  # a Sichuan-wide later figure is theirs too
+        # 贵州那边最高能贷好多 (from 泸州 work): the question is about another place's rule, whoever asks
+        asked = next((p for p in self.points.places_elsewhere(match.norm) if p not in self.points.in_province
+                      and _asks_there(match.norm, p)), None) if not asker_elsewhere else None
         if asker_elsewhere:  # 我们宜宾有没得: their own place decides; the documents' rule follows
             lines = [self.say("elsewhere_asker", place=place)] + lines
+        elif asked is not None:
+            lines = [self.say("elsewhere_asked", place=asked)] + lines
         for m in shown:
             q = quotes.get(m.id)
             if q and not any(squash_eq(q, quotes[o.id]) for o in shown[: shown.index(m)] if o.id in quotes):
@@ -183,7 +188,8 @@ class Answerer:
         asks_there = _asks_there(match.norm, place) if place else False
         away = point is not None and facts.get("workplace") == place and any(
             k == "workplace" for c in point.cases for k, _, _ in c.known + c.also)  # a rule for working away
-        if place and not asker_elsewhere and (not match.places or asks_there) and (asks_there or not away):
+        if place and not asker_elsewhere and asked is None and (not match.places or asks_there) and (
+                asks_there or not away):
             lines.append(self.say("elsewhere", place=place))
         if len(shown) == 1 and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None
                                                                   or (point and top.counterpart not in point.measures)):
@@ -517,7 +523,8 @@ def _asks_there(norm: str, place: str) -> bool:
     """深圳那边有没得: the question is about what that place offers."""
     p = re.escape(place)
     gap = f"(?:(?!{_AT_WORK}).){{0,6}}"  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
-    return bool(re.search(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)|{p}(那边|那里|这边|当地)", norm))
+    return bool(re.search(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|{p}(那边|那里|这边|当地)",
+                          norm))
 
 
 def _mine(norm: str, place: str, work: bool = True) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 class Button:
     text: str
     data: str
+    numbered: bool = True  # a typed number may pick it; not under a how-many question, where "2" means 2
 
 
 @dataclass

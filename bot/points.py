@@ -124,10 +124,12 @@ def _contains(norm: str, word: str) -> bool:
     return word in norm if "…" not in word else bool(gap_pattern(word, SAID_GAP).search(norm))
 
 
-_OPS = ("<=", ">=", "<", ">", "=")
+_OPS = ("<=", ">=", "<", ">", "=", "!")
 
 
 def _compare(have: Any, op: str, want: str) -> bool:
+    if op == "!":  # not this value (nothing said counts as not): cross: "!yes"
+        return have is None or str(have) != want
     if have is None:
         return False
     if op == "*":  # any value said
@@ -331,14 +333,18 @@ class Points:
     def oos_office(self, topic: str) -> str:
         return next(o.office for o in self.oos if o.id == topic)
 
+    def places_elsewhere(self, norm: str) -> list[str]:
+        """Every place outside both regions named, in the order typed."""
+        return [p for _, p in sorted((norm.find(p), p) for p in self.elsewhere if p in norm)]
+
     def place_elsewhere(self, norm: str) -> str | None:
         """The first place outside both regions named; 安徽安庆: the narrower one, written after."""
         found = sorted((norm.find(p), p) for p in self.elsewhere if p in norm)
         if not found:
             return None
         at, place = found[0]
-        for nxt_at, nxt in found[1:]:
-            if nxt_at == at + len(place):
+        for nxt_at, nxt in found[1:]:  # narrower only inside the same province (重庆九龙坡 is no 九龙 of 四川)
+            if nxt_at == at + len(place) and (nxt in self.in_province) == (place in self.in_province):
                 at, place = nxt_at, nxt
         return place
 

@@ -32,14 +32,18 @@ def refuse_line(n: int, reason: str) -> bytes:
 
 
 def render(replies: list[Reply]) -> tuple[str, list[str]]:
-    """Plain text for a terminal, with buttons as numbered choices; returns the choices' data."""
+    """Plain text for a terminal, with buttons as numbered choices; returns the choices' data. A button a number
+    must not pick (under a how-many question "1" means one) is shown for typing its words, as on WeChat."""
     lines, choices = [], []
     for r in replies:
         lines.append(r.text)
         for row in r.buttons:
             for b in row:
-                choices.append(b.data)
-                lines.append(f"  [{len(choices)}] {b.text}")
+                if b.numbered:
+                    choices.append(b.data)
+                    lines.append(f"  [{len(choices)}] {b.text}")
+                else:
+                    lines.append(f"  · {b.text}")
     return "\n".join(lines), choices
 
 

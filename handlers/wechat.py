@@ -89,9 +89,9 @@ def render(replies: list[Reply], generation: int) -> tuple[str, list[dict]]:
         for row in r.buttons:
             for b in row:
                 try:
-                    nav_only = decode(b.data) in NAV_ONLY
+                    nav_only = decode(b.data) in NAV_ONLY or not b.numbered
                 except BadCallback:
-                    nav_only = False
+                    nav_only = not b.numbered
                 menu_id = generation * MENU_ID_BASE + len(choices) + 1
                 link = (f'<a href="weixin://bizmsgmenu?msgmenucontent={_menu_arg(b.text)}&msgmenuid={menu_id}">'
                         f"{b.text}</a>")

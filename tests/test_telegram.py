@@ -80,7 +80,7 @@ async def test_a_whole_check_with_button_presses(polling, store):
     await fake.wait_for(lambda: len(fake.to(8)) == 5)
     fake.message(8, "10")
     await fake.wait_for(lambda: len(fake.to(8)) == 6)
-    fake.press(8, button(fake.to(8)[-1], "是"))
+    fake.press(8, button(fake.to(8)[-1], "都是"))  # all ten insured
     await fake.wait_for(lambda: len(fake.to(8)) == 7)
     fake.press(8, button(fake.to(8)[-1], "否"))
     await fake.wait_for(lambda: len(fake.to(8)) == 8)

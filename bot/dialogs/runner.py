@@ -36,6 +36,7 @@ from bot.understand.yesno import _negations
 MENU = ""  # flow id of the check menu
 WHO_FACTS = frozenset({"poor", "whom", "disaster", "group", "age"})  # who the asker is, not what they ask about
 BUTTONS_PER_ROW = 2
+SUBSET_ALL = "all"  # the button value for "all of them" under a subset step
 
 
 class DialogRunner:
@@ -482,7 +483,13 @@ class DialogRunner:
         """A button under a question; None when it is not for the question being asked (stale)."""
         flow = self.flows.get(state.get("flow") or "")
         step = flow.step(slot) if flow else None
-        if flow is None or step is None or state.get("asking") != slot or step.option(value) is None:
+        if flow is None or step is None or state.get("asking") != slot:
+            return None
+        if step.type == "subset" and (value in (SUBSET_ALL, "0", UNSURE)):
+            total = state["values"].get(step.of)
+            answer: Any = UNSURE if value == UNSURE else (total if value == SUBSET_ALL else 0)
+            return self.set_value(flow, state, step, answer) if isinstance(answer, int) or answer == UNSURE else None
+        if step.option(value) is None:
             return None
         return self.set_value(flow, state, step, value)
 
@@ -627,8 +634,13 @@ class DialogRunner:
 
     def _buttons(self, step: Step) -> list[list[Button]]:
         opts = [Button(o.label, encode("answer", f"{step.slot}|{o.value}")) for o in step.options]
-        nav = [Button(self.t["dialog_back_button"], encode("nav", "back")),
-               Button(self.t["dialog_exit_button"], encode("nav", "exit"))]
+        if step.type == "subset":  # how many of them: all, none, or not sure (a number is typed)
+            opts = [Button(self.t[key], encode("answer", f"{step.slot}|{v}"), numbered=False)
+                    for key, v in (("dialog_subset_all", SUBSET_ALL), ("dialog_subset_none", "0"))]
+            opts.append(Button(step.unsure_label, encode("answer", f"{step.slot}|{UNSURE}"), numbered=False))
+        numbered = bool(step.options)  # under a how-many question a typed "1" is one, never 上一步
+        nav = [Button(self.t["dialog_back_button"], encode("nav", "back"), numbered=numbered),
+               Button(self.t["dialog_exit_button"], encode("nav", "exit"), numbered=numbered)]
         return _rows(opts, BUTTONS_PER_ROW) + [nav]
 
     def _valid(self, step: Step, value: Any) -> bool:

@@ -17,7 +17,7 @@ from bot.kb.loader import KBError, _load_mapping, default_knowledge_dir
 TEXT_FIELDS: dict[str, str] = {
     "welcome": "", "help": "", "greeting": "", "thanks": "", "empty": "", "too_long": "limit", "out_of_scope": "",
     "overview": "", "region_label": "name", "quote": "quote", "facts_noted": "what", "facts_noted_ask": "",
-    "said_prefix": "what", "point_open": "name units", "mention_yes": "thing number sentence", "mention_no": "thing units", "point_open_both": "name units", "units_or": "", "point_said": "what", "elsewhere_asker": "place",
+    "said_prefix": "what", "point_open": "name units", "mention_yes": "thing number sentence", "mention_no": "thing units", "point_open_both": "name units", "units_or": "", "point_said": "what", "elsewhere_asker": "place", "elsewhere_asked": "place",
     "elsewhere": "place", "loan_interest_within": "amount rate who cap own_rate own interest subsidy document", "loan_interest_over": "amount rate who cap subsidy over interest own document", "loan_subsidy_within": "amount who cap document", "loan_subsidy_over": "who cap amount over document", "loan_partners": "n total each firm document ceiling_doc", "loan_partners_want_over": "wanted n total each document ceiling_doc", "loan_partners_want_within": "wanted n total each document ceiling_doc firm", "loan_who_individual": "", "loan_who_enterprise": "", "dialog_elsewhere_start": "place", "dialog_elsewhere_end": "place", "out_of_scope_topic": "office", "aside_topic": "office", "only_region": "name other", "cite": "title number",
     "other_document": "brand name place other other_title",
     "validity_answer": "title number issued valid", "validity_until": "expires", "validity_unwritten": "",
@@ -32,6 +32,7 @@ TEXT_FIELDS: dict[str, str] = {
     "dialog_range": "min max", "dialog_min": "min", "dialog_back": "", "dialog_at_start": "", "dialog_restart": "",
     "dialog_exit": "", "dialog_resume": "question", "dialog_expired": "minutes", "dialog_stale_button": "",
     "dialog_yes": "", "dialog_no": "", "dialog_unsure": "", "dialog_back_button": "", "dialog_exit_button": "",
+    "dialog_subset_all": "", "dialog_subset_none": "",
     "dialog_again_button": "", "dialog_result_head": "title region", "dialog_part": "title outcome",
     "dialog_eligible": "", "dialog_not_eligible": "", "dialog_ask_office": "", "dialog_amount": "amount",
     "dialog_quote": "quote", "dialog_next": "next", "dialog_national_head": "", "dialog_national_line": "text source",

@@ -132,18 +132,18 @@ def _elsewhere(root: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16)
-def _workplaces(root: str, group: str) -> tuple[Words, re.Pattern]:
+def _workplaces(root: str, group: str, verbs: str = "work_after") -> tuple[Words, re.Pattern]:
     """在广东东莞做工 / 去成都双流的物流园上班: a workplace among scope.yaml's places outside both regions of one
     group (other: outside 四川; sichuan: inside it); the names are looked for first (most messages name none), the
     pattern only then."""
     raw = _elsewhere_groups(root).get(group, ())
     names = "|".join(map(re.escape, raw)) or "(?!)"
-    work = "|".join(load_lexicon(root).fact_words("work_after")) or "(?!)"  # patterns: 打.{0,4}工
-    return Words(raw), re.compile(rf"(?:在|去|到)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
+    work = "|".join(load_lexicon(root).fact_words(verbs)) or "(?!)"  # patterns: 打.{0,4}工
+    return Words(raw), re.compile(rf"(?:在|去|到|回)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
 
 
-def _works_in(flat: str, root: str, group: str) -> bool:
-    names, pattern = _workplaces(root, group)
+def _works_in(flat: str, root: str, group: str, verbs: str = "work_after") -> bool:
+    names, pattern = _workplaces(root, group, verbs)
     return bool(names.found(flat)) and bool(pattern.search(flat))
 
 
@@ -530,6 +530,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["cross"] = "yes"
     elif _works_in(flat, root, "sichuan"):
         f["cross"] = "no"  # 去成都双流上班: inside 四川, not 跨省
+    if _works_in(flat, root, "other", "start_after"):
+        f["start_outside"] = "yes"  # 想留在重庆渝北开个工作室: a business outside 四川
     if any(w in flat for w in fw("small_no")):
         f["small"] = "no"
     elif any(w in flat and not _unsure_before(flat, w, lex) for w in fw("small_yes")):

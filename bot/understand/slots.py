@@ -30,6 +30,8 @@ _DATE_SPAN = re.compile(rf"(?:{_NUM}月)?{_NUM}[号日](?:{_GAP}{{0,12}}?)"
                         rf"(?:(?:到|至|-|~|—|开始|起){_GAP}{{0,12}}?(?:{_NUM}月)?{_NUM}[号日]"
                         # 十一月三号去报的名 九号结的业: no word between, the last day says it ends
                         rf"|(?:{_NUM}月)?{_NUM}[号日](?=[^号日\d]{{0,4}}?(?:结业|结的业|结束|完|毕业|为止)))")
+# 一天补五十 / 一天能拿好多钱: what a day pays, no length
+_PER_DAY = re.compile(r"(补|给|发|能拿|拿|能领|领|有|是|多少|好多|几十|[\d五十一二三四六七八九百]+块|[\d五十一二三四六七八九百]+元)")
 # 一天都没断过 / 一天也没歇: "not even one day", no length
 _NOT_EVEN = re.compile(r"[都也]?(没|不|莫)")
 
@@ -151,6 +153,8 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
             continue  # 周六周日: a weekday, not six weeks
         if num.value == 1 and kind == "days" and _NOT_EVEN.match(t[num.end:].lstrip("个").removeprefix(u[0])):
             continue  # 一天都没断过: not a length
+        if num.value == 1 and kind == "days" and _PER_DAY.match(t[num.end:].lstrip("个").removeprefix(u[0])):
+            continue  # 一天补五十 / 一天给好多: a rate per day, not a length
         if u[0] == "年" and 1949 <= num.value <= 2100 and float(num.value).is_integer():
             continue  # 2019年就脱了贫: a year, not a length
         # 6个月 is months, but 6个 alone is not a duration
