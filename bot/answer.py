@@ -164,7 +164,8 @@ class Answerer:
             later and place in self.points.in_province)  # a Sichuan-wide later figure is theirs too
         # 贵州那边最高能贷好多 (from 泸州 work): the question is about another place's rule, whoever asks
         asked = next((p for p in self.points.places_elsewhere(match.norm) if p not in self.points.in_province
-                      and _asks_there(match.norm, p)), None) if not asker_elsewhere else None
+                      and _asks_there(match.norm, p) and not _asked_before(match.norm, p)),
+                     None) if not asker_elsewhere else None
         if asker_elsewhere:  # 我们宜宾有没得: their own place decides; the documents' rule follows
             lines = [self.say("elsewhere_asker", place=place)] + lines
         elif asked is not None:
@@ -519,12 +520,25 @@ def _works_there(norm: str, place: str) -> bool:
     return bool(re.search(f"(在|去|到)[^，。]{{0,4}}{p}[^，。]{{0,5}}{_AT_WORK}", norm))
 
 
-def _asks_there(norm: str, place: str) -> bool:
-    """深圳那边有没得: the question is about what that place offers."""
+def _there(norm: str, place: str) -> re.Match | None:
+    """深圳那边有没得: where the question asks what that place offers."""
     p = re.escape(place)
     gap = f"(?:(?!{_AT_WORK}).){{0,6}}"  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
-    return bool(re.search(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|{p}(那边|那里|这边|当地)",
-                          norm))
+    return re.search(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|{p}(那边|那里|这边|当地)",
+                     norm)
+
+
+def _asks_there(norm: str, place: str) -> bool:
+    return _there(norm, place) is not None
+
+
+_QUESTION = re.compile("有没有|有没得|有莫得|能不能|可不可以|可以不|吗|多少|好多|咋个|怎么|啥子")
+
+
+def _asked_before(norm: str, place: str) -> bool:
+    """回来学电焊有没得生活补贴 东莞那边有没得: a question about the documents comes first, the place's own after it."""
+    m = _there(norm, place)
+    return m is not None and bool(_QUESTION.search(norm[:m.start()]))
 
 
 def _mine(norm: str, place: str, work: bool = True) -> bool:

@@ -21,6 +21,9 @@ NOT_THIS_LOAN = r"(?<!消费)(?<!网)(?<!房)(?<!车)(?<!学)"
 # the loan itself (贷了50万 / 准备贷20万 / 带款300万)
 _AMOUNT = re.compile(rf"{NOT_THIS_LOAN}(?:贷|借|带|代)(?:了|款|的)?{_N}\s*万")
 _RATE = re.compile(r"利率[^\d]{0,6}?(\d+(?:\.\d+)?)\s*%?")
+# 利率三点四五 / 利率百分之三点五 / 利率是百分之三: the rate in Chinese numerals
+_RATE_CN = re.compile(r"利率[^\d一二两三四五六七八九十]{0,6}?(?:百分之)?([一二两三四五六七八九十]+)(?:点([零〇一二三四五六七八九]+))?")
+_DIGIT = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _LPR = re.compile(r"lpr\s*(\d+(?:\.\d+)?)\s*%?\s*(?:加|\+|上浮)\s*(\d+)\s*个?(?:基点|bp)", re.I)
 _WHOLE = re.compile(r"全部|全额|整笔|都有|都贴|都能贴|一部分|只贴|贴完|哪部分|那部分")  # 300万全部都有贴息不
 _FIRM = re.compile(r"企业|公司|小微|厂的名义|店的名义")
@@ -74,6 +77,10 @@ def _rate(norm: str) -> float | None:
     m = _RATE.search(norm)
     if m:
         v = float(m.group(1))
+        return v if 0.3 <= v <= 20 else None
+    m = _RATE_CN.search(norm)
+    if m:
+        v = float(f"{cn_to_int(m.group(1))}.{(m.group(2) or '0').translate(_DIGIT)}")
         return v if 0.3 <= v <= 20 else None
     return None
 

@@ -82,3 +82,25 @@ def test_a_number_typed_under_a_how_many_question_is_the_number():
     assert all(c["n"] is None for c in items) and "1." not in text
     text, choices = console_render([Reply("是吗？", [[Button("是", "y"), Button("否", "n")]])])
     assert choices == ["y", "n"] and "[1] 是" in text
+
+
+@pytest.mark.parametrize("text,placed", [
+    ("今年带了八个脱贫户去宜宾的电池厂上班 这种也能拿那个三百块一个人的补助不", 8),  # 一个人 is the rate
+    ("每人三百 带了十个", 10), ("一个人300 带了5个", 5), ("带了一个人去", 1),
+])
+def test_a_rate_per_person_is_no_head_count(text, placed):
+    assert extract_facts(text).get("placed") == placed
+
+
+def test_a_broker_typed_with_a_homophone_hears_the_total(ask):
+    """劳务经济人 is 劳务经纪人; 当…经纪人 names the asker: before, the measure's summary without 8 × 300."""
+    line = first(ask("我在泸州叙永当劳务经济人 今年带了八个脱贫户去宜宾的电池厂上班 都签了一年以上的合同 也买了社保 "
+                     "宜宾是省内的 这种也能拿那个三百块一个人的补助不 总共好多"))
+    assert "8人最多2400元" in line
+
+
+def test_a_loan_from_before_the_new_ceiling_does_not_grow_with_it(ask):
+    """Before: 二零二四年贷了三十万 … 能不能再追加二十万 got the list of who may borrow."""
+    assert extract_facts("我前年也就是二零二四年在泸州贷了三十万创业担保贷款").get("loan_year") == 2024
+    line = first(ask("我前年也就是二零二四年在泸州贷了三十万创业担保贷款 现在听说涨到五十万了 我能不能找银行再追加二十万"))
+    assert line.startswith("已经贷的那笔不会跟着涨") and "新发放" in line and "2024年" in line

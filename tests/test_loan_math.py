@@ -62,3 +62,12 @@ async def test_the_figure_leads_the_reply(engine):
                                                               "我算的政府贴西一年就是50万乘3.45再除2 八千多块 对不对哦"))
     first = replies[0].text.splitlines()[0]
     assert "5,175元" in first and "30万元以内" in first
+
+
+@pytest.mark.parametrize("text,rate", [("利率三点四五", 3.45), ("利率百分之三点五", 3.5), ("利率是百分之三", 3.0),
+                                       ("利率3.45", 3.45), ("利率高不高", None)])
+def test_a_rate_typed_in_chinese_numerals(text, rate):
+    """Before: 银行说利率三点四五 got the rate rules instead of the 4,312元 a year it works out to."""
+    from bot.loan_math import _rate
+
+    assert _rate(text) == rate

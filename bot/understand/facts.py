@@ -17,6 +17,9 @@ Keys (each present only when the message says it):
   done: "yes" | "no"            (recognised: 评上国家级的了, 被认定为省级…; 还没评上 → no)
   cert: "got" | "pending" | "none"
   age: int
+  insured_count / insured_missing: int (六个交了社保 / 有三个还没买社保: how many of the people placed are, are not)
+  start_outside: "yes"          (a business started outside 四川: 想留在重庆渝北开个工作室)
+  event_year / loan_year: int   (二零二二年就认定了 / 二零二四年贷了三十万), event_end: "MM-DD"
 Values that are approximate (十来天) are left out: the check asks for them.
 """
 
@@ -446,6 +449,8 @@ _CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} 
 _EVENT_YEAR = re.compile(r"(?<![\d一二三四五六七八九零〇])(?:二零|20)?([一二两三四五六七八九零〇]{2}|\d{2})年[^ ]{0,4}?"
                          r"(认定|评上|评定|评为|获评|挂牌|批准|创建|成立|认证|评的)")
 
+_LOAN_YEAR = re.compile(r"(?<![\d一二三四五六七八九零〇])(?:二零|20)?([一二两三四五六七八九零〇]{2}|\d{2})年[^ ]{0,8}?(?:贷|借|带款|代款)")
+
 
 def event_dates(t: str) -> dict[str, Any]:
     """When what the asker asks about happened, for a document's validity: 二零二二年就认定成省级的了 → event_year
@@ -456,6 +461,11 @@ def event_dates(t: str) -> dict[str, Any]:
         year = 2000 + int("".join(_CN_DIGIT.get(c, c) for c in m.group(1)))
         if 2015 <= year <= 2035:
             out["event_year"] = year
+    m = _LOAN_YEAR.search(t)
+    if m:
+        year = 2000 + int("".join(_CN_DIGIT.get(c, c) for c in m.group(1)))
+        if 2009 <= year <= 2035:
+            out["loan_year"] = year  # 二零二四年在泸州贷了三十万: under the ceiling of that year, not today's
     span = date_span(t)
     if span is not None and span[3] is not None and not re.search(r"去年|前年", t):
         out["event_end"] = f"{span[3][0]:02d}-{span[3][1]:02d}"
