@@ -18,7 +18,7 @@ Keys (each present only when the message says it):
   cert: "got" | "pending" | "none"
   age: int
   insured_count / insured_missing: int (六个交了社保 / 有三个还没买社保: how many of the people placed are, are not)
-  start_outside: "yes"          (a business started outside 四川: 想留在重庆渝北开个工作室)
+  start_outside: str            (where a business is started outside 四川: 想留在重庆渝北开个工作室 → 重庆)
   event_year / loan_year: int   (二零二二年就认定了 / 二零二四年贷了三十万), event_end: "MM-DD"
 Values that are approximate (十来天) are left out: the check asks for them.
 """
@@ -145,9 +145,13 @@ def _workplaces(root: str, group: str, verbs: str = "work_after") -> tuple[Words
     return Words(raw), re.compile(rf"(?:在|去|到|回)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
 
 
-def _works_in(flat: str, root: str, group: str, verbs: str = "work_after") -> bool:
+def _works_in(flat: str, root: str, group: str, verbs: str = "work_after") -> str | None:
+    """The place of the group where the message works (or, with start_after, starts a business); else None."""
     names, pattern = _workplaces(root, group, verbs)
-    return bool(names.found(flat)) and bool(pattern.search(flat))
+    if not names.found(flat):
+        return None
+    m = pattern.search(flat)
+    return next((n for n in sorted(names.found(m.group()), key=m.group().find)), None) if m else None
 
 
 def home_elsewhere(t: str, root: str) -> str | None:
@@ -540,8 +544,9 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["cross"] = "yes"
     elif _works_in(flat, root, "sichuan"):
         f["cross"] = "no"  # 去成都双流上班: inside 四川, not 跨省
-    if _works_in(flat, root, "other", "start_after"):
-        f["start_outside"] = "yes"  # 想留在重庆渝北开个工作室: a business outside 四川
+    started = _works_in(flat, root, "other", "start_after")
+    if started:
+        f["start_outside"] = started  # 想留在重庆渝北开个工作室: a business outside 四川, where
     if any(w in flat for w in fw("small_no")):
         f["small"] = "no"
     elif any(w in flat and not _unsure_before(flat, w, lex) for w in fw("small_yes")):
