@@ -86,7 +86,8 @@ def test_a_number_typed_under_a_how_many_question_is_the_number():
 
 @pytest.mark.parametrize("text,placed", [
     ("今年带了八个脱贫户去宜宾的电池厂上班 这种也能拿那个三百块一个人的补助不", 8),  # 一个人 is the rate
-    ("每人三百 带了十个", 10), ("一个人300 带了5个", 5), ("带了一个人去", 1),
+    ("每人三百 带了十个", 10), ("一个人300 带了5个", 5), ("带了一个人去", 1), ("送了5个 300块一个人", 5),
+    ("组织了一批脱贫户进厂 准备去申请那个300一个人的补助", None),  # 300 is the rate, no count said
 ])
 def test_a_rate_per_person_is_no_head_count(text, placed):
     assert extract_facts(text).get("placed") == placed

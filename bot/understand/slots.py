@@ -170,6 +170,7 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
 
 
 _PER_HEAD_BEFORE = re.compile(r"(块|元|钱|百|千)$")
+_RATE_AFTER = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个人|一个的)")
 _PER_HEAD_AFTER = re.compile(r"个?人(的)?(补助|补贴|奖补|多少|好多|给|补|[\d三五十百])")
 
 
@@ -185,8 +186,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
             continue
         if num.value == 1 and (_PER_HEAD_BEFORE.search(t[:num.start]) or _PER_HEAD_AFTER.match(after)):
             continue  # 三百块一个人 / 一个人三百 / 一个人的补助: a rate per person, no head count
-        if re.search(r"(每人|每个人|一个人|一人)$", t[:num.start]):
-            continue  # 一个人300 / 每人三百: the amount of the rate
+        if re.search(r"(每人|每个人|一个人|一人)$", t[:num.start]) or _RATE_AFTER.match(after):
+            continue  # 一个人300 / 每人三百 / 300一个人的补助: the amount of the rate
         out.append(num)
     return out
 
