@@ -95,10 +95,14 @@ def _negated(t: str, word: str) -> bool:
     i, seen = t.find(word), False
     while i >= 0:
         seen = True
-        if not _negations(t[max(0, i - 3):i], lex) % 2:
+        if not _negations(t[max(0, i - 3):i], lex) % 2 and not _NOT_YET.match(t, i + len(word)):
             return False
         i = t.find(word, i + 1)
     return seen
+
+
+# 省级国家级都还没评上: the levels named, then denied right after them
+_NOT_YET = re.compile(r"[^ ]{0,6}?(还没有?|没有|没|莫得|未)(评上|评|认定|选上|通过|拿到|批)")
 
 
 @lru_cache(maxsize=4096)
@@ -227,8 +231,9 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
         total = values.get(step.of)
         v = None if unsure else subset_count(raw, total if isinstance(total, int) else None, question=step.question)
     else:
-        lead = leading_count(raw) if step.type == "count" else None  # 七个 都是返乡的: the answer, then why
         unit = step.unit or ("days" if step.type == "number" else "people")
+        # 七个 都是返乡的: the answer, then why; a head count never answers how many times (十一个人都没贷过)
+        lead = leading_count(raw) if step.type == "count" and KINDS.get(unit) == "people" else None
         v = lead if lead is not None else read_value(unit, raw)
         if v is None and step.type == "count" and unit != "people" and KINDS.get(unit) == "people":
             v = read_value("people", raw)  # 3个退役军人 to "how many of the new hires are…": the question names them

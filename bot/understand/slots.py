@@ -31,7 +31,8 @@ _DATE_SPAN = re.compile(rf"(?:{_NUM}月)?{_NUM}[号日](?:{_GAP}{{0,12}}?)"
                         # 十一月三号去报的名 九号结的业: no word between, the last day says it ends
                         rf"|(?:{_NUM}月)?{_NUM}[号日](?=[^号日\d]{{0,4}}?(?:结业|结的业|结束|完|毕业|为止)))")
 # 一天补五十 / 一天能拿好多钱: what a day pays, no length
-_PER_DAY = re.compile(r"(补|给|发|能拿|拿|能领|领|有|是|多少|好多|几十|[\d五十一二三四六七八九百]+块|[\d五十一二三四六七八九百]+元)")
+_PER_DAY = re.compile(r"(补|给|发|能拿|拿|能领|领|有|是|多少|好多|几十|[\d五十一二三四六七八九百]+块|[\d五十一二三四六七八九百]+元"
+                      r"|\d{2,}|[二三四五六七八九]?十[一二三四五六七八九]?(?![天个月年])|[一二三四五六七八九]百)")
 # 一天都没断过 / 一天也没歇: "not even one day", no length
 _NOT_EVEN = re.compile(r"[都也]?(没|不|莫)")
 
@@ -300,7 +301,8 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         if own and len(own) < len(clauses(t)) and find_numbers(" ".join(own)):
             t = " ".join(own)  # 我自己贷过两回 我老婆也贷过一回: the user's own count
             flat = t.replace(" ", "")
-        if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(flat.replace("第一次", "").replace("头一回", ""))):
+        counted = re.sub(r"[\d一二两三四五六七八九十]+个?人", "", flat)  # 十一个人都没贷过: people, not times
+        if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(counted.replace("第一次", "").replace("头一回", ""))):
             return 0
         units = lex.units("times")
         hits = [n for n in find_numbers(t) if _unit_after(t, n, units) and t[max(0, n.start - 1):n.start] != "第"
@@ -559,6 +561,8 @@ def subset_count(text: str, total: int | None, lex: Lexicon | None = None, quest
     if split is None:
         return ASK
     have, lack = split
+    if have and total is not None and sum(have) >= total and _all(t, lex):
+        return total  # 七个都买了 of the five counted here: all of them
     if have:
         return sum(have)
     if lack:
@@ -579,7 +583,8 @@ def subset_numbers(t: str, lex: Lexicon) -> tuple[list[int], list[int]] | None:
     nums = _people_numbers(t, lex)
     if any(n.approx for n in nums):
         return None
-    have, lack = [], []
+    have: list[int] = []
+    lack: list[int] = []
     for i, n in enumerate(nums):
         seg = t[nums[i - 1].end if i else 0:n.start] + t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)]
         (lack if _negations(seg, lex) % 2 else have).append(int(n.value))
