@@ -113,3 +113,13 @@ def test_a_state_owned_agency_is_named_in_the_clause(ask):
     assert line.startswith("能") and "含国有劳务公司" in line
     line = first(ask("我们是泸定县的国有劳务公司 今年组织了20个脱贫户到企业上班 都签了两年合同买了社保 就业创业服务补助一共能拿好多"))
     assert "6000元" in line  # how much: the count, not the yes
+
+
+def test_three_hundred_a_person_is_the_rate(ask):
+    """三百一个人 read as 310 people: a broker owed 9 × 300 was told 不符合 (blind answers 15)."""
+    facts = extract_facts("今年带了十二个脱贫户去浙江嘉兴的厂 有九个签了一年的合同买了社保 另外三个只签了半年的临时工 三百一个人的补助我能拿好多")
+    assert facts.get("placed") == 12 and facts.get("contract") == 9
+    assert extract_facts("十一个人的补助").get("placed") != 310
+    line = first(ask("古蔺的 我是劳务经济人 今年带了十二个脱贫户去浙江嘉兴的厂 有九个签了一年的合同买了社保 另外三个只签了半年的临时工 "
+                     "三百一个人的补助我能拿好多"))
+    assert "9人×300元=2700元" in line

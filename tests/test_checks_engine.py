@@ -105,7 +105,7 @@ async def test_buttons_answer_and_stale_buttons_are_refused_gently(engine, store
     await press(engine, encode("answer", "kind|studio"))
     assert store.user("c1")["dialog"]["asking"] == "level"
     replies = await press(engine, encode("answer", "kind|base"))  # a button from the question before
-    assert replies[0].text == kb.texts["dialog_stale_button"] and "国家级还是省级" in replies[1].text
+    assert replies[0].text == kb.texts["dialog_stale_button"] and "认定的是国家级、省级" in replies[1].text
     await press(engine, encode("answer", "level|provincial"))
     replies = await press(engine, encode("answer", "done|yes"))
     assert result(replies)["results"][0]["amount"] == 300000 and "30万元" in replies[-1].text

@@ -189,6 +189,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
             continue  # 三百块一个人 / 一个人三百 / 一个人的补助: a rate per person, no head count
         if re.search(r"(每人|每个人|一个人|一人)$", t[:num.start]) or _RATE_AFTER.match(after):
             continue  # 一个人300 / 每人三百 / 300一个人的补助: the amount of the rate
+        if re.search(r"[百千]一$", t[num.start:num.end]) and after.startswith("个人"):
+            continue  # 三百一个人: 三百 a person (the rate), not 310 people
         out.append(num)
     return out
 
