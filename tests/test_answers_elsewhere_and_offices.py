@@ -123,3 +123,19 @@ def test_three_hundred_a_person_is_the_rate(ask):
     line = first(ask("古蔺的 我是劳务经济人 今年带了十二个脱贫户去浙江嘉兴的厂 有九个签了一年的合同买了社保 另外三个只签了半年的临时工 "
                      "三百一个人的补助我能拿好多"))
     assert "9人×300元=2700元" in line
+
+
+def test_a_health_certificate_is_not_one_of_the_four_kinds(ask):
+    """Before: 健康证 … 能不能领取得证书的培训补贴 → 有 (blind answers 15)."""
+    line = first(ask("在泸州餐馆当帮厨 老板喊我办了个健康证 这也是个证噻 拿这个能不能领那个取得证书的培训补贴"))
+    assert line.startswith("不算") and "健康证" in line
+    assert first(ask("我考了个焊工证 四级的 有没有补贴")).startswith("有")
+
+
+@pytest.mark.parametrize("q,want", [
+    ("泸州这个泸字号二十三条措施 好久到期哦 我明年开春才准备申请补贴 到时候还作不作数", "有效期至2026年12月16日"),
+    ("泸定那个红城工匠二十二条是2023年出的 现在都2026年底了 还有没有效 好久到期", "文件没有写有效期"),
+])
+def test_when_a_document_ends_is_answered_from_its_record(ask, q, want):
+    """Before: the 泸州 organisation measure, also for a 泸定 asker (blind answers 15)."""
+    assert want in first(ask(q))
