@@ -164,8 +164,7 @@ class Answerer:
             later and place in self.points.in_province)  # a Sichuan-wide later figure is theirs too
         # 贵州那边最高能贷好多 (from 泸州 work): the question is about another place's rule, whoever asks
         asked = next((p for p in self.points.places_elsewhere(match.norm) if p not in self.points.in_province
-                      and _asks_there(match.norm, p) and not _asked_before(match.norm, p)),
-                     None) if not asker_elsewhere else None
+                      and _asks_there_first(match.norm, p)), None) if not asker_elsewhere else None
         if asker_elsewhere:  # 我们宜宾有没得: their own place decides; the documents' rule follows
             lines = [self.say("elsewhere_asker", place=place)] + lines
         elif asked is not None:
@@ -535,10 +534,11 @@ def _asks_there(norm: str, place: str) -> bool:
 _QUESTION = re.compile("有没有|有没得|有莫得|能不能|可不可以|可以不|吗|多少|好多|咋个|怎么|啥子")
 
 
-def _asked_before(norm: str, place: str) -> bool:
-    """回来学电焊有没得生活补贴 东莞那边有没得: a question about the documents comes first, the place's own after it."""
+def _asks_there_first(norm: str, place: str) -> bool:
+    """贵州那边最高能贷好多: what that place offers is the question; not when one about the documents comes before
+    it (回来学电焊有没得生活补贴 东莞那边有没得)."""
     m = _there(norm, place)
-    return m is not None and bool(_QUESTION.search(norm[:m.start()]))
+    return m is not None and not _QUESTION.search(norm[:m.start()])
 
 
 def _mine(norm: str, place: str, work: bool = True) -> bool:

@@ -333,13 +333,16 @@ class Points:
     def oos_office(self, topic: str) -> str:
         return next(o.office for o in self.oos if o.id == topic)
 
+    def _named_elsewhere(self, norm: str) -> list[tuple[int, str]]:
+        return sorted((norm.find(p), p) for p in self.elsewhere if p in norm)
+
     def places_elsewhere(self, norm: str) -> list[str]:
         """Every place outside both regions named, in the order typed."""
-        return [p for _, p in sorted((norm.find(p), p) for p in self.elsewhere if p in norm)]
+        return [p for _, p in self._named_elsewhere(norm)]
 
     def place_elsewhere(self, norm: str) -> str | None:
         """The first place outside both regions named; 安徽安庆: the narrower one, written after."""
-        found = sorted((norm.find(p), p) for p in self.elsewhere if p in norm)
+        found = self._named_elsewhere(norm)
         if not found:
             return None
         at, place = found[0]

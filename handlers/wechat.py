@@ -77,6 +77,13 @@ def _menu_arg(text: str) -> str:
     return "".join(f"%{ord(c):02X}" if c in '%&"<>#= ?\'' else c for c in text)
 
 
+def _is_nav(data: str) -> bool:
+    try:
+        return decode(data) in NAV_ONLY
+    except BadCallback:
+        return False
+
+
 def render(replies: list[Reply], generation: int) -> tuple[str, list[dict]]:
     """Text for WeChat and the choices it offers: each button a numbered line with a tappable link
     (navigation buttons a link only: typing 2 in a number question must mean 2)."""
@@ -88,10 +95,7 @@ def render(replies: list[Reply], generation: int) -> tuple[str, list[dict]]:
         links = []
         for row in r.buttons:
             for b in row:
-                try:
-                    nav_only = decode(b.data) in NAV_ONLY or not b.numbered
-                except BadCallback:
-                    nav_only = not b.numbered
+                nav_only = not b.numbered or _is_nav(b.data)
                 menu_id = generation * MENU_ID_BASE + len(choices) + 1
                 link = (f'<a href="weixin://bizmsgmenu?msgmenucontent={_menu_arg(b.text)}&msgmenuid={menu_id}">'
                         f"{b.text}</a>")

@@ -170,9 +170,21 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
     return sorted(found, key=lambda x: x[1])
 
 
+# a rate per person, no head count: 三百块一个人 / 一个人三百 / 一个人的补助 (the 一), 一个人300 / 每人三百 /
+# 300一个人的补助 (the amount), 三百一个人 (三百 a person, not 310 people)
 _PER_HEAD_BEFORE = re.compile(r"(块|元|钱|百|千)$")
-_RATE_AFTER = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个人|一个的)")
 _PER_HEAD_AFTER = re.compile(r"个?人(的)?(补助|补贴|奖补|多少|好多|给|补|[\d三五十百])")
+_AMOUNT_AFTER_HEAD = re.compile(r"(每人|每个人|一个人|一人)$")
+_AMOUNT_BEFORE_HEAD = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个人|一个的)")
+_HUNDRED_ONE = re.compile(r"[百千]一$")
+
+
+def _rate_per_person(t: str, num: Number, after: str) -> bool:
+    if num.value == 1 and (_PER_HEAD_BEFORE.search(t[:num.start]) or _PER_HEAD_AFTER.match(after)):
+        return True
+    if _AMOUNT_AFTER_HEAD.search(t[:num.start]) or _AMOUNT_BEFORE_HEAD.match(after):
+        return True
+    return bool(_HUNDRED_ONE.search(t[num.start:num.end])) and after.startswith("个人")
 
 
 def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
@@ -185,12 +197,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
             continue
         if t[max(0, num.start - 1):num.start] == "第":
             continue
-        if num.value == 1 and (_PER_HEAD_BEFORE.search(t[:num.start]) or _PER_HEAD_AFTER.match(after)):
-            continue  # 三百块一个人 / 一个人三百 / 一个人的补助: a rate per person, no head count
-        if re.search(r"(每人|每个人|一个人|一人)$", t[:num.start]) or _RATE_AFTER.match(after):
-            continue  # 一个人300 / 每人三百 / 300一个人的补助: the amount of the rate
-        if re.search(r"[百千]一$", t[num.start:num.end]) and after.startswith("个人"):
-            continue  # 三百一个人: 三百 a person (the rate), not 310 people
+        if _rate_per_person(t, num, after):
+            continue
         out.append(num)
     return out
 
