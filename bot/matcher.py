@@ -202,14 +202,24 @@ def _bigrams(s: str) -> list[str]:
     return [cjk[i : i + 2] for i in range(len(cjk) - 1) if "|" not in cjk[i : i + 2]]
 
 
+def _longest_at(words: set[str]) -> re.Pattern:
+    """A pattern that matches, empty, at each position where one of the words starts, group 1 the longest."""
+    if not words:
+        return re.compile(r"(?!)()")
+    return re.compile("(?=(" + "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))) + "))")
+
+
 class Matcher:
     def __init__(self, index: Index, scope: Points | None = None):
         self.ix = index
         self.scope = scope  # out-of-scope topics by substance; without it, only the index's oos words
         # Lookups derived from the index once, so that a message costs what it contains, not the vocabulary:
         # every prefix of a word the exact scan looks up (a stretch that starts no word ends the scan early)
-        words = set(index.postings) | index.oos | set(index.variants)
-        self._prefixes = frozenset(w[:n] for w in words for n in range(1, len(w) + 1))
+        # the exact scan: at each position the pattern finds the longest word starting there (up to max_len, as
+        # the scan looked), and the shorter words starting there are that word's prefixes, listed once per word
+        words = {w for w in set(index.postings) | index.oos | set(index.variants) if 0 < len(w) <= index.max_len}
+        self._word_at = _longest_at(words)
+        self._word_prefixes = {w: tuple(w[:n] for n in range(1, len(w) + 1) if w[:n] in words) for w in words}
         # the pinyin candidates under each first reading, by their second reading and by their second
         # character (positions in ix.py_first[r], so that candidates are still tried in the index's order)
         self._py_next: dict[str, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
@@ -223,7 +233,7 @@ class Matcher:
         self._py_candidates = lru_cache(maxsize=1 << 15)(self._candidates)
         # one message is put right by the engine (for the fact readers) and again here: a few entries hold it
         self.fix_typos = lru_cache(maxsize=64)(index.typos.fix)
-        self._place_prefixes = frozenset(p[:n] for p in index.places for n in range(1, len(p) + 1))
+        self._place_at = _longest_at({p for p in index.places if 2 <= len(p) <= index.place_len})
         # each bigram's BM25 share per measure, worked out with the same expression _bm25 used per message
         self._bm25_terms: dict[str, tuple[tuple[str, float], ...]] = {}
         for g, post in index.bigrams.items():
@@ -235,32 +245,23 @@ class Matcher:
     # -- pieces ---------------------------------------------------------------------------------
     def _places(self, s: str) -> list[tuple[str, int, int]]:
         """Place names, the longest at each position, left to right without overlap."""
-        out, i = [], 0
-        places, prefixes = self.ix.places, self._place_prefixes
-        while i < len(s):
-            longest = 0
-            for n in range(1, min(self.ix.place_len, len(s) - i) + 1):
-                name = s[i : i + n]
-                if name not in prefixes:
-                    break  # no place name starts so: none longer from here either
-                if n >= 2 and name in places:
-                    longest = n
-            if longest:
-                out.append((s[i : i + longest], i, i + longest))
-                i += longest
-            else:
-                i += 1
-        return out
+        out: list[tuple[str, int, int]] = []
+        i = 0
+        while True:
+            m = self._place_at.search(s, i)
+            if m is None:
+                return out
+            name = m.group(1)
+            out.append((name, m.start(), m.start() + len(name)))
+            i = m.start() + len(name)
 
     def _exact_hits(self, s: str) -> list[Hit]:
         hits = []
         ix = self.ix
-        prefixes = self._prefixes
-        for i in range(len(s)):
-            for n in range(1, min(ix.max_len, len(s) - i) + 1):
-                sub = s[i : i + n]
-                if sub not in prefixes:
-                    break  # no word starts so: none longer from here either
+        for m in self._word_at.finditer(s):
+            i = m.start()
+            for sub in self._word_prefixes[m.group(1)]:
+                n = len(sub)
                 if sub in ix.postings and n >= 2:
                     hits.append(Hit(sub, i, i + n, "exact"))
                 if sub in ix.oos:

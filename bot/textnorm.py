@@ -70,34 +70,38 @@ def gap_pattern(word: str, most: int) -> re.Pattern:
     return re.compile(f".{{0,{most}}}".join(re.escape(normalise(p)) for p in word.split("…")))
 
 
+@lru_cache(maxsize=1024)
+def _alternation(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, words)) if words else r"(?!)")
+
+
+def any_in(text: str, words: tuple[str, ...]) -> bool:
+    """Whether text holds any of the words (the same as any(w in text for w in words)): one compiled search,
+    which skips every position no word starts at, instead of a Python test per word."""
+    return _alternation(words).search(text) is not None
+
+
 class Words:
-    """Which of a fixed set of words a text contains, found by walking the text once (each position tries only
-    stretches that some word starts with) instead of testing every word: a message costs its length, not the
-    size of the vocabulary. The same set as testing each word with `in`; with gap=N a word with "…" is
-    found as gap_pattern(word, N) finds it (我是…经纪人 in 我是泸定德威的劳务经纪人)."""
+    """Which of a fixed set of words a text contains, found in one compiled pass over the text instead of a test
+    per word: a message costs its length, not the size of the vocabulary. At each position the pattern finds the
+    longest word starting there; the shorter words starting there are its prefixes, listed once per word. The
+    same set as testing each word with `in`; with gap=N a word with "…" is found as gap_pattern(word, N) finds it
+    (我是…经纪人 in 我是泸定德威的劳务经纪人)."""
 
     def __init__(self, words: Iterable[str], gap: int | None = None):
         words = set(words)
         self.gapped = tuple((w, gap_pattern(w, gap)) for w in sorted(words) if gap is not None and "…" in w)
-        plain = words - {w for w, _ in self.gapped}
+        plain = {w for w in words if w} - {w for w, _ in self.gapped}
         self.words = frozenset(plain)
-        self.prefixes = frozenset(w[:n] for w in plain for n in range(1, len(w) + 1))
-        self.max_len = max(map(len, plain), default=0)
-        self.empty = "" in plain  # "" is in every text
+        longest_first = sorted(plain, key=lambda w: (-len(w), w))
+        self.pattern = re.compile("(?=(" + "|".join(map(re.escape, longest_first)) + "))") if plain else None
+        self.with_prefixes = {w: frozenset(w[:n] for n in range(1, len(w) + 1)) & self.words for w in plain}
+        self.empty = "" in words  # "" is in every text
 
     def found(self, text: str) -> set[str]:
         out = {""} if self.empty else set()
-        words, prefixes, most, n = self.words, self.prefixes, self.max_len, len(text)
-        for i, c in enumerate(text):
-            if c not in prefixes:
-                continue  # most characters start no word
-            if c in words:
-                out.add(c)
-            for j in range(i + 2, min(i + most, n) + 1):
-                sub = text[i:j]
-                if sub not in prefixes:
-                    break  # no word starts so: none longer from here either
-                if sub in words:
-                    out.add(sub)
+        if self.pattern is not None:
+            for w in {m.group(1) for m in self.pattern.finditer(text)}:
+                out |= self.with_prefixes[w]
         out.update(w for w, pattern in self.gapped if pattern.search(text))
         return out

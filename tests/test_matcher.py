@@ -171,3 +171,32 @@ def test_lookups_made_once_find_what_the_full_scans_found(matcher):
         s = normalise(t)
         assert inner._pinyin_hits(s) == _reference_pinyin_hits(inner, s), t
         assert inner._places(s) == _reference_places(inner, s), t
+
+
+def test_word_and_place_scans_are_the_plain_scans(matcher):
+    """The compiled scans find what trying every stretch at every position finds: each word at each position
+    (hits in position then length order), and places longest-first without overlap."""
+    import random
+
+    ix = matcher.ix
+    vocab = sorted(set(ix.postings) | ix.oos | set(ix.variants) | set(ix.places))
+    rng = random.Random(7)
+    for _ in range(300):
+        s = "".join(rng.choice(vocab) + rng.choice(["", "我", "的", " ", "a"]) for _ in range(rng.randint(1, 6)))
+        plain = []
+        for i in range(len(s)):
+            for n in range(1, min(ix.max_len, len(s) - i) + 1):
+                sub = s[i:i + n]
+                if sub in ix.postings and n >= 2:
+                    plain.append((sub, i, i + n, "exact"))
+                if sub in ix.oos:
+                    plain.append((sub, i, i + n, "oos"))
+                plain += [(c, i, i + n, "variant") for c in ix.variants.get(sub, ())]
+        got = [(h.term, h.start, h.end, h.kind) for h in matcher._exact_hits(s)]
+        assert got[:len(plain)] == plain  # then the gapped variants and the numbers
+        places, i = [], 0
+        while i < len(s):
+            n = max((n for n in range(2, min(ix.place_len, len(s) - i) + 1) if s[i:i + n] in ix.places), default=0)
+            places += [(s[i:i + n], i, i + n)] if n else []
+            i += n or 1
+        assert matcher._places(s) == places

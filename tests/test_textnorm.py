@@ -47,3 +47,24 @@ def test_to_simplified_run_by_run_is_opencc_on_the_whole_text():
 def test_to_simplified_on_any_mix(parts):
     text = "".join(parts)
     assert to_simplified(text) == _t2s().convert(text)
+
+
+_ALPHABET = "脱贫户贷款补贴培训我不没有在成都a1"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_ALPHABET, min_size=0, max_size=4), max_size=12), st.text(_ALPHABET, max_size=30))
+def test_words_found_is_every_word_the_text_holds(words, text):
+    """Words.found (one compiled pass, prefixes listed per word) is the set that testing each word with `in` gives,
+    overlapping words and words inside other words included."""
+    from bot.textnorm import Words
+
+    assert Words(words).found(text) == {w for w in words if w in text}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_ALPHABET, min_size=0, max_size=4), max_size=12), st.text(_ALPHABET, max_size=30))
+def test_any_in_is_any_word_in_text(words, text):
+    from bot.textnorm import any_in
+
+    assert any_in(text, tuple(words)) == any(w in text for w in words)

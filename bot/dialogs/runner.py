@@ -27,7 +27,7 @@ from bot.dialogs.schema import UNSURE, Flow, Option, Step, region_options
 from bot.kb import KnowledgeBase
 from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int
-from bot.textnorm import normalise
+from bot.textnorm import Words, any_in, normalise
 from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
 from bot.understand.lexicon import clauses, prep
 from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
@@ -162,7 +162,7 @@ class DialogRunner:
         rest = norm[cut:] or norm
         starts = [f for f in self.flows.values() if any(w in rest for w in f.start_words)]
         named = starts or [f for f in self.flows.values() if any(_names(w, rest) for w in f.words)]
-        if not named and any(w in norm for w in self.lex.words("switch_words")) and len(rest) >= 2:
+        if not named and any_in(norm, self.lex.words("switch_words")) and len(rest) >= 2:
             picked = self.pick_from_menu(rest)
             named = [picked] if picked else []
         named = [f for f in named if f is not current]
@@ -179,7 +179,7 @@ class DialogRunner:
 
     def is_correction(self, text: str) -> bool:
         t = prep(text)
-        return any(w in t for w in self.lex.words("correction"))
+        return any_in(t, self.lex.words("correction"))
 
     def prefills(self, norm: str) -> dict[str, dict[str, Any]]:
         """prefill for every check, by flow id (what one message says for each check's questions)."""
@@ -683,19 +683,21 @@ class DialogRunner:
         out: dict[str, Any] = {}
         for s in flow.steps:
             if s.type == "yesno":
-                yes = next((w for w in s.prefill_yes if w in norm), None)
-                if any(w in norm for w in s.prefill_no):
+                yes = next((w for w in s.prefill_yes if w in norm), None) if any_in(norm, s.prefill_yes) else None
+                if any_in(norm, s.prefill_no):
                     out[s.slot] = "no"
                 elif yes:
                     head = norm[max(0, norm.index(yes) - 3):norm.index(yes)]
                     before = norm[max(0, norm.index(yes) - 8):norm.index(yes)]
-                    if any(w in before for w in self.lex.words("unknown")):
+                    if any_in(before, self.lex.words("unknown")):
                         continue  # 不晓得算不算小微企业: a question to ask, not an answer
                     out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"
             elif s.type == "choice" and s.prefill_options:
+                said = _option_words(s).found(norm)
+                if not said:
+                    continue  # most messages name no option of most steps
                 hits = sorted(((len(w), o.value) for o in s.options if o.prefill for w in o.words
-                               if len(w) >= 2 and w in norm and _names(w, norm) and self._own(w, norm)),
-                              reverse=True)
+                               if w in said and _names(w, norm) and self._own(w, norm)), reverse=True)
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]
             elif s.type in ("number", "count") and s.prefill_units:
@@ -706,6 +708,18 @@ class DialogRunner:
                     except ValueError:
                         pass
         return out
+
+
+_OPTION_WORDS: dict[int, tuple[Step, Words]] = {}  # by the step's identity: hashing a frozen step hashes all it holds
+
+
+def _option_words(step: Step) -> Words:
+    """The words (two characters or more) that prefill one of the step's options, a finder made once per step."""
+    kept = _OPTION_WORDS.get(id(step))
+    if kept is None or kept[0] is not step:
+        kept = _OPTION_WORDS[id(step)] = (step, Words(w for o in step.options if o.prefill for w in o.words
+                                                      if len(w) >= 2))
+    return kept[1]
 
 
 @lru_cache(maxsize=256)  # one pattern per step with units: knowledge data, a few dozen

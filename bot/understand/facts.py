@@ -35,7 +35,7 @@ import yaml
 
 from bot.kb.loader import default_knowledge_dir
 from bot.numerals import CN_NUMBER, find_numbers
-from bot.textnorm import Words
+from bot.textnorm import Words, any_in
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 from bot.understand.slots import ASK, _durations, _pairs, count_groups, count_qualifying, date_span, read_value
 from bot.understand.yesno import _about_other, _negations
@@ -225,7 +225,7 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
             continue  # 我老汉有个贷款: a father's or a brother's loan is not the user's or the spouse's
         named = next((w for w in fw("other_loan_named") if w in p), None)
         if named:
-            owing = any(w in p for w in fw("other_loan_owing"))
+            owing = any_in(p, fw("other_loan_owing"))
             core = p.replace(named, "")  # 别的 is no negation (别 alone is)
             for w in fw("other_loan_owing"):
                 core = core.replace(w, "")
@@ -237,7 +237,7 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
             continue
         ok = next((w for w in fw("other_loan_ok") if w in p), None)
         if ok and not _negations(p[:p.index(ok)], lex) % 2:
-            big = consumer_amount(parts[i:], lex) if any(w in p for w in fw("consumer_loan")) else None
+            big = consumer_amount(parts[i:], lex) if any_in(p, fw("consumer_loan")) else None
             if big is not None and big > CONSUMER_LIMIT and "以下" not in p:
                 said.append("yes")  # a consumer loan over 5万 counts (the user's or the spouse's: both are asked)
                 continue
@@ -312,10 +312,11 @@ def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
     fw = lex.fact_words
     monitored = fw("monitored")
     said: dict[str, set[str]] = {"poor": set(), "monitored": set()}
+    words = tuple(dict.fromkeys(fw("poor_yes") + monitored))
     for p in parts:
-        if not proxy and _about_other(p, lex, ""):
+        if not any_in(p, words) or (not proxy and _about_other(p, lex, "")):
             continue
-        for w in dict.fromkeys(fw("poor_yes") + monitored):
+        for w in words:
             for i in _finds(p, w):
                 if any(m in p[max(0, i - 4):i + len(w) + 4] and w in m and m != w for m in monitored):
                     continue  # 帮扶对象 inside 监测帮扶对象
@@ -330,8 +331,7 @@ def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
     if said["poor"] or said["monitored"]:
         return "no"
     group = fw("poor_yes")
-    if not proxy and any(w in p for p in parts for w in group) and any(
-            w in p for p in parts for w in fw("self_not_poor")):
+    if not proxy and any(any_in(p, group) for p in parts) and any(any_in(p, fw("self_not_poor")) for p in parts):
         return "no"  # 我姐屋头是脱贫户 … 我自己不是: the relative's household is, the user's is not
     return None
 
@@ -392,14 +392,14 @@ def _them_not_poor(parts: list[str], lex: Lexicon) -> bool:
 
 def _over(clause: str, lex: Lexicon) -> bool:
     """The clause says a benefit has ended or was drawn before (领完了, 已经停了, 以前领过): not drawing it now."""
-    if any(w in clause for w in lex.words("ended")):
+    if any_in(clause, lex.words("ended")):
         return True
-    return any(w in clause for w in lex.words("past_time")) and not any(w in clause for w in lex.words("present_time"))
+    return any_in(clause, lex.words("past_time")) and not any_in(clause, lex.words("present_time"))
 
 
 def _clause_with(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
     for p in parts:
-        if any(w in p for w in words) and not _about_other(p, lex, ""):
+        if any_in(p, words) and not _about_other(p, lex, ""):
             return p
     return None
 
@@ -419,6 +419,8 @@ def _phrase_said(t: str, yes: tuple[str, ...], no: tuple[str, ...], lex: Lexicon
     is 没拖欠, not 拖欠工资; 没有逾期 is not 有逾期), then the longest; a yes phrase after an odd number of negations
     in its clause is a no (莫得拖欠工资; 没有哪一次不是按时还的 stays yes). None when no phrase is there."""
     flat = t.replace(" ", "")
+    if not any_in(flat, yes + no):
+        return None
     starts = [0] + [i - n for n, i in enumerate(m.start() for m in re.finditer(" ", t))]  # clause starts in flat
     spans = [(i, i + len(w), v) for v, words in (("yes", yes), ("no", no)) for w in words for i in _finds(flat, w)]
     spans = [(a, b, "no" if v == "yes" and _negations(flat[max(s for s in starts if s <= a):a], lex) % 2 else v)
@@ -437,8 +439,8 @@ def _done(parts: list[str], lex: Lexicon) -> str | None:
             continue
         if _negations(p[:p.index(verb)], lex) % 2:
             return "no"
-        if any(w in p for w in fw("done_yes")) or (any(w in p for w in fw("done_marks")) and
-                                                   not any(w in p for w in fw("done_plans"))):
+        if any_in(p, fw("done_yes")) or (any_in(p, fw("done_marks")) and
+                                                   not any_in(p, fw("done_plans"))):
             return "yes"
     return None
 
@@ -516,14 +518,14 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["this_year"] = "no" if _negations(p, lex) % 2 else "yes"
     p = _clause_with(parts, ("证",), lex)
     if p:
-        if any(w in p for w in fw("cert_pending")) or re.search(r"(还没|没有?|未)(拿到|考|发|下来)", p):
+        if any_in(p, fw("cert_pending")) or re.search(r"(还没|没有?|未)(拿到|考|发|下来)", p):
             f["cert"] = "pending" if re.search(r"还没|还在|正在|准备|等", p) else "none"
         elif _negations(p, lex) % 2:
             f["cert"] = "none"
         elif re.search(r"拿到|考到|有|取得|到手|发了|考过|拿了", p):
             f["cert"] = "got"
     p = _clause_with(parts, ("社保", "社会保险", "参保"), lex)
-    if p and not any(w in p for w in fw("arrears_yes") + fw("arrears_no")):  # 没欠社保 says no arrears, not insurance
+    if p and not any_in(p, fw("arrears_yes") + fw("arrears_no")):  # 没欠社保 says no arrears, not insurance
         from bot.understand.yesno import read_yesno
 
         v = read_yesno(p, "参加社会保险了吗").value
@@ -540,14 +542,14 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     other = _other_loans(parts, lex)
     if other:
         f["other_loans"] = other
-    if any(w in flat for w in fw("cross_yes")) or _works_in(flat, root, "other"):
+    if any_in(flat, fw("cross_yes")) or _works_in(flat, root, "other"):
         f["cross"] = "yes"
     elif _works_in(flat, root, "sichuan"):
         f["cross"] = "no"  # 去成都双流上班: inside 四川, not 跨省
     started = _works_in(flat, root, "other", "start_after")
     if started:
         f["start_outside"] = started  # 想留在重庆渝北开个工作室: a business outside 四川, where
-    if any(w in flat for w in fw("small_no")):
+    if any_in(flat, fw("small_no")):
         f["small"] = "no"
     elif any(w in flat and not _unsure_before(flat, w, lex) for w in fw("small_yes")):
         f["small"] = "yes"  # not 不晓得算不算小微企业: that is for the check to ask
@@ -565,15 +567,15 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         times = read_value("times", t, lex)
         if isinstance(times, int) and (times > 0 or re.search(r"没贷|没有贷|第一次|头一回|从没", flat)):
             f["times"] = times
-        elif any(w in flat for w in fw("borrowed_no")):
+        elif any_in(flat, fw("borrowed_no")):
             f["times"] = 0
     # a head count is read only when its words are there (read_value is the dearer test)
-    staff = read_value("staff", t, lex) if any(w in flat for w in lex.words("staff_words")) else None
+    staff = read_value("staff", t, lex) if any_in(flat, lex.words("staff_words")) else None
     if isinstance(staff, int):
         f["staff"] = staff
     elif (own := _staff(t, lex)) is not None:
         f["staff"] = own
-    hires = read_value("new_hires", t, lex) if any(w in flat for w in lex.words("new_hire_words")) else None
+    hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) else None
     if isinstance(hires, int):
         f["new_hires"] = hires
     if "staff" not in f and re.search(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐", flat):
@@ -583,7 +585,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     groups = count_groups(t, lex) if "staff" not in f and "new_hires" not in f else None
     if isinstance(groups, dict):
         f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
-    if any(w in flat for w in fw("no_contract")) and not _durations(t, "contract_months", lex):
+    if any_in(flat, fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
     elif re.search(r"合同|签", flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):
         # (6个月的5个 两年的3个 after people placed: their contracts, even without the word)

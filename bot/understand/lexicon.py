@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from bot.kb.loader import default_knowledge_dir
-from bot.textnorm import to_simplified
+from bot.textnorm import any_in, to_simplified
 
 _SEP = re.compile(r"[\s,，。.!！?？;；:：、~～…/|()（）\[\]【】\"'“”‘’]+")
 
@@ -69,11 +69,11 @@ def prep(text: str) -> str:
 def names_other(clause: str, lex: Lexicon) -> bool:
     """The clause names someone other than the user (我哥, 老婆); 其他贷款 names nobody (其他 holds 他)."""
     who = clause.replace("其他", "").replace("其它", "")
-    return any(w in who for w in lex.words("others"))
+    return any_in(who, lex.words("others"))
 
 
 def names_spouse(clause: str, lex: Lexicon) -> bool:
-    return any(w in clause for w in lex.words("spouse"))
+    return any_in(clause, lex.words("spouse"))
 
 
 def clauses(text: str) -> list[str]:

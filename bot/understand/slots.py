@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from bot.numerals import Number, cn_to_int, find_numbers
+from bot.textnorm import any_in
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, prep
 
 ASK = "ask"
@@ -274,7 +275,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     if not t:
         return None
     flat = t.replace(" ", "")
-    if any(w in flat for w in lex.words("unknown")) and not find_numbers(flat) and "半" not in flat:
+    if any_in(flat, lex.words("unknown")) and not find_numbers(flat) and "半" not in flat:
         return None
     cut = max((t.rfind(w) + len(w) for w in lex.words("precise") + lex.words("correction") if w in t), default=0)
     if 0 < cut < len(t):
@@ -291,7 +292,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
             if not found:
                 return span[0]  # the dates say how long; a count said beside them wins (10号到25号 16天)
         spans = [d for d in found if not re.match(r"[来多几把]?个?[天日]", t[d[2]:])]
-        if spans and kind == "days" and any(w in flat for w in lex.words("part_time_days")):
+        if spans and kind == "days" and any_in(flat, lex.words("part_time_days")):
             return ASK  # 只有周末上课 上了两个月: the weeks it spanned are not the days trained (16天 would be)
         fixed = exact_after_approx([Number(v, st, en, a) for v, st, en, a in found])
         if fixed is not None:
@@ -300,7 +301,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
             return ASK
         if found:
             return _pick([v for v, *_ in found], any(a for *_, a in found))
-        if any(w in loose for w in lex.words("approx_words")):
+        if any_in(loose, lex.words("approx_words")):
             return ASK
         if kind == "contract_months" and re.search(r"一年以上|1年以上", flat):
             return 12
@@ -324,7 +325,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         b = _bare(t)
         if b:
             return ASK if b.approx else int(b.value)
-        return ASK if any(w in loose for w in lex.words("approx_words")) else None
+        return ASK if any_in(loose, lex.words("approx_words")) else None
     if kind == "money_yuan":
         units = lex.units("money_yuan")
         vals, approx = [], False
@@ -388,7 +389,7 @@ def _qualifying_hires(t: str, lex: Lexicon) -> Any:
     for c in clauses(t):
         nums = [n for n in _people_numbers(c, lex) if _unit_after(c, n, lex.units("people"))]
         if nums:
-            counted.append((any(w in c for w in lex.words("hire_other")), nums))
+            counted.append((any_in(c, lex.words("hire_other")), nums))
     if len(counted) < 2 or not any(o for o, _ in counted) or any(len(ns) > 1 for _, ns in counted):
         return None
     if any(ns[0].approx for _, ns in counted):
@@ -501,7 +502,7 @@ def _group_of(seg: str, lex: Lexicon) -> str | None:
         hits = [seg.find(w) for w in lex.fact_words(key) if w in seg]
         if hits:
             return "other" if _negations(seg[:min(hits)], lex) % 2 else group
-    return "other" if any(w in seg for w in lex.fact_words("group_other")) else None
+    return "other" if any_in(seg, lex.fact_words("group_other")) else None
 
 
 def count_groups(text: str, lex: Lexicon | None = None) -> Any:
@@ -548,7 +549,7 @@ def count_groups(text: str, lex: Lexicon | None = None) -> Any:
 
 
 def _all(t: str, lex: Lexicon) -> bool:
-    return any(w in t for w in lex.words("all_words"))
+    return any_in(t, lex.words("all_words"))
 
 
 _NONE_OF_THEM = re.compile(r"[一1]个(人)?(都|也)(没|莫|冇|不)")  # 一个都没买: none, not "all but one"

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from bot.numerals import find_numbers
+from bot.textnorm import any_in
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 
 _A_NOT_A = re.compile(r"(.)(不|没)\1")  # 是不是, 有没有: a question form, not a negation
@@ -58,9 +59,9 @@ def _about_other(clause: str, lex: Lexicon, question: str) -> bool:
     if names_spouse(question, lex):
         # 您和配偶…: a clause about the spouse answers too; one about a father or a brother does not
         return names_other(clause, lex) and not names_spouse(clause, lex)
-    if any(w in question for w in lex.words("about_them")):
+    if any_in(question, lex.words("about_them")):
         return False
-    return any(w in clause for w in lex.words("others"))
+    return any_in(clause, lex.words("others"))
 
 
 def _negations(clause: str, lex: Lexicon, drop: tuple[str, ...] = ()) -> int:
@@ -97,7 +98,7 @@ def _count(text: str, lex: Lexicon) -> int | None:
 
 
 def _polarity(clause: str, question: str, lex: Lexicon) -> str | None:
-    if clause in lex.words("unknown") or any(w in clause for w in lex.words("unknown")):
+    if clause in lex.words("unknown") or any_in(clause, lex.words("unknown")):
         return "unsure"
     if clause in lex.words("yes_words"):
         return "yes"
@@ -106,8 +107,8 @@ def _polarity(clause: str, question: str, lex: Lexicon) -> str | None:
     flip = topical = False
     bad_words: tuple[str, ...] = ()
     for good, bad in lex.antonyms:
-        c_good, c_bad = any(w in clause for w in good), any(w in clause for w in bad)
-        q_good, q_bad = any(w in question for w in good), any(w in question for w in bad)
+        c_good, c_bad = any_in(clause, good), any_in(clause, bad)
+        q_good, q_bad = any_in(question, good), any_in(question, bad)
         topical = topical or ((c_good or c_bad) and (q_good or q_bad))  # 拖了半年才还上 is about 逾期
         if (c_bad and q_good and not q_bad) or (c_good and not c_bad and q_bad and not q_good):
             flip = True
@@ -121,9 +122,9 @@ def _polarity(clause: str, question: str, lex: Lexicon) -> str | None:
         if durs and not any(a for *_, a in durs):
             return "yes" if min(v for v, *_ in durs) >= at_least else "no"
     done_q = re.search(r"了吗|过吗|了没|已经|是否|拿到|有没有|了么", question) and not re.search(r"在(领|学|拿|参加|培训|上|干)", question)
-    if done_q and negs % 2 == 0 and not flip and any(w in clause for w in lex.words("first_time")):
+    if done_q and negs % 2 == 0 and not flip and any_in(clause, lex.words("first_time")):
         return "no"  # 今年头一回: not received before
-    if negs % 2 == 0 and done_q and any(w in clause for w in lex.words("not_yet")) and not flip:
+    if negs % 2 == 0 and done_q and any_in(clause, lex.words("not_yet")) and not flip:
         return "no"
     if negs % 2 == 1:
         return "yes" if flip else "no"
@@ -152,15 +153,15 @@ def _only_ack(t: str, lex: Lexicon, question: str = "") -> bool:
 
 def _only_past(clause: str, lex: Lexicon) -> bool:
     """A clause about a time before now, or about something that has ended (以前领过, 领完了)."""
-    if any(w in clause for w in lex.words("present_time") + lex.words("ongoing_q")):
-        return any(w in clause for w in lex.words("ended"))
-    return any(w in clause for w in lex.words("past_time") + lex.words("ended"))
+    if any_in(clause, lex.words("present_time") + lex.words("ongoing_q")):
+        return any_in(clause, lex.words("ended"))
+    return any_in(clause, lex.words("past_time") + lex.words("ended"))
 
 
 def _opposes(clause: str, question: str, lex: Lexicon) -> bool:
     """The clause names the bad side of a pair the question asks the good side of (逾期 to 按时还了吗)."""
-    return any(any(w in clause for w in bad) and any(w in question for w in good)
-               and not any(w in question for w in bad) for good, bad in lex.antonyms)
+    return any(any_in(clause, bad) and any_in(question, good)
+               and not any_in(question, bad) for good, bad in lex.antonyms)
 
 
 def _threshold(question: str) -> float | None:
@@ -222,7 +223,7 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         if p:
             fixed.append(p)
     parts = fixed or parts
-    if any(any(w in p for w in lex.words("unknown")) for p in parts):
+    if any(any_in(p, lex.words("unknown")) for p in parts):
         return YesNo("unsure")  # 好像贷过 记不清了: an answer that says it does not know is unknown
     own = [p for p in parts if not _about_other(p, lex, q)]
     if not own:
@@ -234,10 +235,10 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         own = now or own
     if not any(w in q for w in past) and all(_only_past(p, lex) for p in own):
         # 以前领过 / 失业金领完了: "no" to whether it is drawn now; to 今年…吗 it says nothing about this year
-        ongoing = any(w in q for w in lex.words("ongoing_q"))
+        ongoing = any_in(q, lex.words("ongoing_q"))
         if ongoing:
             return YesNo("no")
-        if any(w in q for w in lex.words("present_time")) and not any(w in p for p in own for w in lex.words("ended")):
+        if any_in(q, lex.words("present_time")) and not any(w in p for p in own for w in lex.words("ended")):
             return YesNo(None)
     excluded = _excluded(question)
     several = names_spouse(q, lex)  # 您和配偶: the question asks about more than the user
@@ -256,9 +257,9 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
             rest = p
             for w in sorted(excluded, key=len, reverse=True):
                 rest = rest.replace(w, "")
-            if not any(w in rest for w in lex.fact_words("other_loan_any")):
+            if not any_in(rest, lex.fact_words("other_loan_any")):
                 v = "no"
-        if v == "yes" and any(w in p for w in lex.words("paid_off")) and not repaying:
+        if v == "yes" and any_in(p, lex.words("paid_off")) and not repaying:
             v = "no"  # 现在还清了: no loan held now
         if v is None:
             continue
