@@ -19,7 +19,7 @@ from bot.kb import KnowledgeBase
 from bot.numerals import cn_to_int
 from bot.pinyin import build_char_table, fold, segment, term_keys
 from bot.points import OutOfScope, Points
-from bot.textnorm import MAX_CHARS, gap_pattern, normalise
+from bot.textnorm import MAX_CHARS, gap_pattern, longest_first, normalise, word_starts
 from bot.typos import Typos
 
 INDEX_FORMAT = 5  # bump when the index layout changes; invalidates caches
@@ -202,13 +202,6 @@ def _bigrams(s: str) -> list[str]:
     return [cjk[i : i + 2] for i in range(len(cjk) - 1) if "|" not in cjk[i : i + 2]]
 
 
-def _longest_at(words: set[str]) -> re.Pattern:
-    """A pattern that matches, empty, at each position where one of the words starts, group 1 the longest."""
-    if not words:
-        return re.compile(r"(?!)()")
-    return re.compile("(?=(" + "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))) + "))")
-
-
 class Matcher:
     def __init__(self, index: Index, scope: Points | None = None):
         self.ix = index
@@ -218,7 +211,7 @@ class Matcher:
         # the exact scan: at each position the pattern finds the longest word starting there (up to max_len, as
         # the scan looked), and the shorter words starting there are that word's prefixes, listed once per word
         words = {w for w in set(index.postings) | index.oos | set(index.variants) if 0 < len(w) <= index.max_len}
-        self._word_at = _longest_at(words)
+        self._word_at = longest_first(words)
         self._word_prefixes = {w: tuple(w[:n] for n in range(1, len(w) + 1) if w[:n] in words) for w in words}
         # the pinyin candidates under each first reading, by their second reading and by their second
         # character (positions in ix.py_first[r], so that candidates are still tried in the index's order)
@@ -233,7 +226,7 @@ class Matcher:
         self._py_candidates = lru_cache(maxsize=1 << 15)(self._candidates)
         # one message is put right by the engine (for the fact readers) and again here: a few entries hold it
         self.fix_typos = lru_cache(maxsize=64)(index.typos.fix)
-        self._place_at = _longest_at({p for p in index.places if 2 <= len(p) <= index.place_len})
+        self._place_at = longest_first({p for p in index.places if 2 <= len(p) <= index.place_len})
         # each bigram's BM25 share per measure, worked out with the same expression _bm25 used per message
         self._bm25_terms: dict[str, tuple[tuple[str, float], ...]] = {}
         for g, post in index.bigrams.items():
@@ -245,22 +238,13 @@ class Matcher:
     # -- pieces ---------------------------------------------------------------------------------
     def _places(self, s: str) -> list[tuple[str, int, int]]:
         """Place names, the longest at each position, left to right without overlap."""
-        out: list[tuple[str, int, int]] = []
-        i = 0
-        while True:
-            m = self._place_at.search(s, i)
-            if m is None:
-                return out
-            name = m.group(1)
-            out.append((name, m.start(), m.start() + len(name)))
-            i = m.start() + len(name)
+        return [(name, i, i + len(name)) for i, name in word_starts(self._place_at, s, overlap=False)]
 
     def _exact_hits(self, s: str) -> list[Hit]:
         hits = []
         ix = self.ix
-        for m in self._word_at.finditer(s):
-            i = m.start()
-            for sub in self._word_prefixes[m.group(1)]:
+        for i, word in word_starts(self._word_at, s):
+            for sub in self._word_prefixes[word]:
                 n = len(sub)
                 if sub in ix.postings and n >= 2:
                     hits.append(Hit(sub, i, i + n, "exact"))

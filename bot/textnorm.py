@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 MAX_CHARS = 400  # longer messages are matched on their first MAX_CHARS characters
@@ -81,6 +81,22 @@ def any_in(text: str, words: tuple[str, ...]) -> bool:
     return _alternation(words).search(text) is not None
 
 
+def longest_first(words: Iterable[str]) -> re.Pattern:
+    """An alternation of the words, longest first: where a match starts, it is the longest word starting there.
+    Searched position by position (word_starts), it keeps re's skip over characters no word starts with."""
+    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, words)) if words else r"(?!)")
+
+
+def word_starts(pattern: re.Pattern, text: str, overlap: bool = True) -> Iterator[tuple[int, str]]:
+    """(position, longest word there) for each position where a word of longest_first's pattern starts; with
+    overlap=False the next search starts after the word found (places: left to right without overlap)."""
+    i = 0
+    while (m := pattern.search(text, i)) is not None:
+        yield m.start(), m.group()
+        i = m.start() + 1 if overlap else m.end()
+
+
 class Words:
     """Which of a fixed set of words a text contains, found in one compiled pass over the text instead of a test
     per word: a message costs its length, not the size of the vocabulary. At each position the pattern finds the
@@ -93,15 +109,13 @@ class Words:
         self.gapped = tuple((w, gap_pattern(w, gap)) for w in sorted(words) if gap is not None and "…" in w)
         plain = {w for w in words if w} - {w for w, _ in self.gapped}
         self.words = frozenset(plain)
-        longest_first = sorted(plain, key=lambda w: (-len(w), w))
-        self.pattern = re.compile("(?=(" + "|".join(map(re.escape, longest_first)) + "))") if plain else None
+        self.pattern = longest_first(plain)
         self.with_prefixes = {w: frozenset(w[:n] for n in range(1, len(w) + 1)) & self.words for w in plain}
         self.empty = "" in words  # "" is in every text
 
     def found(self, text: str) -> set[str]:
         out = {""} if self.empty else set()
-        if self.pattern is not None:
-            for w in {m.group(1) for m in self.pattern.finditer(text)}:
-                out |= self.with_prefixes[w]
+        for w in {w for _, w in word_starts(self.pattern, text)}:
+            out |= self.with_prefixes[w]
         out.update(w for w, pattern in self.gapped if pattern.search(text))
         return out
