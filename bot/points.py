@@ -227,6 +227,10 @@ class Points:
         # word lookups made once, so that a message is read once instead of tested against every word
         self._point_words = Words(w for p in self.points for w in p.words if len(w) >= 2)
         self._facet_words = Words(w for f in self.facets for w in f.words)
+        self._facets_of: dict[str, set[str]] = {}  # word → ids of the facets it asks
+        for f in self.facets:
+            for w in f.words:
+                self._facets_of.setdefault(w, set()).add(f.id)
         self._oos_words = Words((w for o in self.oos for w in o.said.words()), gap=SAID_GAP)
         self._oos_first = [(frozenset(o.said.all_of[0]), o) for o in self.oos]  # a topic needs its first group
 
@@ -255,12 +259,14 @@ class Points:
         """Facets the question asks: the one asked first comes first (两个问题 in one message: the first is
         answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
         typed = self._facet_words.found(norm)
+        named = {fid for w in typed for fid in self._facets_of.get(w, ())}  # facets none of whose words is typed: none
         spans = {f.id: [(i, i + len(w)) for w in f.words if w in typed for i in _finds(norm, w)
                         if not (f.not_before and norm.startswith(f.not_before, i + len(w)))
-                        and not (f.not_after and norm[:i].endswith(f.not_after))] for f in self.facets}
+                        and not (f.not_after and norm[:i].endswith(f.not_after))]
+                 for f in self.facets if f.id in named}
         found = []
         for rank, f in enumerate(self.facets):
-            mine = spans[f.id]
+            mine = spans.get(f.id)
             if mine and not all(any(a <= i and j <= b and b - a > j - i for o, sp in spans.items() if o != f.id
                                     for a, b in sp) for i, j in mine):  # 最长能贷: 期限, not 能贷 (an amount)
                 found.append((f.generic, not f.lead, min(i for i, _ in mine), rank, f.id))
