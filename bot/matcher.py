@@ -378,6 +378,7 @@ class Matcher:
                 m.intent, m.measures, m.side_by_side, m.topic = "out_of_scope", [], False, topic.id
                 m.confidence = 0.0
             elif m.intent == "question" and m.measures:
+                self._prefer_asking(m, question)
                 self._prefer_point(m)
                 self._prefer_payee(m)
             elif m.intent == "out_of_scope":
@@ -397,6 +398,28 @@ class Matcher:
         q = self._match(asking)
         return q.intent == "question" and bool(q.measures) and any(
             h.kind in ("exact", "variant") and len(h.term) >= 3 for h in q.hits)
+
+    def _prefer_asking(self, m: Match, question: str) -> None:
+        """The clause that asks (the last, when it is a question and names a measure in its own words) decides
+        over the story told before it: 之前在东莞打工 回来学了开叉车 培训那阵一天五十的补贴还能拿不 asks about the
+        living subsidy, not the fare the story's 东莞 points to."""
+        assert self.scope is not None
+        clauses = [c for c in _CLAUSE_CUT.split(question) if c]
+        asking = normalise(clauses[-1]) if len(clauses) > 1 else ""
+        if len(asking) < 4 or not self.scope.is_question(asking):
+            return
+        q = self._match(asking)
+        if q.intent != "question" or not q.measures or q.measures[0] in m.measures[:1] or not any(
+                h.kind in ("exact", "variant") and len(h.term) >= 3 for h in q.hits):
+            return
+        region = self.ix.region_of[m.measures[0]]
+        top = q.measures[0]
+        target = top if self.ix.region_of[top] == region else self.ix.counterpart.get(top)
+        if target is None:
+            return
+        cp = self.ix.counterpart.get(target)
+        rest = [x for x in m.measures if x not in (target, cp)]
+        m.measures = [target] + ([cp] if m.side_by_side and cp else []) + rest
 
     def _with_aside(self, question: str, region: str | None) -> Match | None:
         """Two questions in one message, one of them out of scope: the one in scope is answered and the other

@@ -397,6 +397,21 @@ def _over(clause: str, lex: Lexicon) -> bool:
     return any_in(clause, lex.words("past_time")) and not any_in(clause, lex.words("present_time"))
 
 
+_HAD = re.compile(r"(领|拿|享受|吃)过")  # 领过: drawn at some time, not said to be drawn now
+_STILL = re.compile(r"在领|正在|还在|现在|目前|一直|同时|那阵|期间|的时候")
+
+
+def _drawn_before(parts: list[str], clause: str, lex: Lexicon) -> bool:
+    """A benefit the clause names was drawn before and is not now: ended or past words in its clause
+    (_over), 领过 with nothing saying it is still drawn, or an ended word in a later clause (领过 现在没领了)."""
+    if _over(clause, lex):
+        return True
+    later = parts[parts.index(clause) + 1:] if clause in parts else []
+    if any(any_in(p, lex.words("ended")) for p in later):
+        return True
+    return bool(_HAD.search(clause)) and not any(_STILL.search(p) for p in parts)
+
+
 def _clause_with(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
     for p in parts:
         if any_in(p, words) and not _about_other(p, lex, ""):
@@ -443,6 +458,16 @@ def _done(parts: list[str], lex: Lexicon) -> str | None:
                                                    not any_in(p, fw("done_plans"))):
             return "yes"
     return None
+
+
+_LOAN_AFTER = re.compile(r"(企业)?的?(创业)?(担保)?贷")
+_FIRM_SAID = re.compile(r"(是|我们|我的|咱们|属于|算|就是)$")
+
+
+def _loan_name(flat: str, word: str) -> bool:
+    """Every 小微企业 typed is the name of the loan (想申请小微企业创业担保贷款), which says nothing of the firm;
+    我们小微企业贷款 / 是小微企业 still say it."""
+    return all(_LOAN_AFTER.match(flat, i + len(word)) and not _FIRM_SAID.search(flat[:i]) for i in _finds(flat, word))
 
 
 def _unsure_before(flat: str, word: str, lex: Lexicon) -> bool:
@@ -509,8 +534,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["disaster"] = "yes"
         f["whom"] = "disaster"
     v = _said(parts, fw("jobless_pay"), lex)
-    if v == "yes" and _over(_clause_with(parts, fw("jobless_pay"), lex) or "", lex):
-        v = "no"  # 失业金三月份就领完了 / 以前领过失业金: not drawing it now
+    if v == "yes" and _drawn_before(parts, _clause_with(parts, fw("jobless_pay"), lex) or "", lex):
+        v = "no"  # 失业金三月份就领完了 / 以前领过失业金 / 二月到七月领过失业金: not drawing it now
     if v:
         f["jobless_pay"] = v
     p = _clause_with(parts, ("今年",), lex)
@@ -551,8 +576,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["start_outside"] = started  # 想留在重庆渝北开个工作室: a business outside 四川, where
     if any_in(flat, fw("small_no")):
         f["small"] = "no"
-    elif any(w in flat and not _unsure_before(flat, w, lex) for w in fw("small_yes")):
-        f["small"] = "yes"  # not 不晓得算不算小微企业: that is for the check to ask
+    elif any(w in flat and not _unsure_before(flat, w, lex) and not _loan_name(flat, w) for w in fw("small_yes")):
+        f["small"] = "yes"  # not 不晓得算不算小微企业: that is for the check to ask; not 申请小微企业创业担保贷款
     done = _done(parts, lex)
     if done:
         f["done"] = done

@@ -34,8 +34,8 @@ _DATE_SPAN = re.compile(rf"(?:{_NUM}月)?{_NUM}[号日](?:{_GAP}{{0,12}}?)"
 # 一天补五十 / 一天能拿好多钱: what a day pays, no length
 _PER_DAY = re.compile(r"(补|给|发|能拿|拿|能领|领|有|是|多少|好多|几十|[\d五十一二三四六七八九百]+块|[\d五十一二三四六七八九百]+元"
                       r"|\d{2,}|[二三四五六七八九]?十[一二三四五六七八九]?(?![天个月年])|[一二三四五六七八九]百)")
-# 一天都没断过 / 一天也没歇: "not even one day", no length
-_NOT_EVEN = re.compile(r"[都也]?(没|不|莫)")
+# 一天都没断过 / 一天也没歇 / 一天假都没请 / 一天课都没缺: "not even one day", no length
+_NOT_EVEN = re.compile(r"(假|课|工)?[都也]?(没|不|莫)")
 
 
 def _unit_after(t: str, num: Number, units: dict[str, float]) -> tuple[str, float] | None:
@@ -312,7 +312,8 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         if own and len(own) < len(clauses(t)) and find_numbers(" ".join(own)):
             t = " ".join(own)  # 我自己贷过两回 我老婆也贷过一回: the user's own count
             flat = t.replace(" ", "")
-        counted = re.sub(r"[\d一二两三四五六七八九十]+个?人", "", flat)  # 十一个人都没贷过: people, not times
+        # 十一个人都没贷过 / 三个都没贷过: people, not times
+        counted = re.sub(r"[\d一二两三四五六七八九十]+(个?人|个(?=都|全|也))", "", flat)
         if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(counted.replace("第一次", "").replace("头一回", ""))):
             return 0
         units = lex.units("times")
@@ -478,6 +479,8 @@ def count_qualifying(text: str, min_months: float, total: int | None = None, lex
         return 0
     if len(counts) == 1 and (total is None or counts[0].value <= total):
         return int(counts[0].value)
+    if len(counts) == 1 and total is not None and _all(t, lex):
+        return total  # 九个都签的一年半 of the seven counted here: all of them
     if not counts:
         return total if total is not None else ASK
     return ASK
