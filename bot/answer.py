@@ -303,7 +303,7 @@ class Answerer:
             return {}
         wanted = float(m.group(1)) if m.group(1).isdigit() else float(cn_to_int(m.group(1)))
         firm = re.search(r"企业|公司|小微|厂的名义|店的名义", norm) and not re.search(
-            r"(?<![\d几十两一二三四五六七八九百])个人", norm)  # 三十几个人 is a head count, not 个人 borrowing
+            r"(?<![\d几十两一二三四五六七八九百千多来])个人", norm)  # 三十几个人 / 八百多个人 is a head count, not 个人 borrowing
         ceiling = re.search(r"\d+(\.\d+)?", period.enterprise if firm else period.individual)
         if ceiling is None or wanted <= 0:
             return {}

@@ -17,7 +17,7 @@ from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
 from bot.textnorm import normalise
 from bot.understand import ASK, count_qualifying, read_value, read_yesno, subset_count
-from bot.understand.slots import KINDS, leading_count
+from bot.understand.slots import KINDS, approx_range, leading_count
 from bot.understand.yesno import only_ack
 
 _DECIMAL = re.compile(r"\d+\.\d+")
@@ -41,6 +41,7 @@ class Parsed:
     ok: bool
     value: Any = None
     problem: str = ""  # no_match | too_small | too_large
+    span: tuple[int, int] | None = None  # an approximate count on a range step: its lowest and highest reading
 
 
 @lru_cache(maxsize=4096)
@@ -240,6 +241,9 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
         if v is None and step.type == "number":
             v = number(t, vocab, integer=False)
     if v == ASK:
+        span = approx_range(raw) if step.range else None
+        if span is not None:
+            return Parsed(True, span[0], span=span)  # 一百二十来个: the check tries both ends
         return Parsed(False, problem="approx")
     if v is None:
         if unsure:

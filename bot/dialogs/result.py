@@ -43,10 +43,12 @@ class ResultWriter:
                 out.append(self.t["dialog_national_line"].format(text=text, source=ln.source) if ln.source else text)
         return out
 
-    def write(self, flow: Flow, values: dict[str, Any], results: list[PartResult]) -> str:
+    def write(self, flow: Flow, values: dict[str, Any], results: list[PartResult],
+              shown: dict[str, str] | None = None) -> str:
+        """shown: how some answers read instead of their value (an approximate count: 115至125)."""
         region = values.get("region", "")  # "": no region answered, so no document and no region values
         doc = self.kb.documents.get(region)
-        shown = self.shown(flow, values)
+        shown = _Values({**self.shown(flow, values), **(shown or {})})
         out = [self.t["dialog_result_head"].format(title=flow.title, region=doc.name if doc else "")]
         cited: list[str] = []
         national: list[str] = []

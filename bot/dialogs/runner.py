@@ -22,7 +22,7 @@ from typing import Any
 from bot.callback import encode
 from bot.dialogs.answers import Parsed, Vocabulary, parse, pick_option
 from bot.dialogs.result import ResultWriter
-from bot.dialogs.rules import evaluate
+from bot.dialogs.rules import PartResult, evaluate
 from bot.dialogs.schema import UNSURE, Flow, Option, Step, region_options
 from bot.kb import KnowledgeBase
 from bot.models import Button, Reply
@@ -341,8 +341,14 @@ class DialogRunner:
                 if s.split_by:
                     values.pop(s.slot, None)
                     values.pop(s.split_by, None)
+        spans: dict[str, list[int]] = {}
+        for s in flow.steps:  # 员工一百二十来个 in the opening: taken as a range, as when typed to the question
+            span = known.get(f"{s.fact}_span")
+            if s.range and s.slot not in values and isinstance(span, list) and len(span) == 2 and self._valid(s, span[0]):
+                values[s.slot], spans[s.slot] = span[0], span
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
-                 "asking": None, "ts": self.clock(), "misses": 0, "known": dict(values), "facts": facts}
+                 "asking": None, "ts": self.clock(), "misses": 0, "known": dict(values), "facts": facts,
+                 "spans": spans}
         head = [flow.intro]
         away = known.get("elsewhere")
         if away and "region" not in values:  # 雅安石棉的: their own place decides; the check goes on only if told
@@ -350,7 +356,8 @@ class DialogRunner:
         off = _never_asked(flow, values)
         if any(k not in off for k in values):
             head.append(self.t["dialog_known"].format(known="；".join(
-                f"{s.label}：{s.show(values[s.slot])}" for s in flow.steps if s.slot in values and s.slot not in off)))
+                f"{s.label}：{self._shown(s, values[s.slot], spans)}" for s in flow.steps
+                if s.slot in values and s.slot not in off)))
         return self._advance(flow, state, "\n".join(head))
 
     def control(self, norm: str) -> str | None:
@@ -409,7 +416,7 @@ class DialogRunner:
             c = next(s for s in flow.steps if s.type == "contract" and s.of == step.slot)
             head = self.t["dialog_understood"].format(what="；".join(
                 x.echo.format(value=x.show(v)) for x, v in ((step, parsed.value), (c, long)) if x.echo))
-        st, replies = self.set_value(flow, with_contracts, step, parsed.value, head=head)
+        st, replies = self.set_value(flow, with_contracts, step, parsed.value, head=head, span=parsed.span)
         return st, replies, parsed
 
     def _by_facts(self, step: Step, text: str) -> Parsed | None:
@@ -493,13 +500,18 @@ class DialogRunner:
             return None
         return self.set_value(flow, state, step, value)
 
-    def set_value(self, flow: Flow, state: dict, step: Step, value: Any, head: str = "") -> tuple[dict | None, list[Reply]]:
+    def set_value(self, flow: Flow, state: dict, step: Step, value: Any, head: str = "",
+                  span: tuple[int, int] | None = None) -> tuple[dict | None, list[Reply]]:
         values = {**state["values"], step.slot: value}
         history = [s for s in state["history"] if s != step.slot] + [step.slot]
+        spans = {k: v for k, v in (state.get("spans") or {}).items() if k != step.slot}
+        if span is not None:
+            spans[step.slot] = list(span)
         if not head and step.echo and isinstance(value, (int, float)):
-            head = self.t["dialog_understood"].format(what=step.echo.format(value=step.show(value)))
+            shown = self.t["dialog_span"].format(lo=span[0], hi=span[1]) if span else step.show(value)
+            head = self.t["dialog_understood"].format(what=step.echo.format(value=shown))
         return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock(),
-                                    "misses": 0}, head)
+                                    "misses": 0, "spans": spans}, head)
 
     def reask(self, flow: Flow, step: Step, state: dict, parsed: Parsed | None = None) -> Reply:
         if parsed and parsed.problem == "approx":
@@ -545,12 +557,22 @@ class DialogRunner:
             step = self.next_step(flow, values)
         head = "\n".join([head] * bool(head) + said)
         if step is None:
-            results = evaluate(flow, values)
+            results, unsettled = self._evaluate(flow, values, state.get("spans") or {})
+            if unsettled is not None:  # 一百二十来个, and 115 and 125 give different results: ask the exact count
+                lo, hi = state["spans"][unsettled.slot]
+                state["values"] = {k: v for k, v in values.items() if k != unsettled.slot}
+                state["history"] = [k for k in state["history"] if k != unsettled.slot]
+                state["spans"] = {k: v for k, v in state["spans"].items() if k != unsettled.slot}
+                state["asking"] = unsettled.slot
+                text = "\n".join(x for x in (head, self.t["dialog_span_decides"].format(
+                    lo=lo, hi=hi, question=self._ask_text(unsettled))) if x)
+                return state, [Reply(text, self._buttons(unsettled))]
             outside = self._outside_validity(values, state.get("facts") or {})
             if outside:  # 二零二二年认定的 / 学到12月25号: the document does not say; never a ✅
                 results = [replace(r, outcome="ask_office") if r.outcome == "eligible" else r for r in results]
                 head = "\n".join(x for x in (head, outside) if x)
-            text = self.writer.write(flow, values, results)
+            text = self.writer.write(flow, values, results, shown={
+                k: self.t["dialog_span"].format(lo=lo, hi=hi) for k, (lo, hi) in (state.get("spans") or {}).items()})
             buttons = [Button(self.t["dialog_again_button"], encode("check", flow.id))]
             meta = {"flow": flow.id, "values": values, "results": [r.to_dict() for r in results]}
             return None, ([Reply(head)] if head else []) + [Reply(text, [buttons], meta)]
@@ -581,6 +603,24 @@ class DialogRunner:
         valid = "、".join(self.t[key].format(y=d.year, m=d.month, d=d.day) for key, d in (
             ("dialog_validity_from", doc.effective), ("dialog_validity_to", doc.expires)) if d is not None)
         return self.t["dialog_outside_validity"].format(name=doc.name, valid=valid, what=what, office=doc.office)
+
+    def _shown(self, step: Step, value: Any, spans: dict[str, list[int]]) -> str:
+        span = spans.get(step.slot)
+        return self.t["dialog_span"].format(lo=span[0], hi=span[1]) if span else step.show(value)
+
+    def _evaluate(self, flow: Flow, values: dict[str, Any], spans: dict[str, list[int]]
+                  ) -> tuple[list[PartResult], Step | None]:
+        """The results, and the first approximate answer whose two ends give different ones (None: every
+        reading of it gives the same results, which are then the answer's)."""
+        results = evaluate(flow, values)
+        for slot, (lo, hi) in spans.items():
+            step = flow.step(slot)
+            if step is None or slot not in values:
+                continue
+            ends = [evaluate(flow, {**values, slot: v}) for v in (lo, hi)]
+            if any([r.to_dict() for r in e] != [r.to_dict() for r in results] for e in ends):
+                return results, step
+        return results, None
 
     def _given(self, flow: Flow, state: dict, step: Step, values: dict[str, Any], said: list[str]) -> Any:
         """The answer to step already given, or None: said before but not asked yet (员工人数 said while 小微企业

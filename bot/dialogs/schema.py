@@ -29,7 +29,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words", "start_words", "intro", "steps",
              "parts", "national", "asker"}
 STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember",
-             "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by", "by_facts"}
+             "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by", "by_facts", "range"}
 OPTION_KEYS = {"value", "label", "words", "prefill"}
 PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related", "conditions"}
 RULE_KEYS = {"name", "outcome", "cite", "quotes", "amount", "when", "why", "notes", "national"}
@@ -70,6 +70,7 @@ class Step:
     split_by: str = ""  # count steps: the earlier choice whose groups a count may be split by (其中4个是脱贫人口
     #                     另外3个不是); the count is then the people of the groups for which this step's when holds
     unsure_label: str = ""  # texts.yaml dialog_unsure
+    range: bool = False  # count steps: an approximate answer (一百二十来个) is taken when both ends give one result
 
     @property
     def takes_unsure(self) -> bool:
@@ -282,7 +283,7 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
                 remember=bool(raw.get("remember")), fact=str(raw.get("fact") or slot), unit=unit,
                 yes_value=yes_value, no_value=no_value, months=int(raw.get("months") or 0), of=of,
                 echo=str(raw.get("echo") or ""), split_by=split_by, unsure_label=ctx.kb.texts["dialog_unsure"],
-                by_facts=typ == "yesno" and bool(raw.get("by_facts")))
+                by_facts=typ == "yesno" and bool(raw.get("by_facts")), range=typ == "count" and bool(raw.get("range")))
 
 
 def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dict[str, tuple[str, ...]]) -> Rule:

@@ -39,7 +39,7 @@ TEXT_FIELDS: dict[str, str] = {
     "dialog_update": "topic who amount document number scope", "dialog_update_individual": "",
     "dialog_update_enterprise": "", "dialog_update_since": "start", "dialog_done": "", "dialog_no_rule": "",
     "dialog_understood": "what", "dialog_choices": "question", "dialog_choices_tail": "", "dialog_gave_up": "",
-    "dialog_gave_up_region": "", "dialog_outside_validity": "name valid what office", "dialog_validity_year": "year", "dialog_validity_end": "month day", "dialog_validity_from": "y m d", "dialog_validity_to": "y m d", "dialog_ask_exact": "question", "dialog_changed": "what", "dialog_redo": "what",
+    "dialog_gave_up_region": "", "dialog_outside_validity": "name valid what office", "dialog_validity_year": "year", "dialog_validity_end": "month day", "dialog_validity_from": "y m d", "dialog_validity_to": "y m d", "dialog_ask_exact": "question", "dialog_span": "lo hi", "dialog_span_decides": "lo hi question", "dialog_changed": "what", "dialog_redo": "what",
     "dialog_same": "", "dialog_same_menu": "", "dialog_split": "groups covered count", "dialog_split_none": "groups",
     "dialog_split_group": "label count", "dialog_none": "", "browse_documents": "", "browse_document": "title",
     "browse_section": "section page pages", "browse_no_section": "", "browse_section_button": "name count",

@@ -470,6 +470,14 @@ def _loan_name(flat: str, word: str) -> bool:
     return all(_LOAN_AFTER.match(flat, i + len(word)) and not _FIRM_SAID.search(flat[:i]) for i in _finds(flat, word))
 
 
+def _staff_span(parts: list[str], lex: Lexicon) -> tuple[int, int] | None:
+    """The range of an approximate staff count, read in the clause that names the staff (员工一百二十来个)."""
+    from bot.understand.slots import approx_range
+
+    clause = next((p for p in parts if any_in(p, lex.words("staff_words"))), None)
+    return approx_range(clause, lex) if clause else None
+
+
 def _unsure_before(flat: str, word: str, lex: Lexicon) -> bool:
     """不晓得算不算小微企业: the word is asked about, not stated."""
     i = flat.find(word)
@@ -598,6 +606,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     staff = read_value("staff", t, lex) if any_in(flat, lex.words("staff_words")) else None
     if isinstance(staff, int):
         f["staff"] = staff
+    elif staff == ASK and (span := _staff_span(parts, lex)) is not None:
+        f["staff_span"] = list(span)  # 员工一百二十来个: a check takes it when both ends give one result
     elif (own := _staff(t, lex)) is not None:
         f["staff"] = own
     hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) else None

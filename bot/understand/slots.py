@@ -448,6 +448,32 @@ def contract_lengths(text: str, lex: Lexicon | None = None) -> list[tuple[float,
     return durs
 
 
+_ROUGH_BEFORE = re.compile(r"(大概|大约|差不多|将近|估计|约)$")
+_ROUGH_AFTER = re.compile(r"个?人?(左右|上下)")
+
+
+def approx_range(text: str, lex: Lexicon | None = None) -> tuple[int, int] | None:
+    """The head counts an approximate answer allows: 八百多个 → (801, 899), 二十几个 → (21, 29), 一百二十来个 /
+    大概一百二十 / 一百二十左右 → (115, 125) (来 is a little more or less). None unless the text holds exactly one
+    head count, of ten or more, said so."""
+    lex = lex or load_lexicon()
+    t = prep(text).replace(" ", "")
+    nums = _people_numbers(t, lex)
+    if len(nums) != 1 or nums[0].value < 10 or not float(nums[0].value).is_integer():
+        return None
+    n = nums[0]
+    x = int(n.value)
+    unit = 1
+    while x % (unit * 10) == 0:
+        unit *= 10
+    after = t[n.end:n.end + 1]
+    if after in ("多", "几"):
+        return x + 1, x + unit - 1
+    if after == "来" or _ROUGH_BEFORE.search(t[:n.start]) or _ROUGH_AFTER.match(t, n.end):
+        return x - unit // 2, x + unit // 2
+    return None
+
+
 def count_qualifying(text: str, min_months: float, total: int | None = None, lex: Lexicon | None = None) -> Any:
     """How many people have a contract of at least min_months: "5个签半年 3个签两年" → 3, "6个月的5个 两年的3个" → 3,
     "都签了两年" → total, "签了3个月" → 0. ASK when counts and lengths do not pair up; None when nothing is said."""
