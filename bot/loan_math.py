@@ -26,6 +26,7 @@ _RATE_CN = re.compile(r"利率[^\d一二两三四五六七八九十]{0,6}?(?:百
 _DIGIT = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _LPR = re.compile(r"lpr\s*(\d+(?:\.\d+)?)\s*%?\s*(?:加|\+|上浮)\s*(\d+)\s*个?(?:基点|bp)", re.I)
 _WHOLE = re.compile(r"全部|全额|整笔|都有|都贴|都能贴|一部分|只贴|贴完|哪部分|那部分")  # 300万全部都有贴息不
+_SUBSIDY_WORD = re.compile(r"贴|息")
 _FIRM = re.compile(r"企业|公司|小微|厂的名义|店的名义")
 _PARTNERS = re.compile(r"合伙|合股|合开|一起开|一起办|股东")
 _PEOPLE = re.compile(rf"{_N}个?(?:人|合伙人|股东)")
@@ -97,7 +98,7 @@ def interest_line(norm: str, texts: dict[str, str], rules: Rules) -> str | None:
     who = texts["loan_who_enterprise" if firm else "loan_who_individual"]
     rate = _rate(norm)
     if rate is None:
-        if not _WHOLE.search(norm) or amount <= 0:
+        if not _WHOLE.search(norm) or not _SUBSIDY_WORD.search(norm) or amount <= 0:  # 全部还清了: no subsidy asked
             return None
         key = "loan_subsidy_within" if amount <= cap else "loan_subsidy_over"
         return texts[key].format(amount=f"{amount:g}", who=who, cap=f"{cap:g}", over=f"{amount - cap:g}",

@@ -415,8 +415,8 @@ class Matcher:
         region = self.ix.region_of[m.measures[0]]
         top = q.measures[0]
         target = top if self.ix.region_of[top] == region else self.ix.counterpart.get(top)
-        if target is None:
-            return
+        if target is None or target not in m.measures:
+            return  # only among what the whole message was found about: the clause picks, it does not add
         cp = self.ix.counterpart.get(target)
         rest = [x for x in m.measures if x not in (target, cp)]
         m.measures = [target] + ([cp] if m.side_by_side and cp else []) + rest
