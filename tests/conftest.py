@@ -128,6 +128,14 @@ def engine(kb, matcher, store):
     return Engine(kb, matcher, store, today=lambda: TODAY)
 
 
+@pytest.fixture
+def engine_ask(engine):
+    """The reply `labor-bot ask` gives: the matcher (typos put right), then the engine's answer."""
+    def run(q: str) -> str:
+        return "\n".join(r.text for r in engine.reply_for(engine.matcher.match(q)))
+    return run
+
+
 @pytest.fixture(scope="session")
 def cli_env(tmp_path_factory):
     env = dict(os.environ)

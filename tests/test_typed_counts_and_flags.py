@@ -118,14 +118,6 @@ def test_a_brokers_numbers(engine_ask, question, first):
         assert first in line
 
 
-@pytest.fixture
-def engine_ask(engine):
-    """The reply `labor-bot ask` gives: the matcher (typos put right), then the engine's answer."""
-    def run(q: str) -> str:
-        return "\n".join(r.text for r in engine.reply_for(engine.matcher.match(q)))
-    return run
-
-
 def test_lengths_listed_after_people_placed_are_their_contracts(engine_ask):
     """6个月的5个 两年的3个 names no 合同, but after people placed the lengths are theirs: 3 count, not 8."""
     line = engine_ask("泸定的劳务经纪人 今年帮脱贫户找了工作 6个月的5个 两年的3个 社保都交了 补助有好多").splitlines()[0]
