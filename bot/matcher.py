@@ -38,6 +38,7 @@ POINT_SWITCH_ALONE = 6  # ... and without the matcher ranking that measure at al
 COUNTERPART_SHARE = 0.35  # the other region's version is shown side by side above this share
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|%)")
 _CN_NUM = re.compile(r"([零〇一二两三四五六七八九十百千]+)\s*(万元|万块|万|元|块钱|块)")
+ASKING_DECIDES_BELOW = 0.5  # the whole message's confidence under which the asking clause picks among its measures
 _CLAUSE_CUT = re.compile(r"[\s，,。.!！?？;；、]+")  # where a typed message's clauses end
 _MEASURE_REF = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十]+)\s*条")
 
@@ -400,10 +401,12 @@ class Matcher:
             h.kind in ("exact", "variant") and len(h.term) >= 3 for h in q.hits)
 
     def _prefer_asking(self, m: Match, question: str) -> None:
-        """The clause that asks (the last, when it is a question and names a measure in its own words) decides
+        """When the whole message matches weakly, the clause that asks (the last, when it is a question and names a measure in its own words) decides
         over the story told before it: 之前在东莞打工 回来学了开叉车 培训那阵一天五十的补贴还能拿不 asks about the
         living subsidy, not the fare the story's 东莞 points to."""
         assert self.scope is not None
+        if m.confidence >= ASKING_DECIDES_BELOW or len(self.scope.parts(question)) > 1:
+            return  # a clear match, or several questions (the first asked leads)
         clauses = [c for c in _CLAUSE_CUT.split(question) if c]
         asking = normalise(clauses[-1]) if len(clauses) > 1 else ""
         if len(asking) < 4 or not self.scope.is_question(asking):
