@@ -401,9 +401,9 @@ class Matcher:
             h.kind in ("exact", "variant") and len(h.term) >= 3 for h in q.hits)
 
     def _prefer_asking(self, m: Match, question: str) -> None:
-        """When the whole message matches weakly, the clause that asks (the last, when it is a question and names a measure in its own words) decides
-        over the story told before it: 之前在东莞打工 回来学了开叉车 培训那阵一天五十的补贴还能拿不 asks about the
-        living subsidy, not the fare the story's 东莞 points to."""
+        """When the whole message matches weakly, the clause that asks (the last, when it is a question and names a
+        measure in its own words) decides over the story told before it: 之前在东莞打工 回来学了开叉车 培训那阵一天
+        五十的补贴还能拿不 asks about the living subsidy, not the fare the story's 东莞 points to."""
         assert self.scope is not None
         if m.confidence >= ASKING_DECIDES_BELOW or len(self.scope.parts(question)) > 1:
             return  # a clear match, or several questions (the first asked leads)
