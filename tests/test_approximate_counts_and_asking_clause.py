@@ -121,3 +121,30 @@ def test_where_and_whether_online(engine_ask):
     reply = engine_ask("古蔺的 想申请创业担保带款 是去县人社局还是去银行 在手机上能办不")
     lines = reply.splitlines()
     assert "人社局" in lines[0] and "文件没有写能不能在网上（手机上）办" in lines[1]
+
+
+def test_a_denied_option_is_never_picked(kb):
+    """By construction, over every option word of every choice step: 不是X, 也不是X and 不是<two characters>X never
+    pick the option X names (不是大学毕业生 once picked 高校毕业生 from 毕业生: a false ✅ for a state-firm employee)."""
+    from bot.dialogs import load_flows
+    from bot.dialogs.answers import pick_option
+    from bot.textnorm import normalise
+
+    checked = 0
+    for flow in load_flows(kb).values():
+        for step in flow.steps:
+            if step.type != "choice":
+                continue
+            for o in step.options:
+                if any(n in w for w in o.words for n in "不没莫非无否"):
+                    continue  # a "no" option (不是, 都不是) is named by the denial itself
+                for w in (w for w in o.words if len(w) >= 2):
+                    for typed in (f"不是{w}", f"我也不是{w}的", f"不是大学{w}", f"上班十年了 不是{w}"):
+                        picked = pick_option(step.options, normalise(typed), typed)
+                        assert picked is None or picked.value != o.value, (flow.id, step.slot, typed)
+                        checked += 1
+    assert checked > 400
+
+
+def test_times_listed_after_their_total(engine):
+    assert read_value("times", "创业担保贷款我贷过两回 一九年一回 二二年一回 都按时还清了") == 2

@@ -52,8 +52,9 @@ def sound(s: str) -> str:
     return "".join(fold(p) for p in lazy_pinyin(s, errors="ignore"))
 
 
-def pick_option(options: tuple[Option, ...], t: str) -> Option | None:
-    """The option a typed text names: by number, by word, by the longest word inside, or a near miss."""
+def pick_option(options: tuple[Option, ...], t: str, raw: str = "") -> Option | None:
+    """The option a typed text names: by number, by word, by the longest word inside, or a near miss. raw: the
+    text as typed, whose clauses bound a denial (不是大学毕业生 denies 毕业生 too)."""
     if not t:
         return None
     n = _ordinal(t)
@@ -62,7 +63,7 @@ def pick_option(options: tuple[Option, ...], t: str) -> Option | None:
     for o in options:
         if t in o.words:
             return o
-    named = [(len(w), o, _negated(t, w)) for o in options for w in o.words if w and w in t]
+    named = [(len(w), o, _negated(t, w, raw, o.words)) for o in options for w in o.words if w and w in t]
     inside = [(n, o) for n, o, neg in named if not neg]
     if not inside and named:
         # 普通农民工 不是脱贫人口 / 不是劳务公司: every option named is denied, which points to "都不是" if there is one
@@ -87,12 +88,28 @@ def pick_option(options: tuple[Option, ...], t: str) -> Option | None:
     return None
 
 
-def _negated(t: str, word: str) -> bool:
-    """Every time the word is typed it is denied (不是劳务公司, 没有证书 before 有证书): 不是X never picks X."""
+def _negated(t: str, word: str, raw: str = "", kin: tuple[str, ...] = ()) -> bool:
+    """Every time the word is typed it is denied (不是劳务公司, 没有证书 before 有证书): 不是X never picks X. In a typed
+    clause the denial may stand further before the word (不是大学毕业生 for 毕业生), up to DENIAL_REACH characters,
+    and a denied longer word of the same option denies the words inside it (不是返乡创业农民工: 农民工 too)."""
     from bot.understand import load_lexicon
+    from bot.understand.lexicon import clauses, prep
     from bot.understand.yesno import _negations
 
     lex = load_lexicon()
+    parts = clauses(prep(raw)) if raw else []
+
+    def denied(c: str, i: int, w: str) -> bool:
+        return bool(_negations(_AFFIRMED.split(c[max(0, i - DENIAL_REACH):i])[-1], lex) % 2 or
+                    _NOT_YET.match(c, i + len(w)))
+
+    def inside_denied(c: str, i: int) -> bool:
+        return any(c.startswith(k, j) and denied(c, j, k) for k in kin if len(k) > len(word) and word in k
+                   for j in range(max(0, i - len(k) + len(word)), i + 1))
+
+    said = [(c, i) for c in parts for i in range(len(c)) if c.startswith(word, i)]
+    if said:
+        return all(denied(c, i, word) or inside_denied(c, i) for c, i in said)
     i, seen = t.find(word), False
     while i >= 0:
         seen = True
@@ -102,6 +119,8 @@ def _negated(t: str, word: str) -> bool:
     return seen
 
 
+_AFFIRMED = re.compile(r"(?<![不没莫])是")  # 不是脱贫户是返乡的: a 是 after the denial starts afresh
+DENIAL_REACH = 6  # characters before an option's word, within its clause, where a 不是/没 denies it
 # 省级国家级都还没评上: the levels named, then denied right after them
 _NOT_YET = re.compile(r"[^ ]{0,6}?(还没有?|没有|没|莫得|未)(评上|评|认定|选上|通过|拿到|批)")
 
@@ -205,7 +224,7 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
     yn = read_yesno(raw, step.question)
     unsure = step.takes_unsure and yn.value == "unsure"
     if step.type in ("choice", "region"):
-        o = pick_option(step.options, t)
+        o = pick_option(step.options, t, raw)
         if o:
             return Parsed(True, o.value)
         if unsure:

@@ -320,7 +320,10 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         hits = [n for n in find_numbers(t) if _unit_after(t, n, units) and t[max(0, n.start - 1):n.start] != "第"
                 and not re.search(r"(再|想|要|能|准备|打算)[贷借申请]{0,2}$", t[max(0, n.start - 4):n.start])]
         if hits:
-            return _pick([n.value for n in hits], any(n.approx for n in hits))
+            values = [n.value for n in hits]
+            if len(values) >= 3 and max(values) == sum(values) - max(values):
+                values = [max(values)]  # 贷过两回 一九年一回 二二年一回: the total, then each one
+            return _pick(values, any(n.approx for n in hits))
         if re.search(r"第[\d一二两三四五六七八九十]+次", flat):
             return ASK  # 第三次: the third now, or three before? ask
         b = _bare(t)
