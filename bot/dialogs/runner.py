@@ -114,6 +114,10 @@ class DialogRunner:
         no firm by itself); else the first."""
         if len(flows) == 1:
             return flows[0]
+        product = [f for f in flows if any(_LOAN_NAMED.match(norm, i + len(w)) for w in f.words if len(w) >= 2
+                                           for i in _starts(norm, w))]
+        if len(product) == 1:
+            return product[0]  # 想申请小微企业的创业担保贷款 … 新招了三个返乡的: the loan asked for names its check
         cut = max((norm.rfind(w) + len(w) for w in self.correction_words if w in norm), default=0)
         for part in (norm[cut:], norm) if cut else (norm,):
             pos = {f.id: max((norm.rfind(w) for w in f.words if _names(w, part)), default=-1)
@@ -748,6 +752,13 @@ class DialogRunner:
                     except ValueError:
                         pass
         return out
+
+
+_LOAN_NAMED = re.compile(r"(的)?(创业)?(担保)?贷款")  # 小微企业(的)(创业担保)贷款: the loan's name
+
+
+def _starts(text: str, word: str) -> list[int]:
+    return [i for i in range(len(text)) if text.startswith(word, i)]
 
 
 _OPTION_WORDS: dict[int, tuple[Step, Words]] = {}  # by the step's identity: hashing a frozen step hashes all it holds

@@ -109,7 +109,8 @@ def _region(t: str, root: str) -> tuple[str, str] | None:
     if len(regions) > 1:  # 我是泸定的 在泸州打了几年工: the user is from where they say, not where they worked
         fw = load_lexicon(root).raw.get("facts") or {}
         home = [x for x in found if _marked(hay_of(x[1], latin, t), x[0], x[1], fw.get("home_marks") or (), True)]
-        work = [x for x in found if _marked(hay_of(x[1], latin, t), x[0], x[1], fw.get("work_after") or (), False)]
+        work = [x for x in found if _marked(hay_of(x[1], latin, t), x[0], x[1], fw.get("work_after") or (), False)
+                or hay_of(x[1], latin, t).startswith(tuple(fw.get("there_after") or ()), x[0] + len(x[1]))]
         keep = home or [x for x in found if x not in work]
         if keep and len({r for _, _, r in keep}) == 1:
             found, regions = keep, {keep[0][2]}
