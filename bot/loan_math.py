@@ -143,8 +143,10 @@ def partnership_line(norm: str, texts: dict[str, str], rules: Rules, individual:
     if ceiling is None or n is None:
         return None
     each, total, firm = ceiling
+    raw = round(n * each * rules.partner_share, 2)  # 12 × 50万 × 110% = 660万, above the firms' 600万
+    capped = texts["loan_partners_capped" if raw > total else "loan_partners_within"].format(firm=f"{firm:g}")
     fields = dict(n=n, each=f"{each:g}", total=f"{total:g}", firm=f"{firm:g}", document=rules.partner_document,
-                  ceiling_doc=ceiling_doc)
+                  ceiling_doc=ceiling_doc, sum=f"{raw:g}", capped=capped)
     wanted = [(_num(m.group(1))) for m in _WANTED.finditer(norm)]
     wanted = [w for w in wanted if w > each]  # 250万 for the partnership, not one person's figure
     if wanted:

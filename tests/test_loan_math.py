@@ -49,6 +49,9 @@ def test_partnership_ceiling_is_110_percent_of_the_sum_within_the_firms(kb, rule
     line = partnership_line(normalise(f"我们{n}个人合伙 能贷好多"), kb.texts, rules, "50万元", "600万元", "川财金〔2025〕30号")
     want = min(n * 50 * 1.1, 600)
     assert line is not None and f"最多约{want:g}万元" in line
+    # the sum as worked out, then the cap: 12 × 50万 × 110% is 660万, not "=600万"
+    assert f"{n}×50万×110%={round(n * 55, 2):g}万元" in line
+    assert ("按600万元封顶" in line) == (n * 55 > 600)
 
 
 def test_a_partnership_asking_for_more_than_it_can_have_is_told_no(kb, rules):

@@ -451,6 +451,8 @@ def contract_lengths(text: str, lex: Lexicon | None = None) -> list[tuple[float,
     return durs
 
 
+_DIGITS = "零一二三四五六七八九"
+_NEIGHBOURS = re.compile(r"([二三四五六七八九]十|十|)([一二三四五六七八])([二三四五六七八九])(?=个|人|位|名|家)")
 _ROUGH_BEFORE = re.compile(r"(大概|大约|差不多|将近|估计|约)$")
 _ROUGH_AFTER = re.compile(r"个?人?(左右|上下)")
 
@@ -461,6 +463,13 @@ def approx_range(text: str, lex: Lexicon | None = None) -> tuple[int, int] | Non
     head count, of ten or more, said so."""
     lex = lex or load_lexicon()
     t = prep(text).replace(" ", "")
+    pair = _NEIGHBOURS.search(t)  # 十一二个 / 三四个 / 二十五六个: one of two neighbouring numbers
+    if pair:
+        tens = {"": 0, "十": 10}.get(pair.group(1), None)
+        tens = tens if tens is not None else _DIGITS.index(pair.group(1)[0]) * 10
+        a, b = _DIGITS.index(pair.group(2)), _DIGITS.index(pair.group(3))
+        if b == a + 1 and not _people_numbers(t[:pair.start()], lex):  # the first count said is the answer
+            return tens + a, tens + b
     nums = _people_numbers(t, lex)
     if len(nums) != 1 or nums[0].value < 10 or not float(nums[0].value).is_integer():
         return None
