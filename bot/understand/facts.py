@@ -461,6 +461,7 @@ def _done(parts: list[str], lex: Lexicon) -> str | None:
     return None
 
 
+_SOME = re.compile(r"有几个|有些|有的|一部分|部分|个别|少数|几个")
 _LOAN_AFTER = re.compile(r"(企业)?的?(创业)?(担保)?贷")
 _FIRM_SAID = re.compile(r"(是|我们|我的|咱们|属于|算|就是)$")
 
@@ -563,7 +564,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         from bot.understand.yesno import read_yesno
 
         v = read_yesno(p, "参加社会保险了吗").value
-        if v in ("yes", "no"):
+        if v in ("yes", "no") and not (v == "no" and _SOME.search(p)):  # 有几个还没买: some, not everyone
             f["insured"] = v
         f.update(_insured_people(parts, p, lex))
     for key in ("repaid", "arrears") + (() if "insured" in f else ("insured",)):

@@ -282,6 +282,9 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         exact = read_value(slot, t[cut:], lex)  # 二十来天 准确说是21天: the figure after 准确说 is the answer
         if exact is not None and exact != ASK:
             return exact
+        lead = leading_count(t[cut:].lstrip("是有就为 ")) if KINDS.get(slot, slot) not in ("days", "contract_months") else None
+        if lead is not None:
+            return lead  # 十来个 准确是十个 都是脱贫户 七个社保买了: the figure right after 准确是
     loose = _WHEN.sub("", flat)  # 前几天去学了十二天: 前几天 says when, not how long
     approx_words = bool(_APPROX.search(loose))
     if kind in ("days", "contract_months"):
