@@ -396,6 +396,8 @@ class Matcher:
         asking = normalise(clauses[-1]) if len(clauses) > 1 else ""
         if not asking or not self.scope.is_question(asking) or topic.said.holds(asking):
             return False
+        if any(self.scope.is_question(normalise(c)) for c in clauses[:-1]):
+            return False  # 听说有高龄补贴 一个月好多钱 去哪里申请 … 跟养老那个有没有关系: the topic is asked too
         q = self._match(asking)
         return q.intent == "question" and bool(q.measures) and any(
             h.kind in ("exact", "variant") and len(h.term) >= 3 for h in q.hits)
