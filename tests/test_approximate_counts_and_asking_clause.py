@@ -148,3 +148,47 @@ def test_a_denied_option_is_never_picked(kb):
 
 def test_times_listed_after_their_total(engine):
     assert read_value("times", "创业担保贷款我贷过两回 一九年一回 二二年一回 都按时还清了") == 2
+
+
+# ---- blind persona set 13 and answer set 17 --------------------------------------------------------------------
+
+def test_a_place_named_for_comparison_is_not_home():
+    """Before: 泸定那边 made a 合江 agency a 泸定 one, and the check said ✅ 4,500元 for 受灾户 in 泸州."""
+    facts = extract_facts("我们是合江的一家国有劳务公司 受灾村子的十五个劳动力组织到重庆的厂头上班了 泸定那边组织灾区劳动力有300一个 我们这有没得")
+    assert facts["region"] == "luzhou" and facts["place"] == "合江"
+
+
+async def test_a_luzhou_agency_placing_disaster_victims(engine):
+    first = await _talk(engine, "s1", "我们是合江的一家国有劳务公司 今年夏天发大水 把受灾村子的十五个劳动力组织到重庆的厂头上班了 "
+                                      "都签了两年合同买了社保 他们都不是脱贫户 就是受灾户 泸定那边组织灾区劳动力有300一个 我们这有没得")
+    assert first.startswith("两地不一样") and "在泸州不算" in first.splitlines()[0]
+
+
+async def test_the_loan_named_picks_its_check(engine):
+    """想申请小微企业的创业担保贷款 … 新招了三个返乡的: the firm's check, not a returning migrant's own loan."""
+    reply = await _talk(engine, "s2", "叙永县城的 我开了个做竹编家具的小厂 想申请小微企业的创业担保贷款 去年新招了三个返乡的 都签了两年合同",
+                        "好的 帮我测一下")
+    assert "小微企业创业担保贷款" in reply and "个人创业担保贷款" not in reply
+
+
+async def test_neighbouring_numbers_of_partners_that_decide_nothing(engine):
+    await _talk(engine, "s3", "泸定杵坭的 都是返乡的 想合伙申请创业担保贷款", "好的 帮我测一下", "返乡创业农民工",
+                "都没得别的贷款", "都没贷过")
+    result = await _talk(engine, "s3", "十一二个吧 还有一个在犹豫")
+    assert "✅" in result and "600万元" in result and "准确" not in result
+
+
+def test_counts_said_exactly_after_a_rough_one_and_some_uninsured():
+    assert read_value("placed", "十来个 准确是十个 都是脱贫户 七个社保买了 三个厂里说下个月才买") == 10
+    assert "insured" not in extract_facts("组织了十来个脱贫户进厂 合同都签的一年以上 就是社保有几个还没买上")
+    assert extract_facts("社保没买")["insured"] == "no"
+
+
+@pytest.mark.parametrize("question,first", [
+    ("气死人了 我们在江阳区搞了个家政品牌 商标都注册了的 最近发现有人打起我们的牌子在外头接活路 这个该找哪个管", "市场监管"),
+    ("泸州那个泸字号二十三条措施 今天都十二月三号了 还管不管用 到好久截止", "2026年12月16日"),
+    ("我和老婆在泸州龙马潭打工 娃儿在老家叙永读三年级 想转到龙马潭来读 要啥子手续 找哪个", "子女上学、转学找"),
+    ("我奶奶在泸定今年满八十岁了 听说有高龄补贴 一个月好多钱 去哪里申请 跟养老服务那个劳务品牌有没有关系", "低保、特困供养"),
+])
+def test_first_lines_from_answer_set_17(engine_ask, question, first):
+    assert first in engine_ask(question).splitlines()[0]
