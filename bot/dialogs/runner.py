@@ -114,11 +114,12 @@ class DialogRunner:
         no firm by itself); else the first."""
         if len(flows) == 1:
             return flows[0]
-        product = [f for f in flows if any(_LOAN_NAMED.match(norm, i + len(w)) for w in f.words if len(w) >= 2
-                                           for i in _starts(norm, w))]
+        cut = max((norm.rfind(w) + len(w) for w in self.correction_words if w in norm), default=0)
+        said = norm[cut:]  # 个人创业贷款 哦不对 是我们公司要贷: what is said after a correction
+        product = [f for f in flows if any(_LOAN_NAMED.match(said, i + len(w)) for w in f.words if len(w) >= 2
+                                           for i in _starts(said, w))]
         if len(product) == 1:
             return product[0]  # 想申请小微企业的创业担保贷款 … 新招了三个返乡的: the loan asked for names its check
-        cut = max((norm.rfind(w) + len(w) for w in self.correction_words if w in norm), default=0)
         for part in (norm[cut:], norm) if cut else (norm,):
             pos = {f.id: max((norm.rfind(w) for w in f.words if _names(w, part)), default=-1)
                    for f in flows}
