@@ -192,3 +192,13 @@ def test_counts_said_exactly_after_a_rough_one_and_some_uninsured():
 ])
 def test_first_lines_from_answer_set_17(engine_ask, question, first):
     assert first in engine_ask(question).splitlines()[0]
+
+
+@pytest.mark.parametrize("question,point", [
+    ("我们是泸州做白酒酿造劳务的龙头企业 老板想以后上市 问一下政府对劳务品牌企业上市有没有啥子支持 上市奖励有好多钱", "上市"),
+    ("我是泸州一个退休的高级技师 被选进劳务品牌专家库了 想问进了专家库一年有没有补贴或者专家费 好多钱", "专家库"),
+])
+def test_a_measure_named_in_its_own_words_outranks_a_money_word(engine_ask, question, point):
+    """Before: 上市奖励 answered the 川字号 20万 and 专家费 the skilled workers' titles."""
+    first = engine_ask(question).splitlines()[0]
+    assert point in first and "20万" not in first
