@@ -202,3 +202,11 @@ def test_a_measure_named_in_its_own_words_outranks_a_money_word(engine_ask, ques
     """Before: 上市奖励 answered the 川字号 20万 and 专家费 the skilled workers' titles."""
     first = engine_ask(question).splitlines()[0]
     assert point in first and "20万" not in first
+
+
+async def test_a_correction_makes_an_approximate_count_exact(engine):
+    """说错了 after an approximate staff count: the exact figure replaces the range, in the result and its words."""
+    await _talk(engine, "r4", "江阳的 我们餐饮公司 想申请企业创业担保贷款", "好的 帮我测一下", "是小微企业", "一百二十来个")
+    await _talk(engine, "r4", "说错了 员工是200个")  # mid-check: 115 to 125 would pass with 7 hires, 200 does not
+    result = await _talk(engine, "r4", "七个 都是退伍军人 签的两年合同", "没有拖欠", "没贷过")
+    assert "❌" in result and "200名员工" in result and "约115至125" not in result  # 200 staff need 10

@@ -488,8 +488,9 @@ class DialogRunner:
         what = "；".join(f"{s.label}：{s.show(changes[s.slot])}" for s in flow.steps if s.slot in changes)
         key = "dialog_redo" if state.get("asking") is None else "dialog_changed"
         known = {**(state.get("known") or {}), **changes}
+        spans = {k: v for k, v in (state.get("spans") or {}).items() if k not in changes}  # 说错了 是52个: exact now
         return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock(), "misses": 0,
-                                    "known": known}, self.t[key].format(what=what))
+                                    "known": known, "spans": spans}, self.t[key].format(what=what))
 
     def press(self, state: dict, slot: str, value: str) -> tuple[dict | None, list[Reply]] | None:
         """A button under a question; None when it is not for the question being asked (stale)."""
