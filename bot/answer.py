@@ -361,7 +361,7 @@ class Answerer:
             if asked is not None and asked not in case.facets:
                 break  # the first case that holds is the asker's; a broader later one must not speak for it
             return case.answer, dict(facts), (case if how == "known" else None)
-        who_first = "who" in facets and facets and self.points.position(norm, "who") < self.points.position(
+        who_first = "who" in facets and self.points.position(norm, "who") < self.points.position(
             norm, facets[0])  # 退伍的能不能申请 … 要找哪个: whether the group may, asked first, is answered first
         if point.group_answer is not None and (not facets or facets[0] in ("who", "amount") or who_first):
             for label, words in point.groups:

@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "bot/loan_math.py": {"*"},  # a loan's amount, rate and partners as people type them
     "bot/matcher.py": {"*"},  # amounts, 第N条, the overview cue
     "bot/dialogs/answers.py": {"*"},  # typed answers to a check's questions: ordinals, numbers
-    "bot/dialogs/runner.py": {"DialogRunner._after_marker", "_names", "_LOAN_NAMED"},  # 刚才是…, 个人 in 6个人, 企业的贷款
+    "bot/dialogs/runner.py": {"DialogRunner._after_marker", "_names"},  # 刚才是…, 个人 in 6个人
     "bot/answer.py": {"OPEN_SAID", "_from_elsewhere", "_mine", "_there", "_QUESTION", "_works_there", "Answerer._own_region",
                       "_WANTED", "_AT_WORK", "Answerer._loan_wanted"},  # a point's own words; 我是雅安的, 深圳那边有没得, 想贷六十万…
     "bot/announce/when.py": {"_N", "_DATE", "_DAY", "_TIME", "_DAY_OFFSET", "_AFTERNOON", "_NOON"},  # 明天上午9点

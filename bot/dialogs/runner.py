@@ -29,6 +29,7 @@ from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import Words, any_in, normalise
 from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
+from bot.understand.facts import names_the_loan
 from bot.understand.lexicon import clauses, prep
 from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
 from bot.understand.yesno import _negations
@@ -116,8 +117,7 @@ class DialogRunner:
             return flows[0]
         cut = max((norm.rfind(w) + len(w) for w in self.correction_words if w in norm), default=0)
         said = norm[cut:]  # 个人创业贷款 哦不对 是我们公司要贷: what is said after a correction
-        product = [f for f in flows if any(_LOAN_NAMED.match(said, i + len(w)) for w in f.words if len(w) >= 2
-                                           for i in _starts(said, w))]
+        product = [f for f in flows if any(any(names_the_loan(said, w)) for w in f.words if len(w) >= 2)]
         if len(product) == 1:
             return product[0]  # 想申请小微企业的创业担保贷款 … 新招了三个返乡的: the loan asked for names its check
         for part in (norm[cut:], norm) if cut else (norm,):
@@ -754,13 +754,6 @@ class DialogRunner:
                     except ValueError:
                         pass
         return out
-
-
-_LOAN_NAMED = re.compile(r"(的)?(创业)?(担保)?贷款")  # 小微企业(的)(创业担保)贷款: the loan's name
-
-
-def _starts(text: str, word: str) -> list[int]:
-    return [i for i in range(len(text)) if text.startswith(word, i)]
 
 
 _OPTION_WORDS: dict[int, tuple[Step, Words]] = {}  # by the step's identity: hashing a frozen step hashes all it holds

@@ -461,15 +461,20 @@ def _done(parts: list[str], lex: Lexicon) -> str | None:
     return None
 
 
-_SOME = re.compile(r"有几个|有些|有的|一部分|部分|个别|少数|几个")
+_SOME = re.compile(r"有些|有的|部分|个别|少数|几个")
 _LOAN_AFTER = re.compile(r"(企业)?的?(创业)?(担保)?贷")
+
+
+def names_the_loan(flat: str, word: str) -> list[bool]:
+    """For each place the word is typed: whether the loan's name follows it (小微企业(的)(创业担保)贷款, 个人创业担保贷款)."""
+    return [_LOAN_AFTER.match(flat, i + len(word)) is not None for i in _finds(flat, word)]
 _FIRM_SAID = re.compile(r"(是|我们|我的|咱们|属于|算|就是)$")
 
 
 def _loan_name(flat: str, word: str) -> bool:
     """Every 小微企业 typed is the name of the loan (想申请小微企业创业担保贷款), which says nothing of the firm;
     我们小微企业贷款 / 是小微企业 still say it."""
-    return all(_LOAN_AFTER.match(flat, i + len(word)) and not _FIRM_SAID.search(flat[:i]) for i in _finds(flat, word))
+    return all(loan and not _FIRM_SAID.search(flat[:i]) for i, loan in zip(_finds(flat, word), names_the_loan(flat, word)))
 
 
 def _staff_span(parts: list[str], lex: Lexicon) -> tuple[int, int] | None:
