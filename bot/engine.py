@@ -50,6 +50,7 @@ SIDE_INTENTS = ("question", "out_of_scope", "overview", "help", "full_text")
 DEFAULT_CHECK_TTL = 120 * 60
 LAST_CHECK = "last_check"  # profile key: the check 再测一次 repeats
 FACTS = "facts"  # profile key: what the user said about themselves (bot.understand.extract_facts)
+FOR_OTHER = "for_other"  # profile facts key: the user asks for a relative (帮我妈问一哈)
 LAST_RESULT = "last_result"  # profile key: the last check's answers, so a correction can redo its result
 OFFERED = "offered"  # profile key: the check offered under the last answer
 LAST_QUESTION = "last_question"  # profile key: the question the last answer answered (那泸定呢 asks it again)
@@ -332,8 +333,9 @@ class Engine:
                 step = flow.step(slot)
                 if step and step.remember and slot != "region":
                     profile[slot] = value
-        if facts:
-            kept = {**(profile.get(FACTS) or {}), **{k: v for k, v in facts.items() if k != "region"}}
+        told = {**facts, FOR_OTHER: "yes"} if self.dialogs.asks_for_other(text or norm) else facts
+        if told:  # for_other is kept, not returned: what is said later of the relative is the subject's
+            kept = {**(profile.get(FACTS) or {}), **{k: v for k, v in told.items() if k != "region"}}
             if facts.get("region") and "elsewhere" not in facts:
                 kept.pop("elsewhere", None)  # 我是石棉的 … 现在在泸定上班: the region said last is theirs
             profile[FACTS] = kept
@@ -378,8 +380,9 @@ class Engine:
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
                  "asking": None, "ts": self.clock(), "misses": 0, "known": {**said, **values}}
         correcting = self.dialogs.is_correction(text)
+        for_other = ((user.get("profile") or {}).get(FACTS) or {}).get(FOR_OTHER) == "yes"
         changes = self.dialogs.changes(flow, values, text, norm, correcting=correcting,
-                                       state=state if correcting else None)
+                                       state=state if correcting else None, for_other=for_other)
         if not changes:
             # the same facts again (贷过1次 once more): the result again, never "记下了" in a loop
             if len(norm) <= NOTED_MAX and not self._looks_like_question(text, norm) \

@@ -331,10 +331,19 @@ class Points:
         return max((sum(len(w) for w in p.words if len(w) >= 2 and w in norm) for p in self.by_measure.get(mid, [])
                     if mid in p.measures), default=0)
 
-    def out_of_scope(self, norm: str) -> OutOfScope | None:
-        found = self._oos_words.found(norm)
-        return next((o for first, o in self._oos_first if not first.isdisjoint(found) and o.said.holds(norm, found)),
-                    None)
+    def out_of_scope(self, norm: str, found: set[str] | None = None) -> OutOfScope | None:
+        """The topic asked about: of those the message holds (in file order), a later one replaces the one chosen
+        when its own word (its first group) is typed wholly after the chosen one's, as a question ends a story
+        (娃儿读初中 户口还在古蔺 想把户口迁到江阳区: 户口). found: the words typed, when the caller has them."""
+        found = self._oos_words.found(norm) if found is None else found
+        best: tuple[int, int, OutOfScope] | None = None
+        for first, o in self._oos_first:
+            if first.isdisjoint(found) or not o.said.holds(norm, found):
+                continue
+            at, w = max((norm.rfind(w), w) for w in first & found)
+            if best is None or at >= best[1]:
+                best = (at, at + len(w), o)
+        return best[2] if best else None
 
     def oos_office(self, topic: str) -> str:
         return next(o.office for o in self.oos if o.id == topic)

@@ -24,6 +24,7 @@ import pytest
 from bot.engine import Engine
 from bot.kb import load_kb
 from bot.matcher import Index, Matcher
+from bot.models import Incoming
 from bot.points import load_points
 from bot.store import Store
 
@@ -126,6 +127,17 @@ def store(tmp_path):
 @pytest.fixture
 def engine(kb, matcher, store):
     return Engine(kb, matcher, store, today=lambda: TODAY)
+
+
+@pytest.fixture
+def talk(engine):
+    """One user typing lines in turn (as on WeChat); the engine's reply to the last one."""
+    async def run(user: str, *lines: str) -> str:
+        out = ""
+        for line in lines:
+            out = "\n".join(r.text for r in await engine.handle(Incoming(user, line)))
+        return out
+    return run
 
 
 @pytest.fixture

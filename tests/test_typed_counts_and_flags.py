@@ -257,7 +257,7 @@ async def test_a_loan_left_out_and_then_told_changes_the_answer(engine):
 
 async def test_a_chuanzihao_brand_in_luding_gets_the_provincial_award(engine):
     result = await _talk(engine, "m", "泸定的泸定桥木匠劳务品牌今年评上川字号了 县上的文件上没写钱 省上有没得奖补",
-                         "好的 帮我测一下")
+                         "好的 帮我测一下", "没领过")
     assert "✅" in result and "20万元" in result and "川办发〔2022〕72号" in result
 
 

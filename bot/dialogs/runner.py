@@ -29,7 +29,7 @@ from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import Words, any_in, normalise
 from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
-from bot.understand.facts import names_the_loan
+from bot.understand.facts import asks_for_other, names_the_loan
 from bot.understand.lexicon import clauses, prep
 from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
 from bot.understand.yesno import _negations
@@ -190,9 +190,10 @@ class DialogRunner:
         """prefill for every check, by flow id (what one message says for each check's questions)."""
         return {flow.id: self.prefill(flow, norm) for flow in self.flows.values()}
 
-    def facts(self, text: str, norm: str = "", prefilled: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    def facts(self, text: str, norm: str = "", prefilled: dict[str, dict[str, Any]] | None = None,
+              for_other: bool = False) -> dict[str, Any]:
         """extract_facts, plus the option words of every check (返乡农民工, 劳务经纪人, 技能大师工作室).
-        prefilled: prefills(norm) when the caller has it already."""
+        prefilled: prefills(norm) when the caller has it already; for_other: the user asks for a relative."""
         out: dict[str, Any] = {}
         norm = norm or normalise(text)
         for flow in self.flows.values():
@@ -201,14 +202,18 @@ class DialogRunner:
                 step = flow.step(slot)
                 if step is not None and step.type == "choice":
                     out.setdefault(step.fact, v)
-        out.update(extract_facts(text, self.kb.root))
+        out.update(extract_facts(text, self.kb.root, for_other))
         return out
 
+    def asks_for_other(self, text: str) -> bool:
+        """帮我妈问一哈: what is said of the relative from now on is the subject's (kept with the user's facts)."""
+        return asks_for_other(prep(text).replace(" ", ""), self.lex)
+
     def changes(self, flow: Flow, values: dict[str, Any], text: str, norm: str, correcting: bool,
-                state: dict | None = None) -> dict[str, Any]:
+                state: dict | None = None, for_other: bool = False) -> dict[str, Any]:
         """Answers a message changes: the facts it states for this check's questions; for a correction that
         states none (说错了 是两次), its words read as the answer to the question answered last."""
-        found = self.from_facts(flow, self.facts(text, norm))
+        found = self.from_facts(flow, self.facts(text, norm, for_other=for_other))
         found = {k: v for k, v in found.items() if values.get(k) != v}
         merged = self._prune(flow, {**values, **found})
         found = {k: v for k, v in found.items() if k in merged or _asked(flow.step(k), merged)}

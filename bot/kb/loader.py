@@ -31,7 +31,7 @@ MEASURE_KEYS = {"id", "number", "title", "section", "text", "summary", "facts", 
 FACT_KEYS = {"kind", "label", "quote", "value", "unit"}
 UPDATE_KEYS = {"id", "topic", "applies_to", "periods", "extra"}
 PERIOD_KEYS = {"from", "until", "individual", "enterprise", "document", "number", "scope"}
-LEXICON_KEYS = {"needs", "synonyms", "facets", "typos"}
+LEXICON_KEYS = {"needs", "synonyms", "facets", "typos", "no_measure"}
 TYPO_KEYS = {"terms", "keep"}
 COMMAND_KEYS = {"command", "description"}
 # intents.yaml: every word list the code reads; each must be present (a missing one is an error, not [])
@@ -328,7 +328,9 @@ def load_kb(root: Path | str | None = None) -> KnowledgeBase:
             if mid not in measures:
                 raise KBError(files[1], upd.id, f"applies_to names unknown measure '{mid}'")
     lexicon = _load_mapping(files[2], (dict, list))
-    _keys(files[2], None, lexicon, LEXICON_KEYS, LEXICON_KEYS - {"typos"})
+    _keys(files[2], None, lexicon, LEXICON_KEYS, LEXICON_KEYS - {"typos", "no_measure"})
+    if not all(isinstance(x, str) and x in lexicon["synonyms"] for x in lexicon.get("no_measure", [])):
+        raise KBError(files[2], "no_measure", "must list canonical terms of synonyms")
     if not all(isinstance(x, str) and x for x in lexicon.get("needs", [])):
         raise KBError(files[2], "needs", "must be a list of non-empty strings")
     typos = lexicon.get("typos") or {}

@@ -72,9 +72,12 @@ def _place_words(root: str) -> tuple[Words, Words]:
 @lru_cache(maxsize=8)
 def _numbered_places(root: str) -> re.Pattern:
     """Numerals that are part of a place name: a name with one (二郎镇, 九龙), or a town said right after its county
-    (合江九支, 古蔺二郎: a numeral after a place and before no unit), so that they are counted as nothing."""
+    (合江九支, 古蔺二郎: a numeral after a place and before no unit), or the date naming an event (九五地震, 5·12地震),
+    so that they are counted as nothing."""
     names = sorted({n for n, _ in _places(root) if not n.isascii()} | set(_elsewhere(root)), key=len, reverse=True)
-    numbered = "|".join(map(re.escape, [n for n in names if CN_NUMBER.search(n)])) or "(?!)"
+    events = "|".join(map(re.escape, load_lexicon(root).words("dated_events"))) or "(?!)"
+    numbered = "|".join([*map(re.escape, [n for n in names if CN_NUMBER.search(n)]),
+                         rf"[\d零一二两三四五六七八九十]+(?:[·.、][\d零一二两三四五六七八九十]+)*(?=大?(?:{events}))"])
     after = "|".join(map(re.escape, names)) or "(?!)"
     return re.compile(rf"(?P<whole>{numbered})|(?P<place>{after})(?P<num>[零一二两三四五六七八九十]+)"
                       rf"(?![\d零一二两三四五六七八九十百千万个人名位天年月周岁元块次号日])")
@@ -413,20 +416,45 @@ def _drawn_before(parts: list[str], clause: str, lex: Lexicon) -> bool:
     return bool(_HAD.search(clause)) and not any(_STILL.search(p) for p in parts)
 
 
-def _clause_with(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
+def _clause_with(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool = False) -> str | None:
+    """The first clause naming one of words that is about the subject: the user's own, or, when the user asks for a
+    relative (proxy), the relative's first, else one that does not say 我 (是我在领失业金 is the user's own)."""
+    if proxy:
+        theirs = next((p for p in parts if any_in(p, words) and _about_other(p, lex, "")), None)
+        if theirs is not None:
+            return theirs
     for p in parts:
-        if any_in(p, words) and not _about_other(p, lex, ""):
+        if any_in(p, words) and not _about_other(p, lex, "") and not (proxy and "我" in p):
             return p
     return None
 
 
-def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> str | None:
-    """yes/no: the clause naming one of words, negated or not (没有领失业金 → no)."""
-    p = _clause_with(parts, words, lex)
+_TAKES = re.compile(r"领|拿|享受")
+_ASKS = re.compile(r"能|可以|影响|吗|嘛|不$|没有?$")
+ECHO_MAX = 8
+
+
+def _echo(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool) -> str | None:
+    """A clause about the subject that answers, without naming it, a benefit just said of someone else: 我屋头那个
+    在领失业金 我莫得领 (the user does not draw it); 是我在领失业金 我妈没领过 (asking for the mother: she does not)."""
+    for i, p in enumerate(parts):
+        if not any_in(p, words) or _about_other(p, lex, "") == proxy:
+            continue  # a clause naming the benefit, about the one who is not the subject
+        for q in parts[i + 1:i + 3]:
+            if not any_in(q, words) and _about_other(q, lex, "") == proxy and _TAKES.search(q) \
+                    and len(q) <= ECHO_MAX and not _ASKS.search(q):
+                return q  # a short statement (我莫得领), not a question (这个影响我领生活补贴不)
+    return None
+
+
+def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool = False) -> str | None:
+    """yes/no: the clause naming one of words, negated or not (没有领失业金 → no), or the subject's clause that
+    answers it for them (_echo)."""
+    p = _clause_with(parts, words, lex, proxy) or _echo(parts, words, lex, proxy)
     if p is None or any(u in p for u in lex.words("unknown")):
         return None  # 失业金不晓得: nothing said either way
-    w = next(w for w in words if w in p)
-    head = p[:p.index(w)]
+    w = next((w for w in words if w in p), None)
+    head = p[:p.index(w)] if w else p[:_TAKES.search(p).end()]  # type: ignore[union-attr]
     return "no" if _negations(head, lex) % 2 else "yes"
 
 
@@ -518,8 +546,9 @@ def event_dates(t: str) -> dict[str, Any]:
     return out
 
 
-def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
-    """The facts a message states (see the module docstring for keys and values)."""
+def extract_facts(text: str, root: str | Path | None = None, for_other: bool = False) -> dict[str, Any]:
+    """The facts a message states (see the module docstring for keys and values). for_other: the user said
+    before that they ask for a relative (帮我妈问一哈), so a clause about the relative is the subject's."""
     root = str(root or default_knowledge_dir())
     lex = load_lexicon(root)
     t = prep(text)
@@ -538,7 +567,8 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     t = _mask_numbered_places(t, root)  # 合江九支: a town, not nine people
     parts, flat = clauses(t), t.replace(" ", "")
     fw = lex.fact_words
-    poor = _poor(parts, lex, proxy=asks_for_other(flat, lex))
+    proxy = for_other or asks_for_other(flat, lex)
+    poor = _poor(parts, lex, proxy=proxy)
     if poor:
         f["poor"] = poor
         if poor == "yes":
@@ -548,12 +578,13 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     if _said(parts, fw("disaster_yes"), lex) == "yes":
         f["disaster"] = "yes"
         f["whom"] = "disaster"
-    v = _said(parts, fw("jobless_pay"), lex)
-    if v == "yes" and _drawn_before(parts, _clause_with(parts, fw("jobless_pay"), lex) or "", lex):
+    v = _said(parts, fw("jobless_pay"), lex, proxy)
+    jobless = _clause_with(parts, fw("jobless_pay"), lex, proxy) or _echo(parts, fw("jobless_pay"), lex, proxy)
+    if v == "yes" and _drawn_before(parts, jobless or "", lex):
         v = "no"  # 失业金三月份就领完了 / 以前领过失业金 / 二月到七月领过失业金: not drawing it now
     if v:
         f["jobless_pay"] = v
-    p = _clause_with(parts, ("今年",), lex)
+    p = _clause_with(parts, ("今年",), lex, proxy)
     if p and re.search(r"领|拿|享受", p) and not re.search(r"失业", p):
         f["this_year"] = "no" if _negations(p, lex) % 2 else "yes"
     p = _clause_with(parts, ("证",), lex)

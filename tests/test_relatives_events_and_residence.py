@@ -1,0 +1,103 @@
+"""Rules from blind persona set 14 and answer set 18 (tests/data/personas_14.yaml, blind_answers_18.yaml), each
+failing before its change: who a benefit is said of (the user, a relative they ask for, a spouse); a date naming an
+event is no count; the topic typed last is the one asked; a hukou requirement is a facet the documents leave open;
+a one-off award already paid is not offered again; the firm's hiring share as a head count."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understand import extract_facts
+
+
+@pytest.mark.parametrize("text,for_other,said", [
+    # the user's own clause, a relative's clause that answers it without naming it (and the other way round)
+    ("我屋头那个在领失业金 我莫得领", False, "no"),
+    ("我老公在领失业金 我没领", False, "no"),
+    ("我在领失业金", False, "yes"),
+    ("说错了 我看成我自己的了 是我在领失业金 我妈没领过", True, "no"),
+    ("说错了 我看成我自己的了 是我在领失业金 我妈没领过", False, "yes"),
+    ("帮我妈问一哈 她在领失业金 我没领", False, "yes"),
+    ("帮我妈问一哈 在领失业金", False, "yes"),
+])
+def test_whose_unemployment_benefit_a_message_states(text, for_other, said):
+    assert extract_facts(text, for_other=for_other).get("jobless_pay") == said
+
+
+@pytest.mark.parametrize("text,placed", [
+    ("从得妥镇带了六个九五地震受灾的老乡去成都的建筑公司上班", 6),
+    ("5.12地震那年 我带了3个人出去打工", 3),
+])
+def test_a_date_naming_an_event_is_no_count(text, placed):
+    facts = extract_facts(text)
+    assert facts.get("placed") == placed and facts.get("contract") in (None, placed)
+
+
+async def test_a_correction_after_a_result_about_the_relative_asked_for(talk):
+    """Before: 是我在领失业金 我妈没领过 went to the out-of-scope reply and the mother kept a false ❌ (15 days: 750元)."""
+    await talk("m1", "帮我妈问一哈 她是叙永水尾镇的脱贫户 今年八月二十七号到九月十号在县上学的家政 去年学养殖的时候领过一回生活补贴"
+               " 今年还能领不", "好的 帮我测一下", "家政服务的专项职业能力证书拿到了", "去年领过一回 今年还没领过")
+    first = await talk("m1", "在领")
+    assert "❌" in first
+    redo = await talk("m1", "说错了 我看成我自己的了 是我在领失业金 我妈没领过 她一直在屋头种地")
+    assert "750" in redo and "失业保险金的标准和申领" not in redo
+
+
+async def test_a_one_off_award_already_paid_is_not_offered_again(talk):
+    result = await talk("a1", "古蔺的 我们的酱酒酿造工品牌二四年就评上川字号了 当时领了二十万 今年还能再领一次不",
+                        "好的 帮我测一下")
+    assert "❌" in result and "不能再领" in result and "✅" not in result
+    result = await talk("a2", "古蔺的 我们的品牌评上川字号了", "好的 帮我测一下")
+    assert "20万元一次性奖补以前领过吗" in result or "以前领过吗" in result
+    assert "✅" in await talk("a2", "还没领过")
+
+
+async def test_a_luzihao_brand_hears_the_20wan_is_not_for_it(talk):
+    result = await talk("a3", "泸县的 我们的劳务品牌评上泸字号了 市上授了牌 听说评上一次性奖二十万 我们咋个申请",
+                        "好的 帮我测一下")
+    assert "“泸字号”品牌不能申请这一笔" in result
+
+
+@pytest.mark.parametrize("question,office", [
+    ("娃儿在泸州江阳区读初中 户口还在古蔺乡下 想把户口迁到江阳区 要啥子手续", "派出所"),
+    ("户口在古蔺 娃儿想转学到江阳区读初中 要啥手续", "教育局"),
+])
+def test_the_topic_typed_last_is_the_one_asked(engine_ask, question, office):
+    assert office in engine_ask(question).splitlines()[0]
+
+
+def test_where_one_is_registered_is_no_hukou_question(engine_ask):
+    assert "派出所" not in engine_ask("康定市姑咱镇 户口在康定 不是泸定的 培训也是在康定")
+
+
+def test_a_hukou_requirement_is_left_open_with_the_measure(engine_ask):
+    """Before: 户口 made the whole question out of scope (the catch-all refusal), and 外省户口 read as 跨省."""
+    reply = engine_ask("我是贵州毕节的 户口不在四川 在泸州龙马潭的厂里上班三年了 想参加泸州的劳务品牌补贴陪训 外省户口的能不能参加")
+    first = reply.splitlines()[0]
+    assert "没有写户籍" in first and "交通补助" not in reply and "不能乱答" not in reply
+
+
+@pytest.mark.parametrize("question,needed,share", [
+    ("我在江阳区开了个小加工厂 现在有四十个工人 想用厂子的名义申请创业担保贷款 听说要新招人 要招够好多个才行", "4人", "10%"),
+    ("我们厂在龙马潭 一百二十个工人 算小微企业 想申请企业的创业担保贷款 招用符合条件的人要达到好多比例", "6人", "5%"),
+])
+def test_the_firms_hiring_share_as_a_head_count(engine_ask, question, needed, share):
+    first = engine_ask(question).splitlines()[0]
+    assert needed in first and share in first
+
+
+def test_how_many_times_and_the_interest_both_answered(engine_ask):
+    """Before: 最多能代几回 read 最多 as an amount, and the interest asked after it was dropped."""
+    reply = engine_ask("我老公前年在泸州代了十万块创业担保贷款 按时还清了 现在想再代一回 最多能代几回 利息政府补好多")
+    lines = reply.splitlines()
+    assert "3次" in lines[0] and "50%" in lines[1]
+
+
+def test_a_relatives_share_of_the_brokers_300_is_not_theirs(engine_ask):
+    reply = engine_ask("我妈是合江的脱贫户 通过村头的劳务经济人去福建厦门做保洁 签了一年多的合同 村上有人说政府有个三百块一个人的补助 我妈能领不")
+    assert "不是发给务工人员本人" in reply.splitlines()[0] and "交通补助" in reply
+
+
+def test_an_online_shop_is_named_among_the_borrowers(engine_ask):
+    first = engine_ask("我在抖音快手上卖屋头做的腊肉香肠 莫得门面 就是网上开店 这种能申请创业担保贷款不").splitlines()[0]
+    assert first.startswith("能申请") and "网络商户" in first
