@@ -18,6 +18,7 @@ from bot.textnorm import normalise
 from bot.understand.lexicon import prep
 
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
+SLIP_ASKED_NEAR = 8  # characters after a slipped word within which a facet word asks about the slip (沪字号是不是)
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
 # asked of an office, or whether two can be had together: a case that does not name them does not answer them
@@ -158,8 +159,10 @@ class Answerer:
         if match.aside:  # 还有工钱找哪个要: the other question's office, right after this answer
             lines.append(self.say("aside_topic", office=self.points.oos_office(match.aside)))
         slip = next((n for m in shown for n in m.notes if _slip_in(n, match.norm)), None)
-        if slip is not None:  # 沪字号是不是上海的: the question is about the slip itself
-            lines = [self.say("slip", note=slip)] + lines
+        if slip is not None:  # 沪字号是不是上海的: the question is about the slip itself, unless it goes on to ask
+            at = _slip_at(slip, match.norm)  # 来沪 … 沪不是上海吗 我这种能走不: the answer first, then the slip
+            after = any(self.points.position(match.norm, f) > at + SLIP_ASKED_NEAR for f in facets)
+            lines = lines[:1] + [self.say("slip", note=slip)] + lines[1:] if after else [self.say("slip", note=slip)] + lines
         asker_elsewhere = place is not None and _from_elsewhere(match.norm, place, match.places) and not (
             later and place in self.points.in_province)  # a Sichuan-wide later figure is theirs too
         # 贵州那边最高能贷好多 (from 泸州 work): the question is about another place's rule, whoever asks
@@ -563,3 +566,9 @@ def _slip_in(note: str, text: str) -> bool:
     (“来沪优秀人才”, “沪字号”), not the correction it names."""
     words = re.findall(r"“([^”]{1,12})”", note)
     return bool(words) and words[0] in text
+
+
+def _slip_at(note: str, text: str) -> int:
+    """Where the slipped word the note quotes first is typed (-1 when it is not)."""
+    words = re.findall(r"“([^”]{1,12})”", note)
+    return text.find(words[0]) if words else -1

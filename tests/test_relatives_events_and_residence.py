@@ -101,3 +101,37 @@ def test_a_relatives_share_of_the_brokers_300_is_not_theirs(engine_ask):
 def test_an_online_shop_is_named_among_the_borrowers(engine_ask):
     first = engine_ask("我在抖音快手上卖屋头做的腊肉香肠 莫得门面 就是网上开店 这种能申请创业担保贷款不").splitlines()[0]
     assert first.startswith("能申请") and "网络商户" in first
+
+
+def test_where_to_complain_is_answered_not_where_to_apply(engine_ask):
+    reply = engine_ask("我去县人社局问劳务品牌陪训补贴 窗口的人说莫得这个钱 到底有没得嘛 我考了个育婴员证 不给办找哪个投诉")
+    lines = reply.splitlines()
+    assert lines[0].startswith("有") and "12345" in reply and "反映" in reply
+
+
+def test_a_village_broker_hears_the_tiers_and_the_300(engine_ask):
+    first = engine_ask("我们泸定冷碛镇的村想成立个劳务专业合作分社 我来当劳务经纪人 县上有没得政策支持 我能得到啥子").splitlines()[0]
+    assert "三级" in first and "300元" in first
+
+
+def test_a_worker_asking_to_live_in_rental_housing_hears_what_is_not_written(engine_ask):
+    first = engine_ask("我在泸州一个建筑劳务公司当钢筋工 听说劳务品牌企业可以建保障性租赁住房 我们工人能不能申请住 租金一个月好多"
+                       ).splitlines()[0]
+    assert "没有写工人怎么申请入住、租金多少" in first and "实训基地" not in first
+
+
+def test_applying_for_the_county_brand_is_the_brand_measure(engine_ask):
+    reply = engine_ask("我们泸定几个做川菜的厨师想一起申报红城工匠劳务品牌 要满足啥子条件 要好多人 去哪里报")
+    assert "条件" in reply.splitlines()[0] and "20万" not in reply and "贷款" not in reply
+
+
+def test_a_slip_is_explained_after_the_answer_when_more_is_asked(engine_ask):
+    lines = engine_ask("我从重庆永川过来泸州一家电子厂做技术员 想评个初级职称 看到文件说来沪优秀人才有绿色通道 沪不是上海吗 我这种能走不"
+                       ).splitlines()
+    assert "绿色通道" in lines[0] and "笔误" in lines[1]
+    assert "笔误" in engine_ask("沪字号是不是上海的").splitlines()[0]  # asked about the slip itself: the slip first
+
+
+def test_the_award_and_how_long_the_brand_lasts(engine_ask):
+    lines = engine_ask("我们公司在叙永培育了个苗绣劳务品牌 要是评上川字号 奖好多钱 这个牌子管好多年").splitlines()
+    assert "20万元" in lines[0] and "有效期3年" in lines[1]
