@@ -179,6 +179,13 @@ def _here(t: str, place: str) -> bool:
     return bool(re.search(rf"(在|来|到|回|住|过来)[^ ]{{0,2}}{re.escape(place)}", t))
 
 
+def _here_in(t: str, region: str, root: str) -> bool:
+    """_here for any place of region the text names (民宿在泸定磨西镇 … 执照是泸定县发的: in 泸定, though the place
+    named last is 泸定县 without 在)."""
+    named = _place_words(root)[0].found(t)
+    return any(_here(t, name) for name, r in _places(root) if r == region and name in named)
+
+
 def hay_of(name: str, latin: str, t: str) -> str:
     return latin if name.isascii() else t
 
@@ -244,6 +251,9 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
             big = consumer_amount(parts[i:], lex) if any_in(p, fw("consumer_loan")) else None
             if big is not None and big > CONSUMER_LIMIT and "以下" not in p:
                 said.append("yes")  # a consumer loan over 5万 counts (the user's or the spouse's: both are asked)
+                continue
+            if big is None and any_in(p, fw("consumer_loan_sized")) and "以下" not in p:
+                said.append("unsure")  # 还有个装修贷: no amount, so whether it counts (over 5万) is not known
                 continue
             said.append("unsure" if big == CONSUMER_LIMIT and "以下" not in p else "no")
     if "yes" in said:
@@ -562,7 +572,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     away = home_elsewhere(t, root)
     if away:
         f["elsewhere"] = away
-    if place and not (away and not _here(t, place[0])):  # 石棉跟泸定挨到的: named, but home is 石棉
+    if place and not (away and not _here_in(t, place[1], root)):  # 石棉跟泸定挨到的: named, but home is 石棉
         f["place"], f["region"] = place
     t = _mask_numbered_places(t, root)  # 合江九支: a town, not nine people
     parts, flat = clauses(t), t.replace(" ", "")

@@ -187,9 +187,19 @@ def _after_correction(t: str, lex: Lexicon) -> str:
     return rest or t[best:end]
 
 
+_ECHO = re.compile(r"^\s*[^？?。，,！!\s]{1,6}[？?]+")
+
+
+def _without_echo(answer: str) -> str:
+    """A word asked back before the answer (失业金？她都没上过班 哪来的失业金嘛) is no answer itself."""
+    rest = _ECHO.sub("", answer, count=1)
+    return rest if rest.strip() else answer
+
+
 def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> YesNo:
     """How a typed answer answers a yes/no question (the question is used for what it asks about)."""
     lex = lex or load_lexicon()
+    answer = _without_echo(answer)
     t, q = prep(answer), prep(question).replace(" ", "")
     if not t:
         return YesNo(None)
@@ -233,6 +243,9 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
     if not any(w in q for w in past) and len(own) > 1:
         now = [p for p in own if not any(w in p for w in past)]
         own = now or own
+    if len(own) > 1:  # 试用期过了才交 现在还没交: the clause that says now outweighs what is to come
+        said_now = [p for p in own if any_in(p, lex.words("present_time"))]
+        own = said_now or own
     if not any(w in q for w in past) and all(_only_past(p, lex) for p in own):
         # 以前领过 / 失业金领完了: "no" to whether it is drawn now; to 今年…吗 it says nothing about this year
         ongoing = any_in(q, lex.words("ongoing_q"))
