@@ -189,3 +189,11 @@ def test_a_course_given_by_its_first_and_last_day_with_went_and_came_back():
 def test_blind_questions_2_misses(matcher, question, expect):
     got = matcher.match(question).measures
     assert (got[:1] == [] if not expect else got[:1] and got[0] in expect), got
+
+
+async def test_contracts_of_people_outside_the_group_counted_are_not_counted(talk):
+    """Before: 2个不是脱贫户的签的两年 added 2 to the 7 脱贫户 with long contracts (9 × 300 instead of 7 × 300)."""
+    await talk("g1", "我们是江阳区的一家劳务公司 今年送了12个人去龙马潭的电子厂 想算下就业创业服务补助能拿好多", "好的 帮我测一下",
+               "12个里头10个是脱贫人口 2个不是")
+    said = await talk("g1", "7个脱贫户签的两年 3个脱贫户签的3个半月 2个不是脱贫户的签的两年")
+    assert "签1年以上劳动合同的7人" in said

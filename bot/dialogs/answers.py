@@ -15,8 +15,9 @@ from rapidfuzz import fuzz, process
 from bot.dialogs.schema import UNSURE, Option, Step
 from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
-from bot.textnorm import normalise
+from bot.textnorm import any_in, normalise
 from bot.understand import ASK, count_qualifying, read_value, read_yesno, subset_count
+from bot.understand.lexicon import clauses, load_lexicon, prep
 from bot.understand.slots import KINDS, approx_range, leading_count
 from bot.understand.yesno import only_ack
 
@@ -215,6 +216,13 @@ def _own_clauses(raw: str, t: str) -> tuple[str, str]:
     return kept, normalise(kept)
 
 
+def _without_outsiders(raw: str) -> str:
+    """The clauses not about people outside the group counted (不是脱贫户的, 普通的), when any are left."""
+    outside = load_lexicon().fact_words("outside_poor")
+    kept = [c for c in clauses(prep(raw)) if not any_in(c, outside)]
+    return " ".join(kept) if kept else raw
+
+
 def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: str = "") -> Parsed:
     """Read a typed answer for step (t normalised, raw as typed: its spaces and punctuation separate clauses),
     checking the step's range against earlier answers. 不清楚/不晓得 is "unsure" on every step but the region."""
@@ -246,6 +254,8 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
         return Parsed(True, said) if said else Parsed(False, problem="no_match")
     if step.type == "contract":
         total = values.get(step.of)
+        if values.get("whom") == "poor":  # only 脱贫人口 count: what is said of the others (2个不是脱贫户的签的两年) is not theirs
+            raw = _without_outsiders(raw)
         v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)
     elif step.type == "subset":
         total = values.get(step.of)
