@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from bot import loan_math
 from bot.callback import encode
@@ -505,28 +506,56 @@ def _relevant_sentences(text: str, words: set[str], limit: int) -> str:
     return out[:-1] + "。" if out.endswith("；") else out
 
 
+_THEIRS = re.compile("(我们|那边|那里|当地|我们那|我们这).{0,6}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)"
+                     "|(能不能|可不可以|可以)(去|到)")
+
+
+# The patterns below name one place each. Places come from the knowledge files (a bounded set), and a message
+# asks about one or two, so each place's patterns are compiled once and kept: re's own cache (512 entries) is
+# shared with every other pattern and turned over, and compiling one of these costs more than answering.
+@lru_cache(maxsize=2048)
+def _here_pattern(place: str) -> re.Pattern:
+    return re.compile(f"(在|来|到|过来|回|回到|来了|住){re.escape(place)}")
+
+
+@lru_cache(maxsize=1024)
+def _works_there_pattern(place: str) -> re.Pattern:
+    return re.compile(f"(在|去|到)[^，。]{{0,4}}{re.escape(place)}[^，。]{{0,5}}{_AT_WORK}")
+
+
+@lru_cache(maxsize=1024)
+def _there_pattern(place: str) -> re.Pattern:
+    p = re.escape(place)
+    gap = f"(?:(?!{_AT_WORK}).){{0,6}}"  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
+    return re.compile(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|{p}(那边|那里|这边|当地)")
+
+
+@lru_cache(maxsize=1024)
+def _mine_patterns(place: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(said as home, said as a workplace, belongs there) for _mine."""
+    p = re.escape(place)
+    return (re.compile(f"(我是|我家|我们是|我屋)[^，。]{{0,4}}{p}"), re.compile(f"在{p}[^，。]{{0,3}}{_AT_WORK}"),
+            re.compile(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的"
+                       f"|^[^，。]{{0,2}}在{p}(开|做|办|创业|搞|干)"))
+
+
 def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     """我是雅安天全的 / 宜宾屏山的脱贫户 … 我们宜宾有没得: the asker belongs to that place and is not
     working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
-    theirs = _asks_there(norm, place) or re.search("(我们|那边|那里|当地|我们那|我们这).{0,6}(有没有|有没得|有莫得|有吗"
-                                                   "|能不能|能享受|能用|也是|一样)|(能不能|可不可以|可以)(去|到)", norm)
-    here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
+    theirs = _asks_there(norm, place) or _THEIRS.search(norm)
+    here = any(_here_pattern(x).search(norm) for x in local)
     not_local = any("不是" + x in norm for x in local)  # 我是屏山的 不是泸州也不是泸定的 能不能申请
     return _mine(norm, place, work=False) and (bool(theirs) or not_local) and not here
 
 
 def _works_there(norm: str, place: str) -> bool:
     """在贵州赤水的厂里上班 / 去广东进厂: the asker works (or goes to work) in that place."""
-    p = re.escape(place)
-    return bool(re.search(f"(在|去|到)[^，。]{{0,4}}{p}[^，。]{{0,5}}{_AT_WORK}", norm))
+    return bool(_works_there_pattern(place).search(norm))
 
 
 def _there(norm: str, place: str) -> re.Match | None:
     """深圳那边有没得: where the question asks what that place offers."""
-    p = re.escape(place)
-    gap = f"(?:(?!{_AT_WORK}).){{0,6}}"  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
-    return re.search(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|{p}(那边|那里|这边|当地)",
-                     norm)
+    return _there_pattern(place).search(norm)
 
 
 def _asks_there(norm: str, place: str) -> bool:
@@ -546,12 +575,10 @@ def _asks_there_first(norm: str, place: str) -> bool:
 def _mine(norm: str, place: str, work: bool = True) -> bool:
     """我是安庆的 / 我们宜宾 / 在深圳开了个店: the asker belongs to (lives or works in) that place. With
     work=False, 我在浙江打工 does not count: a migrant working there is still from home (回来想创业)."""
-    p = re.escape(place)
-    if not work and not re.search(f"(我是|我家|我们是|我屋)[^，。]{{0,4}}{p}", norm) and re.search(
-            f"在{p}[^，。]{{0,3}}{_AT_WORK}", norm):
+    home, at_work, mine = _mine_patterns(place)
+    if not work and not home.search(norm) and at_work.search(norm):
         return False
-    return bool(re.search(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的"
-                          f"|^[^，。]{{0,2}}在{p}(开|做|办|创业|搞|干)", norm))
+    return bool(mine.search(norm))
 
 
 def squash_eq(a: str, b: str) -> bool:

@@ -155,16 +155,29 @@ def _works_in(flat: str, root: str, group: str, verbs: str = "work_after") -> st
     return next((n for n in sorted(names.found(m.group()), key=m.group().find)), None) if m else None
 
 
+@lru_cache(maxsize=8)
+def _elsewhere_words(root: str) -> Words:
+    """The places outside both regions, found in a message in one pass (most messages name none)."""
+    return Words(_elsewhere(root))
+
+
+# Patterns that name one place: places come from the knowledge files (a bounded set), so each place's pattern is
+# compiled once and kept rather than rebuilt per message (re's own cache is shared and turned over).
+@lru_cache(maxsize=2048)
+def _home_pattern(place: str) -> re.Pattern:
+    q = re.escape(place)
+    return re.compile(rf"(我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{{0,4}}{q}|^[^ ]{{0,4}}{q}[^ ]{{0,4}}的|^[^ ]{{0,4}}{q}(?:[县市区州镇乡村]|[^ ]{{1,4}}?[县市区州镇乡村])*的?( |$)|{q}人")
+
+
+@lru_cache(maxsize=1024)
+def _here_pattern(place: str) -> re.Pattern:
+    return re.compile(rf"(在|来|到|回|住|过来)[^ ]{{0,2}}{re.escape(place)}")
+
+
 def home_elsewhere(t: str, root: str) -> str | None:
     """雅安石棉的 我是脱贫户 / 我是贵州赤水的 / 户口在炉霍 / 凉山州盐源县泸沽湖镇 (an answer naming places down to
     the town): the place outside both regions the user says is home (在浙江打工 is where they work, not home)."""
-    homes = []
-    for p in _elsewhere(root):
-        if p not in t:
-            continue
-        q = re.escape(p)
-        if re.search(rf"(我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{{0,4}}{q}|^[^ ]{{0,4}}{q}[^ ]{{0,4}}的|^[^ ]{{0,4}}{q}(?:[县市区州镇乡村]|[^ ]{{1,4}}?[县市区州镇乡村])*的?( |$)|{q}人", t):
-            homes.append((t.find(p), p))
+    homes = [(t.find(p), p) for p in _elsewhere_words(root).found(t) if _home_pattern(p).search(t)]
     if not homes:
         return None
     first = min(homes)[0]
@@ -173,7 +186,7 @@ def home_elsewhere(t: str, root: str) -> str | None:
 
 def _here(t: str, place: str) -> bool:
     """在泸定学的 / 来泸州打工 / 住在纳溪: the user is in the region now, wherever home is."""
-    return bool(re.search(rf"(在|来|到|回|住|过来)[^ ]{{0,2}}{re.escape(place)}", t))
+    return bool(_here_pattern(place).search(t))
 
 
 def hay_of(name: str, latin: str, t: str) -> str:
