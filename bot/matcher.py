@@ -38,6 +38,7 @@ POINT_SWITCH_ALONE = 6  # ... and without the matcher ranking that measure at al
 COUNTERPART_SHARE = 0.35  # the other region's version is shown side by side above this share
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|%)")
 _CN_NUM = re.compile(r"([零〇一二两三四五六七八九十百千]+)\s*(万元|万块|万|元|块钱|块)")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
 ASKING_DECIDES_BELOW = 0.5  # the whole message's confidence under which the asking clause picks among its measures
 _CLAUSE_CUT = re.compile(r"[\s，,。.!！?？;；、]+")  # where a typed message's clauses end
 _MEASURE_REF = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十]+)\s*条")
@@ -199,7 +200,7 @@ def _length_factor(term: str) -> float:
 
 
 def _bigrams(s: str) -> list[str]:
-    cjk = re.sub(r"[^\u3400-\u9fff]", "|", s)
+    cjk = _NOT_CJK.sub("|", s)
     return [cjk[i : i + 2] for i in range(len(cjk) - 1) if "|" not in cjk[i : i + 2]]
 
 

@@ -50,9 +50,14 @@ class Number:
     approx: bool = False
 
 
+# the numeral readers below run on every number of every message: their patterns are compiled once
+_DIGITS_TOKEN = re.compile(r"(\d+(?:\.\d+)?)([万千百])?([零〇一二两三四五六七八九]|\d)?")
+_DIGITS_TAIL = re.compile(r"[零〇一二两俩三四五六七八九]{2,}$")
+
+
 def _value(tok: str) -> tuple[float, bool] | None:
     """Value of one numeral token and whether it is a range (十五六, 三四)."""
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([万千百])?([零〇一二两三四五六七八九]|\d)?", tok)
+    m = _DIGITS_TOKEN.fullmatch(tok)
     if m:
         v = float(m.group(1))
         unit = _UNITS.get(m.group(2) or "", 1)
@@ -61,8 +66,8 @@ def _value(tok: str) -> tuple[float, bool] | None:
             tail = int(m.group(3)) if m.group(3).isdigit() else _DIGITS[m.group(3)]
             v += tail * (unit // 10 if unit >= 100 else 0)
         return v, False
-    digits_tail = re.search(r"[零〇一二两俩三四五六七八九]{2,}$", tok)
-    if digits_tail and not re.fullmatch(r"[零〇]", digits_tail.group()[0]):
+    digits_tail = _DIGITS_TAIL.search(tok)
+    if digits_tail and digits_tail.group()[0] not in "零〇":
         # 十五六 / 三四: two digits in a row without a unit between them is a range
         return float(cn_to_int(tok[: len(tok) - 1])), True
     try:

@@ -233,6 +233,7 @@ class Points:
                 self._facets_of.setdefault(w, set()).add(f.id)
         self._oos_words = Words((w for o in self.oos for w in o.said.words()), gap=SAID_GAP)
         self._oos_first = [(frozenset(o.said.all_of[0]), o) for o in self.oos]  # a topic needs its first group
+        self._elsewhere_words = Words(self.elsewhere)  # a few hundred places, most messages name none
 
     def parts(self, text: str) -> list[str]:
         """The message cut where a second question starts (还有…, ？)."""
@@ -340,7 +341,7 @@ class Points:
         return next(o.office for o in self.oos if o.id == topic)
 
     def _named_elsewhere(self, norm: str) -> list[tuple[int, str]]:
-        return sorted((norm.find(p), p) for p in self.elsewhere if p in norm)
+        return sorted((norm.find(p), p) for p in self._elsewhere_words.found(norm))
 
     def places_elsewhere(self, norm: str) -> list[str]:
         """Every place outside both regions named, in the order typed."""

@@ -10,6 +10,8 @@ from functools import lru_cache
 MAX_CHARS = 400  # longer messages are matched on their first MAX_CHARS characters
 _KEEP = re.compile(r"[^0-9a-z%+\u3400-\u4dbf\u4e00-\u9fff·.]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_SPACES_OUTSIDE_LATIN = re.compile(r"(?<=[^a-z ]) +| +(?=[^a-z ])")
+_NON_DECIMAL_POINT = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 
 
 @lru_cache(maxsize=1)
@@ -65,8 +67,8 @@ def normalise(text: str, limit: int = MAX_CHARS) -> str:
     t = t.replace("·", "·")
     t = _KEEP.sub(" ", t)
     # spaces matter only between latin words (typed pinyin); drop them elsewhere
-    t = re.sub(r"(?<=[^a-z ]) +| +(?=[^a-z ])", "", t).strip()
-    t = re.sub(r"(?<![0-9])\.|\.(?![0-9])", "", t)
+    t = _SPACES_OUTSIDE_LATIN.sub("", t).strip()
+    t = _NON_DECIMAL_POINT.sub("", t)
     return t[:limit]
 
 

@@ -728,6 +728,8 @@ class DialogRunner:
     def prefill(self, flow: Flow, norm: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for s in flow.steps:
+            if s.type == "yesno" and not (s.prefill_yes or s.prefill_no):
+                continue  # most yes/no questions are never answered in passing: no words to look for
             if s.type == "yesno":
                 yes = next((w for w in s.prefill_yes if w in norm), None) if any_in(norm, s.prefill_yes) else None
                 if any_in(norm, s.prefill_no):

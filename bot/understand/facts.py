@@ -42,6 +42,17 @@ from bot.understand.yesno import _about_other, _negations
 
 CONTRACT_MONTHS = 12  # both documents: 签订1年以上劳动合同
 _NOT_HERE = ("不是", "不在", "没在", "非")  # 不是泸定的: a place said so is not the user's
+_SPACES = re.compile(r"\s+")
+# extract_facts reads every message with these: compiled once
+_DRAWS = re.compile(r"领|拿|享受")
+_TRAINING = re.compile(r"培训|学|课|上了|参加")
+_DAYS_WORD = re.compile(r"天|星期|周|个月")
+_LENGTH_OF_OTHER = re.compile(r"合同|签了|签的|期限|贷")  # 合同都是三年 / 贷款期限三年: not days of training
+_PLACING = re.compile(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐")
+_CONTRACT = re.compile(r"合同|签")
+_AGE_THIS_YEAR = re.compile(r"我?今年满?(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)(?=\s|$|岁|了)")  # 我今年41 在古蔺
+_AGE = re.compile(r"(?<![差超过大小满])(\d+|[一二三四五六七八九十]+)岁")  # 差一岁 is no age
+_AGE_OVER = re.compile(r"(?:今年|我都|都|已经|快)(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)多?了")  # 都五十多了
 
 
 @lru_cache(maxsize=8)
@@ -90,7 +101,7 @@ def _mask_numbered_places(t: str, root: str) -> str:
 
 def _region(t: str, root: str) -> tuple[str, str] | None:
     """The place named last and not negated (不是泸定的 是泸州的 → 泸州)."""
-    latin = re.sub(r"\s+", "", t)
+    latin = _SPACES.sub("", t)
     chars, typed = _place_words(root)
     named = chars.found(t) | typed.found(latin)  # most names are in no message
     found: list[tuple[int, str, str]] = []
@@ -292,19 +303,19 @@ def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
     (在广东厂里打了几年工 今年回来开火锅店) → migrant. Clauses about someone else or denied do not count."""
     raw = lex.raw.get("facts") or {}
     own = [p for p in parts if not _about_other(p, lex, "")]
-    for group, patterns in (raw.get("identity") or {}).items():
+    for group, patterns in lex.identities():
         for p in own:
-            m = next((m for m in (re.search(x, p) for x in patterns) if m), None)
+            m = next((m for m in (x.search(p) for x in patterns) if m), None)
             if m and not _negations(p[:m.start()], lex) % 2:
-                return str(group)
+                return group
     text = " ".join(own)
-    away = [m for x in raw.get("migrant_away") or () for m in re.finditer(x, text)]
+    away = [m for x in lex.fact_patterns("migrant_away") for m in x.finditer(text)]
     if not away:
         return None
     first = min(m.start() for m in away)
     not_yet = tuple(raw.get("migrant_not_yet") or ())
-    for x in raw.get("migrant_back") or ():
-        for m in re.finditer(x, text):
+    for x in lex.fact_patterns("migrant_back"):
+        for m in x.finditer(text):
             if m.start() > first and not text[max(0, m.start() - 2):m.start()].endswith(not_yet):
                 return "migrant"
     return None
@@ -567,7 +578,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     if v:
         f["jobless_pay"] = v
     p = _clause_with(parts, ("今年",), lex)
-    if p and re.search(r"领|拿|享受", p) and not re.search(r"失业", p):
+    if p and _DRAWS.search(p) and "失业" not in p:
         f["this_year"] = "no" if _negations(p, lex) % 2 else "yes"
     p = _clause_with(parts, ("证",), lex)
     if p:
@@ -610,13 +621,13 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     if done:
         f["done"] = done
     # numbers, each to the slot its unit and words name
-    if re.search(r"培训|学|课|上了|参加", flat) or re.search(r"天|星期|周|个月", flat):
+    if _TRAINING.search(flat) or _DAYS_WORD.search(flat):
         # 合同都是三年 / 贷款期限三年: a contract's or a loan's length, not days of training
-        untied = " ".join(c for c in parts if not re.search(r"合同|签了|签的|期限|贷", c))
-        days = read_value("days", untied, lex) if untied and re.search(r"培训|学|课|参加|上了", flat) else None
+        untied = " ".join(c for c in parts if not _LENGTH_OF_OTHER.search(c))
+        days = read_value("days", untied, lex) if untied and _TRAINING.search(flat) else None
         if isinstance(days, int):
             f["days"] = days
-    if re.search(r"贷", flat):
+    if "贷" in flat:
         times = read_value("times", t, lex)
         if isinstance(times, int) and (times > 0 or re.search(r"没贷|没有贷|第一次|头一回|从没", flat)):
             f["times"] = times
@@ -633,7 +644,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) else None
     if isinstance(hires, int):
         f["new_hires"] = hires
-    if "staff" not in f and re.search(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐", flat):
+    if "staff" not in f and _PLACING.search(flat):
         placed = read_value("placed", t, lex)
         if isinstance(placed, int):
             f["placed"] = placed
@@ -642,10 +653,10 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
         f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
     if any_in(flat, fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
-    elif re.search(r"合同|签", flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):
+    elif _CONTRACT.search(flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):
         # (6个月的5个 两年的3个 after people placed: their contracts, even without the word)
         # the lengths said of contracts: 学了十天 签了一年合同 is a one-year contract (十天 is the training)
-        signed = " ".join(c for c in parts if re.search(r"合同|签", c)) or t
+        signed = " ".join(c for c in parts if _CONTRACT.search(c)) or t
         durs = _durations(signed, "contract_months", lex)
         if durs and not any(a for *_, a in durs):
             f["contract_months"] = int(max(v for v, *_ in durs)) if len({v for v, *_ in durs}) == 1 else \
@@ -663,9 +674,7 @@ def extract_facts(text: str, root: str | Path | None = None) -> dict[str, Any]:
     group = _identity(t, parts, lex)
     if group:
         f["group"] = group
-    m = re.search(r"我?今年满?(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)(?=\s|$|岁|了)", t) or re.search(
-        r"(?<![差超过大小满])(\d+|[一二三四五六七八九十]+)岁", flat) or re.search(  # 我今年41 在古蔺; 差一岁 is no age
-        r"(?:今年|我都|都|已经|快)(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)多?了", flat)  # 都五十多了
+    m = _AGE_THIS_YEAR.search(t) or _AGE.search(flat) or _AGE_OVER.search(flat)
     if m:
         age = read_value("people", m.group(1), lex)
         if isinstance(age, int):
