@@ -356,7 +356,7 @@ class Answerer:
                 continue  # 300块一个的补助找哪个申请: a case for the amount does not answer where to apply
             if beyond is not None and beyond not in case.facets:
                 continue  # 申报泸字号要不要交评审费: no case about the prize answers a fee
-            how = case.fires(norm, facts)
+            how = case.fires(norm, facts, self.points.case_words_in(norm))
             if how is None:
                 continue
             if asked is not None and asked not in case.facets:

@@ -9,6 +9,7 @@ take their span out of the question; a place name selects a region.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -550,7 +551,9 @@ class Matcher:
                     scores[mid] *= AMOUNT_BOOST
         bm = self._bm25(rest, hits)
         total = {k: scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0) for k in set(scores) | set(bm)}
-        ranked = sorted(total, key=lambda k: (-total[k], k))  # ties (a measure and its counterpart) by id, not hash order
+
+        def rank(k: str) -> tuple[float, str]:
+            return -total[k], k  # ties (a measure and its counterpart) by id, not hash order
 
         oos = any(h.kind == "oos" for h in hits)
 
@@ -559,15 +562,16 @@ class Matcher:
                 return strong.get(k, 0) >= MIN_TERM_SCORE * OOS_FACTOR
             return scores.get(k, 0) >= MIN_TERM_SCORE or bm.get(k, 0) >= MIN_BM25
 
-        in_region = [k for k in ranked if not m.regions or self.ix.region_of[k] in m.regions]
-        chosen = [k for k in in_region if passes(k)]
+        # the few measures that pass, ranked (most of those a bigram touches score too little to be ranked at all)
+        passing = sorted(filter(passes, total), key=rank)
+        chosen = [k for k in passing if not m.regions or self.ix.region_of[k] in m.regions]
         if not chosen and m.regions:
-            chosen = [k for k in ranked if passes(k)]
+            chosen = passing
             m.outside_region = bool(chosen)
         if not chosen:
             overview = any(w in s for w in self.ix.chat["overview"]) or "劳务品牌" in s
             m.intent = "overview" if overview and not oos else "out_of_scope"
-            m.scores = {k: total[k] for k in ranked[:6]}
+            m.scores = {k: total[k] for k in heapq.nsmallest(6, total, key=rank)}
             return m
         top = chosen[0]
         order = [top]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
@@ -78,6 +79,13 @@ def _value(tok: str) -> tuple[float, bool] | None:
 
 def find_numbers(text: str, approx_after: tuple[str, ...] = ("来", "多", "几", "把")) -> list[Number]:
     """Every number in text with its span; 一 in 一下/一起 is a word, not a number."""
+    return list(_numbers(text, approx_after))
+
+
+# The fact, slot and yes/no readers each look for the numbers of the same message (about twice each); a pure
+# function of the text, kept for a few texts (the message being answered), a fresh list for each caller
+@lru_cache(maxsize=32)
+def _numbers(text: str, approx_after: tuple[str, ...]) -> tuple[Number, ...]:
     out = []
     for m in _ANY_NUMBER.finditer(text):
         tok = m.group()
@@ -93,7 +101,7 @@ def find_numbers(text: str, approx_after: tuple[str, ...] = ("来", "多", "几"
         approx = rng or (nxt in approx_after and text[m.end():m.end() + 2] not in ("多少",)) or \
             text.startswith("好几", m.end())  # 四十好几个: forty-odd
         out.append(Number(v, m.start(), m.end(), approx))
-    return out
+    return tuple(out)
 
 
 def parse_number(text: str) -> int | None:

@@ -99,12 +99,14 @@ def longest_first(words: Iterable[str]) -> re.Pattern:
     with. Written as a trie (年龄(?:有没(?:得|有)限制)…) rather than a flat alternation: at a position, re then tries
     the few words that share what was read so far, not every word one by one."""
     words = {w for w in words if w}
-    return re.compile(_trie_pattern(words) if words else r"(?!)")
+    return re.compile(trie_pattern(words) if words else r"(?!)")
 
 
-def _trie_pattern(words: set[str]) -> str:
+def trie_pattern(words: set[str]) -> str:
     """The regex of a set of non-empty words as a trie: at each node the longer words (the next character) are
-    tried before ending there, and the next characters are distinct, so the match is the longest word."""
+    tried before ending there, and the next characters are distinct, so the match is the longest word. Where what
+    follows fails, re backtracks to the shorter words there, longest first: the same attempts, in the same order,
+    as an alternation of the words sorted longest first, without trying each word at every position."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -144,8 +146,10 @@ class Words:
 
     def __init__(self, words: Iterable[str], gap: int | None = None):
         words = set(words)
-        self.gapped = tuple((w, gap_pattern(w, gap)) for w in sorted(words) if gap is not None and "…" in w)
-        plain = {w for w in words if w} - {w for w, _ in self.gapped}
+        # a word with a gap is searched for only where its first piece is in the text (most texts have none)
+        self.gapped = tuple((w, normalise(w.split("…")[0]), gap_pattern(w, gap)) for w in sorted(words)
+                            if gap is not None and "…" in w)
+        plain = {w for w in words if w} - {w for w, _, _ in self.gapped}
         self.words = frozenset(plain)
         self.pattern = longest_first(plain)
         self.with_prefixes = {w: frozenset(w[:n] for n in range(1, len(w) + 1)) & self.words for w in plain}
@@ -155,5 +159,5 @@ class Words:
         out = {""} if self.empty else set()
         for w in {w for _, w in word_starts(self.pattern, text)}:
             out |= self.with_prefixes[w]
-        out.update(w for w, pattern in self.gapped if pattern.search(text))
+        out.update(w for w, first, pattern in self.gapped if first in text and pattern.search(text))
         return out

@@ -81,6 +81,11 @@ def _day_of(tok: str | None) -> int | None:
     return int(nums[0].value) if nums else None
 
 
+def _says_a_day(t: str) -> bool:
+    """A day of a month is said (十六号, 28日): what both span patterns need before they are tried."""
+    return "号" in t or "日" in t
+
+
 def date_span_days(t: str) -> tuple[int, int, int] | None:
     """Days from one date to another, both counted (十一月三号开始 十六号结业 → 14; 9月28号到10月7号 → 10):
     (days, start, end of the span in t), or None. A span across a month end needs both months."""
@@ -92,6 +97,8 @@ def date_span(t: str) -> tuple[int, int, int, tuple[int, int] | None] | None:
     """date_span_days and the last day as (month, day) when a month was said (3号到15号: None)."""
     import datetime as dt
 
+    if not _says_a_day(t):
+        return None  # both ends are days (号, 日): most messages say none, and the pattern is tried everywhere
     for m in _DATE_SPAN.finditer(t):
         g = m.groups()  # the second day from whichever way the span was said
         m1, d1, m2, d2 = (_day_of(x) for x in (g[0], g[1], g[2] or g[4], g[3] or g[5]))
@@ -128,7 +135,9 @@ def contract_span_months(t: str) -> list[tuple[float, int, int, bool]]:
     False) for each such span; a last day before the first in the same year is in the next year."""
     import datetime as dt
 
-    out = []
+    out: list[tuple[float, int, int, bool]] = []
+    if "月" not in t or not _says_a_day(t):
+        return out  # a span names two days of a month: most messages say none (the pattern is tried everywhere)
     for m in _CONTRACT_SPAN.finditer(t):
         y1, _, m1, d1, y2, later, m2, d2 = m.groups()
         try:
