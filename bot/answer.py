@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from collections.abc import Iterator
 
 from bot import loan_math
 from bot.callback import encode
@@ -510,52 +510,59 @@ _THEIRS = re.compile("(我们|那边|那里|当地|我们那|我们这).{0,6}(�
                      "|(能不能|可不可以|可以)(去|到)")
 
 
-# The patterns below name one place each. Places come from the knowledge files (a bounded set), and a message
-# asks about one or two, so each place's patterns are compiled once and kept: re's own cache (512 entries) is
-# shared with every other pattern and turned over, and compiling one of these costs more than answering.
-@lru_cache(maxsize=2048)
-def _here_pattern(place: str) -> re.Pattern:
-    return re.compile(f"(在|来|到|过来|回|回到|来了|住){re.escape(place)}")
+# What is said around a place name: each place's occurrences are found with str.find, and these patterns (one
+# set for every place) are tried just before or just after each, as re would try a pattern naming the place at
+# every position. Nothing is compiled per place (a pattern per place, compiled at first sight, cost more than
+# answering the message).
+_BEFORE_HOME = re.compile("(?:我是|我家|我们是|我屋)[^，。]{0,4}$")  # 我是安庆的: up to 7 characters before the place
+_BEFORE_MINE = re.compile("(?:我是|我们|我在|我家|我们是|我屋)[^，。]{0,4}$")
+_BEFORE_WORK = re.compile("[在去到][^，。]{0,4}$")
+_BEFORE_MAX = 7  # characters the patterns before a place can span
+_AFTER_AT_WORK = re.compile(f"[^，。]{{0,3}}{_AT_WORK}")
+_AFTER_WORKS = re.compile(f"[^，。]{{0,5}}{_AT_WORK}")
+_AFTER_OF = re.compile("[^，。]{0,4}的")
+_AFTER_STARTS = re.compile("开|做|办|创业|搞|干")
+_AFTER_THERE = re.compile(f"(?:(?!{_AT_WORK}).){{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)"
+                          "|那边|那里|这边|当地")  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
+_HERE_BEFORE = ("在", "来", "到", "过来", "回", "回到", "来了", "住")
+_NO_STOP = re.compile("[^，。]*")
 
 
-@lru_cache(maxsize=1024)
-def _works_there_pattern(place: str) -> re.Pattern:
-    return re.compile(f"(在|去|到)[^，。]{{0,4}}{re.escape(place)}[^，。]{{0,5}}{_AT_WORK}")
+def _at(norm: str, place: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of the place, overlapping ones too, left to right."""
+    i = norm.find(place)
+    while i >= 0:
+        yield i, i + len(place)
+        i = norm.find(place, i + 1)
 
 
-@lru_cache(maxsize=1024)
-def _there_pattern(place: str) -> re.Pattern:
-    p = re.escape(place)
-    gap = f"(?:(?!{_AT_WORK}).){{0,6}}"  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
-    return re.compile(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|{p}(那边|那里|这边|当地)")
+def _said_before(pattern: re.Pattern, norm: str, i: int) -> bool:
+    """pattern ($-anchored) matches a stretch ending right where the place starts."""
+    return pattern.search(norm, max(0, i - _BEFORE_MAX), i) is not None
 
 
-@lru_cache(maxsize=1024)
-def _mine_patterns(place: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """(said as home, said as a workplace, belongs there) for _mine."""
-    p = re.escape(place)
-    return (re.compile(f"(我是|我家|我们是|我屋)[^，。]{{0,4}}{p}"), re.compile(f"在{p}[^，。]{{0,3}}{_AT_WORK}"),
-            re.compile(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的"
-                       f"|^[^，。]{{0,2}}在{p}(开|做|办|创业|搞|干)"))
+def _unbroken(norm: str, end: int) -> bool:
+    """No ，or 。 before end: the place is in the message's first stretch."""
+    return _NO_STOP.match(norm, 0, end).end() == end  # type: ignore[union-attr]  # * always matches
 
 
 def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     """我是雅安天全的 / 宜宾屏山的脱贫户 … 我们宜宾有没得: the asker belongs to that place and is not
     working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
     theirs = _asks_there(norm, place) or _THEIRS.search(norm)
-    here = any(_here_pattern(x).search(norm) for x in local)
+    here = any(norm.endswith(_HERE_BEFORE, 0, i) for x in local for i, _ in _at(norm, x))
     not_local = any("不是" + x in norm for x in local)  # 我是屏山的 不是泸州也不是泸定的 能不能申请
     return _mine(norm, place, work=False) and (bool(theirs) or not_local) and not here
 
 
 def _works_there(norm: str, place: str) -> bool:
     """在贵州赤水的厂里上班 / 去广东进厂: the asker works (or goes to work) in that place."""
-    return bool(_works_there_pattern(place).search(norm))
+    return any(_said_before(_BEFORE_WORK, norm, i) and _AFTER_WORKS.match(norm, j) for i, j in _at(norm, place))
 
 
-def _there(norm: str, place: str) -> re.Match | None:
-    """深圳那边有没得: where the question asks what that place offers."""
-    return _there_pattern(place).search(norm)
+def _there(norm: str, place: str) -> int | None:
+    """深圳那边有没得: where the question asks what that place offers (the place's position)."""
+    return next((i for i, j in _at(norm, place) if _AFTER_THERE.match(norm, j)), None)
 
 
 def _asks_there(norm: str, place: str) -> bool:
@@ -568,17 +575,21 @@ _QUESTION = re.compile("有没有|有没得|有莫得|能不能|可不可以|可
 def _asks_there_first(norm: str, place: str) -> bool:
     """贵州那边最高能贷好多: what that place offers is the question; not when one about the documents comes before
     it (回来学电焊有没得生活补贴 东莞那边有没得)."""
-    m = _there(norm, place)
-    return m is not None and not _QUESTION.search(norm[:m.start()])
+    at = _there(norm, place)
+    return at is not None and not _QUESTION.search(norm[:at])
 
 
 def _mine(norm: str, place: str, work: bool = True) -> bool:
     """我是安庆的 / 我们宜宾 / 在深圳开了个店: the asker belongs to (lives or works in) that place. With
     work=False, 我在浙江打工 does not count: a migrant working there is still from home (回来想创业)."""
-    home, at_work, mine = _mine_patterns(place)
-    if not work and not home.search(norm) and at_work.search(norm):
+    at = list(_at(norm, place))
+    if not work and not any(_said_before(_BEFORE_HOME, norm, i) for i, _ in at) and any(
+            norm.endswith("在", 0, i) and _AFTER_AT_WORK.match(norm, j) for i, j in at):
         return False
-    return bool(mine.search(norm))
+    return any(_said_before(_BEFORE_MINE, norm, i)
+               or (i <= 3 and _unbroken(norm, i) and _AFTER_OF.match(norm, j))
+               or (1 <= i <= 3 and norm[i - 1] == "在" and _unbroken(norm, i - 1) and _AFTER_STARTS.match(norm, j))
+               for i, j in at)
 
 
 def squash_eq(a: str, b: str) -> bool:

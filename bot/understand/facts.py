@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -182,23 +183,33 @@ def _elsewhere_words(root: str) -> Words:
     return Words(_elsewhere(root))
 
 
-# Patterns that name one place: places come from the knowledge files (a bounded set), so each place's pattern is
-# compiled once and kept rather than rebuilt per message (re's own cache is shared and turned over).
-@lru_cache(maxsize=2048)
-def _home_pattern(place: str) -> re.Pattern:
-    q = re.escape(place)
-    return re.compile(rf"(我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{{0,4}}{q}|^[^ ]{{0,4}}{q}[^ ]{{0,4}}的|^[^ ]{{0,4}}{q}(?:[县市区州镇乡村]|[^ ]{{1,4}}?[县市区州镇乡村])*的?( |$)|{q}人")
+# What is said around a place name, tried just before or after each occurrence of the place (str.find), as re would
+# try a pattern naming the place at every position: one set of patterns for every place, nothing compiled per place.
+_HOME_BEFORE = re.compile("(?:我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{0,4}$")  # up to 7 characters
+_HOME_AFTER = re.compile("[^ ]{0,4}的|(?:[县市区州镇乡村]|[^ ]{1,4}?[县市区州镇乡村])*的?( |$)")  # said first: X的, X县
+_HERE_BEFORE = re.compile("(?:在|来|到|回|住|过来)[^ ]{0,2}$")  # up to 4 characters
+_NO_SPACE = re.compile("[^ ]*")
 
 
-@lru_cache(maxsize=1024)
-def _here_pattern(place: str) -> re.Pattern:
-    return re.compile(rf"(在|来|到|回|住|过来)[^ ]{{0,2}}{re.escape(place)}")
+def _place_at(t: str, place: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of the place, overlapping ones too, left to right."""
+    i = t.find(place)
+    while i >= 0:
+        yield i, i + len(place)
+        i = t.find(place, i + 1)
+
+
+def _said_home(t: str, place: str) -> bool:
+    """我是X / 老家X / 户口在X, X的 or X县… said first (within 4 characters of the start), X人."""
+    return any(_HOME_BEFORE.search(t, max(0, i - 7), i)
+               or (i <= 4 and _NO_SPACE.match(t, 0, i).end() == i and _HOME_AFTER.match(t, j))  # type: ignore[union-attr]
+               or t.startswith("人", j) for i, j in _place_at(t, place))
 
 
 def home_elsewhere(t: str, root: str) -> str | None:
     """雅安石棉的 我是脱贫户 / 我是贵州赤水的 / 户口在炉霍 / 凉山州盐源县泸沽湖镇 (an answer naming places down to
     the town): the place outside both regions the user says is home (在浙江打工 is where they work, not home)."""
-    homes = [(t.find(p), p) for p in _elsewhere_words(root).found(t) if _home_pattern(p).search(t)]
+    homes = [(t.find(p), p) for p in _elsewhere_words(root).found(t) if _said_home(t, p)]
     if not homes:
         return None
     first = min(homes)[0]
@@ -207,7 +218,7 @@ def home_elsewhere(t: str, root: str) -> str | None:
 
 def _here(t: str, place: str) -> bool:
     """在泸定学的 / 来泸州打工 / 住在纳溪: the user is in the region now, wherever home is."""
-    return bool(_here_pattern(place).search(t))
+    return any(_HERE_BEFORE.search(t, max(0, i - 4), i) for i, _ in _place_at(t, place))
 
 
 def hay_of(name: str, latin: str, t: str) -> str:
