@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from bot import loan_math
 from bot.callback import encode
@@ -358,7 +359,7 @@ class Answerer:
                 continue  # 300块一个的补助找哪个申请: a case for the amount does not answer where to apply
             if beyond is not None and beyond not in case.facets:
                 continue  # 申报泸字号要不要交评审费: no case about the prize answers a fee
-            how = case.fires(norm, facts)
+            how = case.fires(norm, facts, self.points.case_words_in(norm))
             if how is None:
                 continue
             if asked is not None and asked not in case.facets:
@@ -508,28 +509,63 @@ def _relevant_sentences(text: str, words: set[str], limit: int) -> str:
     return out[:-1] + "。" if out.endswith("；") else out
 
 
+_THEIRS = re.compile("(我们|那边|那里|当地|我们那|我们这).{0,6}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)"
+                     "|(能不能|可不可以|可以)(去|到)")
+
+
+# What is said around a place name: each place's occurrences are found with str.find, and these patterns (one
+# set for every place) are tried just before or just after each, as re would try a pattern naming the place at
+# every position. Nothing is compiled per place (a pattern per place, compiled at first sight, cost more than
+# answering the message).
+_BEFORE_HOME = re.compile("(?:我是|我家|我们是|我屋)[^，。]{0,4}$")  # 我是安庆的: up to 7 characters before the place
+_BEFORE_MINE = re.compile("(?:我是|我们|我在|我家|我们是|我屋)[^，。]{0,4}$")
+_BEFORE_WORK = re.compile("[在去到][^，。]{0,4}$")
+_BEFORE_MAX = 7  # characters the patterns before a place can span
+_AFTER_AT_WORK = re.compile(f"[^，。]{{0,3}}{_AT_WORK}")
+_AFTER_WORKS = re.compile(f"[^，。]{{0,5}}{_AT_WORK}")
+_AFTER_OF = re.compile("[^，。]{0,4}的")
+_AFTER_STARTS = re.compile("开|做|办|创业|搞|干")
+_AFTER_THERE = re.compile(f"(?:(?!{_AT_WORK}).){{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)"
+                          "|那边|那里|这边|当地")  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
+_HERE_BEFORE = ("在", "来", "到", "过来", "回", "回到", "来了", "住")
+_NO_STOP = re.compile("[^，。]*")
+
+
+def _at(norm: str, place: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of the place, overlapping ones too, left to right."""
+    i = norm.find(place)
+    while i >= 0:
+        yield i, i + len(place)
+        i = norm.find(place, i + 1)
+
+
+def _said_before(pattern: re.Pattern, norm: str, i: int) -> bool:
+    """pattern ($-anchored) matches a stretch ending right where the place starts."""
+    return pattern.search(norm, max(0, i - _BEFORE_MAX), i) is not None
+
+
+def _unbroken(norm: str, end: int) -> bool:
+    """No ，or 。 before end: the place is in the message's first stretch."""
+    return _NO_STOP.match(norm, 0, end).end() == end  # type: ignore[union-attr]  # * always matches
+
+
 def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     """我是雅安天全的 / 宜宾屏山的脱贫户 … 我们宜宾有没得: the asker belongs to that place and is not
     working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
-    theirs = _asks_there(norm, place) or re.search("(我们|那边|那里|当地|我们那|我们这).{0,6}(有没有|有没得|有莫得|有吗"
-                                                   "|能不能|能享受|能用|也是|一样)|(能不能|可不可以|可以)(去|到)", norm)
-    here = any(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(x)}", norm) for x in local)
+    theirs = _asks_there(norm, place) or _THEIRS.search(norm)
+    here = any(norm.endswith(_HERE_BEFORE, 0, i) for x in local for i, _ in _at(norm, x))
     not_local = any("不是" + x in norm for x in local)  # 我是屏山的 不是泸州也不是泸定的 能不能申请
     return _mine(norm, place, work=False) and (bool(theirs) or not_local) and not here
 
 
 def _works_there(norm: str, place: str) -> bool:
     """在贵州赤水的厂里上班 / 去广东进厂: the asker works (or goes to work) in that place."""
-    p = re.escape(place)
-    return bool(re.search(f"(在|去|到)[^，。]{{0,4}}{p}[^，。]{{0,5}}{_AT_WORK}", norm))
+    return any(_said_before(_BEFORE_WORK, norm, i) and _AFTER_WORKS.match(norm, j) for i, j in _at(norm, place))
 
 
-def _there(norm: str, place: str) -> re.Match | None:
-    """深圳那边有没得: where the question asks what that place offers."""
-    p = re.escape(place)
-    gap = f"(?:(?!{_AT_WORK}).){{0,6}}"  # 去西藏林芝修路 有没有…: about the work there, not what 西藏 offers
-    return re.search(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|{p}(那边|那里|这边|当地)",
-                     norm)
+def _there(norm: str, place: str) -> int | None:
+    """深圳那边有没得: where the question asks what that place offers (the place's position)."""
+    return next((i for i, j in _at(norm, place) if _AFTER_THERE.match(norm, j)), None)
 
 
 def _asks_there(norm: str, place: str) -> bool:
@@ -542,19 +578,21 @@ _QUESTION = re.compile("有没有|有没得|有莫得|能不能|可不可以|可
 def _asks_there_first(norm: str, place: str) -> bool:
     """贵州那边最高能贷好多: what that place offers is the question; not when one about the documents comes before
     it (回来学电焊有没得生活补贴 东莞那边有没得)."""
-    m = _there(norm, place)
-    return m is not None and not _QUESTION.search(norm[:m.start()])
+    at = _there(norm, place)
+    return at is not None and not _QUESTION.search(norm[:at])
 
 
 def _mine(norm: str, place: str, work: bool = True) -> bool:
     """我是安庆的 / 我们宜宾 / 在深圳开了个店: the asker belongs to (lives or works in) that place. With
     work=False, 我在浙江打工 does not count: a migrant working there is still from home (回来想创业)."""
-    p = re.escape(place)
-    if not work and not re.search(f"(我是|我家|我们是|我屋)[^，。]{{0,4}}{p}", norm) and re.search(
-            f"在{p}[^，。]{{0,3}}{_AT_WORK}", norm):
+    at = list(_at(norm, place))
+    if not work and not any(_said_before(_BEFORE_HOME, norm, i) for i, _ in at) and any(
+            norm.endswith("在", 0, i) and _AFTER_AT_WORK.match(norm, j) for i, j in at):
         return False
-    return bool(re.search(f"(我是|我们|我在|我家|我们是|我屋)[^，。]{{0,4}}{p}|^[^，。]{{0,3}}{p}[^，。]{{0,4}}的"
-                          f"|^[^，。]{{0,2}}在{p}(开|做|办|创业|搞|干)", norm))
+    return any(_said_before(_BEFORE_MINE, norm, i)
+               or (i <= 3 and _unbroken(norm, i) and _AFTER_OF.match(norm, j))
+               or (1 <= i <= 3 and norm[i - 1] == "在" and _unbroken(norm, i - 1) and _AFTER_STARTS.match(norm, j))
+               for i, j in at)
 
 
 def squash_eq(a: str, b: str) -> bool:

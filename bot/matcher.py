@@ -9,6 +9,7 @@ take their span out of the question; a place name selects a region.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -38,6 +39,7 @@ POINT_SWITCH_ALONE = 6  # ... and without the matcher ranking that measure at al
 COUNTERPART_SHARE = 0.35  # the other region's version is shown side by side above this share
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|%)")
 _CN_NUM = re.compile(r"([零〇一二两三四五六七八九十百千]+)\s*(万元|万块|万|元|块钱|块)")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
 ASKING_DECIDES_BELOW = 0.5  # the whole message's confidence under which the asking clause picks among its measures
 _CLAUSE_CUT = re.compile(r"[\s，,。.!！?？;；、]+")  # where a typed message's clauses end
 _MEASURE_REF = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十]+)\s*条")
@@ -199,7 +201,7 @@ def _length_factor(term: str) -> float:
 
 
 def _bigrams(s: str) -> list[str]:
-    cjk = re.sub(r"[^\u3400-\u9fff]", "|", s)
+    cjk = _NOT_CJK.sub("|", s)
     return [cjk[i : i + 2] for i in range(len(cjk) - 1) if "|" not in cjk[i : i + 2]]
 
 
@@ -549,7 +551,9 @@ class Matcher:
                     scores[mid] *= AMOUNT_BOOST
         bm = self._bm25(rest, hits)
         total = {k: scores.get(k, 0) + BM25_WEIGHT * bm.get(k, 0) for k in set(scores) | set(bm)}
-        ranked = sorted(total, key=lambda k: (-total[k], k))  # ties (a measure and its counterpart) by id, not hash order
+
+        def rank(k: str) -> tuple[float, str]:
+            return -total[k], k  # ties (a measure and its counterpart) by id, not hash order
 
         oos = any(h.kind == "oos" for h in hits)
 
@@ -558,15 +562,16 @@ class Matcher:
                 return strong.get(k, 0) >= MIN_TERM_SCORE * OOS_FACTOR
             return scores.get(k, 0) >= MIN_TERM_SCORE or bm.get(k, 0) >= MIN_BM25
 
-        in_region = [k for k in ranked if not m.regions or self.ix.region_of[k] in m.regions]
-        chosen = [k for k in in_region if passes(k)]
+        # the few measures that pass, ranked (most of those a bigram touches score too little to be ranked at all)
+        passing = sorted(filter(passes, total), key=rank)
+        chosen = [k for k in passing if not m.regions or self.ix.region_of[k] in m.regions]
         if not chosen and m.regions:
-            chosen = [k for k in ranked if passes(k)]
+            chosen = passing
             m.outside_region = bool(chosen)
         if not chosen:
             overview = any(w in s for w in self.ix.chat["overview"]) or "劳务品牌" in s
             m.intent = "overview" if overview and not oos else "out_of_scope"
-            m.scores = {k: total[k] for k in ranked[:6]}
+            m.scores = {k: total[k] for k in heapq.nsmallest(6, total, key=rank)}
             return m
         top = chosen[0]
         order = [top]

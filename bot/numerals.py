@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
@@ -50,9 +51,14 @@ class Number:
     approx: bool = False
 
 
+# the numeral readers below run on every number of every message: their patterns are compiled once
+_DIGITS_TOKEN = re.compile(r"(\d+(?:\.\d+)?)([万千百])?([零〇一二两三四五六七八九]|\d)?")
+_DIGITS_TAIL = re.compile(r"[零〇一二两俩三四五六七八九]{2,}$")
+
+
 def _value(tok: str) -> tuple[float, bool] | None:
     """Value of one numeral token and whether it is a range (十五六, 三四)."""
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([万千百])?([零〇一二两三四五六七八九]|\d)?", tok)
+    m = _DIGITS_TOKEN.fullmatch(tok)
     if m:
         v = float(m.group(1))
         unit = _UNITS.get(m.group(2) or "", 1)
@@ -61,8 +67,8 @@ def _value(tok: str) -> tuple[float, bool] | None:
             tail = int(m.group(3)) if m.group(3).isdigit() else _DIGITS[m.group(3)]
             v += tail * (unit // 10 if unit >= 100 else 0)
         return v, False
-    digits_tail = re.search(r"[零〇一二两俩三四五六七八九]{2,}$", tok)
-    if digits_tail and not re.fullmatch(r"[零〇]", digits_tail.group()[0]):
+    digits_tail = _DIGITS_TAIL.search(tok)
+    if digits_tail and digits_tail.group()[0] not in "零〇":
         # 十五六 / 三四: two digits in a row without a unit between them is a range
         return float(cn_to_int(tok[: len(tok) - 1])), True
     try:
@@ -73,6 +79,13 @@ def _value(tok: str) -> tuple[float, bool] | None:
 
 def find_numbers(text: str, approx_after: tuple[str, ...] = ("来", "多", "几", "把")) -> list[Number]:
     """Every number in text with its span; 一 in 一下/一起 is a word, not a number."""
+    return list(_numbers(text, approx_after))
+
+
+# The fact, slot and yes/no readers each look for the numbers of the same message (about twice each); a pure
+# function of the text, kept for a few texts (the message being answered), a fresh list for each caller
+@lru_cache(maxsize=32)
+def _numbers(text: str, approx_after: tuple[str, ...]) -> tuple[Number, ...]:
     out = []
     for m in _ANY_NUMBER.finditer(text):
         tok = m.group()
@@ -88,7 +101,7 @@ def find_numbers(text: str, approx_after: tuple[str, ...] = ("来", "多", "几"
         approx = rng or (nxt in approx_after and text[m.end():m.end() + 2] not in ("多少",)) or \
             text.startswith("好几", m.end())  # 四十好几个: forty-odd
         out.append(Number(v, m.start(), m.end(), approx))
-    return out
+    return tuple(out)
 
 
 def parse_number(text: str) -> int | None:

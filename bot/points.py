@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -103,13 +104,18 @@ class Case:
     also: tuple[tuple[str, str, str], ...] = ()  # facts that must hold as well (and_known), whatever fired
     unless: tuple[str, ...] = ()  # a case on facts alone: words that keep it quiet (我是…经纪人)
 
-    def fires(self, norm: str, facts: dict) -> str | None:
-        """'said' when this message's words hold, 'known' when remembered facts do, else None."""
+    def words(self) -> tuple[str, ...]:
+        """Every word the case looks for in a message (its said words and its unless words)."""
+        return (self.said.words() if self.said is not None else ()) + self.unless
+
+    def fires(self, norm: str, facts: dict, found: frozenset[str] | None = None) -> str | None:
+        """'said' when this message's words hold, 'known' when remembered facts do, else None. found: the case
+        words norm contains (Points.case_words_in), when the caller has them."""
         if self.also and not all(_compare(facts.get(k), op, v) for k, op, v in self.also):
             return None
-        if self.unless and any(_contains(norm, w) for w in self.unless):
+        if self.unless and any((w in found) if found is not None else _contains(norm, w) for w in self.unless):
             return None
-        if self.said is not None and self.said.holds(norm):
+        if self.said is not None and self.said.holds(norm, found):
             return "said"
         if self.known and all(_compare(facts.get(k), op, v) for k, op, v in self.known):
             return "known"
@@ -226,13 +232,26 @@ class Points:
         self._second = re.compile("|".join(re.escape(w) for w in words)) if words else None
         # word lookups made once, so that a message is read once instead of tested against every word
         self._point_words = Words(w for p in self.points for w in p.words if len(w) >= 2)
+        self._points_of: dict[str, list[int]] = {}  # word → positions of the points it belongs to
+        for i, p in enumerate(self.points):
+            for w in dict.fromkeys(p.words):
+                if len(w) >= 2:
+                    self._points_of.setdefault(w, []).append(i)
         self._facet_words = Words(w for f in self.facets for w in f.words)
         self._facets_of: dict[str, set[str]] = {}  # word → ids of the facets it asks
         for f in self.facets:
             for w in f.words:
                 self._facets_of.setdefault(w, set()).add(f.id)
         self._oos_words = Words((w for o in self.oos for w in o.said.words()), gap=SAID_GAP)
-        self._oos_first = [(frozenset(o.said.all_of[0]), o) for o in self.oos]  # a topic needs its first group
+        self._oos_first: dict[str, list[int]] = {}  # a topic needs a word of its first group: word → topics
+        for i, o in enumerate(self.oos):
+            for w in dict.fromkeys(o.said.all_of[0]):
+                self._oos_first.setdefault(w, []).append(i)
+        self._elsewhere_words = Words(self.elsewhere)  # a few hundred places, most messages name none
+        # the words of every case, found once per message: a measure's points are weighed with all their cases
+        # (pick), each case testing its words one by one otherwise; a few entries hold the message being answered
+        case_words = Words((w for p in self.points for c in p.cases for w in c.words()), gap=SAID_GAP)
+        self.case_words_in = lru_cache(maxsize=8)(lambda norm: frozenset(case_words.found(norm)))
 
     def parts(self, text: str) -> list[str]:
         """The message cut where a second question starts (还有…, ？)."""
@@ -301,7 +320,7 @@ class Points:
             if mid in p.also_for and not any(w in norm for w in p.needs):
                 continue
             hits = sum(len(w) for w in p.words + p.cues if w in norm)
-            cases = any(c.fires(norm, facts or {}) for c in p.cases)
+            cases = any(c.fires(norm, facts or {}, self.case_words_in(norm)) for c in p.cases)
             settles = sum(f in p.facets for f in facets)
             key = (hits + (2 if cases else 0) + (PAYEE_BONUS if p.id in paid else 0), settles)
             if key > best_key:
@@ -313,9 +332,8 @@ class Points:
         that the words decide (牌子被人冒用 for 商标) counts as much as a point word would need to."""
         best, score = None, 0
         found = self._point_words.found(norm)
-        for p in self.points:
-            if found.isdisjoint(p.words):
-                continue  # none of its words typed: scores 0
+        # only the points one of whose words is typed (the others score 0), in the file's order (ties: the first)
+        for p in (self.points[i] for i in sorted({i for w in found for i in self._points_of[w]})):
             n = sum(len(w) for w in p.words if len(w) >= 2 and w in found)
             if n and any(c.said is not None and not c.known and not c.also and c.said.holds(norm) for c in p.cases):
                 n += CASE_WEIGHT
@@ -336,11 +354,13 @@ class Points:
         when its own word (its first group) is typed wholly after the chosen one's, as a question ends a story
         (娃儿读初中 户口还在古蔺 想把户口迁到江阳区: 户口). found: the words typed, when the caller has them."""
         found = self._oos_words.found(norm) if found is None else found
+        maybe = sorted({i for w in found for i in self._oos_first.get(w, ())})  # in the file's order
         best: tuple[int, int, OutOfScope] | None = None
-        for first, o in self._oos_first:
-            if first.isdisjoint(found) or not o.said.holds(norm, found):
+        for i in maybe:
+            o = self.oos[i]
+            if not o.said.holds(norm, found):
                 continue
-            at, w = max((norm.rfind(w), w) for w in first & found)
+            at, w = max((norm.rfind(w), w) for w in set(o.said.all_of[0]) & found)
             if best is None or at >= best[1]:
                 best = (at, at + len(w), o)
         return best[2] if best else None
@@ -349,7 +369,7 @@ class Points:
         return next(o.office for o in self.oos if o.id == topic)
 
     def _named_elsewhere(self, norm: str) -> list[tuple[int, str]]:
-        return sorted((norm.find(p), p) for p in self.elsewhere if p in norm)
+        return sorted((norm.find(p), p) for p in self._elsewhere_words.found(norm))
 
     def places_elsewhere(self, norm: str) -> list[str]:
         """Every place outside both regions named, in the order typed."""

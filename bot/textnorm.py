@@ -10,6 +10,8 @@ from functools import lru_cache
 MAX_CHARS = 400  # longer messages are matched on their first MAX_CHARS characters
 _KEEP = re.compile(r"[^0-9a-z%+\u3400-\u4dbf\u4e00-\u9fff·.]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_SPACES_OUTSIDE_LATIN = re.compile(r"(?<=[^a-z ]) +| +(?=[^a-z ])")
+_NON_DECIMAL_POINT = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 
 
 @lru_cache(maxsize=1)
@@ -20,13 +22,18 @@ def _t2s():
 
 
 @lru_cache(maxsize=1)
-def _convertible() -> re.Pattern:
+def _convertible() -> tuple[re.Pattern, re.Pattern]:
     """Runs of characters that occur in some key of OpenCC's t2s dictionaries. No key can match across a
-    character outside every key, so converting each run alone gives what converting the whole text gives."""
+    character outside every key, so converting each run alone gives what converting the whole text gives.
+    Two patterns: every such character, and those of the basic plane alone. re tests a class of basic-plane
+    characters with one bitmap lookup, but a class holding any character beyond it as a list, item by item
+    (thousands here); a text with no character beyond the basic plane has the same runs under both."""
     cc = _t2s()
     cc.convert("")  # loads the dictionaries
-    chars = {c for group in cc._dict_chain_data for _, _, table in group for key in table for c in key}
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]+")
+    chars = sorted({c for group in cc._dict_chain_data for _, _, table in group for key in table for c in key})
+    every = re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
+    basic = re.compile("[" + "".join(re.escape(c) for c in chars if c <= "\uffff") + "]+")
+    return every, basic
 
 
 @lru_cache(maxsize=8192)  # runs are a character or a few (繁體 in 我想問繁體字): a pure function of short pieces
@@ -34,9 +41,14 @@ def _run_to_simplified(run: str) -> str:
     return _t2s().convert(run)
 
 
+def _convert_run(m: re.Match) -> str:
+    return _run_to_simplified(m.group())
+
+
 def to_simplified(text: str) -> str:
     """OpenCC t2s, run by run (same result as converting the whole text; verified in tests/test_textnorm.py)."""
-    return _convertible().sub(lambda m: _run_to_simplified(m.group()), text)
+    every, basic = _convertible()
+    return (basic if not text or max(text) <= "\uffff" else every).sub(_convert_run, text)
 
 
 def clean(text: str) -> str:
@@ -55,8 +67,8 @@ def normalise(text: str, limit: int = MAX_CHARS) -> str:
     t = t.replace("·", "·")
     t = _KEEP.sub(" ", t)
     # spaces matter only between latin words (typed pinyin); drop them elsewhere
-    t = re.sub(r"(?<=[^a-z ]) +| +(?=[^a-z ])", "", t).strip()
-    t = re.sub(r"(?<![0-9])\.|\.(?![0-9])", "", t)
+    t = _SPACES_OUTSIDE_LATIN.sub("", t).strip()
+    t = _NON_DECIMAL_POINT.sub("", t)
     return t[:limit]
 
 
@@ -82,10 +94,38 @@ def any_in(text: str, words: tuple[str, ...]) -> bool:
 
 
 def longest_first(words: Iterable[str]) -> re.Pattern:
-    """An alternation of the words, longest first: where a match starts, it is the longest word starting there.
-    Searched position by position (word_starts), it keeps re's skip over characters no word starts with."""
-    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return re.compile("|".join(map(re.escape, words)) if words else r"(?!)")
+    """A pattern of the words where a match starts at the first position any word starts, and is the longest word
+    starting there. Searched position by position (word_starts), it keeps re's skip over characters no word starts
+    with. Written as a trie (年龄(?:有没(?:得|有)限制)…) rather than a flat alternation: at a position, re then tries
+    the few words that share what was read so far, not every word one by one."""
+    words = {w for w in words if w}
+    return re.compile(trie_pattern(words) if words else r"(?!)")
+
+
+def trie_pattern(words: set[str]) -> str:
+    """The regex of a set of non-empty words as a trie: at each node the longer words (the next character) are
+    tried before ending there, and the next characters are distinct, so the match is the longest word. Where what
+    follows fails, re backtracks to the shorter words there, longest first: the same attempts, in the same order,
+    as an alternation of the words sorted longest first, without trying each word at every position."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = True  # a word ends here
+    return "|".join(_alternatives(trie))  # the top level ungrouped: re skips positions no first character is at
+
+
+def _alternatives(node: dict) -> list[str]:
+    return [re.escape(c) + _node_pattern(child) for c, child in sorted(node.items()) if c]
+
+
+def _node_pattern(node: dict) -> str:
+    alts = _alternatives(node)
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return "(?:" + body + ")?" if "" in node else body
 
 
 def word_starts(pattern: re.Pattern, text: str, overlap: bool = True) -> Iterator[tuple[int, str]]:
@@ -106,8 +146,10 @@ class Words:
 
     def __init__(self, words: Iterable[str], gap: int | None = None):
         words = set(words)
-        self.gapped = tuple((w, gap_pattern(w, gap)) for w in sorted(words) if gap is not None and "…" in w)
-        plain = {w for w in words if w} - {w for w, _ in self.gapped}
+        # a word with a gap is searched for only where its first piece is in the text (most texts have none)
+        self.gapped = tuple((w, normalise(w.split("…")[0]), gap_pattern(w, gap)) for w in sorted(words)
+                            if gap is not None and "…" in w)
+        plain = {w for w in words if w} - {w for w, _, _ in self.gapped}
         self.words = frozenset(plain)
         self.pattern = longest_first(plain)
         self.with_prefixes = {w: frozenset(w[:n] for n in range(1, len(w) + 1)) & self.words for w in plain}
@@ -117,5 +159,5 @@ class Words:
         out = {""} if self.empty else set()
         for w in {w for _, w in word_starts(self.pattern, text)}:
             out |= self.with_prefixes[w]
-        out.update(w for w, pattern in self.gapped if pattern.search(text))
+        out.update(w for w, first, pattern in self.gapped if first in text and pattern.search(text))
         return out

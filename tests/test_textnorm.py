@@ -68,3 +68,23 @@ def test_any_in_is_any_word_in_text(words, text):
     from bot.textnorm import any_in
 
     assert any_in(text, tuple(words)) == any(w in text for w in words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_ALPHABET, min_size=0, max_size=4), max_size=12), st.text(_ALPHABET, max_size=30),
+       st.booleans())
+def test_longest_first_finds_the_longest_word_at_each_start(words, text, overlap):
+    """The trie pattern of longest_first, searched by word_starts, gives at each position where a word starts the
+    longest word starting there (without overlap: left to right, each search after the word found)."""
+    from bot.textnorm import longest_first, word_starts
+
+    plain = {w for w in words if w}
+    expected, i = [], 0
+    while i < len(text):
+        here = max((w for w in plain if text.startswith(w, i)), key=len, default=None)
+        if here is None:
+            i += 1
+            continue
+        expected.append((i, here))
+        i += 1 if overlap else len(here)
+    assert list(word_starts(longest_first(words), text, overlap)) == expected

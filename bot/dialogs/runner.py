@@ -59,6 +59,12 @@ class DialogRunner:
         self.today = today
         self.regions = region_options(kb)
         self.by_link = {f.deep_link: f for f in flows.values()}
+        # the option words of every check's choice steps, found in a message in one pass for all of them (prefills
+        # reads one message for each check in turn); a few entries hold the message being answered
+        steps = [st for f in flows.values() for st in f.steps if st.type == "choice" and st.prefill_options]
+        self._option_steps = {id(st) for st in steps}  # by identity: hashing a frozen step hashes all it holds
+        options = Words(w for st in steps for w in _option_words(st)[1])
+        self._options_said = lru_cache(maxsize=8)(lambda norm: frozenset(options.found(norm)))
 
     # -- choosing a check -----------------------------------------------------------------------
     def flows_for(self, measure: str) -> list[Flow]:
@@ -733,6 +739,8 @@ class DialogRunner:
     def prefill(self, flow: Flow, norm: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for s in flow.steps:
+            if s.type == "yesno" and not (s.prefill_yes or s.prefill_no):
+                continue  # most yes/no questions are never answered in passing: no words to look for
             if s.type == "yesno":
                 yes = next((w for w in s.prefill_yes if w in norm), None) if any_in(norm, s.prefill_yes) else None
                 if any_in(norm, s.prefill_no):
@@ -744,11 +752,12 @@ class DialogRunner:
                         continue  # 不晓得算不算小微企业: a question to ask, not an answer
                     out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"
             elif s.type == "choice" and s.prefill_options:
-                said = _option_words(s).found(norm)
+                finder, values_of = _option_words(s)
+                said = values_of.keys() & self._options_said(norm) if id(s) in self._option_steps else finder.found(norm)
                 if not said:
                     continue  # most messages name no option of most steps
-                hits = sorted(((len(w), o.value) for o in s.options if o.prefill for w in o.words
-                               if w in said and _names(w, norm) and self._own(w, norm)), reverse=True)
+                hits = sorted(((len(w), v) for w in said for v in values_of[w] if _names(w, norm) and self._own(w, norm)),
+                              reverse=True)
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]
             elif s.type in ("number", "count") and s.prefill_units:
@@ -761,16 +770,23 @@ class DialogRunner:
         return out
 
 
-_OPTION_WORDS: dict[int, tuple[Step, Words]] = {}  # by the step's identity: hashing a frozen step hashes all it holds
+_OPTION_WORDS: dict[int, tuple[Step, Words, dict[str, tuple[Any, ...]]]] = {}  # by the step's identity: hashing a
+# frozen step hashes all it holds
 
 
-def _option_words(step: Step) -> Words:
-    """The words (two characters or more) that prefill one of the step's options, a finder made once per step."""
+def _option_words(step: Step) -> tuple[Words, dict[str, tuple[Any, ...]]]:
+    """The words (two characters or more) that prefill one of the step's options, a finder made once per step, and
+    the option values each word names (once per time the options list it), so that a message costs the words it
+    says, not every word of every option."""
     kept = _OPTION_WORDS.get(id(step))
     if kept is None or kept[0] is not step:
-        kept = _OPTION_WORDS[id(step)] = (step, Words(w for o in step.options if o.prefill for w in o.words
-                                                      if len(w) >= 2))
-    return kept[1]
+        values: dict[str, list[Any]] = {}
+        for o in step.options:
+            for w in o.words if o.prefill else ():
+                if len(w) >= 2:
+                    values.setdefault(w, []).append(o.value)
+        kept = _OPTION_WORDS[id(step)] = (step, Words(values), {w: tuple(v) for w, v in values.items()})
+    return kept[1], kept[2]
 
 
 @lru_cache(maxsize=256)  # one pattern per step with units: knowledge data, a few dozen

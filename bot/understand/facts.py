@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,13 +36,24 @@ import yaml
 
 from bot.kb.loader import default_knowledge_dir
 from bot.numerals import CN_NUMBER, find_numbers
-from bot.textnorm import Words, any_in
+from bot.textnorm import Words, any_in, longest_first, trie_pattern
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 from bot.understand.slots import ASK, _durations, _pairs, count_groups, count_qualifying, date_span, read_value
 from bot.understand.yesno import _about_other, _negations
 
 CONTRACT_MONTHS = 12  # both documents: 签订1年以上劳动合同
 _NOT_HERE = ("不是", "不在", "没在", "非")  # 不是泸定的: a place said so is not the user's
+_SPACES = re.compile(r"\s+")
+# extract_facts reads every message with these: compiled once
+_DRAWS = re.compile(r"领|拿|享受")
+_TRAINING = re.compile(r"培训|学|课|上了|参加")
+_DAYS_WORD = re.compile(r"天|星期|周|个月")
+_LENGTH_OF_OTHER = re.compile(r"合同|签了|签的|期限|贷")  # 合同都是三年 / 贷款期限三年: not days of training
+_PLACING = re.compile(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐")
+_CONTRACT = re.compile(r"合同|签")
+_AGE_THIS_YEAR = re.compile(r"我?今年满?(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)(?=\s|$|岁|了)")  # 我今年41 在古蔺
+_AGE = re.compile(r"(?<![差超过大小满])(\d+|[一二三四五六七八九十]+)岁")  # 差一岁 is no age
+_AGE_OVER = re.compile(r"(?:今年|我都|都|已经|快)(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)多?了")  # 都五十多了
 
 
 @lru_cache(maxsize=8)
@@ -69,18 +81,25 @@ def _place_words(root: str) -> tuple[Words, Words]:
     return Words(n for n in names if not n.isascii()), Words(n for n in names if n.isascii())
 
 
+_PLACE_NUMERALS = "零一二两三四五六七八九十"  # a numeral said right after a place name (合江九支)
+
+
 @lru_cache(maxsize=8)
-def _numbered_places(root: str) -> re.Pattern:
+def _numbered_places(root: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """Numerals that are part of a place name: a name with one (二郎镇, 九龙), or a town said right after its county
     (合江九支, 古蔺二郎: a numeral after a place and before no unit), or the date naming an event (九五地震, 5·12地震),
-    so that they are counted as nothing."""
+    so that they are counted as nothing. Before it, two quick tests that a text may hold one (a name and a numeral; a
+    name with one, or an event's word): the full pattern starts with groups, so re tries it at every position, while
+    the tests skip every position no name starts at."""
     names = sorted({n for n, _ in _places(root) if not n.isascii()} | set(_elsewhere(root)), key=len, reverse=True)
-    events = "|".join(map(re.escape, load_lexicon(root).words("dated_events"))) or "(?!)"
-    numbered = "|".join([*map(re.escape, [n for n in names if CN_NUMBER.search(n)]),
-                         rf"[\d零一二两三四五六七八九十]+(?:[·.、][\d零一二两三四五六七八九十]+)*(?=大?(?:{events}))"])
-    after = "|".join(map(re.escape, names)) or "(?!)"
-    return re.compile(rf"(?P<whole>{numbered})|(?P<place>{after})(?P<num>[零一二两三四五六七八九十]+)"
+    with_numeral = [n for n in names if CN_NUMBER.search(n)]
+    events = list(load_lexicon(root).words("dated_events"))
+    dated = rf"[\d{_PLACE_NUMERALS}]+(?:[·.、][\d{_PLACE_NUMERALS}]+)*(?=大?(?:{'|'.join(map(re.escape, events)) or '(?!)'}))"
+    numbered = "|".join([*map(re.escape, with_numeral), dated])
+    after = trie_pattern(set(names)) if names else "(?!)"  # as the names longest first, without trying each
+    full = re.compile(rf"(?P<whole>{numbered})|(?P<place>{after})(?P<num>[{_PLACE_NUMERALS}]+)"
                       rf"(?![\d零一二两三四五六七八九十百千万个人名位天年月周岁元块次号日])")
+    return re.compile(f"(?:{after})[{_PLACE_NUMERALS}]"), longest_first([*with_numeral, *events]), full
 
 
 def _mask_numbered_places(t: str, root: str) -> str:
@@ -88,12 +107,15 @@ def _mask_numbered_places(t: str, root: str) -> str:
         if m.group("whole"):
             return "@" * len(m.group())
         return m.group("place") + "@" * len(m.group("num"))
-    return _numbered_places(root).sub(mask, t)
+    place_and_numeral, with_numeral, pattern = _numbered_places(root)
+    if not (place_and_numeral.search(t) or with_numeral.search(t)):
+        return t  # no match is possible: most messages
+    return pattern.sub(mask, t)
 
 
 def _region(t: str, root: str) -> tuple[str, str] | None:
     """The place named last and not negated (不是泸定的 是泸州的 → 泸州)."""
-    latin = re.sub(r"\s+", "", t)
+    latin = _SPACES.sub("", t)
     chars, typed = _place_words(root)
     named = chars.found(t) | typed.found(latin)  # most names are in no message
     found: list[tuple[int, str, str]] = []
@@ -158,16 +180,39 @@ def _works_in(flat: str, root: str, group: str, verbs: str = "work_after") -> st
     return next((n for n in sorted(names.found(m.group()), key=m.group().find)), None) if m else None
 
 
+@lru_cache(maxsize=8)
+def _elsewhere_words(root: str) -> Words:
+    """The places outside both regions, found in a message in one pass (most messages name none)."""
+    return Words(_elsewhere(root))
+
+
+# What is said around a place name, tried just before or after each occurrence of the place (str.find), as re would
+# try a pattern naming the place at every position: one set of patterns for every place, nothing compiled per place.
+_HOME_BEFORE = re.compile("(?:我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{0,4}$")  # up to 7 characters
+_HOME_AFTER = re.compile("[^ ]{0,4}的|(?:[县市区州镇乡村]|[^ ]{1,4}?[县市区州镇乡村])*的?( |$)")  # said first: X的, X县
+_HERE_BEFORE = re.compile("(?:在|来|到|回|住|过来)[^ ]{0,2}$")  # up to 4 characters
+_NO_SPACE = re.compile("[^ ]*")
+
+
+def _place_at(t: str, place: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of the place, overlapping ones too, left to right."""
+    i = t.find(place)
+    while i >= 0:
+        yield i, i + len(place)
+        i = t.find(place, i + 1)
+
+
+def _said_home(t: str, place: str) -> bool:
+    """我是X / 老家X / 户口在X, X的 or X县… said first (within 4 characters of the start), X人."""
+    return any(_HOME_BEFORE.search(t, max(0, i - 7), i)
+               or (i <= 4 and _NO_SPACE.match(t, 0, i).end() == i and _HOME_AFTER.match(t, j))  # type: ignore[union-attr]
+               or t.startswith("人", j) for i, j in _place_at(t, place))
+
+
 def home_elsewhere(t: str, root: str) -> str | None:
     """雅安石棉的 我是脱贫户 / 我是贵州赤水的 / 户口在炉霍 / 凉山州盐源县泸沽湖镇 (an answer naming places down to
     the town): the place outside both regions the user says is home (在浙江打工 is where they work, not home)."""
-    homes = []
-    for p in _elsewhere(root):
-        if p not in t:
-            continue
-        q = re.escape(p)
-        if re.search(rf"(我是|我们是|我家|我屋|我们|老家|户口在|户籍在|家在)[^ ]{{0,4}}{q}|^[^ ]{{0,4}}{q}[^ ]{{0,4}}的|^[^ ]{{0,4}}{q}(?:[县市区州镇乡村]|[^ ]{{1,4}}?[县市区州镇乡村])*的?( |$)|{q}人", t):
-            homes.append((t.find(p), p))
+    homes = [(t.find(p), p) for p in _elsewhere_words(root).found(t) if _said_home(t, p)]
     if not homes:
         return None
     first = min(homes)[0]
@@ -176,7 +221,7 @@ def home_elsewhere(t: str, root: str) -> str | None:
 
 def _here(t: str, place: str) -> bool:
     """在泸定学的 / 来泸州打工 / 住在纳溪: the user is in the region now, wherever home is."""
-    return bool(re.search(rf"(在|来|到|回|住|过来)[^ ]{{0,2}}{re.escape(place)}", t))
+    return any(_HERE_BEFORE.search(t, max(0, i - 4), i) for i, _ in _place_at(t, place))
 
 
 def _here_in(t: str, region: str, root: str) -> bool:
@@ -292,19 +337,19 @@ def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
     (在广东厂里打了几年工 今年回来开火锅店) → migrant. Clauses about someone else or denied do not count."""
     raw = lex.raw.get("facts") or {}
     own = [p for p in parts if not _about_other(p, lex, "")]
-    for group, patterns in (raw.get("identity") or {}).items():
+    for group, patterns in lex.identities():
         for p in own:
-            m = next((m for m in (re.search(x, p) for x in patterns) if m), None)
+            m = next((m for m in (x.search(p) for x in patterns) if m), None)
             if m and not _negations(p[:m.start()], lex) % 2:
-                return str(group)
+                return group
     text = " ".join(own)
-    away = [m for x in raw.get("migrant_away") or () for m in re.finditer(x, text)]
+    away = [m for x in lex.fact_patterns("migrant_away") for m in x.finditer(text)]
     if not away:
         return None
     first = min(m.start() for m in away)
     not_yet = tuple(raw.get("migrant_not_yet") or ())
-    for x in raw.get("migrant_back") or ():
-        for m in re.finditer(x, text):
+    for x in lex.fact_patterns("migrant_back"):
+        for m in x.finditer(text):
             if m.start() > first and not text[max(0, m.start() - 2):m.start()].endswith(not_yet):
                 return "migrant"
     return None
@@ -540,12 +585,13 @@ def event_dates(t: str) -> dict[str, Any]:
     """When what the asker asks about happened, for a document's validity: 二零二二年就认定成省级的了 → event_year
     2022; 十二月十号到二十五号去学 → event_end "12-25" (the last day, this year unless 去年/前年 is said)."""
     out: dict[str, Any] = {}
-    m = _EVENT_YEAR.search(t)
+    said_year = "年" in t  # both year patterns need it, and start with a look-behind re tries at every position
+    m = _EVENT_YEAR.search(t) if said_year else None
     if m:
         year = 2000 + int("".join(_CN_DIGIT.get(c, c) for c in m.group(1)))
         if 2015 <= year <= 2035:
             out["event_year"] = year
-    m = _LOAN_YEAR.search(t)
+    m = _LOAN_YEAR.search(t) if said_year else None
     if m:
         year = 2000 + int("".join(_CN_DIGIT.get(c, c) for c in m.group(1)))
         if 2009 <= year <= 2035:
@@ -595,7 +641,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if v:
         f["jobless_pay"] = v
     p = _clause_with(parts, ("今年",), lex, proxy)
-    if p and re.search(r"领|拿|享受", p) and not re.search(r"失业", p):
+    if p and _DRAWS.search(p) and "失业" not in p:
         f["this_year"] = "no" if _negations(p, lex) % 2 else "yes"
     p = _clause_with(parts, ("证",), lex)
     if p:
@@ -638,13 +684,13 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if done:
         f["done"] = done
     # numbers, each to the slot its unit and words name
-    if re.search(r"培训|学|课|上了|参加", flat) or re.search(r"天|星期|周|个月", flat):
+    if _TRAINING.search(flat) or _DAYS_WORD.search(flat):
         # 合同都是三年 / 贷款期限三年: a contract's or a loan's length, not days of training
-        untied = " ".join(c for c in parts if not re.search(r"合同|签了|签的|期限|贷", c))
-        days = read_value("days", untied, lex) if untied and re.search(r"培训|学|课|参加|上了", flat) else None
+        untied = " ".join(c for c in parts if not _LENGTH_OF_OTHER.search(c))
+        days = read_value("days", untied, lex) if untied and _TRAINING.search(flat) else None
         if isinstance(days, int):
             f["days"] = days
-    if re.search(r"贷", flat):
+    if "贷" in flat:
         times = read_value("times", t, lex)
         if isinstance(times, int) and (times > 0 or re.search(r"没贷|没有贷|第一次|头一回|从没", flat)):
             f["times"] = times
@@ -661,7 +707,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) else None
     if isinstance(hires, int):
         f["new_hires"] = hires
-    if "staff" not in f and re.search(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐", flat):
+    if "staff" not in f and _PLACING.search(flat):
         placed = read_value("placed", t, lex)
         if isinstance(placed, int):
             f["placed"] = placed
@@ -670,10 +716,10 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
     if any_in(flat, fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
-    elif re.search(r"合同|签", flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):
+    elif _CONTRACT.search(flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):
         # (6个月的5个 两年的3个 after people placed: their contracts, even without the word)
         # the lengths said of contracts: 学了十天 签了一年合同 is a one-year contract (十天 is the training)
-        signed = " ".join(c for c in parts if re.search(r"合同|签", c)) or t
+        signed = " ".join(c for c in parts if _CONTRACT.search(c)) or t
         durs = _durations(signed, "contract_months", lex)
         if durs and not any(a for *_, a in durs):
             f["contract_months"] = int(max(v for v, *_ in durs)) if len({v for v, *_ in durs}) == 1 else \
@@ -691,9 +737,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     group = _identity(t, parts, lex)
     if group:
         f["group"] = group
-    m = re.search(r"我?今年满?(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)(?=\s|$|岁|了)", t) or re.search(
-        r"(?<![差超过大小满])(\d+|[一二三四五六七八九十]+)岁", flat) or re.search(  # 我今年41 在古蔺; 差一岁 is no age
-        r"(?:今年|我都|都|已经|快)(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)多?了", flat)  # 都五十多了
+    m = _AGE_THIS_YEAR.search(t) or _AGE.search(flat) or _AGE_OVER.search(flat)
     if m:
         age = read_value("people", m.group(1), lex)
         if isinstance(age, int):

@@ -15,6 +15,9 @@ from bot.kb.loader import default_knowledge_dir
 from bot.textnorm import any_in, to_simplified
 
 _SEP = re.compile(r"[\s,，。.!！?？;；:：、~～…/|()（）\[\]【】\"'“”‘’]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # 1,800 → 1800
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+_CONTRAST = re.compile(r"(?=但是|可是|不过|只是)")  # where clauses() cuts before a contrast
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,22 @@ class Lexicon:
         if k not in self.memo:
             self.memo[k] = tuple(sorted((str(w) for w in (self.raw.get("facts") or {}).get(key) or ()), key=len,
                                         reverse=True))
+        return self.memo[k]
+
+    def fact_patterns(self, key: str) -> tuple[re.Pattern, ...]:
+        """A fact list whose entries are regular expressions (打.{0,4}工), compiled once, in the file's order:
+        re's own cache is shared with every other pattern, and looking one up costs about as much as a search."""
+        k = ("patterns", key)
+        if k not in self.memo:
+            self.memo[k] = tuple(re.compile(str(x)) for x in (self.raw.get("facts") or {}).get(key) or ())
+        return self.memo[k]
+
+    def identities(self) -> tuple[tuple[str, tuple[re.Pattern, ...]], ...]:
+        """facts.identity (veteran: 退伍, 当了.{0,3}兵 …): each group's patterns compiled once, in the file's order."""
+        k = ("identities",)
+        if k not in self.memo:
+            raw = (self.raw.get("facts") or {}).get("identity") or {}
+            self.memo[k] = tuple((str(g), tuple(re.compile(str(x)) for x in xs)) for g, xs in raw.items())
         return self.memo[k]
 
     def units(self, kind: str) -> dict[str, float]:
@@ -60,8 +79,8 @@ def prep(text: str) -> str:
     """NFKC, simplified, lower case; punctuation becomes a space (a clause boundary); a decimal point stays."""
     t = unicodedata.normalize("NFKC", text or "")
     t = to_simplified(t).lower()
-    t = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", t)  # 1,800 → 1800
-    t = re.sub(r"(?<=\d)\.(?=\d)", "\x00", t)
+    t = _THOUSANDS.sub("", t)  # 1,800 → 1800
+    t = _DECIMAL_POINT.sub("\x00", t)
     t = _SEP.sub(" ", t).replace("\x00", ".")
     return t.strip()
 
@@ -80,5 +99,5 @@ def clauses(text: str) -> list[str]:
     """A prepared text cut at spaces and before a contrast (但是, 不过, 是我哥…)."""
     out = []
     for part in text.split():
-        out += [p for p in re.split(r"(?=但是|可是|不过|只是)", part) if p]
+        out += [p for p in _CONTRAST.split(part) if p]
     return out

@@ -36,13 +36,20 @@ _PER_DAY = re.compile(r"(补|给|发|能拿|拿|能领|领|有|是|多少|好多
                       r"|\d{2,}|[二三四五六七八九]?十[一二三四五六七八九]?(?![天个月年])|[一二三四五六七八九]百)")
 # 一天都没断过 / 一天也没歇 / 一天假都没请 / 一天课都没缺: "not even one day", no length
 _NOT_EVEN = re.compile(r"(假|课|工)?[都也]?(没|不|莫)")
+# read on every message that says a number: compiled once
+_WEEKEND = re.compile(r"个?周末")
+_HALF = re.compile(r"(?:(\d+|[一二两三四五六七八九十]+)个?)?半(个)?(月|年|天|星期|周)|(\d+|[一二两三四五六七八九十]+)(个)?(年|月)半")
+_WEEKDAY_BEFORE = re.compile(r"(周|星期|礼拜)$")
+_SINCE_BEFORE = re.compile(r"(近|过去|最近|这|前|头)$")
+_SINCE_AFTER = re.compile(r"(内|来|以来|之内|里|前|以前|之前)")
+_OPEN_ENDED = re.compile(r"无固定期限|长期合同|长期的")
 
 
 def _unit_after(t: str, num: Number, units: dict[str, float]) -> tuple[str, float] | None:
     after = t[num.end:]
     if num.approx and after[:1] in ("来", "多", "几", "把"):
         after = after[1:]
-    if re.match(r"个?周末", after):
+    if _WEEKEND.match(after):
         return None  # 八个周末: weekends, not weeks
     for u, f in units.items():
         if after.startswith(u) or (after.startswith("个") and after[1:].startswith(u)):
@@ -53,8 +60,7 @@ def _unit_after(t: str, num: Number, units: dict[str, float]) -> tuple[str, floa
 def _half(t: str, units: dict[str, float], kind: str) -> list[tuple[float, int, int, bool]]:
     """半个月, 一个半月, 一年半, 半年: (value, start, end, approx)."""
     out = []
-    for m in re.finditer(r"(?:(\d+|[一二两三四五六七八九十]+)个?)?半(个)?(月|年|天|星期|周)|"
-                         r"(\d+|[一二两三四五六七八九十]+)(个)?(年|月)半", t):
+    for m in _HALF.finditer(t):
         unit = m.group(3) or m.group(6)
         lead = m.group(1) or m.group(4)
         base = 0.0
@@ -75,6 +81,11 @@ def _day_of(tok: str | None) -> int | None:
     return int(nums[0].value) if nums else None
 
 
+def _says_a_day(t: str) -> bool:
+    """A day of a month is said (十六号, 28日): what both span patterns need before they are tried."""
+    return "号" in t or "日" in t
+
+
 def date_span_days(t: str) -> tuple[int, int, int] | None:
     """Days from one date to another, both counted (十一月三号开始 十六号结业 → 14; 9月28号到10月7号 → 10):
     (days, start, end of the span in t), or None. A span across a month end needs both months."""
@@ -86,6 +97,8 @@ def date_span(t: str) -> tuple[int, int, int, tuple[int, int] | None] | None:
     """date_span_days and the last day as (month, day) when a month was said (3号到15号: None)."""
     import datetime as dt
 
+    if not _says_a_day(t):
+        return None  # both ends are days (号, 日): most messages say none, and the pattern is tried everywhere
     for m in _DATE_SPAN.finditer(t):
         g = m.groups()  # the second day from whichever way the span was said
         m1, d1, m2, d2 = (_day_of(x) for x in (g[0], g[1], g[2] or g[4], g[3] or g[5]))
@@ -122,7 +135,9 @@ def contract_span_months(t: str) -> list[tuple[float, int, int, bool]]:
     False) for each such span; a last day before the first in the same year is in the next year."""
     import datetime as dt
 
-    out = []
+    out: list[tuple[float, int, int, bool]] = []
+    if "月" not in t or not _says_a_day(t):
+        return out  # a span names two days of a month: most messages say none (the pattern is tried everywhere)
     for m in _CONTRACT_SPAN.finditer(t):
         y1, _, m1, d1, y2, later, m2, d2 = m.groups()
         try:
@@ -151,7 +166,7 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
             continue
         if u[0] in ("月", "个月") and re.match(rf"月{_NUM}[号日]", t[num.end:]):
             continue  # 2月28号: a day, not two months
-        if re.search(r"(周|星期|礼拜)$", t[max(0, num.start - 2):num.start]):
+        if _WEEKDAY_BEFORE.search(t[max(0, num.start - 2):num.start]):
             continue  # 周六周日: a weekday, not six weeks
         if num.value == 1 and kind == "days" and _NOT_EVEN.match(t[num.end:].lstrip("个").removeprefix(u[0])):
             continue  # 一天都没断过: not a length
@@ -164,9 +179,9 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
         found.append((out_v, num.start, num.end, num.approx))
     if kind == "contract_months":
         # 近一年/过去一年/这一年/一年内/一年来/两年前 is when people were hired, not how long they signed for
-        found = [d for d in found if not re.search(r"(近|过去|最近|这|前|头)$", t[max(0, d[1] - 2):d[1]])
-                 and not re.match(r"(内|来|以来|之内|里|前|以前|之前)", t[d[2]:d[2] + 3].lstrip("个年月"))]
-        for m in re.finditer(r"无固定期限|长期合同|长期的", t):
+        found = [d for d in found if not _SINCE_BEFORE.search(t[max(0, d[1] - 2):d[1]])
+                 and not _SINCE_AFTER.match(t[d[2]:d[2] + 3].lstrip("个年月"))]
+        for m in _OPEN_ENDED.finditer(t):
             found.append((120.0, m.start(), m.end(), False))
     return sorted(found, key=lambda x: x[1])
 
