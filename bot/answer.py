@@ -19,6 +19,7 @@ from bot.textnorm import normalise
 from bot.understand.lexicon import prep
 
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
+_ASKS_SLIP = re.compile(r"写错|错了|笔误|错字|打错|什么意思|啥意思|啥子意思")  # the message asks about the slip itself
 SLIP_ASKED_NEAR = 8  # characters after a slipped word within which a facet word asks about the slip (沪字号是不是)
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
@@ -161,8 +162,9 @@ class Answerer:
             lines.append(self.say("aside_topic", office=self.points.oos_office(match.aside)))
         slip = next((n for m in shown for n in m.notes if _slip_in(n, match.norm)), None)
         if slip is not None:  # 沪字号是不是上海的: the question is about the slip itself, unless it goes on to ask
-            at = _slip_at(slip, match.norm)  # 来沪 … 沪不是上海吗 我这种能走不: the answer first, then the slip
-            after = any(self.points.position(match.norm, f) > at + SLIP_ASKED_NEAR for f in facets)
+            end = _slip_end(slip, match.norm)  # 来沪 … 沪不是上海吗 我这种能走不: the answer first, then the slip
+            after = not _ASKS_SLIP.search(match.norm, end) and any(
+                self.points.position(match.norm, f) > end + SLIP_ASKED_NEAR for f in facets)
             lines = lines[:1] + [self.say("slip", note=slip)] + lines[1:] if after else [self.say("slip", note=slip)] + lines
         asker_elsewhere = place is not None and _from_elsewhere(match.norm, place, match.places) and not (
             later and place in self.points.in_province)  # a Sichuan-wide later figure is theirs too
@@ -606,7 +608,8 @@ def _slip_in(note: str, text: str) -> bool:
     return bool(words) and words[0] in text
 
 
-def _slip_at(note: str, text: str) -> int:
-    """Where the slipped word the note quotes first is typed (-1 when it is not)."""
+def _slip_end(note: str, text: str) -> int:
+    """Where the slipped word the note quotes first ends in the text (0 when it is not typed)."""
     words = re.findall(r"“([^”]{1,12})”", note)
-    return text.find(words[0]) if words else -1
+    at = text.find(words[0]) if words else -1
+    return at + len(words[0]) if at >= 0 else 0

@@ -197,3 +197,9 @@ async def test_contracts_of_people_outside_the_group_counted_are_not_counted(tal
                "12个里头10个是脱贫人口 2个不是")
     said = await talk("g1", "7个脱贫户签的两年 3个脱贫户签的3个半月 2个不是脱贫户的签的两年")
     assert "签1年以上劳动合同的7人" in said
+
+
+def test_still_not_made_good_is_still_owed():
+    """还没补 says the arrears stand: only what is to come (过了才交) is set aside, not every clause but the present."""
+    from bot.understand import read_yesno
+    assert read_yesno("有 去年欠缴了半年社保 现在还没补", "企业有没有拖欠工资、欠缴社会保险的严重失信记录？").value == "yes"

@@ -187,6 +187,7 @@ def _after_correction(t: str, lex: Lexicon) -> str:
     return rest or t[best:end]
 
 
+_TO_COME = re.compile(r"过了才|以后才|之后才|才会|等到|到时候|下个月|下月|明年才")
 _ECHO = re.compile(r"^\s*[^？?。，,！!\s]{1,6}[？?]+")
 
 
@@ -243,9 +244,8 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
     if not any(w in q for w in past) and len(own) > 1:
         now = [p for p in own if not any(w in p for w in past)]
         own = now or own
-    if len(own) > 1:  # 试用期过了才交 现在还没交: the clause that says now outweighs what is to come
-        said_now = [p for p in own if any_in(p, lex.words("present_time"))]
-        own = said_now or own
+    if len(own) > 1:  # 试用期过了才交 现在还没交: what is to come is no answer about now
+        own = [p for p in own if not _TO_COME.search(p)] or own
     if not any(w in q for w in past) and all(_only_past(p, lex) for p in own):
         # 以前领过 / 失业金领完了: "no" to whether it is drawn now; to 今年…吗 it says nothing about this year
         ongoing = any_in(q, lex.words("ongoing_q"))
