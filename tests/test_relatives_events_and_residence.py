@@ -203,3 +203,21 @@ def test_still_not_made_good_is_still_owed():
     """还没补 says the arrears stand: only what is to come (过了才交) is set aside, not every clause but the present."""
     from bot.understand import read_yesno
     assert read_yesno("有 去年欠缴了半年社保 现在还没补", "企业有没有拖欠工资、欠缴社会保险的严重失信记录？").value == "yes"
+
+
+@pytest.mark.parametrize("typed,count", [
+    ("有的签的3个半月 有的签的半年", 0),  # before: asked again (two lengths, no counts), though neither reaches a year
+    ("有的签两年 有的签三年", 5),
+    ("有的签半年 有的签两年", "ask"),
+])
+def test_lengths_without_counts_decide_when_they_all_agree(typed, count):
+    from bot.understand.slots import count_qualifying
+    assert count_qualifying(typed, 12, 5) == count
+
+
+async def test_a_correction_naming_a_count_corrects_it_beside_the_facts(talk):
+    """Before: 刚才说错了 是三回 … 都还清了 changed only 还款积极 and kept 2 loans (a fourth loan was not refused)."""
+    await talk("n1", "纳溪的 开了个养鸡场 创业担保贷款贷过几回了 还想再贷", "好的 帮我测一下", "返乡创业农民工", "没得其他贷款 老婆也没得")
+    await talk("n1", "贷过两回")
+    fixed = await talk("n1", "刚才说错了 是三回 2019年 2021年 2024年各贷了一回 都还清了 这回是第四回")
+    assert "❌" in fixed and "3次" in fixed

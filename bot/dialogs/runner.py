@@ -230,8 +230,12 @@ class DialogRunner:
             if not found and state is None and _bare(prep(text)) is not None:
                 found = self._changed(values, self._by_unit(flow, values, text, None))  # 3次 / 15天 alone
             return found
-        if not found and state is not None and state.get("history"):
-            found = self._changed(values, self._by_unit(flow, values, self._after_marker(text), state["history"]))
+        if state is not None and state.get("history"):
+            said = self._after_marker(text)
+            if not found or any(names_unit(k, said, self.lex) for k in set(KINDS.values())):
+                # 说错了 是三回 … 都还清了: the count whose unit it names is corrected too, not only the facts read
+                by_unit = self._changed(values, self._by_unit(flow, values, said, state["history"]))
+                found = {**by_unit, **found}
         return found
 
     @staticmethod

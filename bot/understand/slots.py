@@ -529,6 +529,10 @@ def count_qualifying(text: str, min_months: float, total: int | None = None, lex
         b = _bare(t)
         return int(b.value) if b and not b.approx else None
     if len({v for v, *_ in durs}) > 1:
+        if not counts and all(v < min_months for v, *_ in durs):
+            return 0  # 有的签的3个半月 有的签的半年: whoever signed what, nobody has the length asked
+        if not counts and total is not None and all(v >= min_months for v, *_ in durs):
+            return total  # 有的签两年 有的签三年: everyone has it
         return ASK
     months = durs[0][0]
     if months < min_months:
