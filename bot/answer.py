@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 from bot import loan_math
 from bot.callback import encode
@@ -15,7 +14,7 @@ from bot.mention import named_part, sentence_naming
 from bot.models import Button, Reply
 from bot.numerals import cn_to_int
 from bot.points import Answer, Case, Point, Points, load_points
-from bot.textnorm import normalise
+from bot.textnorm import normalise, occurrences
 from bot.understand.lexicon import prep
 
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
@@ -533,13 +532,6 @@ _HERE_BEFORE = ("在", "来", "到", "过来", "回", "回到", "来了", "住")
 _NO_STOP = re.compile("[^，。]*")
 
 
-def _at(norm: str, place: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each occurrence of the place, overlapping ones too, left to right."""
-    i = norm.find(place)
-    while i >= 0:
-        yield i, i + len(place)
-        i = norm.find(place, i + 1)
-
 
 def _said_before(pattern: re.Pattern, norm: str, i: int) -> bool:
     """pattern ($-anchored) matches a stretch ending right where the place starts."""
@@ -555,19 +547,19 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     """我是雅安天全的 / 宜宾屏山的脱贫户 … 我们宜宾有没得: the asker belongs to that place and is not
     working or living in the two regions now (在泸州打工, 过来泸州 make the documents theirs)."""
     theirs = _asks_there(norm, place) or _THEIRS.search(norm)
-    here = any(norm.endswith(_HERE_BEFORE, 0, i) for x in local for i, _ in _at(norm, x))
+    here = any(norm.endswith(_HERE_BEFORE, 0, i) for x in local for i, _ in occurrences(norm, x))
     not_local = any("不是" + x in norm for x in local)  # 我是屏山的 不是泸州也不是泸定的 能不能申请
     return _mine(norm, place, work=False) and (bool(theirs) or not_local) and not here
 
 
 def _works_there(norm: str, place: str) -> bool:
     """在贵州赤水的厂里上班 / 去广东进厂: the asker works (or goes to work) in that place."""
-    return any(_said_before(_BEFORE_WORK, norm, i) and _AFTER_WORKS.match(norm, j) for i, j in _at(norm, place))
+    return any(_said_before(_BEFORE_WORK, norm, i) and _AFTER_WORKS.match(norm, j) for i, j in occurrences(norm, place))
 
 
 def _there(norm: str, place: str) -> int | None:
     """深圳那边有没得: where the question asks what that place offers (the place's position)."""
-    return next((i for i, j in _at(norm, place) if _AFTER_THERE.match(norm, j)), None)
+    return next((i for i, j in occurrences(norm, place) if _AFTER_THERE.match(norm, j)), None)
 
 
 def _asks_there(norm: str, place: str) -> bool:
@@ -587,7 +579,7 @@ def _asks_there_first(norm: str, place: str) -> bool:
 def _mine(norm: str, place: str, work: bool = True) -> bool:
     """我是安庆的 / 我们宜宾 / 在深圳开了个店: the asker belongs to (lives or works in) that place. With
     work=False, 我在浙江打工 does not count: a migrant working there is still from home (回来想创业)."""
-    at = list(_at(norm, place))
+    at = list(occurrences(norm, place))
     if not work and not any(_said_before(_BEFORE_HOME, norm, i) for i, _ in at) and any(
             norm.endswith("在", 0, i) and _AFTER_AT_WORK.match(norm, j) for i, j in at):
         return False

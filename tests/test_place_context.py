@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import answer
+from bot.textnorm import occurrences
 from bot.understand import facts
 
 _AT_WORK = answer._AT_WORK
@@ -55,4 +56,4 @@ def test_place_context_is_what_the_patterns_naming_the_place_find(text, place, w
     assert facts._said_home(text, place) == _old_home(text, place)
     assert facts._here(text, place) == bool(re.search(rf"(在|来|到|回|住|过来)[^ ]{{0,2}}{re.escape(place)}", text))
     here = bool(re.search(f"(在|来|到|过来|回|回到|来了|住){re.escape(place)}", text))  # _from_elsewhere's test
-    assert any(text.endswith(answer._HERE_BEFORE, 0, i) for i, _ in answer._at(text, place)) == here
+    assert any(text.endswith(answer._HERE_BEFORE, 0, i) for i, _ in occurrences(text, place)) == here

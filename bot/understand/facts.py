@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ import yaml
 
 from bot.kb.loader import default_knowledge_dir
 from bot.numerals import CN_NUMBER, find_numbers
-from bot.textnorm import Words, any_in, longest_first, trie_pattern
+from bot.textnorm import Words, any_in, longest_first, occurrences, trie_pattern
 from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 from bot.understand.slots import ASK, _durations, _pairs, count_groups, count_qualifying, date_span, read_value
 from bot.understand.yesno import _about_other, _negations
@@ -194,19 +193,12 @@ _HERE_BEFORE = re.compile("(?:在|来|到|回|住|过来)[^ ]{0,2}$")  # up to 4
 _NO_SPACE = re.compile("[^ ]*")
 
 
-def _place_at(t: str, place: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each occurrence of the place, overlapping ones too, left to right."""
-    i = t.find(place)
-    while i >= 0:
-        yield i, i + len(place)
-        i = t.find(place, i + 1)
-
 
 def _said_home(t: str, place: str) -> bool:
     """我是X / 老家X / 户口在X, X的 or X县… said first (within 4 characters of the start), X人."""
     return any(_HOME_BEFORE.search(t, max(0, i - 7), i)
                or (i <= 4 and _NO_SPACE.match(t, 0, i).end() == i and _HOME_AFTER.match(t, j))  # type: ignore[union-attr]
-               or t.startswith("人", j) for i, j in _place_at(t, place))
+               or t.startswith("人", j) for i, j in occurrences(t, place))
 
 
 def home_elsewhere(t: str, root: str) -> str | None:
@@ -221,7 +213,7 @@ def home_elsewhere(t: str, root: str) -> str | None:
 
 def _here(t: str, place: str) -> bool:
     """在泸定学的 / 来泸州打工 / 住在纳溪: the user is in the region now, wherever home is."""
-    return any(_HERE_BEFORE.search(t, max(0, i - 4), i) for i, _ in _place_at(t, place))
+    return any(_HERE_BEFORE.search(t, max(0, i - 4), i) for i, _ in occurrences(t, place))
 
 
 def _here_in(t: str, region: str, root: str) -> bool:
