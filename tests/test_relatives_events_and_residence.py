@@ -221,3 +221,16 @@ async def test_a_correction_naming_a_count_corrects_it_beside_the_facts(talk):
     await talk("n1", "贷过两回")
     fixed = await talk("n1", "刚才说错了 是三回 2019年 2021年 2024年各贷了一回 都还清了 这回是第四回")
     assert "❌" in fixed and "3次" in fixed
+
+
+def test_signing_up_told_as_a_story_asks_nothing_about_where(engine_ask):
+    """Blind answers 19: 报名学电焊 is what the asker did, not a question of where to sign up (the apply template
+    answered instead of 15 days × 50元)."""
+    first = engine_ask("我是泸定的脱平户 报名学电焊 培训十五天 生活补贴一天好多 总共能拿好多").splitlines()[0]
+    assert "750元" in first
+    assert "人力资源和社会保障局" in engine_ask("泸定的电焊培训在哪里报名").splitlines()[0]
+
+
+def test_drawing_unemployment_pay_is_answered_before_how_often(engine_ask):
+    first = engine_ask("泸定的脱贫户 我正在领失业金 又去参加培训 那个生活补贴还能领不").splitlines()[0]
+    assert "失业保险金" in first and "没有写" in first
