@@ -18,6 +18,7 @@ from bot.textnorm import normalise, occurrences
 from bot.understand.lexicon import prep
 
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
+_QUOTED = re.compile(r"“([^”]{1,12})”")
 _ASKS_SLIP = re.compile(r"写错|错了|笔误|错字|打错|什么意思|啥意思|啥子意思")  # the message asks about the slip itself
 SLIP_ASKED_NEAR = 8  # characters after a slipped word within which a facet word asks about the slip (沪字号是不是)
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
@@ -596,12 +597,18 @@ def squash_eq(a: str, b: str) -> bool:
 def _slip_in(note: str, text: str) -> bool:
     """A slip note belongs with a text that contains the slipped word: the first one the note quotes
     (“来沪优秀人才”, “沪字号”), not the correction it names."""
-    words = re.findall(r"“([^”]{1,12})”", note)
-    return bool(words) and words[0] in text
+    word = _slipped(note)
+    return bool(word) and word in text
 
 
 def _slip_end(note: str, text: str) -> int:
     """Where the slipped word the note quotes first ends in the text (0 when it is not typed)."""
-    words = re.findall(r"“([^”]{1,12})”", note)
-    at = text.find(words[0]) if words else -1
-    return at + len(words[0]) if at >= 0 else 0
+    word = _slipped(note)
+    at = text.find(word) if word else -1
+    return at + len(word) if at >= 0 else 0
+
+
+def _slipped(note: str) -> str:
+    """The slipped word a note quotes first (“来沪优秀人才”), not the correction it names."""
+    m = _QUOTED.search(note)
+    return m.group(1) if m else ""

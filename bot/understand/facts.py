@@ -476,7 +476,6 @@ def _clause_with(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: 
     return None
 
 
-_TAKES = re.compile(r"领|拿|享受")
 _ASKS = re.compile(r"能|可以|影响|吗|嘛|不$|没有?$")
 ECHO_MAX = 8
 
@@ -488,20 +487,27 @@ def _echo(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool) -
         if not any_in(p, words) or _about_other(p, lex, "") == proxy:
             continue  # a clause naming the benefit, about the one who is not the subject
         for q in parts[i + 1:i + 3]:
-            if not any_in(q, words) and _about_other(q, lex, "") == proxy and _TAKES.search(q) \
+            if not any_in(q, words) and _about_other(q, lex, "") == proxy and _DRAWS.search(q) \
                     and len(q) <= ECHO_MAX and not _ASKS.search(q):
                 return q  # a short statement (我莫得领), not a question (这个影响我领生活补贴不)
     return None
 
 
+def _subject_clause(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool = False) -> str | None:
+    """The clause naming one of words about the subject, or the subject's clause that answers it for them (_echo)."""
+    return _clause_with(parts, words, lex, proxy) or _echo(parts, words, lex, proxy)
+
+
 def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool = False) -> str | None:
-    """yes/no: the clause naming one of words, negated or not (没有领失业金 → no), or the subject's clause that
-    answers it for them (_echo)."""
-    p = _clause_with(parts, words, lex, proxy) or _echo(parts, words, lex, proxy)
+    """yes/no: the subject's clause naming one of words, negated or not (没有领失业金 → no)."""
+    return _said_in(_subject_clause(parts, words, lex, proxy), words, lex)
+
+
+def _said_in(p: str | None, words: tuple[str, ...], lex: Lexicon) -> str | None:
     if p is None or any(u in p for u in lex.words("unknown")):
         return None  # 失业金不晓得: nothing said either way
     w = next((w for w in words if w in p), None)
-    head = p[:p.index(w)] if w else p[:_TAKES.search(p).end()]  # type: ignore[union-attr]
+    head = p[:p.index(w)] if w else p[:_DRAWS.search(p).end()]  # type: ignore[union-attr]
     return "no" if _negations(head, lex) % 2 else "yes"
 
 
@@ -626,8 +632,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if _said(parts, fw("disaster_yes"), lex) == "yes":
         f["disaster"] = "yes"
         f["whom"] = "disaster"
-    v = _said(parts, fw("jobless_pay"), lex, proxy)
-    jobless = _clause_with(parts, fw("jobless_pay"), lex, proxy) or _echo(parts, fw("jobless_pay"), lex, proxy)
+    jobless = _subject_clause(parts, fw("jobless_pay"), lex, proxy)
+    v = _said_in(jobless, fw("jobless_pay"), lex)
     if v == "yes" and _drawn_before(parts, jobless or "", lex):
         v = "no"  # 失业金三月份就领完了 / 以前领过失业金 / 二月到七月领过失业金: not drawing it now
     if v:
