@@ -27,6 +27,7 @@ SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown
 CASE_BLIND_FACETS = ("apply", "contact", "complain", "materials", "deadline", "duration", "both")
 OTHER_PART_MIN = 4  # characters of another point's own words that make a later part of a message its question
 MENTION_MAX = 8  # characters: a longer stretch after 有没有提到 is a sentence, not a thing to say is not written
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万元|元|万)")  # a sum or share a line states, what 两地一样不 compares
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
 _AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
@@ -155,6 +156,7 @@ class Answerer:
                 match.norm.find(place) < match.norm.find(x) for x in match.places):
             facts["home"] = place  # 我是安庆的脱贫户 在泸州干活: a rule for local people is not theirs
         lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts)
+        lines = self._same_figures(shown, facets, lines) + lines
         lines = self._mentioned(match, top, lines) + lines
         lines = self._loan_figures(match.norm, top, today) + lines
         lines += self._other_part(match, point, shown, today, facts)
@@ -250,6 +252,19 @@ class Answerer:
         else:
             lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
         return lines, quotes, answer.later
+
+    def _same_figures(self, shown: list[Measure], facets: list[str], lines: list[str]) -> list[str]:
+        """是不是一样的 各是百分之几: two regions' lines stating the same sums say so first, once."""
+        if "compare" not in facets or len(shown) != 2 or len(lines) < 2:
+            return []
+        labels = [self.say("region_label", name=self.kb.documents[m.region].name) for m in shown]
+        if not all(line.startswith(label) for line, label in zip(lines, labels)):
+            return []
+        figures = [tuple(dict.fromkeys(f.replace(" ", "") for f in _FIGURE.findall(line))) for line in lines[:2]]
+        if not figures[0] or figures[0] != figures[1]:
+            return []
+        share = all(f.endswith("%") for f in figures[0])
+        return [self.say("compare_same_share" if share else "compare_same_sum", figures="、".join(figures[0]))]
 
     def _other_part(self, match: Match, point: Point | None, shown: list[Measure], today: dt.date,
                     facts: dict) -> list[str]:

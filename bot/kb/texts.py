@@ -16,7 +16,7 @@ from bot.kb.loader import KBError, _load_mapping, default_knowledge_dir
 
 TEXT_FIELDS: dict[str, str] = {
     "welcome": "", "help": "", "greeting": "", "thanks": "", "empty": "", "too_long": "limit", "out_of_scope": "",
-    "overview": "", "region_label": "name", "quote": "quote", "facts_noted": "what", "facts_noted_ask": "",
+    "overview": "", "region_label": "name", "compare_same_sum": "figures", "compare_same_share": "figures", "quote": "quote", "facts_noted": "what", "facts_noted_ask": "",
     "said_prefix": "what", "point_open": "name units", "mention_yes": "thing number sentence", "mention_no": "thing units", "point_open_both": "name units", "units_or": "", "point_said": "what", "elsewhere_asker": "place", "elsewhere_asked": "place",
     "elsewhere": "place", "loan_interest_within": "amount rate who cap own_rate own interest subsidy document", "loan_interest_over": "amount rate who cap subsidy over interest own document", "loan_subsidy_within": "amount who cap document", "loan_subsidy_over": "who cap amount over document", "loan_partners": "n total each firm document ceiling_doc sum capped", "loan_partners_want_over": "wanted n total each document ceiling_doc sum capped firm", "loan_partners_want_within": "wanted n total each document ceiling_doc firm sum capped", "loan_partners_capped": "firm", "loan_partners_within": "firm", "loan_who_individual": "", "loan_who_enterprise": "", "dialog_elsewhere_start": "place", "dialog_elsewhere_end": "place", "out_of_scope_topic": "office", "aside_topic": "office", "only_region": "name other", "cite": "title number",
     "other_document": "brand name place other other_title",
