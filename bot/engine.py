@@ -469,7 +469,8 @@ class Engine:
             user = self._store.user(inc.user_id)
             user["dialog"] = None
             return Outcome(self._start(inc.user_id, user, other, norm))
-        if self._asks_own_facet(norm):  # 等哈 这个贷款要利息不: a question of its own, not 不 to the question asked
+        if self._asks_own_facet(norm) and not self.dialogs.names_option(state, norm):
+            # 等哈 这个贷款要利息不: a question of its own, not 不 to the question asked
             side = self._side_question(inc, user, state, text)
             if side:
                 return side

@@ -29,10 +29,14 @@ from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import Words, any_in, normalise
 from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
-from bot.understand.facts import asks_for_other, names_the_loan
+from bot.understand.facts import asks_for_other, mask_numbered_places, names_the_loan
 from bot.understand.lexicon import clauses, prep
 from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
 from bot.understand.yesno import _negations
+
+_HEAD_COUNT = re.compile(r"(?<=[\d零一二两三四五六七八九十百千每])个(人)")  # 一个人 / 每个人: a head count
+OPTION_WORD_MIN = 3  # characters of an option's word that make a message answering the choice, whatever else it asks
+COUNTED = ("count", "contract", "subset", "choice")  # steps whose typed answer may hold people counts (a choice: split by group)
 
 MENU = ""  # flow id of the check menu
 WHO_FACTS = frozenset({"poor", "whom", "disaster", "group", "age"})  # who the asker is, not what they ask about
@@ -188,6 +192,13 @@ class DialogRunner:
             return True
         return len(norm) <= 6 and read_yesno(norm).value == "yes"
 
+    def names_option(self, state: dict, norm: str) -> bool:
+        """The choice asked is named by one of its own longer words (证书还没发下来 不晓得考过没得: 还没发), so the
+        message answers it though it reads as a question of its own."""
+        step = self.flows[state["flow"]].step(state.get("asking") or "")
+        return step is not None and step.type == "choice" and any(
+            len(w) >= OPTION_WORD_MIN and w in norm for o in step.options for w in o.words)
+
     def is_correction(self, text: str) -> bool:
         t = prep(text)
         return any_in(t, self.lex.words("correction"))
@@ -307,7 +318,7 @@ class DialogRunner:
 
     def pick_from_menu(self, norm: str) -> Flow | None:
         """By number, name, a distinctive part of the name (就业创业服务补助) or a paraphrase (我想算贷款)."""
-        o = pick_option(self.menu_options, norm)
+        o = pick_option(self.menu_options, _HEAD_COUNT.sub(r"\1", norm))  # 300一个人的: no 个人 (the person's loan)
         if o:
             return self.flows[o.value]
         if len(norm) < 2:
@@ -407,6 +418,8 @@ class DialogRunner:
         if step is None:
             st, replies = self._advance(flow, state, "")
             return st, replies, Parsed(True)
+        if step.type in COUNTED:  # 三个是九五地震受灾户: no count is read from an event's date or a town's name
+            raw = mask_numbered_places(raw or norm, str(self.kb.root))
         count = self._split_step(flow, step)
         if count is not None:
             groups = count_groups(raw or norm, self.lex)

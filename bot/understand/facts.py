@@ -45,6 +45,7 @@ _NOT_HERE = ("不是", "不在", "没在", "非")  # 不是泸定的: a place sa
 _SPACES = re.compile(r"\s+")
 # extract_facts reads every message with these: compiled once
 _DRAWS = re.compile(r"领|拿|享受")
+_DRAWN = re.compile(r"(领|拿|享受)(过|了|到)|(没|未|不曾)有?(领|拿|享受)|已经?(领|拿|享受)")  # said, not asked (今年还能不能领)
 _TRAINING = re.compile(r"培训|学|课|上了|参加")
 _DAYS_WORD = re.compile(r"天|星期|周|个月")
 _LENGTH_OF_OTHER = re.compile(r"合同|签了|签的|期限|贷")  # 合同都是三年 / 贷款期限三年: not days of training
@@ -101,7 +102,8 @@ def _numbered_places(root: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return re.compile(f"(?:{after})[{_PLACE_NUMERALS}]"), longest_first([*with_numeral, *events]), full
 
 
-def _mask_numbered_places(t: str, root: str) -> str:
+def mask_numbered_places(t: str, root: str) -> str:
+    """Numerals of place names and dated events (合江九支, 九五地震) as @: no count is read from them."""
     def mask(m: re.Match) -> str:
         if m.group("whole"):
             return "@" * len(m.group())
@@ -618,7 +620,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         f["elsewhere"] = away
     if place and not (away and not _here_in(t, place[1], root)):  # 石棉跟泸定挨到的: named, but home is 石棉
         f["place"], f["region"] = place
-    t = _mask_numbered_places(t, root)  # 合江九支: a town, not nine people
+    t = mask_numbered_places(t, root)  # 合江九支: a town, not nine people
     parts, flat = clauses(t), t.replace(" ", "")
     fw = lex.fact_words
     proxy = for_other or asks_for_other(flat, lex)
@@ -639,7 +641,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if v:
         f["jobless_pay"] = v
     p = _clause_with(parts, ("今年",), lex, proxy)
-    if p and _DRAWS.search(p) and "失业" not in p:
+    if p and _DRAWN.search(p) and "失业" not in p:
         f["this_year"] = "no" if _negations(p, lex) % 2 else "yes"
     p = _clause_with(parts, ("证",), lex)
     if p:

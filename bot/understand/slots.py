@@ -154,6 +154,10 @@ def contract_span_months(t: str) -> list[tuple[float, int, int, bool]]:
     return out
 
 
+_MONTH_OF_YEAR_BEFORE = re.compile(r"(年|到|至|从)$")
+_MONTH_OF_YEAR_AFTER = re.compile(r"月(份|底|初|中旬|[到至~-])")
+
+
 def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, bool]]:
     units = lex.units(kind)
     found = _half(t, units, kind) + (contract_span_months(t) if kind == "contract_months" else [])
@@ -166,6 +170,8 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
             continue
         if u[0] in ("月", "个月") and re.match(rf"月{_NUM}[号日]", t[num.end:]):
             continue  # 2月28号: a day, not two months
+        if u[0] == "月" and (_MONTH_OF_YEAR_BEFORE.search(t[:num.start]) or _MONTH_OF_YEAR_AFTER.match(t[num.end:])):
+            continue  # 2026年6月到12月: months of the calendar, not a length
         if _WEEKDAY_BEFORE.search(t[max(0, num.start - 2):num.start]):
             continue  # 周六周日: a weekday, not six weeks
         if num.value == 1 and kind == "days" and _NOT_EVEN.match(t[num.end:].lstrip("个").removeprefix(u[0])):

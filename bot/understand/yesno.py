@@ -187,7 +187,7 @@ def _after_correction(t: str, lex: Lexicon) -> str:
     return rest or t[best:end]
 
 
-_TO_COME = re.compile(r"过了才|以后才|之后才|才会|等到|到时候|下个月|下月|明年才")
+_TO_COME = re.compile(r"了才|后才|才会|等到|到时候|下个月|下月|明年才|满.{1,5}才")
 _ECHO = re.compile(r"^\s*[^？?。，,！!\s]{1,6}[？?]+")
 
 
@@ -274,6 +274,8 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
                 v = "no"
         if v == "yes" and any_in(p, lex.words("paid_off")) and not repaying:
             v = "no"  # 现在还清了: no loan held now
+        if v == "yes" and any_in(p, lex.words("ended")) and any_in(q, lex.words("ongoing_q")):
+            v = "no" if len(own) == 1 else None  # 今年六月份就领完了: not now; another clause may say more (又续上了)
         if v is None:
             continue
         if answer_value is None or contrast or (v == "yes" and several):
