@@ -28,6 +28,7 @@ CASE_BLIND_FACETS = ("apply", "contact", "complain", "materials", "deadline", "d
 OTHER_PART_MIN = 4  # characters of another point's own words that make a later part of a message its question
 MENTION_MAX = 8  # characters: a longer stretch after 有没有提到 is a sentence, not a thing to say is not written
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万元|元|万)")  # a sum or share a line states, what 两地一样不 compares
+VALIDITY_SOON_DAYS = 90  # a document ending within this many days says how many are left
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
 _AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
@@ -126,7 +127,7 @@ class Answerer:
         facets = self.points.asked(match.norm)
         if facets[:1] == ["validity"] and (match.outside_region or len(match.regions) > 1) and any(
                 w in match.norm for w in self.points.document_words):  # 泸定那个22条有效期几年: the documents' record
-            return [Reply("\n".join(self._validity_line(r) for r in match.regions))]
+            return [Reply("\n".join(self._validity_line(r, today) for r in match.regions))]
         if not set(facets) - {"amount", "who"}:  # 想贷六十万 够不够; not 贷20万 利息好多 (the interest is asked)
             facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
         elif "interest" in facets and "wanted" in (wanted := self._loan_wanted(match.norm, today)):
@@ -223,7 +224,7 @@ class Answerer:
         regions = [m.region for m in shown]
         picked = self._pick_answer(match.norm, point, facets, regions, facts) if point is not None else None
         if picked is None:
-            return self._measure_lines(match, shown, facets, point), {}, ()
+            return self._measure_lines(match, shown, facets, today, point), {}, ()
         assert point is not None  # an answer is picked only from a point
         answer, fill, via = picked
         texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in shown}
@@ -245,7 +246,7 @@ class Answerer:
         else:  # 能不能贷 找哪家银行: the office asked for, from the measure's record
             generic = next((f for f in facets[1:] if f in GENERIC_FACETS and f not in point.facets), None)
             if generic is not None:
-                lines += self._per_region(shown, {m.region: self._generic_line(m, generic, point.name) for m in shown})
+                lines += self._per_region(shown, {m.region: self._generic_line(m, generic, today, point.name) for m in shown})
         then = {m.region: answer.then.get(m.region) or answer.then.get("all") for m in shown}
         if len(set(then.values())) == 1:
             lines += [self._fill(t, answer, fill, today) for t in set(then.values()) if t]
@@ -433,11 +434,11 @@ class Answerer:
         except (KeyError, IndexError):  # a figure with no document in force today: say so, never guess
             return self.say("update_none", topic=self.kb.updates[answer.later[0]].topic) if answer.later else text
 
-    def _generic_line(self, m: Measure, fid: str, topic: str | None = None) -> str:
+    def _generic_line(self, m: Measure, fid: str, today: dt.date, topic: str | None = None) -> str:
         """Facets every measure answers from its own record: who is responsible, where to complain,
         how long the document is valid, where to apply."""
         if fid == "validity":
-            return self._validity_line(m.region)
+            return self._validity_line(m.region, today)
         units = "、".join(m.units.lead)
         if fid == "contact":
             return self.say("contact_answer", lead=units, others="、".join(m.units.cooperating) or self.say("contact_none"))
@@ -445,12 +446,16 @@ class Answerer:
             return self.say("complain_answer", lead=units)
         return self.say("apply_answer", lead=units, topic=topic or m.title)
 
-    def _validity_line(self, region: str) -> str:
+    def _validity_line(self, region: str, today: dt.date | None = None) -> str:
+        """The document's dates; one ending soon says how soon (到时候还管用不: a plan past it is told so)."""
         doc = self.kb.documents[region]
-        valid = (self.say("validity_until", expires=self.date(doc.expires)) if doc.expires
+        left = (doc.expires - today).days if doc.expires and today else None
+        soon = self.say("validity_days_left", days=left) if left is not None and 0 <= left <= VALIDITY_SOON_DAYS else ""
+        valid = (self.say("validity_until", expires=self.date(doc.expires), left=soon) if doc.expires
                  else self.say("validity_unwritten"))
-        issued = self.date(doc.issued) if doc.issued else (self.date(doc.effective) if doc.effective else "")
-        return self.say("validity_answer", title=doc.cite_title, number=doc.number or "", issued=issued, valid=valid)
+        since = (self.say("validity_issued", date=self.date(doc.issued)) if doc.issued else
+                 self.say("validity_effective", date=self.date(doc.effective)) if doc.effective else "")
+        return self.say("validity_answer", title=doc.cite_title, number=doc.number or "", since=since, valid=valid)
 
     def _other_document(self, norm: str) -> str | None:
         """红城工匠那个政策我们泸县能不能用: a document's brand named by an asker from the other region."""
@@ -464,7 +469,7 @@ class Answerer:
                             other_title=other.cite_title)
         return None
 
-    def _measure_lines(self, match: Match, shown: list[Measure], facets: list[str],
+    def _measure_lines(self, match: Match, shown: list[Measure], facets: list[str], today: dt.date,
                        point: Point | None = None) -> list[str]:
         """No point of ours covers the question: the facet asked, or that the text does not say it."""
         both = len(shown) > 1
@@ -472,7 +477,7 @@ class Answerer:
         generic = None if self.points.beyond_first(facets) else next((f for f in facets if f in GENERIC_FACETS), None)
         if generic is not None:  # the office asked for, and what the measure says about what was asked
             label = lambda m: self.say("region_label", name=self.kb.documents[m.region].name) if both else ""  # noqa: E731
-            office = self._per_region(shown, {m.region: self._generic_line(m, generic, point.name if point else None)
+            office = self._per_region(shown, {m.region: self._generic_line(m, generic, today, point.name if point else None)
                                               for m in shown})
             if generic == "validity":
                 return office
@@ -527,7 +532,7 @@ def _relevant_sentences(text: str, words: set[str], limit: int) -> str:
 
 
 _THEIRS = re.compile("(我们|那边|那里|当地|我们那|我们这).{0,6}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样)"
-                     "|(能不能|可不可以|可以)(去|到)")
+                     "|(能不能|可不可以|可以)(去|到)|我们(县|市|区|州|镇|乡)的?(劳务品牌|品牌|政策)")  # 我们县的劳务品牌叫啥子
 
 
 # What is said around a place name: each place's occurrences are found with str.find, and these patterns (one

@@ -41,3 +41,23 @@ def test_two_regions_stating_the_same_figure_say_so_first(engine_ask):
     assert "金额一样" in first and "300元" in first
     # different sums are never called the same
     assert "一样" not in engine_ask("泸定和泸州的技能大师工作室补助一样不").splitlines()[0]
+
+
+def test_blind_answers_20_rules(engine_ask):
+    """Set 20: a relative's certificate typed before a question about it is hers (no "证还没拿到"); ordinary
+    workers placed hear the 300元 is not for them; veterans, marriage and road conditions have their offices;
+    an asker from a county outside both hears that first; a document ending soon says so."""
+    first = engine_ask("江阳区的 我婆娘考了个专项职业能力证书 泸州白酒酿造那种 这个证有没得培训补贴嘛").splitlines()[0]
+    assert first.startswith("有") and "还没拿到" not in first
+    first = engine_ask("我在叙永当劳务经济人 介绍了八个普通农村劳动力去宜宾上班 签了两年合同买了社保 每个人的三百块补助我能拿不").splitlines()[0]
+    assert first.startswith("不能") and "脱贫人口" in first
+    assert "退役军人事务局" in engine_ask("我是退伍兵 刚回古蔺 退役军人有啥子优待 找哪个").splitlines()[0]
+    assert "婚姻登记处" in engine_ask("我跟女朋友想扯结婚证 她是云南的户口 在泸定能办不 要带啥子").splitlines()[0]
+    assert "12122" in engine_ask("明天想从泸定开车去成都 二郎山隧道那一截堵不堵 路好不好走").splitlines()[0]
+    assert "您是石棉的" in engine_ask("雅安石棉县的 我们县的劳务品牌叫啥子名字 有啥子政策").splitlines()[0]
+    assert "退役军人" in engine_ask("我是退伍军人 想创业 能贷好多").splitlines()[0]  # the loan, not the office
+
+
+def test_validity_names_the_start_date_as_such(engine_ask):
+    first = engine_ask("泸州这个二十三条到好久过期哦").splitlines()[0]
+    assert "2023年12月17日起实施" in first and "印发" not in first and "2026年12月16日" in first

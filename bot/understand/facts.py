@@ -45,6 +45,7 @@ _NOT_HERE = ("不是", "不在", "没在", "非")  # 不是泸定的: a place sa
 _SPACES = re.compile(r"\s+")
 # extract_facts reads every message with these: compiled once
 _DRAWS = re.compile(r"领|拿|享受")
+_ASKING = re.compile(r"有没得|有没有|有莫得|能不能|可不可以|能否|[吗嘛]$|不嘛$")
 _DRAWN = re.compile(r"(领|拿|享受)(过|了|到)|(没|未|不曾)有?(领|拿|享受)|已经?(领|拿|享受)")  # said, not asked (今年还能不能领)
 _TRAINING = re.compile(r"培训|学|课|上了|参加")
 _DAYS_WORD = re.compile(r"天|星期|周|个月")
@@ -643,13 +644,14 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     p = _clause_with(parts, ("今年",), lex, proxy)
     if p and _DRAWN.search(p) and "失业" not in p:
         f["this_year"] = "no" if _negations(p, lex) % 2 else "yes"
-    p = _clause_with(parts, ("证",), lex)
+    stated = [c for c in parts if not _ASKING.search(c)]  # 这个证有没得培训补贴: a question says nothing of the certificate
+    p = _clause_with(stated, ("证",), lex) or next((c for c in stated if "证" in c), None)  # 我婆娘考了个证: hers, asked for
     if p:
         if any_in(p, fw("cert_pending")) or re.search(r"(还没|没有?|未)(拿到|考|发|下来)", p):
             f["cert"] = "pending" if re.search(r"还没|还在|正在|准备|等", p) else "none"
         elif _negations(p, lex) % 2:
             f["cert"] = "none"
-        elif re.search(r"拿到|考到|有|取得|到手|发了|考过|拿了", p):
+        elif re.search(r"拿到|考到|有|取得|到手|发了|考过|拿了|考了|考起|办了|领了", p):
             f["cert"] = "got"
     p = _clause_with(parts, ("社保", "社会保险", "参保"), lex)
     if p and not any_in(p, fw("arrears_yes") + fw("arrears_no")):  # 没欠社保 says no arrears, not insurance
