@@ -62,7 +62,8 @@ class BotProcess:
             await self.wait_listening()
         return self
 
-    async def wait_listening(self, timeout: float = 30) -> None:
+    async def wait_listening(self, timeout: float = 120) -> None:
+        """Until serve listens (a loaded 2-core machine took over 30 s to start two); fails at once if it exits."""
         assert self.proc is not None, "start() first"
         end = time.monotonic() + timeout
         while time.monotonic() < end:

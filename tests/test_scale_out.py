@@ -2,7 +2,8 @@
 
 Two workers started at the same moment (they upgrade one fresh schema together): every update answered once,
 also an update delivered to both; an announcement queued with `labor-bot announce … --yes` goes to each
-subscriber once at one shared rate, also when one worker is killed -9 half-way.
+subscriber at one shared rate, also when one worker is killed -9 half-way (then nobody is skipped, and only what
+the killed worker had in flight can be sent twice).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.postgres_only
 
 QUESTION = "泸州创业贷款能贷多少"
 NOTICE = "培训班下周一开班，报名找县人社局"
+CONCURRENCY = 2
 
 
 @pytest.fixture
@@ -66,7 +68,10 @@ async def test_two_workers_started_together_answer_every_update_once(tmp_path, f
     assert "Traceback" not in a.output() + b.output()
 
 
-async def test_announcement_from_two_workers_once_each_at_one_shared_rate_even_after_kill9(tmp_path, fake, cli):
+async def test_announcement_from_two_workers_reaches_each_at_one_shared_rate_even_after_kill9(tmp_path, fake, cli):
+    # the fake Bot API timestamps each message as it arrives, so nothing may block this event loop meanwhile: the
+    # CLI runs in a thread (run in the loop, the workers' first messages waited in the kernel for it to exit
+    # and were stamped together, 7-9 in "one second" in most runs under load, though sent 0.2 s apart).
     # slots 0.2 s apart: a loaded 2-core CI machine delays a wake-up or a request by 100 ms and more, which at
     # 0.1 s spacing let two late slots land in one second with the on-time ones (12 > rate+1 once in a few runs);
     # two workers each pacing itself alone would still send 2*rate a second, so the shared budget is what is tested
@@ -77,10 +82,11 @@ async def test_announcement_from_two_workers_once_each_at_one_shared_rate_even_a
     for c in chats:
         outbox.subscribe(c, "telegram", None, None)
     store.close()
-    a, b = workers(tmp_path, fake, 2, env={"LABOR_BOT_BROADCAST_RATE": str(rate), "LABOR_BOT_TELEGRAM_RATE": "25"})
+    a, b = workers(tmp_path, fake, 2, env={"LABOR_BOT_BROADCAST_RATE": str(rate), "LABOR_BOT_TELEGRAM_RATE": "25",
+                                           "LABOR_BOT_BROADCAST_CONCURRENCY": str(CONCURRENCY)})
     await asyncio.gather(a.start(), b.start())
     try:
-        done = cli("announce", "--text", NOTICE, "--audience", "all", "--yes")
+        done = await asyncio.to_thread(cli, "announce", "--text", NOTICE, "--audience", "all", "--yes")
         assert done.returncode == 0, done.stderr
 
         def notices() -> list[dict]:
@@ -96,7 +102,8 @@ async def test_announcement_from_two_workers_once_each_at_one_shared_rate_even_a
         per_chat: dict[str, int] = {}
         for s in sent:
             per_chat[str(s["chat_id"])] = per_chat.get(str(s["chat_id"]), 0) + 1
-        assert sorted(per_chat) == sorted(chats) and set(per_chat.values()) == {1}, per_chat
+        assert sorted(per_chat) == sorted(chats), per_chat  # nobody skipped
+        assert len(sent) - n <= CONCURRENCY, per_chat  # only what a had in flight at the kill went twice
         times = sorted(s["t"] for s in sent)
         window = max(sum(1 for u in times if t <= u < t + 1.0) for t in times)
         assert window <= rate + 1, window  # the two workers together, not rate each

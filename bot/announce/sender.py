@@ -200,7 +200,6 @@ class Sender:
         try:
             parts = self._parts(d)
             done = self.outbox.parts_sent(d) if len(parts) > 1 else set()
-            self.outbox.in_flight(d)  # a hard kill from here on: the sender taking over counts it sent
             for i, part in enumerate(parts):
                 if i in done:  # delivered before an error or a restart: never again
                     continue

@@ -308,12 +308,6 @@ class Outbox:
                         "values (?, ?, ?, ?, ?) on conflict do nothing",
                         [d.announcement_id, d.user_id, part, parts, self.clock()])
 
-    def in_flight(self, d: Delivery) -> None:
-        """The send is about to begin (committed first): if this sender dies before recording the outcome, the
-        message most likely went out, so the sender that takes over counts it sent instead of repeating it."""
-        self.db.execute("update deliveries set in_flight = ? where announcement_id = ? and user_id = ?",
-                        [self.clock(), d.announcement_id, d.user_id])
-
     def retry(self, d: Delivery, next_at: float, error: str, count_attempt: bool = True) -> None:
         self.db.execute("update deliveries set status = 'pending', attempts = attempts + ?, next_at = ?, "
                         "error = ?, claimed_by = null, in_flight = null where announcement_id = ? and user_id = ?",
@@ -331,16 +325,14 @@ class Outbox:
         return [r[0] for r in self.db.execute("select distinct claimed_by from deliveries where status = 'sending'")]
 
     def recover(self, lease: float, dead: list[str] | tuple[str, ...] = ()) -> int:
-        """Claims of senders known dead, or that stopped renewing (killed elsewhere), go back to pending; a row
-        whose send had begun (in_flight) counts as sent, unconfirmed: exactly once rather than twice."""
+        """Claims of senders known dead, or that stopped renewing (killed elsewhere), go back to pending. A row
+        whose send had begun is sent again too: whether its request left before the kill is unknowable, and
+        counting it sent skipped its recipient whenever the kill came first (the message still queued in the
+        channel's pacer or HTTP client). So only what was in flight can repeat, and nobody is skipped."""
         gone, args = within("claimed_by", dead)
-        stale = f"status = 'sending' and (claimed_at < ? or {gone})"
-        with self.db.transaction():
-            self.db.execute(f"update deliveries set status = 'sent', error = 'unconfirmed', done_at = ?, "
-                            f"claimed_by = null where {stale} and in_flight is not null",
-                            [self.clock(), self.clock() - lease, *args])
-            return self.db.execute(f"update deliveries set status = 'pending', claimed_by = null where {stale}",
-                                   [self.clock() - lease, *args]).rowcount
+        return self.db.execute("update deliveries set status = 'pending', claimed_by = null, in_flight = null "
+                               f"where status = 'sending' and (claimed_at < ? or {gone})",
+                               [self.clock() - lease, *args]).rowcount
 
     def counts(self, aid: int) -> dict[str, int]:
         rows = self.db.execute("select status, count(*) from deliveries where announcement_id = ? group by status",
