@@ -61,3 +61,14 @@ def test_blind_answers_20_rules(engine_ask):
 def test_validity_names_the_start_date_as_such(engine_ask):
     first = engine_ask("泸州这个二十三条到好久过期哦").splitlines()[0]
     assert "2023年12月17日起实施" in first and "印发" not in first and "2026年12月16日" in first
+
+
+def test_a_figure_quoted_from_the_document_is_not_the_sum_wanted(engine_ask):
+    first = engine_ask("我们厂子二十几个工人 泸州文件写的小微企业创业担保贷款四百万 现在到底能贷好多").splitlines()[0]
+    assert "600万元" in first and "在额度以内" not in first
+    assert engine_ask("听说个人能贷50万 我想贷60万 行不行").startswith("不能一次贷60万")
+
+
+def test_where_a_park_is_and_whether_rules_are_out_are_left_open(engine_ask):
+    assert "没有写现在有哪些、具体在什么位置" in engine_ask("泸定现在有没得劳务品牌产业园 在哪个位置").splitlines()[0]
+    assert "没有写是否已经出台" in engine_ask("泸州文件上说各区县要出实施细则 我们纳溪区出了没有").splitlines()[0]
