@@ -73,3 +73,38 @@ async def test_a_chuanzihao_award_paid_before_is_not_paid_again(talk):
     assert first.startswith("只给一次") and "领过的不能再领" in first.splitlines()[0]
     out = await talk("a1", "好的 帮我测一下")
     assert "❌" in out and "已经创建成功（被认定）了吗" not in out
+
+
+# Blind persona set 17 and answer set 21 (tests/data/personas_17.yaml, blind_answers_21.yaml)
+def test_a_new_hire_count_of_no_kind_is_not_the_qualifying_count():
+    facts = extract_facts("合江的食品厂 四十个工人 去年新招了六个 想申请小微企业的创业担保贷款")
+    assert "new_hires" not in facts and facts.get("new_hires_any") == 6
+    assert extract_facts("20个员工 今年新招了四个返乡的 都签了两年").get("new_hires_qualifying") == 4
+
+
+async def test_new_hires_split_by_kind_count_only_those_the_rule_counts(talk):
+    await talk("f1", "合江的食品厂 四十个工人 去年新招了六个 想申请小微企业的创业担保贷款 用企业名义", "好的 帮我测一下", "是小微企业")
+    await talk("f1", "六个 三个脱贫户签的两年合同 另外三个是一般的年轻娃 不是啥子特殊人员 也签的一年")
+    out = await talk("f1", "六个都签了一年以上 脱贫户是两年", "没拖欠", "没贷过")
+    assert "❌" in out and "✅" not in out.split("■")[1]
+
+
+def test_the_rest_of_a_total_split_by_group_is_no_group():
+    from bot.understand import count_groups
+    assert count_groups("今年带了七个人去成都的厂头上班 三个脱贫户 两个是磨西地震受灾的 还有两个是县城的娃儿") == {
+        "poor": 3, "disaster": 2, "other": 2}
+
+
+def test_a_year_said_as_a_period_is_no_training_length():
+    assert extract_facts("脱贫户参加劳务品牌培训 生活费一天补好多 一年能补几回").get("days") is None
+    assert extract_facts("培训了一年").get("days") == 365
+
+
+def test_not_poor_decides_before_the_sum(engine_ask):
+    first = engine_ask("我是低保户 不是脱贫户 在纳溪参加了十天的劳务品牌培训 听说一天五十的生活补贴 我能拿五百块不").splitlines()[0]
+    assert "领不到" in first and "500元" not in first
+
+
+def test_a_loan_asked_for_a_year_past_the_ceilings_window(engine_ask):
+    first = engine_ask("我打算二零二八年回泸州来开厂 到时候小微企业创业担保贷款还是六百万不").splitlines()[0]
+    assert first.startswith("2028年的额度现在还没有定") and "2027年12月31日" in first

@@ -18,7 +18,7 @@ from bot.pinyin import fold
 from bot.textnorm import any_in, normalise
 from bot.understand import ASK, count_qualifying, read_value, read_yesno, subset_count
 from bot.understand.lexicon import clauses, load_lexicon, prep
-from bot.understand.slots import KINDS, approx_range, leading_count
+from bot.understand.slots import KINDS, approx_range, leading_count, qualifying_hires
 from bot.understand.yesno import only_ack
 
 _DECIMAL = re.compile(r"\d+\.\d+")
@@ -264,6 +264,8 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
         unit = step.unit or ("days" if step.type == "number" else "people")
         # 七个 都是返乡的: the answer, then why; a head count never answers how many times (十一个人都没贷过)
         lead = leading_count(raw) if step.type == "count" and KINDS.get(unit) == "people" else None
+        split = qualifying_hires(raw) if unit == "new_hires" and lead is not None else None
+        lead = split if split is not None else lead  # 六个 三个脱贫户 另外三个是一般的: the three the rule counts
         v = lead if lead is not None else read_value(unit, raw)
         if v is None and step.type == "count" and unit != "people" and KINDS.get(unit) == "people":
             v = read_value("people", raw)  # 3个退役军人 to "how many of the new hires are…": the question names them

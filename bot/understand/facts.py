@@ -8,7 +8,7 @@ Keys (each present only when the message says it):
   disaster: "yes"               (灾区劳动力 / 受灾)
   days: int                     (培训天数: 学了15天, 两个星期 → 14)
   times: int                    (创业担保贷款 already borrowed: 贷过三次, 没贷过 → 0)
-  staff: int, new_hires: int    (12个员工 今年新招了3个)
+  staff: int, new_hires: int    (12个员工 今年新招了3个返乡的; new_hires_any: 新招了3个, of no kind said)
   new_hires_qualifying: int     (new hires with a contract of a year or more, when the contract was said)
   placed: int                   (people placed: 送了10个脱贫人口)
   groups: {group: int}          (counts split by group: 其中4个是脱贫人口 另外3个不是 → {"poor": 4, "other": 3})
@@ -20,6 +20,7 @@ Keys (each present only when the message says it):
   insured_count / insured_missing: int (六个交了社保 / 有三个还没买社保: how many of the people placed are, are not)
   start_outside: str            (where a business is started outside 四川: 想留在重庆渝北开个工作室 → 重庆)
   event_year / loan_year: int   (二零二二年就认定了 / 二零二四年贷了三十万), event_end: "MM-DD"
+  year_named: int               (the latest year a message names: 打算二零二八年回来开厂)
 Values that are approximate (十来天) are left out: the check asks for them.
 """
 
@@ -579,6 +580,7 @@ _CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} 
 _EVENT_YEAR = re.compile(r"(?<![\d一二三四五六七八九零〇])(?:二零|20)?([一二两三四五六七八九零〇]{2}|\d{2})年[^ ]{0,4}?"
                          r"(认定|评上|评定|评为|获评|挂牌|批准|创建|成立|认证|评的)")
 
+_ANY_YEAR = re.compile(r"(?<![\d一二三四五六七八九零〇])(?:二零|20)([一二三四五六七八九零〇]{2}|\d{2})年")
 _LOAN_YEAR = re.compile(r"(?<![\d一二三四五六七八九零〇])(?:二零|20)?([一二两三四五六七八九零〇]{2}|\d{2})年[^ ]{0,8}?(?:贷|借|带款|代款)")
 
 
@@ -597,6 +599,9 @@ def event_dates(t: str) -> dict[str, Any]:
         year = 2000 + int("".join(_CN_DIGIT.get(c, c) for c in m.group(1)))
         if 2009 <= year <= 2035:
             out["loan_year"] = year  # 二零二四年在泸州贷了三十万: under the ceiling of that year, not today's
+    years = [2000 + int("".join(_CN_DIGIT.get(c, c) for c in y)) for y in _ANY_YEAR.findall(t)] if said_year else []
+    if years:
+        out["year_named"] = max(years)  # 打算二零二八年回来开厂: a figure in force may not hold by then
     span = date_span(t)
     if span is not None and span[3] is not None and not re.search(r"去年|前年", t):
         out["event_end"] = f"{span[3][0]:02d}-{span[3][1]:02d}"
@@ -707,8 +712,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     elif (own := _staff(t, lex)) is not None:
         f["staff"] = own
     hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) else None
-    if isinstance(hires, int):
-        f["new_hires"] = hires
+    if isinstance(hires, int):  # 去年新招了六个 names no kind: how many of them the loan's rule counts is asked
+        f["new_hires" if hires == 0 or any_in(flat, lex.words("hire_kinds")) else "new_hires_any"] = hires
     if "staff" not in f and _PLACING.search(flat):
         placed = read_value("placed", t, lex)
         if isinstance(placed, int):

@@ -35,6 +35,7 @@ _DATE_SPAN = re.compile(rf"(?:{_NUM}月)?{_NUM}[号日](?:{_GAP}{{0,12}}?)"
 _PER_DAY = re.compile(r"(补|给|发|能拿|拿|能领|领|有|是|多少|好多|几十|[\d五十一二三四六七八九百]+块|[\d五十一二三四六七八九百]+元"
                       r"|\d{2,}|[二三四五六七八九]?十[一二三四五六七八九]?(?![天个月年])|[一二三四五六七八九]百)")
 # 一天都没断过 / 一天也没歇 / 一天假都没请 / 一天课都没缺: "not even one day", no length
+_PER_YEAR = re.compile(r"(能|可以|只能|补|领|拿|几|最多|有|给|报|一次|一回|享受)")
 _NOT_EVEN = re.compile(r"(假|课|工)?[都也]?(没|不|莫)")
 # read on every message that says a number: compiled once
 _WEEKEND = re.compile(r"个?周末")
@@ -176,6 +177,8 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
             continue  # 周六周日: a weekday, not six weeks
         if num.value == 1 and kind == "days" and _NOT_EVEN.match(t[num.end:].lstrip("个").removeprefix(u[0])):
             continue  # 一天都没断过: not a length
+        if num.value == 1 and kind == "days" and u[0] == "年" and _PER_YEAR.match(t[num.end:].removeprefix(u[0])):
+            continue  # 一年能补几回: how often, not a year of training
         if num.value == 1 and kind == "days" and _PER_DAY.match(t[num.end:].lstrip("个").removeprefix(u[0])):
             continue  # 一天补五十 / 一天给好多: a rate per day, not a length
         if u[0] == "年" and 1949 <= num.value <= 2100 and float(num.value).is_integer():
@@ -410,6 +413,12 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     return _pick([n.value for n in cands], any(n.approx for n in cands) or approx_words)
 
 
+def qualifying_hires(text: str, lex: Lexicon | None = None) -> Any:
+    """The new hires the firm rule counts when an answer splits them (六个 三个脱贫户 另外三个是一般的): 3; None when
+    it does not split them."""
+    return _qualifying_hires(prep(text), lex or load_lexicon())
+
+
 def _qualifying_hires(t: str, lex: Lexicon) -> Any:
     """招了十二个 八个是脱贫户跟退伍军人 另外四个是跳槽过来的 → 8: new hires split into those the firm rule counts and
     those the message says it does not (hire_other); a total said first is not added in. None: no such split."""
@@ -537,8 +546,8 @@ def count_qualifying(text: str, min_months: float, total: int | None = None, lex
     if len({v for v, *_ in durs}) > 1:
         if not counts and all(v < min_months for v, *_ in durs):
             return 0  # 有的签的3个半月 有的签的半年: whoever signed what, nobody has the length asked
-        if not counts and total is not None and all(v >= min_months for v, *_ in durs):
-            return total  # 有的签两年 有的签三年: everyone has it
+        if total is not None and all(v >= min_months for v, *_ in durs) and (not counts or _all(t, lex)):
+            return total  # 有的签两年 有的签三年 / 六个都签了一年以上 脱贫户是两年: everyone has it
         return ASK
     months = durs[0][0]
     if months < min_months:
@@ -600,6 +609,8 @@ def count_groups(text: str, lex: Lexicon | None = None) -> Any:
     total = None
     if labels[0] is None:
         total, nums, labels = nums[0], nums[1:], labels[1:]
+    if total is not None and None in labels and sum(int(n.value) for n in nums) == int(total.value):
+        labels = [g or "other" for g in labels]  # 七个人 三个脱贫户 两个受灾的 还有两个是县城的娃儿: the rest are no group
     groups = [g for g in labels if g is not None]
     if len(groups) < len(labels):
         return None  # a count naming no group after the split: not a split by group
