@@ -33,6 +33,8 @@ LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked 
 _AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
 # the loan asked for (想贷六十万); not the amount of another loan said (消费贷六万, 房贷30万, 欠了借呗8万)
+_FIRM = re.compile(r"企业|公司|小微|厂的名义|店的名义")
+_PERSON_BORROWS = re.compile(r"(?<![\d几十两一二三四五六七八九百千多来])个人")
 _QUOTED_FIGURE = re.compile(r"(文件|写的|听说|说是|不是说|规定|以前是|原来是)[^，。 想要打]{0,16}$")  # 文件写的…贷款四百万: not the sum wanted
 _WANTED = re.compile(loan_math.NOT_THIS_LOAN + r"(?<!营)(?<!信)(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?"
                      r"(\d+|[一二三四五六七八九十两百]+)\s*万")  # 经营贷, 信贷 as well
@@ -325,8 +327,7 @@ class Answerer:
         if m is None or period is None:
             return {}
         wanted = float(m.group(1)) if m.group(1).isdigit() else float(cn_to_int(m.group(1)))
-        firm = re.search(r"企业|公司|小微|厂的名义|店的名义", norm) and not re.search(
-            r"(?<![\d几十两一二三四五六七八九百千多来])个人", norm)  # 三十几个人 / 八百多个人 is a head count, not 个人 borrowing
+        firm = _firm_borrows(norm)
         ceiling = re.search(r"\d+(\.\d+)?", period.enterprise if firm else period.individual)
         if ceiling is None or wanted <= 0:
             return {}
@@ -386,7 +387,8 @@ class Answerer:
             return case.answer, dict(facts), (case if how == "known" else None)
         who_first = "who" in facets and self.points.position(norm, "who") < self.points.position(
             norm, facets[0])  # 退伍的能不能申请 … 要找哪个: whether the group may, asked first, is answered first
-        if point.group_answer is not None and (not facets or facets[0] in ("who", "amount") or who_first):
+        if point.group_answer is not None and (not facets or facets[0] in ("who", "amount") or who_first) and not (
+                _firm_borrows(norm)):  # 公司 新招了四个脱贫户: the hires' group, not the borrower's
             for label, words in point.groups:
                 if any(w in norm for w in words):
                     return point.group_answer, {"group": label}, None
@@ -512,6 +514,11 @@ class Answerer:
         for uid in m.updates:
             parts += self.kb.updates[uid].extra
         return Reply("\n".join(parts))
+
+
+def _firm_borrows(norm: str) -> bool:
+    """The borrower is a firm (企业、公司、小微、厂的名义), not a person (三十几个人 is a head count, not 个人)."""
+    return bool(_FIRM.search(norm)) and not _PERSON_BORROWS.search(norm)
 
 
 def _asked_words(match: Match) -> set[str]:

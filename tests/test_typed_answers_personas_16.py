@@ -108,3 +108,13 @@ def test_not_poor_decides_before_the_sum(engine_ask):
 def test_a_loan_asked_for_a_year_past_the_ceilings_window(engine_ask):
     first = engine_ask("我打算二零二八年回泸州来开厂 到时候小微企业创业担保贷款还是六百万不").splitlines()[0]
     assert first.startswith("2028年的额度现在还没有定") and "2027年12月31日" in first
+
+
+def test_a_firm_borrowing_hears_the_firms_ceiling_not_a_group_answer(engine_ask):
+    first = engine_ask("我们在泸定磨西开藏家乐 公司有三十个员工 去年新招了四个脱贫户签的两年合同 想申请企业创业担保贷款 最多能贷好多").splitlines()[0]
+    assert "小微企业最高600万元" in first and "脱贫人口在创业担保贷款的对象里" not in first
+
+
+def test_a_brand_asking_the_award_and_its_term_hears_both(engine_ask):
+    lines = engine_ask("我们合江的荔枝采摘队想创川字号劳务品牌 评上了奖好多钱 有效期几年").splitlines()
+    assert "20万元" in lines[0] and "有效期3年" in lines[1]
