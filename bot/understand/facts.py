@@ -8,7 +8,7 @@ Keys (each present only when the message says it):
   disaster: "yes"               (灾区劳动力 / 受灾)
   days: int                     (培训天数: 学了15天, 两个星期 → 14)
   times: int                    (创业担保贷款 already borrowed: 贷过三次, 没贷过 → 0)
-  staff: int, new_hires: int    (12个员工 今年新招了3个返乡的; new_hires_any: 新招了3个, of no kind said)
+  staff: int, new_hires: int    (12个员工 今年新招了3个)
   new_hires_qualifying: int     (new hires with a contract of a year or more, when the contract was said)
   placed: int                   (people placed: 送了10个脱贫人口)
   groups: {group: int}          (counts split by group: 其中4个是脱贫人口 另外3个不是 → {"poor": 4, "other": 3})
@@ -712,8 +712,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     elif (own := _staff(t, lex)) is not None:
         f["staff"] = own
     hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) else None
-    if isinstance(hires, int):  # 去年新招了六个 names no kind: how many of them the loan's rule counts is asked
-        f["new_hires" if hires == 0 or any_in(flat, lex.words("hire_kinds")) else "new_hires_any"] = hires
+    if isinstance(hires, int):
+        f["new_hires"] = hires
     if "staff" not in f and _PLACING.search(flat):
         placed = read_value("placed", t, lex)
         if isinstance(placed, int):
