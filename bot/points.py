@@ -251,12 +251,7 @@ class Points:
         # the words of every case, found once per message: a measure's points are weighed with all their cases
         # (pick), each case testing its words one by one otherwise; a few entries hold the message being answered
         case_words = Words((w for p in self.points for c in p.cases for w in c.words()), gap=SAID_GAP)
-        # the message is looked for the words of all these sets in one pass, each set's taken from what it found
-        every = Words(self._point_words.words | self._facet_words.words | self._oos_words.words
-                      | self._elsewhere_words.words | case_words.words)
-        self._present = lru_cache(maxsize=8)(lambda norm: frozenset(every.found(norm)))
-        self.case_words_in = lru_cache(maxsize=8)(
-            lambda norm: frozenset(case_words.found(norm, self._present(norm))))
+        self.case_words_in = lru_cache(maxsize=8)(lambda norm: frozenset(case_words.found(norm)))
         # the matcher, the engine and the answer each ask it of the same message: a few entries hold it
         self._strongest_of = lru_cache(maxsize=8)(self._strongest)
 
@@ -284,7 +279,7 @@ class Points:
     def asked(self, norm: str) -> list[str]:
         """Facets the question asks: the one asked first comes first (两个问题 in one message: the first is
         answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
-        typed = self._facet_words.found(norm, self._present(norm))
+        typed = self._facet_words.found(norm)
         named = {fid for w in typed for fid in self._facets_of.get(w, ())}  # facets none of whose words is typed: none
         spans = {f.id: [(i, i + len(w)) for w in f.words if w in typed for i in _finds(norm, w)
                         if not (f.not_before and norm.startswith(f.not_before, i + len(w)))
@@ -341,7 +336,7 @@ class Points:
 
     def _strongest(self, norm: str) -> tuple[Point | None, int]:
         best, score = None, 0
-        found = self._point_words.found(norm, self._present(norm))
+        found = self._point_words.found(norm)
         # only the points one of whose words is typed (the others score 0), in the file's order (ties: the first)
         for p in (self.points[i] for i in sorted({i for w in found for i in self._points_of[w]})):
             n = sum(len(w) for w in p.words if len(w) >= 2 and w in found)
@@ -363,7 +358,7 @@ class Points:
         """The topic asked about: of those the message holds (in file order), a later one replaces the one chosen
         when its own word (its first group) is typed wholly after the chosen one's, as a question ends a story
         (娃儿读初中 户口还在古蔺 想把户口迁到江阳区: 户口). found: the words typed, when the caller has them."""
-        found = self._oos_words.found(norm, self._present(norm)) if found is None else found
+        found = self._oos_words.found(norm) if found is None else found
         maybe = sorted({i for w in found for i in self._oos_first.get(w, ())})  # in the file's order
         best: tuple[int, int, OutOfScope] | None = None
         for i in maybe:
@@ -379,7 +374,7 @@ class Points:
         return next(o.office for o in self.oos if o.id == topic)
 
     def _named_elsewhere(self, norm: str) -> list[tuple[int, str]]:
-        return sorted((norm.find(p), p) for p in self._elsewhere_words.found(norm, self._present(norm)))
+        return sorted((norm.find(p), p) for p in self._elsewhere_words.found(norm))
 
     def places_elsewhere(self, norm: str) -> list[str]:
         """Every place outside both regions named, in the order typed."""

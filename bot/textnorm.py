@@ -164,16 +164,13 @@ class Words:
         self.with_prefixes = {w: frozenset(w[:n] for n in range(1, len(w) + 1)) & self.words for w in plain}
         self.empty = "" in words  # "" is in every text
 
-    def found(self, text: str, present: frozenset[str] | None = None) -> set[str]:
-        """present: what a Words of a superset of these words found in text (one pass for several sets)."""
+    def found(self, text: str) -> set[str]:
         out = {""} if self.empty else set()
-        if present is not None:
-            out |= present & self.words
-        else:  # word_starts written out: called a dozen times a message, its generator cost more than the search
-            search, prefixes = self.pattern.search, self.with_prefixes
-            m = search(text)
-            while m is not None:
-                out |= prefixes[m.group()]
-                m = search(text, m.start() + 1)
+        # word_starts written out: called a dozen times a message, its generator and tuples cost more than the search
+        search, prefixes = self.pattern.search, self.with_prefixes
+        m = search(text)
+        while m is not None:
+            out |= prefixes[m.group()]
+            m = search(text, m.start() + 1)
         out.update(w for w, first, pattern in self.gapped if first in text and pattern.search(text))
         return out
