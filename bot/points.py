@@ -252,6 +252,8 @@ class Points:
         # (pick), each case testing its words one by one otherwise; a few entries hold the message being answered
         case_words = Words((w for p in self.points for c in p.cases for w in c.words()), gap=SAID_GAP)
         self.case_words_in = lru_cache(maxsize=8)(lambda norm: frozenset(case_words.found(norm)))
+        # the matcher, the engine and the answer each ask it of the same message: a few entries hold it
+        self._strongest_of = lru_cache(maxsize=8)(self._strongest)
 
     def parts(self, text: str) -> list[str]:
         """The message cut where a second question starts (还有…, ？)."""
@@ -330,6 +332,9 @@ class Points:
     def strongest(self, norm: str) -> tuple[Point | None, int]:
         """The point whose own words the question types most of (characters of distinct words); a case of it
         that the words decide (牌子被人冒用 for 商标) counts as much as a point word would need to."""
+        return self._strongest_of(norm)
+
+    def _strongest(self, norm: str) -> tuple[Point | None, int]:
         best, score = None, 0
         found = self._point_words.found(norm)
         # only the points one of whose words is typed (the others score 0), in the file's order (ties: the first)

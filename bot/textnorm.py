@@ -166,7 +166,11 @@ class Words:
 
     def found(self, text: str) -> set[str]:
         out = {""} if self.empty else set()
-        for w in {w for _, w in word_starts(self.pattern, text)}:
-            out |= self.with_prefixes[w]
+        # word_starts written out: called a dozen times a message, its generator and tuples cost more than the search
+        search, prefixes = self.pattern.search, self.with_prefixes
+        m = search(text)
+        while m is not None:
+            out |= prefixes[m.group()]
+            m = search(text, m.start() + 1)
         out.update(w for w, first, pattern in self.gapped if first in text and pattern.search(text))
         return out

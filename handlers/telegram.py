@@ -39,6 +39,7 @@ from bot.inbox import Inbox
 from bot.inbox_reply import transaction
 from bot.logsafe import install_redaction
 from bot.models import Incoming
+from handlers.telegram_bot import ReplyBot
 from handlers.telegram_broadcast import SenderTask
 from handlers.telegram_http import AiohttpRequest
 from handlers.telegram_inbox import InboxWorker, decided, holder_of, part, poll_into_inbox, send_parts
@@ -190,15 +191,13 @@ def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = N
     if not config.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     install_redaction([config.telegram_token, config.webhook_secret])  # also when built outside the CLI
-    builder: ApplicationBuilder = (Application.builder().token(config.telegram_token)
-                                   .base_url(config.telegram_base_url)
+    bot = ReplyBot(config.telegram_token, base_url=config.telegram_base_url, request=request or http_request(),
+                   get_updates_request=get_updates_request or AiohttpRequest(connection_pool_size=1, read_timeout=40),
+                   # every call but getUpdates through the channel's pacer, at most POOL_SIZE in the HTTP client
+                   rate_limiter=paced(config, in_flight=None if request else POOL_SIZE))
+    builder: ApplicationBuilder = (Application.builder().bot(bot)
                                    .concurrent_updates(PerUserUpdateProcessor())
                                    .post_init(_post_init))
-    builder = builder.request(request or http_request())
-    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(
-        connection_pool_size=1, read_timeout=40))
-    # every call but getUpdates through the channel's pacer, at most POOL_SIZE of them in the HTTP client at once
-    builder = builder.rate_limiter(paced(config, in_flight=None if request else POOL_SIZE))
     app = builder.build()
     app.bot_data["engine"] = engine
     app.bot_data["config"] = config

@@ -16,6 +16,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.models import Reply
 from bot.pacer import MORE
+from handlers.telegram_bot import ReplyBot
 
 log = logging.getLogger(__name__)
 
@@ -131,15 +132,15 @@ async def with_retries(call: Callable[[], Awaitable[Any]]) -> Any:
             attempt += 1
 
 
-async def send_reply(bot, chat_id: int, reply: Reply, first: bool = True) -> None:
-    """first: this reply's first message is the first answer to the user's message (the pacer sends those
+async def send_reply(bot: ReplyBot, chat_id: int, reply: Reply, first: bool = True) -> None:
+    """bot: handlers/telegram_bot.py's (build_app makes one). first: this reply's first message is the first answer to the user's message (the pacer sends those
     before further parts, handlers/telegram_pace.py); a bot without our rate limiter takes no priority."""
     chunks = split_text(reply.text)
     paced = getattr(bot, "rate_limiter", None) is not None
     for i, chunk in enumerate(chunks):
         markup = keyboard(reply) if i == len(chunks) - 1 else None
         more = {"rate_limit_args": MORE_ARGS} if paced and (i or not first) else {}
-        await with_retries(functools.partial(bot.send_message, chat_id, chunk, parse_mode=ParseMode.HTML,
+        await with_retries(functools.partial(bot.send_text, chat_id, chunk, parse_mode=ParseMode.HTML,
                                              reply_markup=markup, **more))
 
 

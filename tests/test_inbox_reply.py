@@ -6,6 +6,7 @@ import pytest
 
 from bot.inbox import Inbox
 from bot.inbox_reply import accept_working, answer, reply_of, sent, take, transaction
+from conftest import present
 
 
 def test_engine_writes_and_the_reply_commit_together_or_not_at_all(store):
@@ -32,3 +33,13 @@ def test_engine_writes_and_the_reply_commit_together_or_not_at_all(store):
     inbox.done(again)
     assert inbox.status("wechat", "msg:1") == "done"
     assert store.db.execute("select payload from inbox").fetchone() == (None,)
+
+
+def test_the_last_part_crossed_off_is_the_row_done(store):
+    inbox = Inbox(store)
+    item = answer(inbox, present(accept_working(inbox, "wechat", "msg:2", {}, None, "w1")), ["一段"])
+    item = sent(inbox, item)
+    assert item.done and reply_of(item) == []
+    assert inbox.status("wechat", "msg:2") == "done"
+    assert store.db.execute("select payload from inbox").fetchone() == (None,)
+    inbox.done(item)  # the worker's own done after sending: nothing left to write

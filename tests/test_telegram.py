@@ -212,12 +212,12 @@ def test_long_text_splits_on_lines_and_escapes_html():
 
 
 async def test_long_reply_sends_buttons_only_with_the_last_part(fake):
-    from telegram import Bot
     from telegram.request import HTTPXRequest
 
+    from handlers.telegram_bot import ReplyBot
     from handlers.telegram_send import send_reply
 
-    async with Bot(fake.token, base_url=fake.base_url, request=HTTPXRequest(httpx_kwargs={"trust_env": False})) as b:
+    async with ReplyBot(fake.token, base_url=fake.base_url, request=HTTPXRequest(httpx_kwargs={"trust_env": False})) as b:
         await send_reply(b, 30, Reply("\n".join("行" * 100 for _ in range(100)), [[Button("原文", "text:luding-01")]]))
     parts = fake.to(30)
     assert len(parts) == 3 and not parts[0].get("reply_markup") and buttons(parts[-1])

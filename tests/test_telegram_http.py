@@ -48,6 +48,31 @@ async def one_route(path: str, handler):
         await runner.cleanup()
 
 
+async def test_parameters_go_as_one_json_body():
+    seen: dict = {}
+
+    async def handler(request: web.Request) -> web.Response:
+        seen["type"], seen["body"] = request.content_type, await request.json()
+        return web.json_response({"ok": True, "result": True})
+
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("原文", callback_data="text:luding-01")]])
+    req = AiohttpRequest()
+    async with one_route("/bot1:x/sendMessage", handler) as url:
+        try:
+            await req.initialize()
+            data = RequestData([RequestParameter.from_input(k, v) for k, v in
+                                {"chat_id": 41, "text": "补贴 &", "reply_markup": markup}.items()])
+            await req.do_request(f"{url}/bot1:x/sendMessage", "POST", data)
+        finally:
+            await req.shutdown()
+    assert seen == {"type": "application/json", "body": {
+        "chat_id": 41, "text": "补贴 &",
+        "reply_markup": {"inline_keyboard": [[{"text": "原文", "callback_data": "text:luding-01"}]]}}}
+
+
 async def test_files_go_as_multipart():
     seen: dict = {}
 

@@ -43,6 +43,7 @@ class InboxItem:
     payload: Any
     received: float
     attempts: int
+    done: bool = False  # marked done already (bot/inbox_reply.sent, crossing off the last part)
 
 
 def worker_id() -> str:
@@ -95,6 +96,8 @@ class Inbox:
 
     def done(self, item: InboxItem) -> None:
         """Handled: the payload (the user's text) is dropped, the id kept for deduplication."""
+        if item.done:
+            return
         self.db.execute("update inbox set status = 'done', done_at = ?, payload = null, claimed_by = null "
                         "where channel = ? and external_id = ?", [self.clock(), item.channel, item.external_id])
 
