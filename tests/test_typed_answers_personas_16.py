@@ -112,3 +112,10 @@ def test_a_firm_borrowing_hears_the_firms_ceiling_not_a_group_answer(engine_ask)
 def test_a_brand_asking_the_award_and_its_term_hears_both(engine_ask):
     lines = engine_ask("我们合江的荔枝采摘队想创川字号劳务品牌 评上了奖好多钱 有效期几年").splitlines()
     assert "20万元" in lines[0] and "有效期3年" in lines[1]
+
+
+def test_a_brokers_count_said_to_qualify_decides_the_sum(engine_ask):
+    first = engine_ask("我是泸州的劳务经济人 今年介绍了十二个脱贫户去浙江厂里 签了一年以上合同还买了社保的有八个"
+                       " 另外四个干了两个月就跑了 那个服务补助我能拿好多").splitlines()[0]
+    assert "8人×300元=2400元" in first
+    assert engine_ask("我是劳务经纪人 带了8个脱贫户去厂里 签的半年合同 买了社保的有8个 能拿好多").startswith("不符合")
