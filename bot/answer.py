@@ -561,7 +561,6 @@ _HERE_BEFORE = ("在", "来", "到", "过来", "回", "回到", "来了", "住")
 _NO_STOP = re.compile("[^，。]*")
 
 
-
 def _said_before(pattern: re.Pattern, norm: str, i: int) -> bool:
     """pattern ($-anchored) matches a stretch ending right where the place starts."""
     return pattern.search(norm, max(0, i - _BEFORE_MAX), i) is not None

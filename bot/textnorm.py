@@ -93,7 +93,6 @@ def any_in(text: str, words: tuple[str, ...]) -> bool:
     return _alternation(words).search(text) is not None
 
 
-
 def occurrences(text: str, word: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each occurrence of word in text, overlapping ones too, left to right: the places a pattern
     tried just before or after a word is tried at (one set of patterns for every place name, none per name)."""
@@ -101,6 +100,7 @@ def occurrences(text: str, word: str) -> Iterator[tuple[int, int]]:
     while i >= 0:
         yield i, i + len(word)
         i = text.find(word, i + 1)
+
 
 def longest_first(words: Iterable[str]) -> re.Pattern:
     """A pattern of the words where a match starts at the first position any word starts, and is the longest word

@@ -197,7 +197,6 @@ _HERE_BEFORE = re.compile("(?:在|来|到|回|住|过来)[^ ]{0,2}$")  # up to 4
 _NO_SPACE = re.compile("[^ ]*")
 
 
-
 def _said_home(t: str, place: str) -> bool:
     """我是X / 老家X / 户口在X, X的 or X县… said first (within 4 characters of the start), X人."""
     return any(_HOME_BEFORE.search(t, max(0, i - 7), i)
@@ -649,8 +648,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     p = _clause_with(parts, ("今年",), lex, proxy)
     if p and _DRAWN.search(p) and "失业" not in p:
         f["this_year"] = "no" if _negations(p, lex) % 2 else "yes"
-    stated = [c for c in parts if not _ASKING.search(c)]  # 这个证有没得培训补贴: a question says nothing of the certificate
-    p = _clause_with(stated, ("证",), lex) or next((c for c in stated if "证" in c), None)  # 我婆娘考了个证: hers, asked for
+    # 这个证有没得培训补贴: a question says nothing of the certificate; 我婆娘考了个证: hers, asked for
+    stated = [c for c in parts if "证" in c and not _ASKING.search(c)] if "证" in flat else []
+    p = _clause_with(stated, ("证",), lex) or next(iter(stated), None)
     if p:
         if any_in(p, fw("cert_pending")) or re.search(r"(还没|没有?|未)(拿到|考|发|下来)", p):
             f["cert"] = "pending" if re.search(r"还没|还在|正在|准备|等", p) else "none"
