@@ -482,7 +482,8 @@ class Engine:
             side = self._side_question(inc, user, state, text)
             if side:
                 return side
-        if self.dialogs.is_correction(text):  # 不对 刚才说错了 是两次 / 说错了 我是脱贫户
+        if self.dialogs.is_correction(text) and not self.dialogs.corrects_itself(state, text):
+            # 不对 刚才说错了 是两次 / 说错了 我是脱贫户 (一百 哦不对 一百零一个 answers the question asked)
             changes = self.dialogs.changes(flow, state["values"], text, norm, correcting=True, state=state)
             if changes:
                 return Outcome(self._save(inc.user_id, user, *self.dialogs.correct(state, changes)))

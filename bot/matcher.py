@@ -63,6 +63,15 @@ def _unit_term(value: str, unit: str) -> str:
     return f"{float(value):g}{unit}"
 
 
+_TOWN_LEFT = re.compile(r"(?:[\u4e00-\u9fff]{1,4}?(?:镇|乡|街道|社区|村))+的?")
+
+
+def _without(s: str, words: list[str]) -> str:
+    for w in words:
+        s = s.replace(w, "")
+    return s
+
+
 @dataclass(frozen=True)
 class Hit:
     term: str  # the index term it counts for
@@ -509,7 +518,8 @@ class Matcher:
         m.places = [p for p, _, _ in places]
         named = sorted({self.ix.places[p] for p in m.places}, key=self.ix.regions.index)
         m.regions = named if named else ([region] if region else [])
-        if places and self._residual(s, m.places) == "":
+        if places and (self._residual(s, m.places) == "" or _TOWN_LEFT.fullmatch(_without(s, m.places))):
+            # 泸州纳溪护国镇: a town no list names, after the places it is in
             m.intent = "set_region"
             return m
         chat = self._chat_intent(s)

@@ -19,7 +19,7 @@ from bot.textnorm import any_in, normalise
 from bot.understand import ASK, count_qualifying, read_value, read_yesno, subset_count
 from bot.understand.lexicon import clauses, load_lexicon, prep
 from bot.understand.slots import KINDS, approx_range, leading_count, qualifying_hires
-from bot.understand.yesno import only_ack
+from bot.understand.yesno import after_correction, only_ack
 
 _DECIMAL = re.compile(r"\d+\.\d+")
 NEAR_MISS = 75  # rapidfuzz ratio (0-100) for a typo in an option's name (劳务经济人 → 劳务经纪人)
@@ -263,7 +263,9 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
     else:
         unit = step.unit or ("days" if step.type == "number" else "people")
         # 七个 都是返乡的: the answer, then why; a head count never answers how many times (十一个人都没贷过)
-        lead = leading_count(raw) if step.type == "count" and KINDS.get(unit) == "people" else None
+        # 一百 哦不对 一百零一个: the count after a correction is the answer
+        lead = leading_count(after_correction(prep(raw), load_lexicon())) \
+            if step.type == "count" and KINDS.get(unit) == "people" else None
         split = qualifying_hires(raw) if unit == "new_hires" and lead is not None else None
         lead = split if split is not None else lead  # 六个 三个脱贫户 另外三个是一般的: the three the rule counts
         v = lead if lead is not None else read_value(unit, raw)

@@ -203,6 +203,18 @@ class DialogRunner:
         t = prep(text)
         return any_in(t, self.lex.words("correction"))
 
+    def corrects_itself(self, state: dict, text: str) -> bool:
+        """一百 哦不对 一百零一个: the answer to the question asked, put right within the message, not a correction of
+        an earlier answer (what comes before the marker already answers the question asked)."""
+        flow = self.flows[state["flow"]]
+        step = flow.step(state.get("asking") or "")
+        if step is None:
+            return False
+        t = prep(text)
+        start = min((t.find(w) for w in self.lex.words("correction") if w in t), default=-1)
+        before = t[:start].strip() if start > 0 else ""
+        return bool(before) and parse(step, normalise(before), self.vocab, state["values"], before).ok
+
     def prefills(self, norm: str) -> dict[str, dict[str, Any]]:
         """prefill for every check, by flow id (what one message says for each check's questions)."""
         return {flow.id: self.prefill(flow, norm) for flow in self.flows.values()}

@@ -17,7 +17,7 @@ KINDS = {"days": "days", "people": "people", "staff": "people", "new_hires": "pe
          "times": "times", "contract_months": "contract_months", "money_yuan": "money_yuan"}
 _ZERO = re.compile(r"^(没有|没得|莫得|冇|一个都没有|一个也没有|一次都没有|一次也没有|没贷过|没有贷过|从没贷过|"
                    r"从来没有|没|无|零|0个?|0次|第一次|头一回|一回都没有|都没有|还没有)")
-_ZERO_ANY = re.compile(r"没贷过|没有贷过|从没贷|从来没贷|一次都没|一次也没|一个都没|一个也没|没借过|头一回|第一次")
+_ZERO_ANY = re.compile(r"没贷过|没有贷过|从没贷|从来没贷|一[次回趟笔]都没|一[次回趟笔]也没|一个都没|一个也没|没借过|头一回|第一次")
 _APPROX = re.compile(r"左右|上下|来个|个把|[多几]个?(月|天|星期|周|年|个|人|次)|半个多|好几|十几|几十|几万|几千|几百|"
                      r"(月|天|星期|周|礼拜|个|人|次)(多(?!少)|出头)")  # 两个礼拜多点, 二十天出头 (一年多 is a year or more)
 _WINDOW = 6
@@ -281,6 +281,9 @@ def _pick(values: list[float], approx: bool) -> Any:
 _LEADING = re.compile(r"\s*(\d+|[零〇一二两三四五六七八九十百]+)\s*(个人|个|人|名|位)?(?=$|[\s,，。;；、:：!！]|[都全有是招签里其中就])")
 
 
+_NONE_HIRED = re.compile(r"(没有|没得|莫得|冇得|没|莫|冇)(再|咋个|怎么)?(新招|招|进|新进|新来|吸纳)")
+
+
 def leading_count(text: str) -> int | None:
     """An answer to "how many" said first, then explained (七个 都是返乡农民工 签的三年; 0个 招了两个但只签了半年):
     the number at the very start. None when the message does not start with a head count."""
@@ -336,11 +339,11 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         return (ASK if b.approx else int(b.value)) if b and kind == "days" else None
     if kind == "times":
         own = [c for c in clauses(t) if not names_other(c, lex)]
-        if own and len(own) < len(clauses(t)) and find_numbers(" ".join(own)):
+        if own and len(own) < len(clauses(t)) and (find_numbers(" ".join(own)) or _ZERO_ANY.search("".join(own))):
             t = " ".join(own)  # 我自己贷过两回 我老婆也贷过一回: the user's own count
             flat = t.replace(" ", "")
         # 十一个人都没贷过 / 三个都没贷过: people, not times
-        counted = re.sub(r"[\d一二两三四五六七八九十]+(个?人|个(?=都|全|也))", "", flat)
+        counted = re.sub(r"[\d一二两三四五六七八九十]+(个?人|个(?=都|全|也))|一[次回趟笔](?=都|也)", "", flat)
         if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(counted.replace("第一次", "").replace("头一回", ""))):
             return 0
         units = lex.units("times")
@@ -373,6 +376,10 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     if (_ZERO.match(flat) and not find_numbers(flat)) or re.fullmatch(r"(一个都没有|一个也没有|一个都没|一个也没)[了的啊呢]?", flat):
         return 0
     if slot == "new_hires":
+        first = clauses(t)[0]
+        counts = [n for n in find_numbers(first) if not re.match(r"个?(年|月|天|周|星期)", first[n.end:n.end + 2])]
+        if _NONE_HIRED.search(first) and not counts and not any_in(first, lex.words("approx_words")):
+            return 0  # 这一年莫得新招人 那五个是2024年招的: the answer first, then who was there before
         split = _qualifying_hires(t, lex)
         if split is not None:
             return split
@@ -407,6 +414,10 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
                 cands = cands[:1]  # 10个 4个签一年 6个签三个月: the total comes first
     if not cands:
         return ASK if approx_words else None
+    if len({n.value for n in cands}) > 1:  # 刚开始十个 后头又加了一个 现在十一个: the count said as now / in all
+        now = [n for n in cands if re.search("(" + "|".join(lex.words("now_total")) + ")[是有就]?$", t[:n.start])]
+        if len({n.value for n in now}) == 1 and not now[0].approx:
+            return int(now[0].value)
     fixed = exact_after_approx(cands)
     if fixed is not None:
         return int(fixed.value)

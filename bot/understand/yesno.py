@@ -173,7 +173,7 @@ def _threshold(question: str) -> float | None:
     return n * (12 if m.group(3) == "年" else 1)
 
 
-def _after_correction(t: str, lex: Lexicon) -> str:
+def after_correction(t: str, lex: Lexicon) -> str:
     """What follows the last correction marker (今年领过了 说错了 今年没领 → 今年没领)."""
     best = -1
     end = 0
@@ -218,7 +218,7 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
         return YesNo("yes", _count(flat, lex))
     if flat in lex.words("no_words"):
         return YesNo("no", 0 if re.search(r"次|回", flat) else None)
-    t = _after_correction(t, lex)
+    t = after_correction(t, lex)
     flat = t.replace(" ", "")
     if flat in lex.words("no_words"):
         return YesNo("no")
@@ -258,6 +258,8 @@ def read_yesno(answer: str, question: str = "", lex: Lexicon | None = None) -> Y
     repaying = any(w in q for good, bad in lex.antonyms for w in good + bad)
     answer_value: str | None = None
     for p in own:
+        if any_in(p, lex.words("found_out")) and not _negations(p, lex) and len(own) > 1:
+            continue  # 其他几个我也问了 都莫得: the finding is in the next clause
         # a clause naming the opposite of what is asked (还是还了 就是晚了点) outweighs the plain ones
         contrast = p.startswith(_CONTRAST) or _opposes(p, q, lex)
         core = re.sub(r"^(但是|可是|不过|只是)", "", p) or p
