@@ -35,6 +35,10 @@ _GROUP = re.compile(rf"(?:我们|我们是){_N}个|{_N}(?:兄弟|姊妹|姐妹|�
 _WANTED = re.compile(rf"(?:贷|带|借|要|需要)(?:款|到|个|得到)?{_N}\s*万")
 
 
+# LPR加一百个基点 / LPR+100BP with no LPR figure: the spread alone, to hold against the cap
+_SPREAD = re.compile(rf"lpr\s*(?:加|\+|上浮)\s*{_N}\s*个?(?:基点|bp)", re.I)
+
+
 @dataclass(frozen=True)
 class Rules:
     share: float
@@ -43,6 +47,8 @@ class Rules:
     subsidy_document: str
     partner_share: float
     partner_document: str
+    cap_bp: float
+    cap_document: str
 
 
 @lru_cache(maxsize=4)
@@ -50,11 +56,12 @@ def load_rules(root: str) -> Rules:
     path = Path(root) / "loan_math.yaml"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        s, p = raw["subsidy"], raw["partnership"]
+        s, p, r = raw["subsidy"], raw["partnership"], raw["rate_cap"]
         return Rules(float(s["share"]), float(s["individual_cap_wan"]), float(s["enterprise_cap_wan"]),
-                     str(s["document"]), float(p["share"]), str(p["document"]))
+                     str(s["document"]), float(p["share"]), str(p["document"]), float(r["lpr_plus_bp"]),
+                     str(r["document"]))
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
-        raise KBError(path, "subsidy/partnership", f"cannot read the loan figures: {e}") from None
+        raise KBError(path, "subsidy/partnership/rate_cap", f"cannot read the loan figures: {e}") from None
 
 
 def _num(tok: str) -> float:
@@ -75,6 +82,8 @@ def _rate(norm: str) -> float | None:
     m = _LPR.search(norm)
     if m:
         return float(m.group(1)) + int(m.group(2)) / 100
+    if _SPREAD.search(norm):
+        return None  # LPR加一百个基点: a spread, no rate (一百 is no 1 %)
     m = _RATE.search(norm)
     if m:
         v = float(m.group(1))
@@ -88,7 +97,14 @@ def _rate(norm: str) -> float | None:
 
 def interest_line(norm: str, texts: dict[str, str], rules: Rules) -> str | None:
     """The subsidy and the asker's own interest for the loan and rate they typed; or whether the whole loan is
-    subsidised when they ask just that (全部都有贴息 还是只贴一部分) without a rate. None when the message has no such figures."""
+    subsidised when they ask just that (全部都有贴息 还是只贴一部分) without a rate; or a spread over LPR held against the
+    cap (LPR加一百个基点 是不是多收了). None when the message has no such figures."""
+    spread = _SPREAD.search(norm)
+    if spread and not _LPR.search(norm):
+        bp = _num(spread.group(1))
+        fields = dict(cap=f"{rules.cap_bp:g}", document=rules.cap_document, bp=f"{bp:g}", diff=f"{bp - rules.cap_bp:g}",
+                      diff_percent=f"{(bp - rules.cap_bp) / 100:g}", subsidy_document=rules.subsidy_document)
+        return texts["loan_spread_over" if bp > rules.cap_bp else "loan_spread_within"].format(**fields)
     m = _AMOUNT.search(norm)
     if m is None:
         return None
