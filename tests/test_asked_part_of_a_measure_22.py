@@ -28,3 +28,49 @@ def test_a_spread_over_lpr_is_held_against_the_cap(engine_ask):
 def test_a_brands_term_is_the_brands_not_the_documents(engine_ask):
     first = engine_ask("我们江阳的家政公司去年评上了泸字号 这个牌子是终身的还是管几年 要不要每年重新评").splitlines()[0]
     assert first.startswith("不是终身的") and "有效期3年" in first and "2026年12月16日" not in first
+
+
+def test_a_false_presumption_about_village_land_is_corrected(engine_ask):
+    first = engine_ask("听别个说劳务品牌政策规定每个村都要划百分之五的地给劳务品牌用 我们村有两百亩地 是不是要拿十亩出来"
+                       ).splitlines()[0]
+    assert first.startswith("不是") and "新增建设用地指标" in first
+
+
+def test_farm_power_is_for_facilities_in_the_countryside(engine_ask):
+    assert engine_ask("我在泸州城头工业园区开了个白酒包装车间 也是劳务品牌企业 电费能不能按农业生产用电算").startswith("按文件不能")
+    assert engine_ask("泸县的 我在村头修了个冷库 存枇杷和桂圆的 供电所一直按商业电价收我电费 听说有政策可以按农业用电 是真的不"
+                      ).startswith("是真的")
+
+
+def test_land_compensation_is_out_of_scope_with_its_office(engine_ask):
+    first = engine_ask("修高速路要征我们屋头三亩地 补偿款一亩好多 对补偿不满意找哪个").splitlines()[0]
+    assert "自然资源" in first and "12333" not in first
+
+
+def test_skilled_workers_may_seek_titles(engine_ask):
+    first = engine_ask("我在泸州一个化工厂 已经是高级技师了 技能人才能不能去评工程师职称 还是说只有搞技术的才评得了").splitlines()[0]
+    assert first.startswith("可以") and "职称评聘" in first
+
+
+def test_tourism_brand_award_and_the_chuanzihao_award(engine_ask):
+    assert engine_ask("我们是叙永的川字号劳务品牌 准备去评天府旅游名牌 评上了省上奖好多钱 有没有啥子标准").startswith("文件没有写")
+    first = engine_ask("叙永的苗绣合作社 我们的苗绣品牌今年评上川字号特色劳务品牌了 能不能去参加天府旅游名牌评选"
+                       " 评上川字号本身有没有奖励").splitlines()[0]
+    assert "天府旅游名牌" in first and "20万元" in first
+
+
+def test_placing_the_same_worker_again_is_not_written(engine_ask):
+    first = engine_ask("我是泸州的劳务经济人 有个脱贫户小伙子我前年介绍他进厂领过三百 今年他换了个厂 又是我介绍的"
+                       " 签了一年合同买了社保 这回还能再领三百不").splitlines()[0]
+    assert first.startswith("文件没有写")
+
+
+def test_a_spouses_second_loan_is_not_needed_within_the_ceiling(engine_ask):
+    first = engine_ask("我在广东东莞电子厂干了八年 今年回古蔺老家想开个竹编加工坊 算了一下要四十万左右 听村头说创业代款一个人"
+                       "最多三十万 是不是要我婆娘也去贷一笔凑起 我一个人贷四十万得不得行").splitlines()[0]
+    assert first.startswith("40万在额度以内") and "配偶" in first
+
+
+def test_the_chuanzihao_award_needs_no_county_share(engine_ask):
+    reply = engine_ask("川字号那个二十万奖补 是市上财政出还是省上出 是不是要我们区县配套")
+    assert "省上出" in reply.splitlines()[0] and "没有写要区县配套" in reply

@@ -63,6 +63,6 @@ def test_a_town_no_list_names_after_its_county_is_a_place(engine):
 def test_a_teachers_loan_question_is_about_the_loan(engine_ask):
     first = engine_ask("纳溪护国的 我在镇上小学教书 在编的 我想用我的名字贷创业担保贷款开个文具店 我老婆是脱贫户"
                        " 我肯定能贷噻").splitlines()[0]
-    assert first.startswith("您本人不符合") and "在编" in first and "教育局" not in first
+    assert first.startswith("在编的不符合") and "教育局" not in first
     first = engine_ask("我老婆是脱贫户 我能贷创业担保贷款不").splitlines()[0]
     assert first.startswith("看申请人本人") and "会影响" not in first
