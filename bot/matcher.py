@@ -503,6 +503,10 @@ class Matcher:
         region = self.ix.region_of[top]
         target = next((x for x in point.measures if self.ix.region_of[x] == region), None)
         if target is None:
+            other = next((x for x in m.measures[:2] if x in point.measures), None)
+            if m.side_by_side and other is not None:  # 第七条 … 来沪优秀人才 绿色通道: the one document that says it
+                m.measures = [other] + [x for x in m.measures if x not in (other, top)]
+                m.side_by_side, m.regions = False, [self.ix.region_of[other]]
             return
         rest = [x for x in m.measures if x not in (target, self.ix.counterpart.get(target))]
         cp = self.ix.counterpart.get(target)

@@ -74,3 +74,21 @@ def test_a_spouses_second_loan_is_not_needed_within_the_ceiling(engine_ask):
 def test_the_chuanzihao_award_needs_no_county_share(engine_ask):
     reply = engine_ask("川字号那个二十万奖补 是市上财政出还是省上出 是不是要我们区县配套")
     assert "省上出" in reply.splitlines()[0] and "没有写要区县配套" in reply
+
+
+def test_the_shanghai_slip_decides_who_counts(engine_ask):
+    first = engine_ask("文件第七条写的来沪优秀人才可以走绿色通道评职称 沪不是上海吗 是不是只有从上海过来的人才算"
+                       " 我从贵州毕节过来的算不算").splitlines()[0]
+    assert first.startswith("不是只有上海来的") and "笔误" in first and "中初级" in first
+
+
+# blind answer set 23 (tests/data/blind_answers_23.yaml)
+def test_a_civil_servant_asking_the_interest_hears_first_he_is_not_a_borrower(engine_ask):
+    first = engine_ask("我在乡镇上班是公务员 想跟表哥合伙在古蔺开个火锅店 能不能用我的名字去办创业但保贷款 利息便宜些"
+                       ).splitlines()[0]
+    assert first.startswith("在编的不符合")
+
+
+def test_a_consumer_dispute_is_out_of_scope_with_its_office(engine_ask):
+    first = engine_ask("我在镇上店头买了个电瓶车 骑了一个礼拜就坏了 老板不给换 说是我骑坏的 这个找哪个").splitlines()[0]
+    assert "12315" in first and "12333" not in first
