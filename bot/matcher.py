@@ -504,7 +504,8 @@ class Matcher:
         target = next((x for x in point.measures if self.ix.region_of[x] == region), None)
         if target is None:
             other = next((x for x in m.measures[:2] if x in point.measures), None)
-            if m.side_by_side and other is not None:  # 第七条 … 来沪优秀人才 绿色通道: the one document that says it
+            if m.side_by_side and m.confidence >= 1.0 and other is not None:
+                # 第七条 … 来沪优秀人才 绿色通道: a number both documents have; the one whose point is typed
                 m.measures = [other] + [x for x in m.measures if x not in (other, top)]
                 m.side_by_side, m.regions = False, [self.ix.region_of[other]]
             return
