@@ -128,9 +128,9 @@ class Answerer:
         shown = ms[:2] if match.side_by_side else ms[:1]
         top = shown[0]
         facets = self.points.asked(match.norm)
-        if facets[:1] == ["validity"] and (match.outside_region or len(match.regions) > 1) and any(
-                w in match.norm for w in self.points.document_words):  # 泸定那个22条有效期几年: the documents' record
-            return [Reply("\n".join(self._validity_line(r, today) for r in match.regions))]
+        if facets[:1] == ["validity"] and any(w in match.norm for w in self.points.document_words):
+            # 泸定那个22条有效期几年 / 泸州那个二十三条是不是要到期了 到时候…还有没有: the documents' record first
+            return [Reply("\n".join(self._validity_line(r, today) for r in (match.regions or [top.region])))]
         if not set(facets) - {"amount", "who"}:  # 想贷六十万 够不够; not 贷20万 利息好多 (the interest is asked)
             facts = {**(facts or {}), **self._loan_wanted(match.norm, today)}
         elif "interest" in facets and "wanted" in (wanted := self._loan_wanted(match.norm, today)):

@@ -19,7 +19,7 @@ _N = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)"
 # before 贷/借, these name another kind of loan (消费贷六万, 网贷, 房贷30万, 车贷, 助学贷), not the one asked about
 NOT_THIS_LOAN = r"(?<!消费)(?<!网)(?<!房)(?<!车)(?<!学)"
 # the loan itself (贷了50万 / 准备贷20万 / 带款300万)
-_AMOUNT = re.compile(rf"{NOT_THIS_LOAN}(?:贷|借|带|代)(?:了|款|的)?{_N}\s*万")
+_AMOUNT = re.compile(rf"{NOT_THIS_LOAN}(?:贷|借|带|代)(?:了|款|的)?{_N}\s*万|(?<=[拿批贷借到了])(?P<before>{_N})\s*万(?:元|块)?的?(?:创业)?(?:担保|但保)(?:贷款|代款|带款)")
 _RATE = re.compile(r"利率[^\d]{0,6}?(\d+(?:\.\d+)?)\s*%?")
 # 利率三点四五 / 利率百分之三点五 / 利率是百分之三: the rate in Chinese numerals
 _RATE_CN = re.compile(r"利率[^\d一二两三四五六七八九十]{0,6}?(?:百分之)?([一二两三四五六七八九十]+)(?:点([零〇一二三四五六七八九]+))?")
@@ -108,7 +108,7 @@ def interest_line(norm: str, texts: dict[str, str], rules: Rules) -> str | None:
     m = _AMOUNT.search(norm)
     if m is None:
         return None
-    amount = _num(m.group(1))
+    amount = _num(m.group(1) or m.group("before"))
     firm = bool(_FIRM.search(norm))
     cap = rules.enterprise_cap if firm else rules.individual_cap
     who = texts["loan_who_enterprise" if firm else "loan_who_individual"]

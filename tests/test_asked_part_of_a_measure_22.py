@@ -92,3 +92,33 @@ def test_a_civil_servant_asking_the_interest_hears_first_he_is_not_a_borrower(en
 def test_a_consumer_dispute_is_out_of_scope_with_its_office(engine_ask):
     first = engine_ask("我在镇上店头买了个电瓶车 骑了一个礼拜就坏了 老板不给换 说是我骑坏的 这个找哪个").splitlines()[0]
     assert "12315" in first and "12333" not in first
+
+
+def test_a_poverty_microloan_does_not_bar_the_loan(engine_ask):
+    first = engine_ask("我屋头是脱平户 前年贷了五万块的脱贫小额信贷还没还完 今年想在合江开个修车铺 听别个说身上有贷款就不能"
+                       "再申请创业但保代款了 是不是真的").splitlines()[0]
+    assert first.startswith("不影响") and "小额信贷" in first
+
+
+def test_the_askers_interest_from_an_amount_typed_before_the_loan(engine_ask):
+    first = engine_ask("叙永的 我拿了三十万创业但保贷款开农资店 合同上年利率百分之三点一 听说政府贴一半 那我自己一年要出好多利息"
+                       ).splitlines()[0]
+    assert "4,650元" in first and "1.55%" in first
+
+
+def test_the_living_subsidy_drawn_this_year_is_not_paid_again(engine_ask):
+    first = engine_ask("我是叙永的脱贫户 今年三月份参加了十天的厨师培训 生活补贴领过了 十一月又报了个电焊培训十五天"
+                       " 这回的生活补贴还能领不").splitlines()[0]
+    assert first.startswith("今年不能再领了")
+
+
+def test_the_document_running_out_is_answered_first(engine_ask):
+    first = engine_ask("我是泸州纳溪的脱贫户 报了明年一月份的培训 泸州那个二十三条是不是要到期了 到时候培训一天五十块的生活补帖还有没有"
+                       ).splitlines()[0]
+    assert "2026年12月16日" in first
+
+
+def test_publicity_and_credit_loans_by_their_own_words(engine_ask):
+    assert "市人社局牵头" in engine_ask("我是合江拍短视频的 想拍我们村竹编匠人 市上宣传劳务品牌是哪个部门牵头 有没有拍片子这些计划")
+    assert "无抵押" in engine_ask("我们是泸定的劳务专业合作社 资信一直好 想找银行贷点款周转 莫得抵押物也莫得人担保 能不能贷"
+                               ).splitlines()[0]
