@@ -122,3 +122,13 @@ def test_publicity_and_credit_loans_by_their_own_words(engine_ask):
     assert "市人社局牵头" in engine_ask("我是合江拍短视频的 想拍我们村竹编匠人 市上宣传劳务品牌是哪个部门牵头 有没有拍片子这些计划")
     assert "无抵押" in engine_ask("我们是泸定的劳务专业合作社 资信一直好 想找银行贷点款周转 莫得抵押物也莫得人担保 能不能贷"
                                ).splitlines()[0]
+
+
+# blind answer sets 20 and 21: a firm's conditions and ceiling together
+def test_a_firm_asking_the_ceiling_and_conditions_hears_both(engine_ask):
+    first = engine_ask("合江的 我们厂子做竹编的 二十几个工人 泸州文件写的小微企业创业担保贷款四百万 现在到底能贷好多"
+                       " 要满足啥子条件").splitlines()[0]
+    assert first.startswith("小微企业现在最高600万元") and "10%" in first
+    first = engine_ask("我们在泸定磨西开藏家乐 公司有三十个员工 去年新招了四个脱贫户签的两年合同 想申请企业创业担保贷款"
+                       " 最多能贷好多 我们够不够条件").splitlines()[0]
+    assert first.startswith("招人这一条够") and "600万元" in first
