@@ -132,3 +132,8 @@ def test_a_firm_asking_the_ceiling_and_conditions_hears_both(engine_ask):
     first = engine_ask("我们在泸定磨西开藏家乐 公司有三十个员工 去年新招了四个脱贫户签的两年合同 想申请企业创业担保贷款"
                        " 最多能贷好多 我们够不够条件").splitlines()[0]
     assert first.startswith("招人这一条够") and "600万元" in first
+
+
+def test_a_brokers_qualification_is_not_written(engine_ask):
+    first = engine_ask("我想在村头当劳务经纪人 帮老乡找活路 要不要考啥子证 要啥子资格").splitlines()[0]
+    assert "文件没有写当劳务经纪人要什么证或资格" in first
