@@ -66,3 +66,33 @@ def test_a_teachers_loan_question_is_about_the_loan(engine_ask):
     assert first.startswith("在编的不符合") and "教育局" not in first
     first = engine_ask("我老婆是脱贫户 我能贷创业担保贷款不").splitlines()[0]
     assert first.startswith("看申请人本人") and "会影响" not in first
+
+
+# blind persona set 19 (tests/data/personas_19.yaml)
+def test_a_workplace_counted_is_no_head_count():
+    from bot.understand import extract_facts
+    assert extract_facts("我是合江的劳务经济人 今年帮村头的脱平户介绍到泸州一个酒厂上班 签的一年半合同").get("placed") is None
+    assert extract_facts("介绍了五个脱贫户到两个电子厂上班").get("placed") == 5
+
+
+def test_a_contract_given_by_its_days_decides_though_said_roughly():
+    from bot.understand import count_qualifying
+    assert count_qualifying("2026年6月15号到2027年6月13号 差不多一年嘛", 12, 5) == 0
+    assert count_qualifying("2026年6月15号到2027年6月14号", 12, 5) == 5
+
+
+@pytest.mark.parametrize("text,cross", [
+    ("泸州合江的脱贫户 进了一个上海的公司 但是派到宜宾叙州区的厂头上班 公司是上海的 算不算跨省", "no"),
+    ("我在成都打工 算不算跨省", "no"),
+    ("我在宜宾上班 后来去了上海打工", "yes"),
+    ("在浙江打工 算跨省", "yes"),
+])
+def test_where_the_work_is_decides_cross_province(text, cross):
+    from bot.understand import extract_facts
+    assert extract_facts(text).get("cross") == cross
+
+
+def test_a_relatives_status_is_not_the_askers(engine_ask):
+    first = engine_ask("泸洲合江的 我是脱平户 今年二月二十五号到三月三号去学了电商直播 我老公也去了 他不是脱贫户 就问我的"
+                       " 那个生活补帖能领好多").splitlines()[0]
+    assert "您不是脱贫户" not in first

@@ -174,13 +174,23 @@ def _workplaces(root: str, group: str, verbs: str = "work_after") -> tuple[Words
     return Words(raw), re.compile(rf"(?:在|去|到|回)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
 
 
+_A_NOT_A = re.compile(r"(.)(?:不|没)\1")  # 算不算, 是不是: a question form
+
+
 def _works_in(flat: str, root: str, group: str, verbs: str = "work_after") -> str | None:
     """The place of the group where the message works (or, with start_after, starts a business); else None."""
+    found = _works_at(flat, root, group, verbs)
+    return found[0] if found else None
+
+
+def _works_at(flat: str, root: str, group: str, verbs: str = "work_after") -> tuple[str, int] | None:
+    """_works_in and where in the message that is said."""
     names, pattern = _workplaces(root, group, verbs)
     if not names.found(flat):
         return None
     m = pattern.search(flat)
-    return next((n for n in sorted(names.found(m.group()), key=m.group().find)), None) if m else None
+    name = next((n for n in sorted(names.found(m.group()), key=m.group().find)), None) if m else None
+    return (name, m.start()) if name and m else None
 
 
 @lru_cache(maxsize=8)
@@ -676,9 +686,13 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     other = _other_loans(parts, lex)
     if other:
         f["other_loans"] = other
-    if any_in(flat, fw("cross_yes")) or _works_in(flat, root, "other"):
+    away, home = _works_at(flat, root, "other"), _works_at(flat, root, "sichuan")
+    said_cross = any_in(_A_NOT_A.sub("", flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
+    if away and home and home[1] > away[1] and not said_cross:
+        f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last
+    elif said_cross or away:
         f["cross"] = "yes"
-    elif _works_in(flat, root, "sichuan"):
+    elif home:
         f["cross"] = "no"  # 去成都双流上班: inside 四川, not 跨省
     started = _works_in(flat, root, "other", "start_after")
     if started:

@@ -202,6 +202,7 @@ _PER_HEAD_AFTER = re.compile(r"个?人(的)?(补助|补贴|奖补|多少|好多|
 _AMOUNT_AFTER_HEAD = re.compile(r"(每人|每个人|一个人|一人)$")
 _AMOUNT_BEFORE_HEAD = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个人|一个的)")
 _HUNDRED_ONE = re.compile(r"[百千]一$")
+_PLACE_COUNTED = re.compile(r"个?[\u4e00-\u9fff]{1,3}?(厂|公司|企业|工地|单位|学校|基地|园区|车间)(?![里头上的]?(的)?(人|工人|员工))")
 
 
 def _rate_per_person(t: str, num: Number, after: str) -> bool:
@@ -219,6 +220,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
         after = t[num.end:]
         stripped = after[1:] if after.startswith("个") else after
         if any(stripped.startswith(w) for w in not_after) or any(after.startswith(w) for w in not_after):
+            continue
+        if _PLACE_COUNTED.match(after):  # 一个酒厂 / 两个建筑公司: workplaces counted, not people
             continue
         if t[max(0, num.start - 1):num.start] == "第":
             continue
@@ -530,17 +533,18 @@ def approx_range(text: str, lex: Lexicon | None = None) -> tuple[int, int] | Non
     return None
 
 
+
 def count_qualifying(text: str, min_months: float, total: int | None = None, lex: Lexicon | None = None) -> Any:
     """How many people have a contract of at least min_months: "5个签半年 3个签两年" → 3, "6个月的5个 两年的3个" → 3,
     "都签了两年" → total, "签了3个月" → 0. ASK when counts and lengths do not pair up; None when nothing is said."""
     lex = lex or load_lexicon()
     t = prep(text)
-    if _APPROX.search(t.replace(" ", "")):
-        return ASK
+    if _APPROX.search(t.replace(" ", "")) and not contract_span_months(t):
+        return ASK  # 差不多一年 beside 2026年6月15号到2027年6月13号: the dates are exact, one day short is short
     pairs = _pairs(t, lex, total)
     if pairs:
         return int(sum(n for n, m in pairs[1] if m >= min_months))
-    durs = _durations(t, "contract_months", lex)
+    durs = contract_span_months(t) or _durations(t, "contract_months", lex)  # the dates, when typed, are exact
     if not durs and re.search(r"一年以上|1年以上|一年多", t):
         durs = [(12.0, 0, 0, False)]
     inside = lambda n: any(s <= n.start < e for _, s, e, _ in durs)  # noqa: E731
