@@ -686,13 +686,13 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     other = _other_loans(parts, lex)
     if other:
         f["other_loans"] = other
-    away, home = _works_at(flat, root, "other"), _works_at(flat, root, "sichuan")
+    work_away, work_home = _works_at(flat, root, "other"), _works_at(flat, root, "sichuan")
     said_cross = any_in(_A_NOT_A.sub("", flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
-    if away and home and home[1] > away[1] and not said_cross:
+    if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last
-    elif said_cross or away:
+    elif said_cross or work_away:
         f["cross"] = "yes"
-    elif home:
+    elif work_home:
         f["cross"] = "no"  # 去成都双流上班: inside 四川, not 跨省
     started = _works_in(flat, root, "other", "start_after")
     if started:
