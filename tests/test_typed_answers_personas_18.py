@@ -96,3 +96,13 @@ def test_a_relatives_status_is_not_the_askers(engine_ask):
     first = engine_ask("泸洲合江的 我是脱平户 今年二月二十五号到三月三号去学了电商直播 我老公也去了 他不是脱贫户 就问我的"
                        " 那个生活补帖能领好多").splitlines()[0]
     assert "您不是脱贫户" not in first
+
+
+def test_a_repeat_borrowers_staff_and_trade_said_in_the_opening():
+    from bot.understand import extract_facts
+    f = extract_facts("我是泸定县城的 退役军人 2019年第一回贷了十万开火锅店 2022年又贷了二十万 两回都按时还清了"
+                      " 现在店里请了八个人 生意还可以 想再贷第三回")
+    assert (f.get("jobs"), f.get("project")) == ("yes", "yes")
+    assert extract_facts("我请了假").get("jobs") is None
+    f = extract_facts("生意不好 就我一个人")
+    assert (f.get("jobs"), f.get("project")) == ("no", "no")

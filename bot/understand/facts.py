@@ -13,7 +13,7 @@ Keys (each present only when the message says it):
   placed: int                   (people placed: 送了10个脱贫人口)
   groups: {group: int}          (counts split by group: 其中4个是脱贫人口 另外3个不是 → {"poor": 4, "other": 3})
   contract_months: int          (签了半年 → 6) and contract: int (how many have ≥ 12 months, when computable)
-  jobless_pay, this_year, repaid, arrears, insured, cross, small, other_loans: "yes" | "no"
+  jobless_pay, this_year, repaid, arrears, insured, cross, small, other_loans, jobs, project: "yes" | "no"
   done: "yes" | "no"            (recognised: 评上国家级的了, 被认定为省级…; 还没评上 → no)
   cert: "got" | "pending" | "none"
   age: int
@@ -676,7 +676,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         if v in ("yes", "no") and not (v == "no" and _SOME.search(p)):  # 有几个还没买: some, not everyone
             f["insured"] = v
         f.update(_insured_people(parts, p, lex))
-    for key in ("repaid", "arrears") + (() if "insured" in f else ("insured",)):
+    for key in ("repaid", "arrears", "jobs", "project") + (() if "insured" in f else ("insured",)):
         v = _phrase_said(t, fw(f"{key}_yes"), fw(f"{key}_no"), lex)
         if v:
             f[key] = v
