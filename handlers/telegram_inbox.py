@@ -211,12 +211,15 @@ def user_of(update: Update) -> str | None:
     return str(user.id) if user is not None else None
 
 
-def store_batch(inbox: Inbox, updates: tuple[Update, ...] | list[Update]) -> int:
+def store_batch(inbox: Inbox, updates: tuple[Update, ...] | list[Update], raw: list[dict] | None = None) -> int:
     """Every update of a getUpdates batch, in one transaction; how many were new (the rest were stored before
-    a crash kept the offset from moving past them)."""
+    a crash kept the offset from moving past them). raw: the batch's JSON as received (ReplyBot.raw_updates),
+    stored as it came, as the webhook stores it; else each update is turned back into JSON."""
+    got = {d.get("update_id"): d for d in raw if isinstance(d, dict)} if raw else {}
     own = getattr(inbox.db, "transaction", None)
     with own() if callable(own) else contextlib.nullcontext():
-        return sum(inbox.accept(CHANNEL, u.update_id, u.to_dict(), user_of(u)) for u in updates)
+        return sum(inbox.accept(CHANNEL, u.update_id, got.get(u.update_id) or u.to_dict(), user_of(u))
+                   for u in updates)
 
 
 async def _until(stop: asyncio.Event, coro):
@@ -269,8 +272,9 @@ async def poll_into_inbox(app: Application, inbox: Inbox, worker: InboxWorker, s
         backoff = 0.0
         if not updates:
             continue
+        raw = getattr(app.bot, "raw_updates", None)  # handlers/telegram_bot.py's ReplyBot keeps the JSON received
         try:
-            new = store_batch(inbox, updates)
+            new = store_batch(inbox, updates, raw)
         except Exception as e:  # noqa: BLE001 - our outage (SQLite or PostgreSQL): keep the offset, fetch again
             backoff = min(MAX_BACKOFF, max(1.0, 1.5 * backoff))
             log.error("could not store %d updates (%s); fetched again in %.0f s", len(updates), e, backoff)
