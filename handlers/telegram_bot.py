@@ -1,4 +1,5 @@
-"""The bot's ExtBot, with one call PTB lacks: sendMessage without building a Message from Telegram's answer.
+"""The bot's ExtBot, with two calls PTB lacks: sendMessage without building a Message from Telegram's answer, and
+getUpdates without building an Update of each (update_dicts).
 
 Why: `Bot.send_message` turns every answer into a Message (its chat, its sender, its keyboard, each a frozen
 object set attribute by attribute). Nothing of ours reads it, and under load that parsing was about a tenth of
@@ -8,6 +9,7 @@ errors) is PTB's own: the call goes through Bot._post like every Bot method.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
@@ -15,15 +17,15 @@ from telegram.ext import ExtBot
 
 
 class ReplyBot(ExtBot[dict]):
-    # the JSON of the last getUpdates answer, as Telegram sent it: the inbox stores these dicts (as a webhook stores
-    # the request body) instead of turning each parsed Update back into one (Update.to_dict, ~5 % of an update's CPU)
-    raw_updates: list[dict[str, Any]] | None = None
-
-    async def _post(self, endpoint: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, data, **kwargs)
-        if endpoint == "getUpdates":
-            object.__setattr__(self, "raw_updates", result)  # a Bot is frozen after __init__ (TelegramObject)
-        return result
+    async def update_dicts(self, offset: int | None = None, timeout: int = 0,
+                           allowed_updates: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """get_updates(offset, timeout, allowed_updates) as Telegram answered it, unparsed: the inbox stores each
+        dict as it came (as a webhook stores the request body) and a typed message is answered without an Update
+        made of it (handlers/telegram_inbox.py's TextUpdate); the read timeout is the one get_updates sets."""
+        data: dict[str, Any] = {"timeout": timeout, "offset": offset, "limit": None,
+                                "allowed_updates": allowed_updates}
+        read_timeout = (self._request[0].read_timeout or 0) + (timeout or 0)
+        return await self._post("getUpdates", data, read_timeout=read_timeout)
 
     async def send_text(self, chat_id: int, text: str, *, parse_mode: str | None = None,
                         reply_markup: InlineKeyboardMarkup | dict | None = None,
