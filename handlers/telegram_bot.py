@@ -15,6 +15,8 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 from telegram.ext import ExtBot
 
+from handlers.telegram_http import ANSWER_UNREAD
+
 
 class ReplyBot(ExtBot[dict]):
     async def update_dicts(self, offset: int | None = None, timeout: int = 0,
@@ -33,4 +35,8 @@ class ReplyBot(ExtBot[dict]):
         """send_message(chat_id, text, parse_mode=…, reply_markup=…, rate_limit_args=…), answer unread."""
         data: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": parse_mode,
                                 "reply_markup": reply_markup}
-        await self._post("sendMessage", data, api_kwargs=self._merge_api_rl_kwargs(None, rate_limit_args))
+        unread = ANSWER_UNREAD.set(True)  # the answer is not decoded either (handlers/telegram_http.py)
+        try:
+            await self._post("sendMessage", data, api_kwargs=self._merge_api_rl_kwargs(None, rate_limit_args))
+        finally:
+            ANSWER_UNREAD.reset(unread)
