@@ -42,7 +42,15 @@ from bot.models import Incoming
 from handlers.telegram_bot import ReplyBot
 from handlers.telegram_broadcast import SenderTask
 from handlers.telegram_http import AiohttpRequest
-from handlers.telegram_inbox import InboxWorker, decided, holder_of, part, poll_into_inbox, send_parts
+from handlers.telegram_inbox import (
+    InboxWorker,
+    TextUpdate,
+    decided,
+    holder_of,
+    part,
+    poll_into_inbox,
+    send_parts,
+)
 from handlers.telegram_pace import paced
 from handlers.telegram_send import with_retries
 from handlers.telegram_start import connect
@@ -89,6 +97,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
 
 def _user_key(update: object) -> int | None:
+    if isinstance(update, TextUpdate):  # its effective_user
+        return update.user_id
     if isinstance(update, Update):
         if update.effective_user:
             return update.effective_user.id
@@ -101,13 +111,13 @@ def _engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     return context.application.bot_data["engine"]
 
 
-def _engine_turn(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Semaphore:
+def _engine_turn(app: Application) -> asyncio.Semaphore:
     """One engine call at a time, each in a loop iteration of its own: the engine's work is synchronous, so a
     batch of 100 updates would otherwise run back to back in one iteration (~0.5 s) and hold up every send
     granted meanwhile (late sends arrive bunched and a server counting 30 in a second answers 429)."""
-    turn = context.application.bot_data.get("engine_turn")
+    turn = app.bot_data.get("engine_turn")
     if turn is None:
-        turn = context.application.bot_data["engine_turn"] = asyncio.Semaphore(1)
+        turn = app.bot_data["engine_turn"] = asyncio.Semaphore(1)
     return turn
 
 
@@ -128,7 +138,19 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     msg, user = update.effective_message, update.effective_user
     if msg is None or user is None or msg.text is None:
         return
-    await _answer(update, context, Incoming(user_id=str(user.id), text=msg.text, channel="telegram"), msg.chat_id)
+    await _answer(update, context.application, Incoming(user_id=str(user.id), text=msg.text, channel="telegram"),
+                  msg.chat_id)
+
+
+async def on_typed(app: Application, update: TextUpdate) -> None:
+    """on_text for a typed message taken from the inbox without an Update made of it (the InboxWorker calls this
+    in the user's turn instead of PTB's dispatch, which would reach on_text: drop_duplicates passes every update
+    taken from the inbox). An error goes to the error handler with the Update, as PTB would pass it."""
+    try:
+        await _answer(update, app, Incoming(user_id=str(update.user_id), text=update.text, channel="telegram"),
+                      update.chat_id)
+    except Exception as exc:  # noqa: BLE001 - PTB's dispatch hands it to on_error the same way
+        await app.process_error(update=Update.de_json(update.raw, app.bot), error=exc)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,18 +163,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except BadRequest:  # the query is too old to answer; the press still counts
         pass
     chat_id = query.message.chat.id if query.message else user.id
-    await _answer(update, context, Incoming(user_id=str(user.id), button=query.data or "", channel="telegram"),
+    await _answer(update, context.application, Incoming(user_id=str(user.id), button=query.data or "",
+                                                         channel="telegram"),
                   chat_id, query.message.message_id if query.message is not None else None)
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, chat_id: int,
+async def _answer(update: Update | TextUpdate, app: Application, incoming: Incoming, chat_id: int,
                   pressed: int | None = None) -> None:
     """The engine's reply, sent. From the inbox, the engine's writes and the reply it decided are one
     transaction, and each reply is crossed off as it goes out: a replay after a crash sends what is left and
     never asks the engine again (bot/inbox_reply.py)."""
-    engine, app = _engine(context), context.application
+    engine: Engine = app.bot_data["engine"]
     holder = holder_of(app, update)
-    async with _engine_turn(context):
+    async with _engine_turn(app):
         # no await inside the transaction but the engine's, which does not yield: no other task writes in it
         with transaction(engine.store) if holder is not None else contextlib.nullcontext():
             replies = await engine.handle(incoming)  # a user who wrote again is active again (the engine)
@@ -205,6 +228,7 @@ def build_app(config: Config, engine: Engine, *, request: BaseRequest | None = N
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(filters.TEXT, on_text))
     app.add_error_handler(on_error)
+    app.bot_data["on_typed"] = on_typed  # typed messages from the inbox skip PTB's parsing and dispatch
     return app
 
 

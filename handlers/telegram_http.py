@@ -13,6 +13,7 @@ json.dumps does.
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -20,6 +21,10 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 _JSON = {"Content-Type": "application/json"}
+# set by a caller that reads nothing of a successful answer (ReplyBot.send_text): a 2xx answer is then handed to PTB
+# as this, not as Telegram's JSON of the whole message sent (decoded only to be dropped); errors are PTB's as ever
+ANSWER_UNREAD: ContextVar[bool] = ContextVar("labor_bot_answer_unread", default=False)
+_UNREAD_OK = b'{"ok":true,"result":true}'
 
 
 class AiohttpRequest(BaseRequest):
@@ -74,7 +79,8 @@ class AiohttpRequest(BaseRequest):
             data, headers = json.dumps(request_data.parameters, ensure_ascii=False).encode(), _JSON
         try:
             async with self._session.request(method, url, data=data, headers=headers, timeout=timeout) as res:
-                return res.status, await res.read()
+                body = await res.read()
+                return res.status, _UNREAD_OK if 200 <= res.status <= 299 and ANSWER_UNREAD.get() else body
         except TimeoutError as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -36,6 +38,36 @@ PARSED_KEPT = 10_000  # fetched updates kept parsed for this process's worker, a
 MAX_BACKOFF = 30.0  # seconds between getUpdates retries after errors, at most (as PTB's Updater)
 
 
+@dataclass(frozen=True, slots=True)
+class TextUpdate:
+    """A typed message (an update holding only a message with text, from a user, in a chat), read straight from its
+    JSON: all handlers/telegram.py's on_text reads of the Update PTB would build (a frozen Message with its chat,
+    sender and entities, set attribute by attribute, then dispatched through every handler's check), at a fraction
+    of the cost. Any other update is parsed and dispatched by PTB as before."""
+
+    update_id: int
+    user_id: int
+    chat_id: int
+    text: str
+    raw: dict
+
+
+def plain_text(data: Any) -> TextUpdate | None:
+    """The TextUpdate of an update's JSON, or None when it is anything else (then PTB parses it)."""
+    if not isinstance(data, dict) or len(data) != 2 or not isinstance(data.get("update_id"), int):
+        return None
+    msg = data.get("message")
+    if not isinstance(msg, dict):
+        return None
+    text, sender, chat = msg.get("text"), msg.get("from"), msg.get("chat")
+    if not (text and isinstance(text, str) and isinstance(sender, dict) and isinstance(chat, dict)):
+        return None  # filters.TEXT takes a message with a (non-empty) text; on_text needs its sender
+    user_id, chat_id = sender.get("id"), chat.get("id")
+    if type(user_id) is not int or type(chat_id) is not int:
+        return None
+    return TextUpdate(data["update_id"], user_id, chat_id, text, data)
+
+
 class InboxWorker:
     """Takes committed updates from the inbox, in arrival order, through PTB's per-user processor."""
 
@@ -52,7 +84,7 @@ class InboxWorker:
         self._tasks: set[asyncio.Task] = set()
         # updates this process just fetched and stored, already parsed: taken from here instead of parsed again
         # from their stored payload (what a restart or another worker does)
-        self.parsed: dict[str, Update] = {}
+        self.parsed: dict[str, Update | TextUpdate] = {}
         self._stop = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -124,8 +156,16 @@ class InboxWorker:
             if item.attempts > MAX_ATTEMPTS:
                 log.error("update %s given up after %d attempts", item.external_id, item.attempts - 1)
                 return
-            update = self.parsed.pop(item.external_id, None) or Update.de_json(item.payload, self.app.bot)
-            await self.app.update_processor.process_update(update, self.app.process_update(update))
+            update = self.parsed.pop(item.external_id, None) or plain_text(item.payload) \
+                or Update.de_json(item.payload, self.app.bot)
+            # a typed message goes straight to handlers/telegram.py's on_typed, the handler PTB's dispatch would
+            # reach (drop_duplicates passes everything once the inbox is registered), in the user's turn as before
+            typed = self.app.bot_data.get("on_typed") if isinstance(update, TextUpdate) \
+                and "inbox" in self.app.bot_data else None
+            if isinstance(update, TextUpdate) and typed is None:  # an app without handlers/telegram.py's handlers
+                update = Update.de_json(update.raw, self.app.bot)
+            await self.app.update_processor.process_update(
+                update, typed(self.app, update) if typed is not None else self.app.process_update(update))
         except Exception:  # noqa: BLE001 - PTB's error handler has answered the user; keep going
             log.exception("update %s could not be handled", item.external_id)
         finally:
@@ -138,7 +178,7 @@ class InboxWorker:
 
 
 # -- the reply decided for an update, kept on its inbox row until sent (bot/inbox_reply.py) -----------------------
-def holder_of(app: Application, update: Update) -> list[InboxItem] | None:
+def holder_of(app: Application, update: Update | TextUpdate) -> list[InboxItem] | None:
     """[the inbox item] of an update being answered from the inbox, else None (tests driving PTB directly)."""
     items = app.bot_data.get("inbox_items")
     return items.get(str(update.update_id)) if items is not None else None
@@ -205,18 +245,37 @@ async def in_turn(app: Application, parts: list[dict], coro) -> None:
         await coro
 
 
-def user_of(update: Update) -> str | None:
+def user_of(update: Update | TextUpdate) -> str | None:
     """The user id an inbox row is filed under (/forget finds it by this)."""
+    if isinstance(update, TextUpdate):
+        return str(update.user_id)
     user = update.effective_user
     return str(user.id) if user is not None else None
 
 
-def store_batch(inbox: Inbox, updates: tuple[Update, ...] | list[Update]) -> int:
+def store_batch(inbox: Inbox, updates: Sequence[Update | TextUpdate], raw: list[dict] | None = None) -> int:
     """Every update of a getUpdates batch, in one transaction; how many were new (the rest were stored before
-    a crash kept the offset from moving past them)."""
+    a crash kept the offset from moving past them). Stored as received (raw: the batch's JSON, or a TextUpdate's
+    own), as the webhook stores the request body; an Update without its JSON is turned back into JSON."""
+    got = {d.get("update_id"): d for d in raw if isinstance(d, dict)} if raw else {}
     own = getattr(inbox.db, "transaction", None)
     with own() if callable(own) else contextlib.nullcontext():
-        return sum(inbox.accept(CHANNEL, u.update_id, u.to_dict(), user_of(u)) for u in updates)
+        return sum(inbox.accept(CHANNEL, u.update_id, u.raw if isinstance(u, TextUpdate) else
+                                got.get(u.update_id) or u.to_dict(), user_of(u)) for u in updates)
+
+
+def parse_batch(bot: Any, raw: list[dict]) -> list[Update | TextUpdate]:
+    """A getUpdates answer: typed messages as TextUpdates, any other update parsed by PTB (as get_updates does)."""
+    out: list[Update | TextUpdate] = []
+    for d in raw:
+        typed = plain_text(d)
+        if typed is not None:
+            out.append(typed)
+            continue
+        update = Update.de_json(d, bot)
+        bot.insert_callback_data(update)
+        out.append(update)
+    return out
 
 
 async def _until(stop: asyncio.Event, coro):
@@ -248,8 +307,11 @@ async def poll_into_inbox(app: Application, inbox: Inbox, worker: InboxWorker, s
             if stop.is_set():
                 break
         try:
-            ok, updates = await _until(stop, app.bot.get_updates(offset=offset, timeout=timeout,
-                                                                 allowed_updates=Update.ALL_TYPES))
+            fetch = getattr(app.bot, "update_dicts", None)  # handlers/telegram_bot.py's ReplyBot: unparsed
+            ok, got = await _until(stop, (fetch or app.bot.get_updates)(offset=offset, timeout=timeout,
+                                                                         allowed_updates=Update.ALL_TYPES))
+            raw = got if ok and fetch is not None else None
+            updates = parse_batch(app.bot, raw) if raw is not None else got
         except InvalidToken:
             raise
         except RetryAfter as e:
@@ -270,7 +332,7 @@ async def poll_into_inbox(app: Application, inbox: Inbox, worker: InboxWorker, s
         if not updates:
             continue
         try:
-            new = store_batch(inbox, updates)
+            new = store_batch(inbox, updates, raw)
         except Exception as e:  # noqa: BLE001 - our outage (SQLite or PostgreSQL): keep the offset, fetch again
             backoff = min(MAX_BACKOFF, max(1.0, 1.5 * backoff))
             log.error("could not store %d updates (%s); fetched again in %.0f s", len(updates), e, backoff)

@@ -106,6 +106,14 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
                                  for row in reply.buttons])
 
 
+def keyboard_json(reply: Reply) -> dict | None:
+    """keyboard(reply).to_dict(), built directly: the same JSON goes out without a frozen PTB object per button made
+    and read back attribute by attribute for every reply sent."""
+    if not reply.buttons:
+        return None
+    return {"inline_keyboard": [[{"callback_data": b.data, "text": b.text} for b in row] for row in reply.buttons]}
+
+
 def retry_seconds(e: RetryAfter) -> float:
     """RetryAfter.retry_after is a timedelta under PTB_TIMEDELTA=1, else a number of seconds."""
     ra = e.retry_after
@@ -138,7 +146,7 @@ async def send_reply(bot: ReplyBot, chat_id: int, reply: Reply, first: bool = Tr
     chunks = split_text(reply.text)
     paced = getattr(bot, "rate_limiter", None) is not None
     for i, chunk in enumerate(chunks):
-        markup = keyboard(reply) if i == len(chunks) - 1 else None
+        markup = keyboard_json(reply) if i == len(chunks) - 1 else None
         more = {"rate_limit_args": MORE_ARGS} if paced and (i or not first) else {}
         await with_retries(functools.partial(bot.send_text, chat_id, chunk, parse_mode=ParseMode.HTML,
                                              reply_markup=markup, **more))

@@ -69,7 +69,11 @@ class Lexicon:
 
 @lru_cache(maxsize=8)
 def load_lexicon(root: str | Path | None = None) -> Lexicon:
-    path = Path(root or default_knowledge_dir()) / "understand.yaml"
+    return _read(Path(root or default_knowledge_dir()).resolve() / "understand.yaml")
+
+
+@lru_cache(maxsize=8)  # load_lexicon() and load_lexicon(kb.root) are one file: read (and memoised) once, not twice
+def _read(path: Path) -> Lexicon:
     with open(path, encoding="utf-8") as f:
         return Lexicon(yaml.safe_load(f) or {})
 
