@@ -137,3 +137,9 @@ def test_a_firm_asking_the_ceiling_and_conditions_hears_both(engine_ask):
 def test_a_brokers_qualification_is_not_written(engine_ask):
     first = engine_ask("我想在村头当劳务经纪人 帮老乡找活路 要不要考啥子证 要啥子资格").splitlines()[0]
     assert "文件没有写当劳务经纪人要什么证或资格" in first
+
+
+def test_a_split_by_group_is_not_paid_for_everyone_placed(engine_ask):
+    first = engine_ask("我是泸定的劳务经纪人 今年带了七个人去成都的厂头上班 三个脱贫户 两个是磨西地震受灾的 还有两个是县城的娃儿"
+                       " 那个三百块一个的补助能拿好多").splitlines()[0]
+    assert "2100元" not in first
