@@ -143,3 +143,22 @@ def test_a_split_by_group_is_not_paid_for_everyone_placed(engine_ask):
     first = engine_ask("我是泸定的劳务经纪人 今年带了七个人去成都的厂头上班 三个脱贫户 两个是磨西地震受灾的 还有两个是县城的娃儿"
                        " 那个三百块一个的补助能拿好多").splitlines()[0]
     assert "2100元" not in first
+
+
+# blind answer set 24 (tests/data/blind_answers_24.yaml)
+def test_short_contracts_of_disaster_area_workers_are_not_paid(engine_ask):
+    first = engine_ask("我是泸定的劳务经济人 今年三月份带了五个地震灾区的老乡去成都工地上 老板只跟他们签了半年的合同 社保倒是买了的"
+                       " 我想问下这种能按三百块一个人领补助不").splitlines()[0]
+    assert "1500元" not in first and "不" in first
+
+
+def test_no_minimum_training_days_and_no_ticket_rule_are_written(engine_ask):
+    assert engine_ask("脱贫户参加培训要满好多天才有生活补贴 培训三天的算不算").startswith("文件没有写培训最少要几天")
+    first = engine_ask("我是合江的脱贫户 今年开春跟到村头几个人一起去浙江宁波的电子厂打工 厂里包吃住 签了三年合同"
+                       " 听村上说跨省打工有个一次性的交通补助 我想问能补好多钱 车票要不要留起").splitlines()[0]
+    assert first.startswith("文件没有写交通补助的金额") and "车票" in first
+
+
+def test_a_childs_school_transfer_is_out_of_scope(engine_ask):
+    first = engine_ask("我们两口子在浙江打工 想把娃儿转回泸州江阳区读初二 要办啥子手续").splitlines()[0]
+    assert "教育局" in first
