@@ -106,3 +106,15 @@ def test_a_repeat_borrowers_staff_and_trade_said_in_the_opening():
     assert extract_facts("我请了假").get("jobs") is None
     f = extract_facts("生意不好 就我一个人")
     assert (f.get("jobs"), f.get("project")) == ("no", "no")
+
+
+# blind persona set 20 (tests/data/personas_20.yaml)
+def test_hires_summed_by_the_asker_are_the_count():
+    assert read_value("new_hires", "今年3月招了2个退役军人 6月又招了2个脱贫户 一共4个") == 4
+
+
+def test_villagers_are_people_and_a_rate_is_no_head_count():
+    from bot.understand import extract_facts
+    assert extract_facts("泸洲古蔺的劳务经济人 带了5个村里的人去广东电子厂 签了一年合同 社宝也买了 能不能领300一个人那个"
+                         ).get("placed") == 5
+    assert extract_facts("我们5个村都有人去").get("placed") is None

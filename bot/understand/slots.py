@@ -197,11 +197,13 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
 
 # a rate per person, no head count: 三百块一个人 / 一个人三百 / 一个人的补助 (the 一), 一个人300 / 每人三百 /
 # 300一个人的补助 (the amount), 三百一个人 (三百 a person, not 310 people)
-_PER_HEAD_BEFORE = re.compile(r"(块|元|钱|百|千)$")
+_PER_HEAD_BEFORE = re.compile(r"(块|元|钱|百|千|\d)$")  # 300一个人: a rate, not one person
 _PER_HEAD_AFTER = re.compile(r"个?人(的)?(补助|补贴|奖补|多少|好多|给|补|[\d三五十百])")
 _AMOUNT_AFTER_HEAD = re.compile(r"(每人|每个人|一个人|一人)$")
 _AMOUNT_BEFORE_HEAD = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个人|一个的)")
 _HUNDRED_ONE = re.compile(r"[百千]一$")
+_VILLAGERS = re.compile(r"个?(村|组|乡|镇)(里|头|上|子)?(的)?(人|老乡|村民|娃|妇女|劳动力|年轻人|农民工)")
+_SUM_BEFORE = re.compile(r"(一共|总共|合计|总计|加起来|统共|共计)[是有招了]{0,2}$")
 _PLACE_COUNTED = re.compile(r"个?[\u4e00-\u9fff]{1,3}?(厂|公司|企业|工地|单位|学校|基地|园区|车间)(?![里头上的]?(的)?(人|工人|员工))")
 
 
@@ -219,7 +221,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
     for num in find_numbers(t):
         after = t[num.end:]
         stripped = after[1:] if after.startswith("个") else after
-        if any(stripped.startswith(w) for w in not_after) or any(after.startswith(w) for w in not_after):
+        if (any(stripped.startswith(w) for w in not_after) or any(after.startswith(w) for w in not_after)) \
+                and not _VILLAGERS.match(after):  # 5个村里的人: people of the village, not 5 villages
             continue
         if _PLACE_COUNTED.match(after):  # 一个酒厂 / 两个建筑公司: workplaces counted, not people
             continue
@@ -402,6 +405,9 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         cands = [n for n in with_unit if _context(t, n, new_w)]
         if not cands:  # 上一年度共吸纳高校毕业生及退役军人7名: the hiring word opens the clause the count ends
             cands = [n for n in with_unit if any(w in t[:n.start].rsplit(" ", 1)[-1] for w in new_w)]
+        summed = [n for n in with_unit if n not in cands and _SUM_BEFORE.search(t[:n.start])]
+        if len(cands) >= 2 and len({n.value for n in summed}) == 1 and not summed[0].approx:
+            return int(summed[0].value)  # 3月招了2个退役军人 6月又招了2个脱贫户 一共4个: the sum said
     elif slot == "staff":
         cands = [n for n in with_unit if _context(t, n, staff_w) and not _context(t, n, new_w)]
         if not cands:
