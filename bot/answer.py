@@ -21,6 +21,7 @@ OPEN_SAID = "没有写"  # a point line that already names what the documents le
 _QUOTED = re.compile(r"“([^”]{1,12})”")
 _ASKS_SLIP = re.compile(r"写错|错了|笔误|错字|打错|什么意思|啥意思|啥子意思")  # the message asks about the slip itself
 SLIP_ASKED_NEAR = 8  # characters after a slipped word within which a facet word asks about the slip (沪字号是不是)
+WHO_ASKS_NEXT = 4  # characters: 能不能 / 可不可以 right before a facet's word ask that facet, not who may
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
 # asked of an office, or whether two can be had together: a case that does not name them does not answer them
@@ -385,8 +386,10 @@ class Answerer:
             if asked is not None and asked not in case.facets:
                 break  # the first case that holds is the asker's; a broader later one must not speak for it
             return case.answer, dict(facts), (case if how == "known" else None)
-        who_first = "who" in facets and self.points.position(norm, "who") < self.points.position(
-            norm, facets[0])  # 退伍的能不能申请 … 要找哪个: whether the group may, asked first, is answered first
+        who_at, first_at = self.points.position(norm, "who"), self.points.position(norm, facets[0]) if facets else 0
+        # 退伍的能不能申请 … 要找哪个: whether the group may, asked first, is answered first; not 能不能贷五年, where
+        # 能不能 asks the facet right after it
+        who_first = "who" in facets and who_at < first_at and first_at - who_at > WHO_ASKS_NEXT
         if point.group_answer is not None and (not facets or facets[0] in ("who", "amount") or who_first) and not (
                 _firm_borrows(norm)):  # 公司 新招了四个脱贫户: the hires' group, not the borrower's
             for label, words in point.groups:

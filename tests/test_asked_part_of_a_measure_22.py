@@ -162,3 +162,24 @@ def test_no_minimum_training_days_and_no_ticket_rule_are_written(engine_ask):
 def test_a_childs_school_transfer_is_out_of_scope(engine_ask):
     first = engine_ask("我们两口子在浙江打工 想把娃儿转回泸州江阳区读初二 要办啥子手续").splitlines()[0]
     assert "教育局" in first
+
+
+# blind answer set 25 (tests/data/blind_answers_25.yaml)
+def test_asking_whether_a_loan_can_run_five_years_is_the_term(engine_ask):
+    first = engine_ask("重庆打工回来 在合江开个农家乐 创业担保贷款能不能贷五年 三年太短了还不起").splitlines()[0]
+    assert "最长3年" in first and not first.startswith("能申请")
+
+
+def test_a_document_running_out_and_a_certificate_rumour(engine_ask):
+    assert "2026年12月16日" in engine_ask("泸州的文件12月16号就到期了 明年还有没有脱贫户培训生活补贴 会不会取消").splitlines()[0]
+    assert engine_ask("我在泸州龙马潭一个钢构厂上班 去年考了个焊工中级证 听说考证有补帖 是真的不 找哪个领").startswith("是真的")
+
+
+def test_flexible_workers_insurance_subsidy_is_out_of_scope(engine_ask):
+    first = engine_ask("我是就业困难人员 现在灵活就业 自己交社保 听说有社保补贴 找哪个申请").splitlines()[0]
+    assert "12333" in first and "经济和信息化" not in first
+
+
+def test_a_fare_question_about_flights_is_not_the_tickets_line(engine_ask):
+    first = engine_ask("我是叙永的脱贫户 今年坐飞机去广州打工的 机票一千多 一次性交通补助飞机票算不算 还是只报火车汽车").splitlines()[0]
+    assert not first.startswith("文件没有写交通补助的金额，也没有写要交哪些凭证")

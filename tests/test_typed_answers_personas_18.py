@@ -118,3 +118,8 @@ def test_villagers_are_people_and_a_rate_is_no_head_count():
     assert extract_facts("泸洲古蔺的劳务经济人 带了5个村里的人去广东电子厂 签了一年合同 社宝也买了 能不能领300一个人那个"
                          ).get("placed") == 5
     assert extract_facts("我们5个村都有人去").get("placed") is None
+
+
+def test_people_sent_to_a_site_are_people():
+    from bot.understand import extract_facts
+    assert extract_facts("泸定劳务经纪人 组织了6个人去工地 4个脱贫户 2个是地震灾区的 都签了一年合同").get("placed") == 6

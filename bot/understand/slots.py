@@ -204,7 +204,7 @@ _AMOUNT_BEFORE_HEAD = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个
 _HUNDRED_ONE = re.compile(r"[百千]一$")
 _VILLAGERS = re.compile(r"个?(村|组|乡|镇)(里|头|上|子)?(的)?(人|老乡|村民|娃|妇女|劳动力|年轻人|农民工)")
 _SUM_BEFORE = re.compile(r"(一共|总共|合计|总计|加起来|统共|共计)[是有招了]{0,2}$")
-_PLACE_COUNTED = re.compile(r"个?[\u4e00-\u9fff]{1,3}?(厂|公司|企业|工地|单位|学校|基地|园区|车间)(?![里头上的]?(的)?(人|工人|员工))")
+_PLACE_COUNTED = re.compile(r"个?[^\s\d人去到在进上下里的了和跟都是个]{1,3}?(厂|公司|企业|工地|单位|学校|基地|园区|车间)(?![里头上的]?(的)?(人|工人|员工))")
 
 
 def _rate_per_person(t: str, num: Number, after: str) -> bool:
