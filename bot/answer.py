@@ -399,6 +399,10 @@ class Answerer:
             if fid in point.facets:
                 return point.facets[fid], {}, None
             facet = self.points.facet(fid)
+            spoken = next((a for a in facet.about if a in point.facets), None) if facet is not None and facet.lead \
+                and facet.outranks else None
+            if spoken is not None:  # 说有1000 只打了800: why less is answered by what the point says of the amount
+                return point.facets[spoken], {}, None
             if facet is not None and facet.beyond:
                 return self._open_answer(point, facet, said=True), {}, None  # 30万经费能不能拿来发工资
             if point.only:

@@ -44,6 +44,8 @@ class Facet:
     not_before: tuple[str, ...] = ()  # a word followed by one of these asks nothing (好多人: many people)
     beyond: bool = False  # what no measure's own line says (钱的用途, 要不要退): open even for a narrow point
     not_after: tuple[str, ...] = ()  # a word after one of these asks nothing (劳动合同期限: the contract's, not the loan's)
+    outranks: tuple[str, ...] = ()  # asked with these, a lead facet is still answered (打到卡上只有800 是不是少发了: why
+    # less, not how it is paid)
 
 
 @dataclass(frozen=True)
@@ -298,7 +300,7 @@ class Points:
     def _yields(self, fid: str, specific: list[Facet]) -> bool:
         """次数两边一样不: the comparison is of 次数, not of what the compare lines speak of (the amounts)."""
         f = self.facet(fid)
-        return f is not None and f.lead and bool(f.about) and any(s.id not in f.about for s in specific)
+        return f is not None and f.lead and bool(f.about) and any(s.id not in f.about + f.outranks for s in specific)
 
     def position(self, norm: str, fid: str) -> int:
         """Where the facet is first asked in the message (len(norm) when it is not)."""
@@ -490,7 +492,7 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
                             settled, bool(d.get("generic", False)), bool(d.get("lead", False)),
                             _words(path, rec, d.get("about"), "about"),
                             _words(path, rec, d.get("not_before"), "not_before"), bool(d.get("beyond", False)),
-                            _words(path, rec, d.get("not_after"), "not_after")))
+                            _words(path, rec, d.get("not_after"), "not_after"), _words(path, rec, d.get("outranks"), "outranks")))
     known_facets = {f.id for f in facets} | {"what"}
     negations = _words(path, "negations", data.get("negations"), "negations")
     points: list[Point] = []

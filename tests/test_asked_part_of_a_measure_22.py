@@ -183,3 +183,14 @@ def test_flexible_workers_insurance_subsidy_is_out_of_scope(engine_ask):
 def test_a_fare_question_about_flights_is_not_the_tickets_line(engine_ask):
     first = engine_ask("我是叙永的脱贫户 今年坐飞机去广州打工的 机票一千多 一次性交通补助飞机票算不算 还是只报火车汽车").splitlines()[0]
     assert not first.startswith("文件没有写交通补助的金额，也没有写要交哪些凭证")
+
+
+def test_a_certificate_subsidy_paid_short_is_answered_before_how_it_is_paid(engine_ask):
+    first = engine_ask("在泸州考了中式烹调师四级 厨师证 人社的人说培训补贴有1000 结果打到卡上只有800 是不是少发了").splitlines()[0]
+    assert first.startswith("文件没有写职业培训补贴的具体金额") and "网上说的" not in first
+
+
+def test_a_worker_told_the_300_is_not_his_hears_of_his_own_fare_subsidy(engine_ask):
+    first = engine_ask("我是泸县的脱贫户 劳务经纪人介绍我去安徽安庆的厂里上班 签了一年合同也买了社保 听说有300块一个人"
+                       " 这个钱是不是给我的").splitlines()[0]
+    assert "不是发给务工人员本人的" in first and "交通补助" in first
