@@ -21,6 +21,7 @@ OPEN_SAID = "没有写"  # a point line that already names what the documents le
 _QUOTED = re.compile(r"“([^”]{1,12})”")
 _ASKS_SLIP = re.compile(r"写错|错了|笔误|错字|打错|什么意思|啥意思|啥子意思")  # the message asks about the slip itself
 SLIP_ASKED_NEAR = 8  # characters after a slipped word within which a facet word asks about the slip (沪字号是不是)
+_SUM_TYPED = re.compile(r"\d{2,}|[一二两三四五六七八九十][百千万]")  # a sum typed (1000, 八百)
 WHO_ASKS_NEXT = 4  # characters: 能不能 / 可不可以 right before a facet's word ask that facet, not who may
 GENERIC_FACETS = ("validity", "contact", "complain", "apply")  # answered from the measure's record when no point settles them
 SIDE_BY_SIDE_LEAD = 90  # characters of each region's summary when two are shown together
@@ -400,7 +401,7 @@ class Answerer:
                 return point.facets[fid], {}, None
             facet = self.points.facet(fid)
             spoken = next((a for a in facet.about if a in point.facets), None) if facet is not None and facet.lead \
-                and facet.outranks else None
+                and facet.outranks and _SUM_TYPED.search(norm) else None  # 只发了个合格证: no sum fell short
             if spoken is not None:  # 说有1000 只打了800: why less is answered by what the point says of the amount
                 return point.facets[spoken], {}, None
             if facet is not None and facet.beyond:
