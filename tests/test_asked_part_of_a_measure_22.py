@@ -5,6 +5,8 @@ who awards it are the brand's, not the document's."""
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_brokers_count_of_disaster_area_workers_gives_the_sum(engine_ask):
     first = engine_ask("我是泸定得妥的劳务经济人 今年组织了七个灾区的劳动力去成都的建筑公司 都签了两年合同买了社保"
@@ -59,11 +61,6 @@ def test_tourism_brand_award_and_the_chuanzihao_award(engine_ask):
     assert "天府旅游名牌" in first and "20万元" in first
 
 
-def test_placing_the_same_worker_again_is_not_written(engine_ask):
-    first = engine_ask("我是泸州的劳务经济人 有个脱贫户小伙子我前年介绍他进厂领过三百 今年他换了个厂 又是我介绍的"
-                       " 签了一年合同买了社保 这回还能再领三百不").splitlines()[0]
-    assert first.startswith("文件没有写")
-
 
 def test_a_spouses_second_loan_is_not_needed_within_the_ceiling(engine_ask):
     first = engine_ask("我在广东东莞电子厂干了八年 今年回古蔺老家想开个竹编加工坊 算了一下要四十万左右 听村头说创业代款一个人"
@@ -82,12 +79,6 @@ def test_the_shanghai_slip_decides_who_counts(engine_ask):
     assert first.startswith("不是只有上海来的") and "笔误" in first and "中初级" in first
 
 
-# blind answer set 23 (tests/data/blind_answers_23.yaml)
-def test_a_civil_servant_asking_the_interest_hears_first_he_is_not_a_borrower(engine_ask):
-    first = engine_ask("我在乡镇上班是公务员 想跟表哥合伙在古蔺开个火锅店 能不能用我的名字去办创业但保贷款 利息便宜些"
-                       ).splitlines()[0]
-    assert first.startswith("在编的不符合")
-
 
 def test_a_consumer_dispute_is_out_of_scope_with_its_office(engine_ask):
     first = engine_ask("我在镇上店头买了个电瓶车 骑了一个礼拜就坏了 老板不给换 说是我骑坏的 这个找哪个").splitlines()[0]
@@ -105,11 +96,6 @@ def test_the_askers_interest_from_an_amount_typed_before_the_loan(engine_ask):
                        ).splitlines()[0]
     assert "4,650元" in first and "1.55%" in first
 
-
-def test_the_living_subsidy_drawn_this_year_is_not_paid_again(engine_ask):
-    first = engine_ask("我是叙永的脱贫户 今年三月份参加了十天的厨师培训 生活补贴领过了 十一月又报了个电焊培训十五天"
-                       " 这回的生活补贴还能领不").splitlines()[0]
-    assert first.startswith("今年不能再领了")
 
 
 def test_the_document_running_out_is_answered_first(engine_ask):
@@ -194,3 +180,13 @@ def test_a_worker_told_the_300_is_not_his_hears_of_his_own_fare_subsidy(engine_a
     first = engine_ask("我是泸县的脱贫户 劳务经纪人介绍我去安徽安庆的厂里上班 签了一年合同也买了社保 听说有300块一个人"
                        " 这个钱是不是给我的").splitlines()[0]
     assert "不是发给务工人员本人的" in first and "交通补助" in first
+
+
+# first lines that must open with the answer to what was asked (each failed before its rule)
+@pytest.mark.parametrize("question,opening", [
+    ('我是泸州的劳务经济人 有个脱贫户小伙子我前年介绍他进厂领过三百 今年他换了个厂 又是我介绍的 签了一年合同买了社保 这回还能再领三百不', '文件没有写'),  # placing_the_same_worker_again_is_not_written
+    ('我在乡镇上班是公务员 想跟表哥合伙在古蔺开个火锅店 能不能用我的名字去办创业但保贷款 利息便宜些', '在编的不符合'),  # a_civil_servant_asking_the_interest_hears_first_he_is_not_a_borrower
+    ('我是叙永的脱贫户 今年三月份参加了十天的厨师培训 生活补贴领过了 十一月又报了个电焊培训十五天 这回的生活补贴还能领不', '今年不能再领了'),  # the_living_subsidy_drawn_this_year_is_not_paid_again
+])
+def test_the_first_line_opens_with_the_answer(engine_ask, question, opening):
+    assert engine_ask(question).splitlines()[0].startswith(opening)
