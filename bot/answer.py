@@ -387,10 +387,10 @@ class Answerer:
             if asked is not None and asked not in case.facets:
                 break  # the first case that holds is the asker's; a broader later one must not speak for it
             return case.answer, dict(facts), (case if how == "known" else None)
-        who_at, first_at = self.points.position(norm, "who"), self.points.position(norm, facets[0]) if facets else 0
         # 退伍的能不能申请 … 要找哪个: whether the group may, asked first, is answered first; not 能不能贷五年, where
         # 能不能 asks the facet right after it
-        who_first = "who" in facets and who_at < first_at and first_at - who_at > WHO_ASKS_NEXT
+        who_first = "who" in facets and self.points.position(norm, facets[0]) - self.points.position(
+            norm, "who") > WHO_ASKS_NEXT
         if point.group_answer is not None and (not facets or facets[0] in ("who", "amount") or who_first) and not (
                 _firm_borrows(norm)):  # 公司 新招了四个脱贫户: the hires' group, not the borrower's
             for label, words in point.groups:

@@ -62,13 +62,13 @@ def test_extract_facts(text, expect):
 def test_negations_counted_by_one_pattern_as_by_trying_each_word():
     """yesno._negations counts with one compiled pattern what trying each negator at each place counted, on
     every clause of every question we have."""
-    from bot.understand.lexicon import clauses, load_lexicon, prep
-    from bot.understand.yesno import _A_NOT_A, _negations
+    from bot.understand.lexicon import A_NOT_A, clauses, load_lexicon, prep
+    from bot.understand.yesno import _negations
 
     lex = load_lexicon()
 
     def reference(clause: str) -> int:  # the count as it was written before
-        c = _A_NOT_A.sub("", clause)
+        c = A_NOT_A.sub("", clause)
         for w in lex.words("not_negation") + lex.words("unknown"):
             c = c.replace(w, "")
         n, i = 0, 0

@@ -37,7 +37,7 @@ import yaml
 from bot.kb.loader import default_knowledge_dir
 from bot.numerals import CN_NUMBER, find_numbers
 from bot.textnorm import Words, any_in, longest_first, occurrences, trie_pattern
-from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
+from bot.understand.lexicon import A_NOT_A, Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 from bot.understand.slots import ASK, _durations, _pairs, count_groups, count_qualifying, date_span, read_value
 from bot.understand.yesno import _about_other, _negations
 
@@ -172,9 +172,6 @@ def _workplaces(root: str, group: str, verbs: str = "work_after") -> tuple[Words
     names = "|".join(map(re.escape, raw)) or "(?!)"
     work = "|".join(load_lexicon(root).fact_words(verbs)) or "(?!)"  # patterns: 打.{0,4}工
     return Words(raw), re.compile(rf"(?:在|去|到|回)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
-
-
-_A_NOT_A = re.compile(r"(.)(?:不|没)\1")  # 算不算, 是不是: a question form
 
 
 def _works_in(flat: str, root: str, group: str, verbs: str = "work_after") -> str | None:
@@ -687,7 +684,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if other:
         f["other_loans"] = other
     work_away, work_home = _works_at(flat, root, "other"), _works_at(flat, root, "sichuan")
-    said_cross = any_in(_A_NOT_A.sub("", flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
+    said_cross = any_in(A_NOT_A.sub("", flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
     if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last
     elif said_cross or work_away:

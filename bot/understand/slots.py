@@ -203,7 +203,6 @@ _AMOUNT_AFTER_HEAD = re.compile(r"(每人|每个人|一个人|一人)$")
 _AMOUNT_BEFORE_HEAD = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个人|一个的)")
 _HUNDRED_ONE = re.compile(r"[百千]一$")
 _VILLAGERS = re.compile(r"个?(村|组|乡|镇)(里|头|上|子)?(的)?(人|老乡|村民|娃|妇女|劳动力|年轻人|农民工)")
-_SUM_BEFORE = re.compile(r"(一共|总共|合计|总计|加起来|统共|共计)[是有招了]{0,2}$")
 _PLACE_COUNTED = re.compile(r"个?[^\s\d人去到在进上下里的了和跟都是个]{1,3}?(厂|公司|企业|工地|单位|学校|基地|园区|车间)(?![里头上的]?(的)?(人|工人|员工))")
 
 
@@ -285,6 +284,15 @@ def _pick(values: list[float], approx: bool) -> Any:
 
 
 _LEADING = re.compile(r"\s*(\d+|[零〇一二两三四五六七八九十百]+)\s*(个人|个|人|名|位)?(?=$|[\s,，。;；、:：!！]|[都全有是招签里其中就])")
+
+
+def _said_before(t: str, num: Number, lex: Lexicon, lists: tuple[str, ...], filler: str) -> bool:
+    """One of the lexicon's lists ends right before the number (现在十一个, 一共4个), filler allowed between."""
+    key = ("said_before", lists, filler)
+    if key not in lex.memo:
+        words = [w for name in lists for w in lex.words(name)]
+        lex.memo[key] = re.compile("(?:" + "|".join(map(re.escape, words)) + ")" + filler + "$")
+    return lex.memo[key].search(t, 0, num.start) is not None
 
 
 _NONE_HIRED = re.compile(r"(没有|没得|莫得|冇得|没|莫|冇)(再|咋个|怎么)?(新招|招|进|新进|新来|吸纳)")
@@ -405,7 +413,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         cands = [n for n in with_unit if _context(t, n, new_w)]
         if not cands:  # 上一年度共吸纳高校毕业生及退役军人7名: the hiring word opens the clause the count ends
             cands = [n for n in with_unit if any(w in t[:n.start].rsplit(" ", 1)[-1] for w in new_w)]
-        summed = [n for n in with_unit if n not in cands and _SUM_BEFORE.search(t[:n.start])]
+        summed = [n for n in with_unit if n not in cands and _said_before(t, n, lex, ("sum_words",), "[是有招了]{0,2}")]
         if len(cands) >= 2 and len({n.value for n in summed}) == 1 and not summed[0].approx:
             return int(summed[0].value)  # 3月招了2个退役军人 6月又招了2个脱贫户 一共4个: the sum said
     elif slot == "staff":
@@ -424,7 +432,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     if not cands:
         return ASK if approx_words else None
     if len({n.value for n in cands}) > 1:  # 刚开始十个 后头又加了一个 现在十一个: the count said as now / in all
-        now = [n for n in cands if re.search("(" + "|".join(lex.words("now_total")) + ")[是有就]?$", t[:n.start])]
+        now = [n for n in cands if _said_before(t, n, lex, ("now_words", "sum_words"), "[是有就]?")]
         if len({n.value for n in now}) == 1 and not now[0].approx:
             return int(now[0].value)
     fixed = exact_after_approx(cands)
@@ -539,18 +547,18 @@ def approx_range(text: str, lex: Lexicon | None = None) -> tuple[int, int] | Non
     return None
 
 
-
 def count_qualifying(text: str, min_months: float, total: int | None = None, lex: Lexicon | None = None) -> Any:
     """How many people have a contract of at least min_months: "5个签半年 3个签两年" → 3, "6个月的5个 两年的3个" → 3,
     "都签了两年" → total, "签了3个月" → 0. ASK when counts and lengths do not pair up; None when nothing is said."""
     lex = lex or load_lexicon()
     t = prep(text)
-    if _APPROX.search(t.replace(" ", "")) and not contract_span_months(t):
-        return ASK  # 差不多一年 beside 2026年6月15号到2027年6月13号: the dates are exact, one day short is short
+    spans = contract_span_months(t)  # the dates, when typed, are exact
+    if _APPROX.search(t.replace(" ", "")) and not spans:
+        return ASK  # 差不多一年 beside 2026年6月15号到2027年6月13号: the dates decide, one day short is short
     pairs = _pairs(t, lex, total)
     if pairs:
         return int(sum(n for n, m in pairs[1] if m >= min_months))
-    durs = contract_span_months(t) or _durations(t, "contract_months", lex)  # the dates, when typed, are exact
+    durs = spans or _durations(t, "contract_months", lex)
     if not durs and re.search(r"一年以上|1年以上|一年多", t):
         durs = [(12.0, 0, 0, False)]
     inside = lambda n: any(s <= n.start < e for _, s, e, _ in durs)  # noqa: E731

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 from bot.numerals import find_numbers
 from bot.textnorm import any_in
-from bot.understand.lexicon import Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
+from bot.understand.lexicon import A_NOT_A, Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 
-_A_NOT_A = re.compile(r"(.)(不|没)\1")  # 是不是, 有没有: a question form, not a negation
 _CONTRAST = ("但是", "可是", "不过", "只是")
 _FUNCTION = set("您你我的了吗呢吧啊呀么是有在这那个一和或还都也就过今年以前之后后前培训期间")
 
@@ -65,7 +64,7 @@ def _about_other(clause: str, lex: Lexicon, question: str) -> bool:
 
 
 def _negations(clause: str, lex: Lexicon, drop: tuple[str, ...] = ()) -> int:
-    c = _A_NOT_A.sub("", clause)
+    c = A_NOT_A.sub("", clause)
     for w in drop:
         c = c.replace(w, "")
     for w in lex.words("not_negation"):
