@@ -161,7 +161,9 @@ class Answerer:
         if place is not None and _mine(match.norm, place, work=False) and all(
                 match.norm.find(place) < match.norm.find(x) for x in match.places):
             facts["home"] = place  # 我是安庆的脱贫户 在泸州干活: a rule for local people is not theirs
-        lines, quotes, later = self._first_lines(match, shown, point, facets, today, facts)
+            if place in self.points.in_province:
+                facts["home_sichuan"] = place  # 我们宜宾评上川字号有没有: a rule of the province is theirs too
+        lines, quotes, later, sichuan = self._first_lines(match, shown, point, facets, today, facts)
         lines = self._same_figures(shown, facets, lines) + lines
         lines = self._mentioned(match, top, lines) + lines
         lines = self._loan_figures(match.norm, top, today) + lines
@@ -169,13 +171,14 @@ class Answerer:
         if match.aside:  # 还有工钱找哪个要: the other question's office, right after this answer
             lines.append(self.say("aside_topic", office=self.points.oos_office(match.aside)))
         slip = next((n for m in shown for n in m.notes if _slip_in(n, match.norm)), None)
-        if slip is not None:  # 沪字号是不是上海的: the question is about the slip itself, unless it goes on to ask
+        spoken = slip is not None and bool(lines) and _slip_in(slip, lines[0])  # the answer speaks of it (“沪”是笔误)
+        if slip is not None and not spoken:  # 沪字号是不是上海的: the question is about the slip itself, unless it goes on to ask
             end = _slip_end(slip, match.norm)  # 来沪 … 沪不是上海吗 我这种能走不: the answer first, then the slip
             after = not _ASKS_SLIP.search(match.norm, end) and any(
                 self.points.position(match.norm, f) > end + SLIP_ASKED_NEAR for f in facets)
             lines = lines[:1] + [self.say("slip", note=slip)] + lines[1:] if after else [self.say("slip", note=slip)] + lines
         asker_elsewhere = place is not None and _from_elsewhere(match.norm, place, match.places) and not (
-            later and place in self.points.in_province)  # a Sichuan-wide later figure is theirs too
+            (later or sichuan) and place in self.points.in_province)  # a Sichuan-wide figure or rule is theirs too
         # 贵州那边最高能贷好多 (from 泸州 work): the question is about another place's rule, whoever asks
         asked = next((p for p in self.points.places_elsewhere(match.norm) if p not in self.points.in_province
                       and _asks_there_first(match.norm, p)), None) if not asker_elsewhere else None
@@ -193,7 +196,8 @@ class Answerer:
         lines.append(self._contact(shown))
         for m in shown:
             if quotes.get(m.id):
-                lines += [self.say("slip", note=n) for n in m.notes if _slip_in(n, quotes[m.id]) and n != slip]
+                lines += [self.say("slip", note=n) for n in m.notes if _slip_in(n, quotes[m.id]) and n != slip
+                          and not (spoken and _slip_in(n, lines[0]))]
         if point is None:
             lines += self.update_notes(shown, today)
         elif later:
@@ -202,7 +206,7 @@ class Answerer:
         asks_there = _asks_there(match.norm, place) if place else False
         away = point is not None and facts.get("workplace") == place and any(
             k == "workplace" for c in point.cases for k, _, _ in c.known + c.also)  # a rule for working away
-        if place and not asker_elsewhere and asked is None and (not match.places or asks_there) and (
+        if place and not asker_elsewhere and asked is None and not sichuan and (not match.places or asks_there) and (
                 asks_there or not away):
             lines.append(self.say("elsewhere", place=place))
         if len(shown) == 1 and len(self.kb.documents) > 1 and (match.outside_region or top.counterpart is None
@@ -223,13 +227,13 @@ class Answerer:
 
     # -- the first line ---------------------------------------------------------------------------
     def _first_lines(self, match: Match, shown: list[Measure], point: Point | None, facets: list[str],
-                     today: dt.date, facts: dict) -> tuple[list[str], dict[str, str], tuple[str, ...]]:
+                     today: dt.date, facts: dict) -> tuple[list[str], dict[str, str], tuple[str, ...], bool]:
         """The answer line(s) and the quotes behind them: one line when the regions agree, one per region
         (labelled) when they differ."""
         regions = [m.region for m in shown]
         picked = self._pick_answer(match.norm, point, facets, regions, facts) if point is not None else None
         if picked is None:
-            return self._measure_lines(match, shown, facets, today, point), {}, ()
+            return self._measure_lines(match, shown, facets, today, point), {}, (), False
         assert point is not None  # an answer is picked only from a point
         answer, fill, via = picked
         texts = {m.region: self._fill(answer.for_region(m.region) or "", answer, fill, today) for m in shown}
@@ -257,7 +261,7 @@ class Answerer:
             lines += [self._fill(t, answer, fill, today) for t in set(then.values()) if t]
         else:
             lines += [label(m) + self._fill(then[m.region] or "", answer, fill, today) for m in shown if then[m.region]]
-        return lines, quotes, answer.later
+        return lines, quotes, answer.later, answer.sichuan_wide
 
     def _same_figures(self, shown: list[Measure], facets: list[str], lines: list[str]) -> list[str]:
         """是不是一样的 各是百分之几: two regions' lines stating the same sums say so first, once."""
@@ -405,6 +409,8 @@ class Answerer:
             if spoken is not None:  # 说有1000 只打了800: why less is answered by what the point says of the amount
                 return point.facets[spoken], {}, None
             if facet is not None and facet.beyond:
+                if facet.settled_by is not None and any(facet.settled_by.search(t) for t in point.facets["what"].text.values()):
+                    return point.facets["what"], {}, None  # 跟收费有关系没得: the point's own line names the fees
                 return self._open_answer(point, facet, said=True), {}, None  # 30万经费能不能拿来发工资
             if point.only:
                 break
@@ -501,7 +507,8 @@ class Answerer:
         for m in shown:
             lead = self.lead(m, match, short=both)
             facet = next((f for f in map(self.points.facet, facets) if f is not None and f.open_default), None)
-            settled = facet is not None and facet.id == "amount" and self.key_facts(m, ["amount"])
+            settled = facet is not None and (self.key_facts(m, ["amount"]) if facet.id == "amount" else bool(
+                facet.settled_by and facet.settled_by.search(m.summary)))  # 跟收费有关系没得: 收费标准的重要依据
             if facet is not None and not settled:
                 lead = (self.say("point_open", name=facet.name, units="、".join(m.units.lead)) + "\n"
                         + self.say("point_said", what=_relevant_sentences(m.summary, set(), 90)))

@@ -89,6 +89,8 @@ class Answer:
     then: dict[str, str] = field(default_factory=dict)  # region or "all" → a line after the first
     compute: dict[str, Any] = field(default_factory=dict)  # name → Expr over the user's facts (20天 × 50元)
     silent: str = ""  # the facet both documents leave open (文件没有写…): said once for both regions
+    sichuan_wide: bool = False  # the line gives a rule of 四川 as a whole (a provincial document): an asker
+    # elsewhere in the province is not first told that their place has its own rules
 
     def for_region(self, region: str | None) -> str | None:
         if region and region in self.text:
@@ -428,7 +430,8 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
         d = {"say": d}
     if not isinstance(d, dict):
         raise KBError(path, rec, "an answer is a string or a mapping with say / by_region / quote")
-    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets", "known", "and_known", "compute"}
+    allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets", "known", "and_known", "compute",
+               "sichuan_wide"}
     unknown = set(d) - allowed
     if unknown:
         raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
@@ -472,7 +475,7 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
         except ExprError as e:
             raise KBError(path, rec, f"compute.{name}: {e}") from None
     return Answer(text, {k: v.strip() for k, v in quote.items()}, later, {k: str(v).strip() for k, v in then.items()},
-                  compute)
+                  compute, sichuan_wide=bool(d.get("sichuan_wide")))
 
 
 def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:

@@ -298,6 +298,21 @@ def _said_before(t: str, num: Number, lex: Lexicon, lists: tuple[str, ...], fill
 _NONE_HIRED = re.compile(r"(没有|没得|莫得|冇得|没|莫|冇)(再|咋个|怎么)?(新招|招|进|新进|新来|吸纳)")
 
 
+_DENIED = re.compile(r"不是\s*[\d一二两三四五六七八九十百千万半]+[^\s,，。是]{0,4}[\s,，。]*(?=是)")
+_YEAR = re.compile(r"(\d{2,4}|[〇零一二三四五六七八九]{2,4})年(?!级)|[今去前]年")
+
+
+def _each_in_its_year(t: str, hits: list[Number]) -> bool:
+    """Each count follows a year of its own (2018年贷了一回 2021年一回 2024年又贷了一回): counts to add up."""
+    years = []
+    for i, n in enumerate(hits):
+        found = [m.group() for m in _YEAR.finditer(t[hits[i - 1].end if i else 0:n.start])]
+        if not found:
+            return False
+        years.append(found[-1])
+    return len(set(years)) == len(years)
+
+
 def leading_count(text: str) -> int | None:
     """An answer to "how many" said first, then explained (七个 都是返乡农民工 签的三年; 0个 招了两个但只签了半年):
     the number at the very start. None when the message does not start with a head count."""
@@ -315,6 +330,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     t = prep(text)
     if not t:
         return None
+    t = _DENIED.sub("", t).strip() or t  # 不是五天 是9月28号到10月9号: the figure denied is not the answer
     flat = t.replace(" ", "")
     if any_in(flat, lex.words("unknown")) and not find_numbers(flat) and "半" not in flat:
         return None
@@ -367,6 +383,8 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
             values = [n.value for n in hits]
             if len(values) >= 3 and max(values) == sum(values) - max(values):
                 values = [max(values)]  # 贷过两回 一九年一回 二二年一回: the total, then each one
+            elif len(hits) >= 2 and _each_in_its_year(t, hits):
+                return int(sum(values)) if not any(n.approx for n in hits) else ASK  # 18年一回 21年一回 24年又一回
             return _pick(values, any(n.approx for n in hits))
         if re.search(r"第[\d一二两三四五六七八九十]+次", flat):
             return ASK  # 第三次: the third now, or three before? ask
@@ -455,6 +473,9 @@ def _qualifying_hires(t: str, lex: Lexicon) -> Any:
         nums = [n for n in _people_numbers(c, lex) if _unit_after(c, n, lex.units("people"))]
         if nums:
             counted.append((any_in(c, lex.words("hire_other")), nums))
+        elif len(counted) >= 2 and any_in(c, lex.words("hire_other")):
+            # 还有一个是我侄儿 … 从别的厂跳过来的 啥子都不是: what follows a count without one says who it was
+            counted[-1] = (True, counted[-1][1])
     if len(counted) < 2 or not any(o for o, _ in counted) or any(len(ns) > 1 for _, ns in counted):
         return None
     if any(ns[0].approx for _, ns in counted):
