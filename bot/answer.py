@@ -35,7 +35,7 @@ LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked 
 _AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
 # the loan asked for (想贷六十万); not the amount of another loan said (消费贷六万, 房贷30万, 欠了借呗8万)
-_FIRM = re.compile(r"企业|公司|小微|厂的名义|店的名义")
+_FIRM = re.compile(r"企业|公司|小微|厂的名义|店的名义|(酒店|宾馆|饭店|餐馆|合作社)的名义")
 _PERSON_BORROWS = re.compile(r"(?<![\d几十两一二三四五六七八九百千多来])个人")
 _QUOTED_FIGURE = re.compile(r"(文件|写的|听说|说是|不是说|规定|以前是|原来是)[^，。 想要打]{0,16}$")  # 文件写的…贷款四百万: not the sum wanted
 _WANTED = re.compile(loan_math.NOT_THIS_LOAN + r"(?<!营)(?<!信)(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?"

@@ -490,7 +490,8 @@ class Engine:
         new_state, replies, parsed = self.dialogs.answer(state, norm, text)
         if parsed.ok:
             return Outcome(self._save(inc.user_id, user, new_state, replies))
-        if parsed.problem == "no_match" and len(norm) >= 2:
+        if parsed.problem == "no_match" and len(norm) >= 2 and state.get("side") != norm:
+            # the same words again after their side answer are an answer not understood, not the question again
             side = self._side_question(inc, user, state, text, intents=("question", "full_text"))
             if side:
                 return side
@@ -516,7 +517,7 @@ class Engine:
         q = self._current(state)
         if q:
             q[0].text = self.kb.texts["dialog_resume"].format(question=q[0].text)
-        self._store.update_user(inc.user_id, dialog={**state, "ts": self.clock()})
+        self._store.update_user(inc.user_id, dialog={**state, "ts": self.clock(), "side": normalise(text)})
         return Outcome(replies + q, match)
 
     def _follow_up(self, match: Match, user: dict) -> Match:

@@ -260,12 +260,14 @@ def consumer_amount(parts: list[str], lex: Lexicon) -> float | None:
     for p in parts[at:at + 2]:
         for n in find_numbers(p):
             after = p[n.end:]
+            more = n.approx and (after[:1] == "多" or p[n.start:n.end].endswith("多"))  # 五万多: over 5万
             after = after[1:] if n.approx and after[:1] in ("来", "多", "几", "把") else after
+            after = after[1:] if after[:1] == "个" else after  # 8个w, 八个万
             u = next((f for w, f in units.items() if after.startswith(w)), None)
             if re.search(r"[万千百]", p[n.start:n.end]):  # 六万多, 12万: the figure already counts its unit
                 u = u if u == 1 else 1.0
             if u is not None and not re.search(r"(想|要|准备|申请|能)[^ ]{0,3}$", p[max(0, n.start - 5):n.start]):
-                found.append(n.value * u)
+                found.append(n.value * u + (1 if more else 0))
     return max(found) if found else None
 
 
@@ -683,7 +685,11 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     other = _other_loans(parts, lex)
     if other:
         f["other_loans"] = other
-    work_away, work_home = _works_at(flat, root, "other"), _works_at(flat, root, "sichuan")
+    own_parts = [c for c in parts if not names_other(c, lex)]
+    mine = "".join(own_parts).replace(" ", "")  # 我在成都上班 我老汉在广东东莞: where the user works, not the father
+    where = mine if own_parts and len(own_parts) < len(parts) and not proxy and (
+        _works_at(mine, root, "other") or _works_at(mine, root, "sichuan")) else flat
+    work_away, work_home = _works_at(where, root, "other"), _works_at(where, root, "sichuan")
     said_cross = any_in(A_NOT_A.sub("", flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
     if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last

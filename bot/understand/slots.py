@@ -300,17 +300,37 @@ _NONE_HIRED = re.compile(r"(没有|没得|莫得|冇得|没|莫|冇)(再|咋个|
 
 _DENIED = re.compile(r"不是\s*[\d一二两三四五六七八九十百千万半]+[^\s,，。是]{0,4}[\s,，。]*(?=是)")
 _YEAR = re.compile(r"(\d{2,4}|[〇零一二三四五六七八九]{2,4})年(?!级)|[今去前]年")
+_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(份|底|初)?")
+_ONE_HIRED = re.compile(r"(招|请|雇|进|来|收)(了|又|进)?个(?=[^\d一二两三四五六七八九十月天年]|$)")  # 招了个脱贫户: one
 
 
-def _each_in_its_year(t: str, hits: list[Number]) -> bool:
-    """Each count follows a year of its own (2018年贷了一回 2021年一回 2024年又贷了一回): counts to add up."""
+def _each_in_its_year(t: str, hits: list[Number], when: re.Pattern = _YEAR) -> bool:
+    """Each count follows a year (or month) of its own (2018年贷了一回 2021年一回 2024年又贷了一回; 2月招了个脱贫户
+    5月招了个退伍军人): counts to add up."""
     years = []
     for i, n in enumerate(hits):
-        found = [m.group() for m in _YEAR.finditer(t[hits[i - 1].end if i else 0:n.start])]
+        found = [m.group() for m in when.finditer(t[hits[i - 1].end if i else 0:n.start])]
         if not found:
             return False
         years.append(found[-1])
     return len(set(years)) == len(years)
+
+
+_LIST_END = re.compile(r"\s*(就这|一共这|总共这|只有这|就是这)(几个人?|些人?|几位)[了的吧噻哦]*$")
+_NAME_LIKE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_ALL_DIGITS = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
+_NOT_A_NAME = re.compile(r"[户的人工们都个是有没不和跟还也就说在了]")
+
+
+def _named_people(t: str) -> int | None:
+    """People answered by name, no figure (杨秀英 李志刚 王春 就这几个): how many names. Three or more, or two
+    with 就这几个; a part that reads as words (脱贫户, 都是) is no name list."""
+    end = _LIST_END.search(t)
+    names = [w for w in re.split(r"[\s、,，和]+", t[:end.start()] if end else t) if w]
+    if len(names) < (2 if end else 3) or not all(_NAME_LIKE.fullmatch(w) and not _NOT_A_NAME.search(w)
+                                                  and not _ALL_DIGITS.fullmatch(w) for w in names):
+        return None
+    return len(names)
 
 
 def leading_count(text: str) -> int | None:
@@ -405,6 +425,12 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
                 approx = approx or n.approx
         return _pick(vals, approx or approx_words)
     # head counts
+    if slot == "new_hires":
+        t = _ONE_HIRED.sub(lambda m: m.group()[:-1] + "一个", t)
+        flat = t.replace(" ", "")
+    listed = _named_people(t)
+    if listed:
+        return listed  # 杨秀英 李志刚 泽仁拉姆 罗二娃 王春 就这几个: five people, by name
     if (_ZERO.match(flat) and not find_numbers(flat)) or re.fullmatch(r"(一个都没有|一个也没有|一个都没|一个也没)[了的啊呢]?", flat):
         return 0
     if slot == "new_hires":
@@ -429,6 +455,8 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     with_unit = [n for n in nums if _unit_after(t, n, units) or _context(t, n, staff_w + new_w + lex.words("people_words"))]
     if slot == "new_hires":
         cands = [n for n in with_unit if _context(t, n, new_w)]
+        if len(cands) >= 2 and not any(n.approx for n in cands) and _each_in_its_year(t, cands, _MONTH):
+            return int(sum(n.value for n in cands))  # 2月招了个脱贫户 5月招了个退伍军人 9月又招了个大学生
         if not cands:  # 上一年度共吸纳高校毕业生及退役军人7名: the hiring word opens the clause the count ends
             cands = [n for n in with_unit if any(w in t[:n.start].rsplit(" ", 1)[-1] for w in new_w)]
         summed = [n for n in with_unit if n not in cands and _said_before(t, n, lex, ("sum_words",), "[是有招了]{0,2}")]
@@ -520,6 +548,35 @@ def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[flo
     return total_said, out
 
 
+_SIGNED_END = re.compile(r"(只|都|也|就)?(签的|签了|签|是|的)*$")
+
+
+def _named_lengths(t: str, lex: Lexicon) -> list[tuple[int, float]] | None:
+    """Contract lengths said person by person (杨秀英 李志刚签的两年 王春只签了半年 她说干半年就回来): (names,
+    months) for each length that follows names; a length after no name (她说干半年) tells of one already named.
+    None unless at least two lengths follow names and no head count is said."""
+    durs = [d for d in _durations(t, "contract_months", lex) if not d[3]]
+    counted = [n for n in _people_numbers(t, lex) if _unit_after(t, n, lex.units("people"))]  # not 罗二娃
+    if len(durs) < 2 or any(not any(s <= n.start < e for _, s, e, _ in durs) for n in counted):
+        return None
+    out: list[tuple[int, float]] = []
+    start = 0
+    for months, s, e, _ in durs:
+        seg = re.sub(r"^[个年月半的了期合同]+", "", t[start:s])  # the unit of the length before
+        words = [_SIGNED_END.sub("", w) for w in re.split(r"[\s、,，和]+", seg) if w]
+        words = [w for w in words if w]
+        start = e
+        if not words:
+            continue
+        if not all(_NAME_LIKE.fullmatch(w) and not _NOT_A_NAME.search(w) and not _ALL_DIGITS.fullmatch(w)
+                   for w in words):
+            if out:
+                continue  # 她说干半年就回来: about someone named before
+            return None
+        out.append((len(words), months))
+    return out if len(out) >= 2 else None
+
+
 def contract_lengths(text: str, lex: Lexicon | None = None) -> list[tuple[float, int, int, bool]] | None:
     """The contract lengths a text states, (months, start, end, approx) each: 签了两年 → [(24, …)]; 签的一年以上 →
     [] (a year or more, no figure); None when it says nothing of a contract (来了半年, 失业一年以上)."""
@@ -579,6 +636,9 @@ def count_qualifying(text: str, min_months: float, total: int | None = None, lex
     pairs = _pairs(t, lex, total)
     if pairs:
         return int(sum(n for n, m in pairs[1] if m >= min_months))
+    named = _named_lengths(t, lex) if not spans else None
+    if named:
+        return int(sum(n for n, m in named if m >= min_months))  # 张磊三年 刘芳两年 陈小兵半年: 2 of a year or more
     durs = spans or _durations(t, "contract_months", lex)
     if not durs and re.search(r"一年以上|1年以上|一年多", t):
         durs = [(12.0, 0, 0, False)]
@@ -727,6 +787,10 @@ def subset_numbers(t: str, lex: Lexicon) -> tuple[list[int], list[int]] | None:
     have: list[int] = []
     lack: list[int] = []
     for i, n in enumerate(nums):
-        seg = t[nums[i - 1].end if i else 0:n.start] + t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)]
-        (lack if _negations(seg, lex) % 2 else have).append(int(n.value))
+        after = t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)]
+        seg = t[nums[i - 1].end if i else 0:n.start] + after
+        # 另外两个他们自己不要交 厂里就没交: each clause says not, which is no double negative
+        said_not = any(_negations(c, lex) % 2 for c in clauses(after)) and not any(
+            _negations(c, lex) and not _negations(c, lex) % 2 for c in clauses(after))
+        (lack if said_not or _negations(seg, lex) % 2 else have).append(int(n.value))
     return have, lack
