@@ -247,7 +247,7 @@ class Answerer:
             units = self.t["units_or"].join(self.kb.documents[m.region].short + m.units.lead[0] for m in shown if m.units.lead)
             texts = {m.region: self.say("point_open_both", name=answer.silent, units=units) for m in shown}
         lines = self._per_region(shown, texts)
-        second = self._second_answer(point, facets, answer, regions)
+        second = None if answer.alone else self._second_answer(point, facets, answer, regions)
         if second is not None:  # 最多贷好多 利息是不是全部自己出: the other question, on a line of its own
             lines += self._per_region(shown, {m.region: self._fill(second.for_region(m.region) or "", second,
                                                                    dict(facts), today) for m in shown})
@@ -398,7 +398,7 @@ class Answerer:
         if point.group_answer is not None and (not facets or facets[0] in ("who", "amount") or who_first) and not (
                 _firm_borrows(norm)):  # 公司 新招了四个脱贫户: the hires' group, not the borrower's
             for label, words in point.groups:
-                if any(w in norm for w in words):
+                if any(self.points.said_plainly(w, norm) for w in words):  # not 也不是贫困户
                     return point.group_answer, {"group": label}, None
         for fid in facets:
             if fid in point.facets:

@@ -17,10 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.kb import KnowledgeBase
-from bot.kb.loader import KBError, squash
+from bot.kb.loader import KBError, read_yaml, squash
 from bot.mention import Mention
 from bot.textnorm import Words, gap_pattern, normalise
 
@@ -89,6 +87,7 @@ class Answer:
     then: dict[str, str] = field(default_factory=dict)  # region or "all" → a line after the first
     compute: dict[str, Any] = field(default_factory=dict)  # name → Expr over the user's facts (20天 × 50元)
     silent: str = ""  # the facet both documents leave open (文件没有写…): said once for both regions
+    alone: bool = False  # nothing more is said after it (贷过3次: no interest line for a loan they cannot have)
     sichuan_wide: bool = False  # the line gives a rule of 四川 as a whole (a provincial document): an asker
     # elsewhere in the province is not first told that their place has its own rules
 
@@ -227,6 +226,11 @@ class Points:
     question_end: tuple[str, ...] = ()  # how a question ends when it names no facet (有补贴没得)
     payees: tuple[Payee, ...] = ()  # askers a measure pays (劳务经纪人 → 就业创业服务补助)
     mention: Mention | None = None  # 有没有提到X / X在不在里头 (bot/mention.py)
+    negations: tuple[str, ...] = ()  # 不是贫困户: a word said right after one of these is not said
+
+    def said_plainly(self, word: str, norm: str) -> bool:
+        """The word is in norm at least once not right after a negation (我也不是贫困户 does not say 贫困户)."""
+        return Said((), negations=self.negations)._said(word, norm) if word in norm else False
 
     def is_question(self, norm: str) -> bool:
         return bool(self.asked(norm)) or norm.endswith(self.question_end)
@@ -431,7 +435,7 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
     if not isinstance(d, dict):
         raise KBError(path, rec, "an answer is a string or a mapping with say / by_region / quote")
     allowed = {"say", "by_region", "quote", "later", "said", "unless", "regions", "then", "facets", "known", "and_known", "compute",
-               "sichuan_wide"}
+               "sichuan_wide", "alone"}
     unknown = set(d) - allowed
     if unknown:
         raise KBError(path, rec, f"unknown keys {sorted(unknown)}")
@@ -475,7 +479,7 @@ def _answer(path: Path, rec: str, d: Any, kb: KnowledgeBase, measures: tuple[str
         except ExprError as e:
             raise KBError(path, rec, f"compute.{name}: {e}") from None
     return Answer(text, {k: v.strip() for k, v in quote.items()}, later, {k: str(v).strip() for k, v in then.items()},
-                  compute, sichuan_wide=bool(d.get("sichuan_wide")))
+                  compute, alone=bool(d.get("alone")), sichuan_wide=bool(d.get("sichuan_wide")))
 
 
 def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
@@ -591,17 +595,12 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
     return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,
                   second_question=second, question_end=ends, payees=tuple(payees), mention=mention,
-                  document_words=_words(path, "document_words", data.get("document_words"), "document_words"))
+                  document_words=_words(path, "document_words", data.get("document_words"), "document_words"),
+                  negations=negations)
 
 
 def _read(path: Path) -> dict:
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
-    except FileNotFoundError:
-        raise KBError(path, None, "file missing") from None
-    except yaml.YAMLError as e:
-        raise KBError(path, None, f"not valid YAML: {e}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise KBError(path, None, "expected a mapping")
     return data

@@ -16,9 +16,28 @@ from bot.kb.units import CLAUSE, parse_units
 from bot.numerals import cn_to_int
 
 try:  # libyaml is several times faster; the pure loader is the fallback
-    _Loader: Any = yaml.CSafeLoader
+    _Base: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):
+    """A key written twice in one mapping is an error: YAML would keep the second silently (two out-of-scope
+    topics of one name, and the first one's words never work)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"{key!r} is written twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def read_yaml(path: Path) -> Any:
+    """A knowledge file, with the YAML errors (and keys written twice) named by file and line."""
+    return _read(path)
 
 FACT_KINDS = {"amount", "rate", "limit", "condition"}
 # The keys each kind of record may have: anything else is an error naming the file and the key, so a

@@ -9,8 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.kb.loader import default_knowledge_dir
 from bot.textnorm import any_in, to_simplified
 
@@ -75,8 +73,9 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
 
 @lru_cache(maxsize=8)  # load_lexicon() and load_lexicon(kb.root) are one file: read (and memoised) once, not twice
 def _read(path: Path) -> Lexicon:
-    with open(path, encoding="utf-8") as f:
-        return Lexicon(yaml.safe_load(f) or {})
+    from bot.kb.loader import read_yaml  # here: the knowledge loader needs nothing from this module
+
+    return Lexicon(read_yaml(path) or {})
 
 
 @lru_cache(maxsize=64)  # the same message is prepared by the fact, slot and yes/no readers (small: see normalise)
