@@ -65,3 +65,14 @@ def test_a_key_written_twice_is_an_error(tmp_path):
     with pytest.raises(KBError) as e:
         read_yaml(f)
     assert "scope.yaml" in str(e.value) and "line 4" in str(e.value) and "written twice" in str(e.value)
+
+
+def test_the_brand_award_goes_to_the_brand_and_once(engine_ask):
+    lines = engine_ask("我们合作社在泸州搞了个家政品牌 听说评上川字号能奖二十万 这个钱是奖给合作社还是分给我们每个家政阿姨"
+                       " 是一次性给还是每年都给").splitlines()
+    assert lines[0].startswith("奖给品牌，不是分给个人") and lines[1].startswith("只给一次")
+
+
+def test_a_training_base_hears_the_bases_figures_first(engine_ask):
+    first = engine_ask("我们是泸州一所民办职业培训学校 想申报劳务品牌高技能人才培训基地 评上国家级的话补好多 省级的呢").splitlines()[0]
+    assert first.startswith("劳务品牌高技能人才培训基地") and "500万元" in first and "10万元" not in first
