@@ -591,7 +591,7 @@ def test_card_and_instalment_debts_against_the_cap(a, expect):
 
 
 @pytest.mark.parametrize("text, amount", [
-    ("我信用卡欠了六万多 还没还完 想申请创业担保贷款", 60000),
+    ("我信用卡欠了六万多 还没还完 想申请创业担保贷款", 60001),  # more than 6万
     ("借了个消费贷 现在还有12万没还完 今年想开个奶茶店", 120000),
     ("想贷30万 信用卡欠了2万", 20000),
     ("有张信用卡", None),
