@@ -30,7 +30,7 @@ from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import Words, any_in, normalise
 from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
 from bot.understand.facts import asks_for_other, mask_numbered_places, names_the_loan
-from bot.understand.lexicon import clauses, prep
+from bot.understand.lexicon import A_NOT_A, clauses, prep
 from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
 from bot.understand.yesno import _negations
 
@@ -771,12 +771,13 @@ class DialogRunner:
             if s.type == "yesno" and not (s.prefill_yes or s.prefill_no):
                 continue  # most yes/no questions are never answered in passing: no words to look for
             if s.type == "yesno":
-                yes = next((w for w in s.prefill_yes if w in norm), None) if any_in(norm, s.prefill_yes) else None
+                plain = A_NOT_A.sub("", norm) if any_in(norm, s.prefill_yes) else norm  # 重庆算不算跨省: asked
+                yes = next((w for w in s.prefill_yes if w in plain), None) if any_in(plain, s.prefill_yes) else None
                 if any_in(norm, s.prefill_no):
                     out[s.slot] = "no"
                 elif yes:
-                    head = norm[max(0, norm.index(yes) - 3):norm.index(yes)]
-                    before = norm[max(0, norm.index(yes) - 8):norm.index(yes)]
+                    head = plain[max(0, plain.index(yes) - 3):plain.index(yes)]
+                    before = plain[max(0, plain.index(yes) - 8):plain.index(yes)]
                     if any_in(before, self.lex.words("unknown")):
                         continue  # 不晓得算不算小微企业: a question to ask, not an answer
                     out[s.slot] = "no" if _negations(head, self.lex) % 2 else "yes"

@@ -168,7 +168,8 @@ def _workplaces(root: str, group: str, verbs: str = "work_after") -> tuple[Words
     """在广东东莞做工 / 去成都双流的物流园上班: a workplace among scope.yaml's places outside both regions of one
     group (other: outside 四川; sichuan: inside it); the names are looked for first (most messages name none), the
     pattern only then."""
-    raw = _elsewhere_groups(root).get(group, ())
+    raw = tuple(sorted({n for n, _ in _places(root) if not n.isascii()}, key=len, reverse=True)) if group == "home" \
+        else _elsewhere_groups(root).get(group, ())  # home: the two regions' own places (去泸州一个酒厂打工)
     names = "|".join(map(re.escape, raw)) or "(?!)"
     work = "|".join(load_lexicon(root).fact_words(verbs)) or "(?!)"  # patterns: 打.{0,4}工
     return Words(raw), re.compile(rf"(?:在|去|到|回)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
@@ -688,8 +689,10 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     own_parts = [c for c in parts if not names_other(c, lex)]
     mine = "".join(own_parts).replace(" ", "")  # 我在成都上班 我老汉在广东东莞: where the user works, not the father
     where = mine if own_parts and len(own_parts) < len(parts) and not proxy and (
-        _works_at(mine, root, "other") or _works_at(mine, root, "sichuan")) else flat
-    work_away, work_home = _works_at(where, root, "other"), _works_at(where, root, "sichuan")
+        _works_at(mine, root, "other") or _works_at(mine, root, "sichuan") or _works_at(mine, root, "home")) else flat
+    work_away = _works_at(where, root, "other")
+    work_home = max((w for w in (_works_at(where, root, "sichuan"), _works_at(where, root, "home")) if w),
+                    key=lambda w: w[1], default=None)
     said_cross = any_in(A_NOT_A.sub("", flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
     if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last
@@ -710,8 +713,13 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     # numbers, each to the slot its unit and words name
     if _TRAINING.search(flat) or _DAYS_WORD.search(flat):
         # 合同都是三年 / 贷款期限三年: a contract's or a loan's length, not days of training
-        untied = " ".join(c for c in parts if not _LENGTH_OF_OTHER.search(c))
+        kept = [c for c in parts if not _LENGTH_OF_OTHER.search(c)]
+        untied = " ".join(kept)
         days = read_value("days", untied, lex) if untied and _TRAINING.search(flat) else None
+        mine_only = " ".join(c for c in kept if not names_other(c, lex))
+        if days is not None and not proxy and mine_only != untied and mine_only:
+            own_days = read_value("days", mine_only, lex)  # 我兄弟去年学了20天 … 9月25号到10月6号我去学了: mine
+            days = own_days if isinstance(own_days, int) else days
         if isinstance(days, int):
             f["days"] = days
     if "贷" in flat:
@@ -746,11 +754,13 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         signed = " ".join(c for c in parts if _CONTRACT.search(c)) or t
         durs = _durations(signed, "contract_months", lex)
         if durs and not any(a for *_, a in durs):
-            f["contract_months"] = int(max(v for v, *_ in durs)) if len({v for v, *_ in durs}) == 1 else \
-                int(min(v for v, *_ in durs))
             q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else None
             if isinstance(q, int):  # people placed with contracts; a firm's staff and hires are not summed here
                 f["contract"] = q
+            lengths = {v for v, *_ in durs}
+            if len(lengths) == 1 or isinstance(q, int) or max(lengths) < CONTRACT_MONTHS:
+                f["contract_months"] = int(max(lengths)) if len(lengths) == 1 else int(min(lengths))
+            # 侄儿只签了11个月 另外5个都签的一年整: lengths that differ, not counted: the check asks how many
     if "new_hires" in f and "contract_months" in f and "contract" not in f:
         # new hires count for a loan only with a contract of a year or more (签的半年合同 → none of them)
         f["new_hires_qualifying"] = f["new_hires"] if f["contract_months"] >= CONTRACT_MONTHS else 0

@@ -298,6 +298,7 @@ def _said_before(t: str, num: Number, lex: Lexicon, lists: tuple[str, ...], fill
 _NONE_HIRED = re.compile(r"(没有|没得|莫得|冇得|没|莫|冇)(再|咋个|怎么)?(新招|招|进|新进|新来|吸纳)")
 
 
+DAYS_TOO_LONG = 3650
 _DENIED = re.compile(r"不是\s*[\d一二两三四五六七八九十百千万半]+[^\s,，。是]{0,4}[\s,，。]*(?=是)")
 _YEAR = re.compile(r"(\d{2,4}|[〇零一二三四五六七八九]{2,4})年(?!级)|[今去前]年")
 _MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(份|底|初)?")
@@ -309,7 +310,8 @@ def _each_in_its_year(t: str, hits: list[Number], when: re.Pattern = _YEAR) -> b
     5月招了个退伍军人): counts to add up."""
     years = []
     for i, n in enumerate(hits):
-        found = [m.group() for m in when.finditer(t[hits[i - 1].end if i else 0:n.start])]
+        before = t[hits[i - 1].end if i else 0:n.start].rsplit(" ", 1)[-1]  # in the count's own clause
+        found = [m.group() for m in when.finditer(before)]
         if not found:
             return False
         years.append(found[-1])
@@ -318,6 +320,7 @@ def _each_in_its_year(t: str, hits: list[Number], when: re.Pattern = _YEAR) -> b
 
 _LIST_END = re.compile(r"\s*(就这|一共这|总共这|只有这|就是这)(几个人?|些人?|几位)[了的吧噻哦]*$")
 _NAME_LIKE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_NAME_LEAD = re.compile(r"^(就是|还有|另外|就|是|有|跟)")  # 就是小王 小李 老陈 还有张嬢嬢
 _ALL_DIGITS = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _NOT_A_NAME = re.compile(r"[户的人工们都个是有没不和跟还也就说在了]")
 
@@ -326,7 +329,8 @@ def _named_people(t: str) -> int | None:
     """People answered by name, no figure (杨秀英 李志刚 王春 就这几个): how many names. Three or more, or two
     with 就这几个; a part that reads as words (脱贫户, 都是) is no name list."""
     end = _LIST_END.search(t)
-    names = [w for w in re.split(r"[\s、,，和]+", t[:end.start()] if end else t) if w]
+    names = [_NAME_LEAD.sub("", w) for w in re.split(r"[\s、,，和]+", t[:end.start()] if end else t) if w]
+    names = [w for w in names if w]
     if len(names) < (2 if end else 3) or not all(_NAME_LIKE.fullmatch(w) and not _NOT_A_NAME.search(w)
                                                   and not _ALL_DIGITS.fullmatch(w) for w in names):
         return None
@@ -366,6 +370,8 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     approx_words = bool(_APPROX.search(loose))
     if kind in ("days", "contract_months"):
         found = _durations(t, kind, lex)
+        if kind == "days":  # 19年脱的贫: a year of the calendar, no training of ten years or more
+            found = [d for d in found if d[0] < DAYS_TOO_LONG]
         span = date_span_days(t) if kind == "days" else None
         if span is not None:
             found = [d for d in found if not span[1] <= d[1] < span[2]]
