@@ -19,3 +19,12 @@ def test_whom_the_training_subsidy_is_paid_to_is_not_written(engine_ask):
 def test_a_care_home_place_is_out_of_scope(engine_ask):
     reply = engine_ask("我爸八十多了 一个人在家 想把他送到泸定的敬老院 要好多钱一个月 找哪个办")
     assert "民政局" in reply.splitlines()[0] and "出处" not in reply
+
+
+def test_a_broker_hears_the_sum_for_the_groups_the_clause_pays(engine_ask):
+    luzhou = engine_ask("我们是泸州江阳区的劳务公司 这次组织了12个人进厂 都签了两年合同买了社保 其中7个是脱贫户 另外5个是普通农民"
+                        " 按300一个人的服务补助我们能拿好多").splitlines()[0]
+    assert "7人×300元=2100元" in luzhou
+    luding = engine_ask("我是泸定的劳务经纪人 组织了8个人 其中3个是脱贫户 2个是灾区的 另外3个是普通农民 都签了两年 社保也买了 能拿好多"
+                        ).splitlines()[0]
+    assert "5人×300元=1500元" in luding

@@ -12,6 +12,7 @@ Keys (each present only when the message says it):
   new_hires_qualifying: int     (new hires with a contract of a year or more, when the contract was said)
   placed: int                   (people placed: 送了10个脱贫人口)
   groups: {group: int}          (counts split by group: 其中4个是脱贫人口 另外3个不是 → {"poor": 4, "other": 3})
+  poor_count, disaster_count: int (of people counted by group: 其中7个是脱贫户 另外5个是普通农民 → 7, 0)
   contract_months: int          (签了半年 → 6) and contract: int (how many have ≥ 12 months, when computable)
   jobless_pay, this_year, repaid, arrears, insured, cross, small, other_loans, jobs, project: "yes" | "no"
   done: "yes" | "no"            (recognised: 评上国家级的了, 被认定为省级…; 还没评上 → no)
@@ -746,6 +747,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     groups = count_groups(t, lex) if "staff" not in f and "new_hires" not in f else None
     if isinstance(groups, dict):
         f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
+        f["poor_count"], f["disaster_count"] = groups.get("poor", 0), groups.get("disaster", 0)  # for an answer
     if any_in(flat, fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
     elif _CONTRACT.search(flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):
