@@ -49,3 +49,9 @@ def test_a_training_question_beside_a_collapsed_house(engine_ask):
     first = engine_ask("我是泸定磨西镇的 2022年地震我屋头房子垮了 但是我屋不是脱贫户 上个月我去县上学了民宿管理 一共10天"
                        " 我这个能不能也有生活费补贴").splitlines()[0]
     assert "灾后重建" not in first
+
+
+def test_contract_lengths_of_new_hires_and_all_long_ones():
+    f = extract_facts("纳溪做竹家具的厂 现在50个工人 去年新招了6个 都是退伍军人 其中3个签的半年合同 3个签的两年 新招人这条够不够")
+    assert f["new_hires_qualifying"] == 3
+    assert extract_facts("叙永的劳务公司 合同都签的一年多 有签两年的有签三年的 社保都买了")["contract_months"] >= 12

@@ -756,11 +756,14 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         signed = " ".join(c for c in parts if _CONTRACT.search(c)) or t
         durs = _durations(signed, "contract_months", lex)
         if durs and not any(a for *_, a in durs):
-            q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else None
+            q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
+                count_qualifying(" ".join(c for c in parts if _CONTRACT.search(c) or not any_in(c, lex.words("staff_words"))),
+                                 CONTRACT_MONTHS, f["new_hires"], lex) if isinstance(f.get("new_hires"), int) else None)
+            # 50个工人 新招了6个 其中3个签的半年 3个签的两年: of the new hires, 3 have a year or more
             if isinstance(q, int):  # people placed with contracts; a firm's staff and hires are not summed here
                 f["contract"] = q
             lengths = {v for v, *_ in durs}
-            if len(lengths) == 1 or isinstance(q, int) or max(lengths) < CONTRACT_MONTHS:
+            if len(lengths) == 1 or isinstance(q, int) or max(lengths) < CONTRACT_MONTHS or min(lengths) >= CONTRACT_MONTHS:
                 f["contract_months"] = int(max(lengths)) if len(lengths) == 1 else int(min(lengths))
             # 侄儿只签了11个月 另外5个都签的一年整: lengths that differ, not counted: the check asks how many
     if "new_hires" in f and "contract_months" in f and "contract" not in f:
