@@ -299,8 +299,10 @@ _NONE_HIRED = re.compile(r"(没有|没得|莫得|冇得|没|莫|冇)(再|咋个|
 
 
 DAYS_TOO_LONG = 3650
+_DENIED_AFTER = re.compile(r"(?<=\S)\s+不是\s*[\d一二两三四五六七八九十百千万半]+[^\s,，。]{0,4}\s*$")
 _DENIED = re.compile(r"不是\s*[\d一二两三四五六七八九十百千万半]+[^\s,，。是]{0,4}[\s,，。]*(?=是)")
 _YEAR = re.compile(r"(\d{2,4}|[〇零一二三四五六七八九]{2,4})年(?!级)|[今去前]年")
+_LOAN_WORDS = re.compile(r"贷过|贷了|贷的|借过|借了|贷款|创业担保|都还清了|还清了|分别|各自?|的")
 _MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(份|底|初)?")
 _ONE_HIRED = re.compile(r"(招|请|雇|进|来|收)(了|又|进)?个(?=[^\d一二两三四五六七八九十月天年]|$)")  # 招了个脱贫户: one
 
@@ -328,10 +330,14 @@ _NOT_A_NAME = re.compile(r"[户的人工们都个是有没不和跟还也就说�
 def _named_people(t: str) -> int | None:
     """People answered by name, no figure (杨秀英 李志刚 王春 就这几个): how many names. Three or more, or two
     with 就这几个; a part that reads as words (脱贫户, 都是) is no name list."""
+    about = re.search(r"\s+(都|全|两个都|他们|她们|这几个)", t)
+    if about and "和" in t[:about.start()] + "、":
+        t = t[:about.start()]  # 张小兵和李二娃 都是今年退伍回来的: the names, then what they are
     end = _LIST_END.search(t)
     names = [_NAME_LEAD.sub("", w) for w in re.split(r"[\s、,，和]+", t[:end.start()] if end else t) if w]
     names = [w for w in names if w]
-    if len(names) < (2 if end else 3) or not all(_NAME_LIKE.fullmatch(w) and not _NOT_A_NAME.search(w)
+    joined = re.search(r"[\u4e00-\u9fff]{2,4}(和|跟|、)[\u4e00-\u9fff]{2,4}$", t[:end.start()] if end else t)
+    if len(names) < (2 if end or joined else 3) or not all(_NAME_LIKE.fullmatch(w) and not _NOT_A_NAME.search(w)
                                                   and not _ALL_DIGITS.fullmatch(w) for w in names):
         return None
     return len(names)
@@ -355,6 +361,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     if not t:
         return None
     t = _DENIED.sub("", t).strip() or t  # 不是五天 是9月28号到10月9号: the figure denied is not the answer
+    t = _DENIED_AFTER.sub("", t).strip() or t  # 是12个 不是21个
     flat = t.replace(" ", "")
     if any_in(flat, lex.words("unknown")) and not find_numbers(flat) and "半" not in flat:
         return None
@@ -405,6 +412,11 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         units = lex.units("times")
         hits = [n for n in find_numbers(t) if _unit_after(t, n, units) and t[max(0, n.start - 1):n.start] != "第"
                 and not re.search(r"(再|想|要|能|准备|打算)[贷借申请]{0,2}$", t[max(0, n.start - 4):n.start])]
+        each = re.search(r"各[^ ]{0,4}[一1][次回趟笔]", t)
+        years = {m.group() for m in _YEAR.finditer(t[max(0, each.start() - 24):each.start()] if each else t)}
+        if len(years) >= 2 and (each or (not hits and not _YEAR.sub("", _LOAN_WORDS.sub("", flat)).strip(
+                "和跟与及、,，以都各次回趟笔一1 "))):
+            return len(years)  # 2017年 2020年 2023年各贷过一回 / 2019年和2022年: one loan a year named
         if hits:
             values = [n.value for n in hits]
             if len(values) >= 3 and max(values) == sum(values) - max(values):
@@ -461,8 +473,9 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     with_unit = [n for n in nums if _unit_after(t, n, units) or _context(t, n, staff_w + new_w + lex.words("people_words"))]
     if slot == "new_hires":
         cands = [n for n in with_unit if _context(t, n, new_w)]
-        if len(cands) >= 2 and not any(n.approx for n in cands) and _each_in_its_year(t, cands, _MONTH):
-            return int(sum(n.value for n in cands))  # 2月招了个脱贫户 5月招了个退伍军人 9月又招了个大学生
+        by_month = cands if len(cands) >= 2 else [n for n in with_unit]
+        if len(by_month) >= 2 and not any(n.approx for n in by_month) and _each_in_its_year(t, by_month, _MONTH):
+            return int(sum(n.value for n in by_month))  # 2月招了个脱贫户 5月招了个退伍军人 / 3月1个 7月2个 9月1个
         if not cands:  # 上一年度共吸纳高校毕业生及退役军人7名: the hiring word opens the clause the count ends
             cands = [n for n in with_unit if any(w in t[:n.start].rsplit(" ", 1)[-1] for w in new_w)]
         summed = [n for n in with_unit if n not in cands and _said_before(t, n, lex, ("sum_words",), "[是有招了]{0,2}")]
