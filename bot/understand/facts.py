@@ -759,14 +759,17 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
             q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
                 count_qualifying(" ".join(c for c in parts if _CONTRACT.search(c) or not any_in(c, lex.words("staff_words"))),
                                  CONTRACT_MONTHS, f["new_hires"], lex) if isinstance(f.get("new_hires"), int) else None)
-            # 50个工人 新招了6个 其中3个签的半年 3个签的两年: of the new hires, 3 have a year or more
-            if isinstance(q, int):  # people placed with contracts; a firm's staff and hires are not summed here
+            if isinstance(q, int) and "staff" in f:
+                f["new_hires_qualifying"] = min(q, f["new_hires"])  # 新招了6个 其中3个签的半年 3个签的两年: 3
+            elif isinstance(q, int):  # people placed with contracts; a firm's staff and hires are not summed here
                 f["contract"] = q
             lengths = {v for v, *_ in durs}
             if len(lengths) == 1 or isinstance(q, int) or max(lengths) < CONTRACT_MONTHS or min(lengths) >= CONTRACT_MONTHS:
                 f["contract_months"] = int(max(lengths)) if len(lengths) == 1 else int(min(lengths))
             # 侄儿只签了11个月 另外5个都签的一年整: lengths that differ, not counted: the check asks how many
-    if "new_hires" in f and "contract_months" in f and "contract" not in f:
+    if "new_hires_qualifying" in f:
+        pass  # counted above from the hires' own contract lengths
+    elif "new_hires" in f and "contract_months" in f and "contract" not in f:
         # new hires count for a loan only with a contract of a year or more (签的半年合同 → none of them)
         f["new_hires_qualifying"] = f["new_hires"] if f["contract_months"] >= CONTRACT_MONTHS else 0
     elif "new_hires" in f and isinstance(f.get("contract"), int):
