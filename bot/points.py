@@ -67,14 +67,17 @@ class Said:
         return tuple(w for group in self.all_of for w in group) + self.unless
 
     def _said(self, word: str, norm: str) -> bool:
-        if "…" in word:
+        return "…" in word or _unnegated(word, norm, self.negations)
+
+
+def _unnegated(word: str, norm: str, negations: tuple[str, ...]) -> bool:
+    """The word is in norm at least once not right after one of the negations."""
+    i = norm.find(word)
+    while i >= 0:
+        if not any(norm.endswith(n, 0, i) for n in negations):
             return True
-        i = norm.find(word)
-        while i >= 0:
-            if not any(norm.endswith(n, 0, i) for n in self.negations):
-                return True
-            i = norm.find(word, i + 1)
-        return False
+        i = norm.find(word, i + 1)
+    return False
 
 
 @dataclass(frozen=True)
@@ -230,7 +233,7 @@ class Points:
 
     def said_plainly(self, word: str, norm: str) -> bool:
         """The word is in norm at least once not right after a negation (我也不是贫困户 does not say 贫困户)."""
-        return Said((), negations=self.negations)._said(word, norm) if word in norm else False
+        return _unnegated(word, norm, self.negations)
 
     def is_question(self, norm: str) -> bool:
         return bool(self.asked(norm)) or norm.endswith(self.question_end)

@@ -176,6 +176,13 @@ def _workplaces(root: str, group: str, verbs: str = "work_after") -> tuple[Words
     return Words(raw), re.compile(rf"(?:在|去|到|回)[^ ]{{0,4}}(?:{names})[^ ]{{0,6}}?(?:{work})")
 
 
+def _work_sites(flat: str, root: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
+    """Where the message works outside 四川, and inside it (elsewhere in the province or in the two regions, said
+    last), each with where it is said."""
+    home = [w for w in (_works_at(flat, root, "sichuan"), _works_at(flat, root, "home")) if w]
+    return _works_at(flat, root, "other"), max(home, key=lambda w: w[1], default=None)
+
+
 def _works_in(flat: str, root: str, group: str, verbs: str = "work_after") -> str | None:
     """The place of the group where the message works (or, with start_after, starts a business); else None."""
     found = _works_at(flat, root, group, verbs)
@@ -688,12 +695,10 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if other:
         f["other_loans"] = other
     own_parts = [c for c in parts if not names_other(c, lex)]
-    mine = "".join(own_parts).replace(" ", "")  # 我在成都上班 我老汉在广东东莞: where the user works, not the father
-    where = mine if own_parts and len(own_parts) < len(parts) and not proxy and (
-        _works_at(mine, root, "other") or _works_at(mine, root, "sichuan") or _works_at(mine, root, "home")) else flat
-    work_away = _works_at(where, root, "other")
-    work_home = max((w for w in (_works_at(where, root, "sichuan"), _works_at(where, root, "home")) if w),
-                    key=lambda w: w[1], default=None)
+    # 我在成都上班 我老汉在广东东莞: where the user works, not the father
+    mine = _work_sites("".join(own_parts).replace(" ", ""), root) if 0 < len(own_parts) < len(parts) and not proxy \
+        else (None, None)
+    work_away, work_home = mine if any(mine) else _work_sites(flat, root)
     said_cross = any_in(A_NOT_A.sub("", flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
     if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last
@@ -764,16 +769,15 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
             elif isinstance(q, int):  # people placed with contracts; a firm's staff and hires are not summed here
                 f["contract"] = q
             lengths = {v for v, *_ in durs}
-            if len(lengths) == 1 or isinstance(q, int) or max(lengths) < CONTRACT_MONTHS or min(lengths) >= CONTRACT_MONTHS:
-                f["contract_months"] = int(max(lengths)) if len(lengths) == 1 else int(min(lengths))
-            # 侄儿只签了11个月 另外5个都签的一年整: lengths that differ, not counted: the check asks how many
-    if "new_hires_qualifying" in f:
-        pass  # counted above from the hires' own contract lengths
-    elif "new_hires" in f and "contract_months" in f and "contract" not in f:
-        # new hires count for a loan only with a contract of a year or more (签的半年合同 → none of them)
-        f["new_hires_qualifying"] = f["new_hires"] if f["contract_months"] >= CONTRACT_MONTHS else 0
-    elif "new_hires" in f and isinstance(f.get("contract"), int):
-        f["new_hires_qualifying"] = min(f["new_hires"], f["contract"])
+            # 侄儿只签了11个月 另外5个都签的一年整: lengths on both sides of a year, not counted: the check asks
+            if isinstance(q, int) or max(lengths) < CONTRACT_MONTHS or min(lengths) >= CONTRACT_MONTHS:
+                f["contract_months"] = int(min(lengths))
+    if "new_hires" in f and "new_hires_qualifying" not in f:  # not counted above from the hires' own lengths
+        if "contract_months" in f and "contract" not in f:
+            # new hires count for a loan only with a contract of a year or more (签的半年合同 → none of them)
+            f["new_hires_qualifying"] = f["new_hires"] if f["contract_months"] >= CONTRACT_MONTHS else 0
+        elif isinstance(f.get("contract"), int):
+            f["new_hires_qualifying"] = min(f["new_hires"], f["contract"])
     if isinstance(f.get("new_hires_qualifying"), int) and isinstance(f.get("staff"), int) and f["staff"] > 0:
         f["hires_percent"] = round(100 * f["new_hires_qualifying"] / f["staff"], 2)  # 30个工人 新招2个: 6.67
     group = _identity(t, parts, lex)

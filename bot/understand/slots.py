@@ -327,18 +327,22 @@ _ALL_DIGITS = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
 _NOT_A_NAME = re.compile(r"[户的人工们都个是有没不和跟还也就说在了]")
 
 
+def _is_name(word: str) -> bool:
+    """Two to four characters that read as a person's name (罗二娃, 张嬢嬢), not words (脱贫户, 都是) or a figure."""
+    return bool(_NAME_LIKE.fullmatch(word)) and not _NOT_A_NAME.search(word) and not _ALL_DIGITS.fullmatch(word)
+
+
 def _named_people(t: str) -> int | None:
     """People answered by name, no figure (杨秀英 李志刚 王春 就这几个): how many names. Three or more, or two
-    with 就这几个; a part that reads as words (脱贫户, 都是) is no name list."""
+    with 就这几个 or joined by 和; a part that reads as words (脱贫户, 都是) is no name list."""
     about = re.search(r"\s+(都|全|两个都|他们|她们|这几个)", t)
-    if about and "和" in t[:about.start()] + "、":
+    if about and "和" in t[:about.start()]:
         t = t[:about.start()]  # 张小兵和李二娃 都是今年退伍回来的: the names, then what they are
     end = _LIST_END.search(t)
-    names = [_NAME_LEAD.sub("", w) for w in re.split(r"[\s、,，和]+", t[:end.start()] if end else t) if w]
-    names = [w for w in names if w]
-    joined = re.search(r"[\u4e00-\u9fff]{2,4}(和|跟|、)[\u4e00-\u9fff]{2,4}$", t[:end.start()] if end else t)
-    if len(names) < (2 if end or joined else 3) or not all(_NAME_LIKE.fullmatch(w) and not _NOT_A_NAME.search(w)
-                                                  and not _ALL_DIGITS.fullmatch(w) for w in names):
+    listed = t[:end.start()] if end else t
+    names = [w for w in (_NAME_LEAD.sub("", w) for w in re.split(r"[\s、,，和]+", listed)) if w]
+    joined = re.search(r"[\u4e00-\u9fff]{2,4}(和|跟|、)[\u4e00-\u9fff]{2,4}$", listed)
+    if len(names) < (2 if end or joined else 3) or not all(map(_is_name, names)):
         return None
     return len(names)
 
@@ -473,7 +477,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     with_unit = [n for n in nums if _unit_after(t, n, units) or _context(t, n, staff_w + new_w + lex.words("people_words"))]
     if slot == "new_hires":
         cands = [n for n in with_unit if _context(t, n, new_w)]
-        by_month = cands if len(cands) >= 2 else [n for n in with_unit]
+        by_month = cands if len(cands) >= 2 else with_unit
         if len(by_month) >= 2 and not any(n.approx for n in by_month) and _each_in_its_year(t, by_month, _MONTH):
             return int(sum(n.value for n in by_month))  # 2月招了个脱贫户 5月招了个退伍军人 / 3月1个 7月2个 9月1个
         if not cands:  # 上一年度共吸纳高校毕业生及退役军人7名: the hiring word opens the clause the count ends
@@ -582,13 +586,11 @@ def _named_lengths(t: str, lex: Lexicon) -> list[tuple[int, float]] | None:
     start = 0
     for months, s, e, _ in durs:
         seg = re.sub(r"^[个年月半的了期合同]+", "", t[start:s])  # the unit of the length before
-        words = [_SIGNED_END.sub("", w) for w in re.split(r"[\s、,，和]+", seg) if w]
-        words = [w for w in words if w]
+        words = [w for w in (_SIGNED_END.sub("", w) for w in re.split(r"[\s、,，和]+", seg)) if w]
         start = e
         if not words:
             continue
-        if not all(_NAME_LIKE.fullmatch(w) and not _NOT_A_NAME.search(w) and not _ALL_DIGITS.fullmatch(w)
-                   for w in words):
+        if not all(map(_is_name, words)):
             if out:
                 continue  # 她说干半年就回来: about someone named before
             return None
@@ -809,7 +811,7 @@ def subset_numbers(t: str, lex: Lexicon) -> tuple[list[int], list[int]] | None:
         after = t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)]
         seg = t[nums[i - 1].end if i else 0:n.start] + after
         # 另外两个他们自己不要交 厂里就没交: each clause says not, which is no double negative
-        said_not = any(_negations(c, lex) % 2 for c in clauses(after)) and not any(
-            _negations(c, lex) and not _negations(c, lex) % 2 for c in clauses(after))
+        counts = [_negations(c, lex) for c in clauses(after)]
+        said_not = any(k % 2 for k in counts) and not any(k and not k % 2 for k in counts)
         (lack if said_not or _negations(seg, lex) % 2 else have).append(int(n.value))
     return have, lack
