@@ -124,7 +124,7 @@ def _telegram(args, config: Config, mode: str) -> int:
         store = engine.store
         assert store is not None  # build_engine(config) opens config.db
         app = build_app(config, engine)
-        settle_heap()
+        settle_heap(engine)
         if mode == "run":
             await run_polling(app, stop)
         else:

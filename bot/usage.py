@@ -9,15 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.store.desk import record_check_event
-
 log = logging.getLogger(__name__)
 
 def _record(store: Any, flow: str, region: str | None, event: str, outcomes: list | None = None) -> None:
     if store is None:
         return
     try:
-        record_check_event(store.db, flow, region, event, outcomes)
+        store.check_event(flow, region, event, outcomes)
     except Exception:  # noqa: BLE001 - statistics must never break a conversation
         log.exception("check event not recorded")
 

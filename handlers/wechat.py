@@ -32,6 +32,7 @@ import re
 import time
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -41,8 +42,10 @@ from bot.channel_state import ChannelState
 from bot.config import Config
 from bot.engine import Engine
 from bot.inbox import Inbox, InboxItem, worker_id
-from bot.inbox_reply import accept_working, answer, reply_of, sent, take, transaction
+from bot.inbox_reply import accept_working, answer, reply_of, sent, take
 from bot.models import Incoming, Reply
+from bot.store.base import WriteRefused, reading_only
+from bot.store.write_turn import write_turn
 from handlers.wechat_api import CHANNEL, WeChatAPI, WeChatError, WeChatNetworkError, split_bytes, user_key
 from handlers.wechat_crypto import (
     BadSignature,
@@ -151,7 +154,7 @@ class WeChatServer:
         # the last one was handled; with it, each is answered when ready and the late ones go over the API
         self._working = asyncio.Semaphore(WORKING)
         self._users: dict[str, asyncio.Lock] = {}  # one user's messages one at a time, in arrival order
-        self.stats = {"passive": 0, "api": 0, "duplicates": 0, "replayed": 0}
+        self.stats = {"passive": 0, "api": 0, "duplicates": 0, "replayed": 0, "under_lock": 0}
 
     # -- HTTP ----------------------------------------------------------------------------------------------------
     def web_app(self) -> web.Application:
@@ -213,7 +216,8 @@ class WeChatServer:
 
     async def _answer(self, request: web.Request, msg: WxMessage, aes: bool) -> web.StreamResponse:
         key, uid = msg.dedupe_key, user_id_of(msg.from_user)
-        item = accept_working(self.inbox, CHANNEL, key, msg.fields, uid, self.worker)  # committed: ours to answer
+        async with write_turn(self.store):  # committed: ours to answer
+            item = accept_working(self.inbox, CHANNEL, key, msg.fields, uid, self.worker)
         if item is None:  # a retry: answered by the first request, unless a crash left it (then it is ours now)
             item = take(self.inbox, CHANNEL, key, self.worker)
             if item is None:
@@ -246,7 +250,8 @@ class WeChatServer:
         if len(chunks) > 1:  # the rest after the passive reply has gone out, in order
             self._later(self._send_rest(msg.from_user, sent(self.inbox, item)))
         else:
-            self.inbox.done(item)
+            async with write_turn(self.store):
+                self.inbox.done(item)
         return response
 
     def _later(self, coro) -> None:
@@ -335,38 +340,76 @@ class WeChatServer:
     # -- one message --------------------------------------------------------------------------------------------
     async def _decide(self, item: InboxItem, msg: WxMessage) -> InboxItem:
         """The item with its reply decided: the engine's writes and the reply committed in one transaction.
-        An item answered before (a replay) keeps its reply: the engine is not asked twice."""
+        An item answered before (a replay) keeps its reply: the engine is not asked twice.
+
+        The reply is computed first outside the write lock, reading only, so workers compute in parallel; then,
+        in the write transaction, it is kept only if the user's row and shown choices are still what it read
+        (else another worker answered this user meanwhile). A message that must write before it can reply (a
+        command, 删除我的信息, unfollowing), or one that lost that race, is computed again under the lock."""
         if reply_of(item) is not None:
             return item
         uid = user_id_of(msg.from_user)
         lock = self._users.setdefault(uid, asyncio.Lock())
         try:
             async with self._working, lock:
-                # no await below but the engine's own (its per-user lock is free: this one is held), so no other
-                # task's writes can fall inside this transaction
-                with transaction(self.store):
-                    item = answer(self.inbox, item, await self._process(msg))
+                item = await self._commit(item, msg, await self._read(msg, uid))
                 await asyncio.sleep(0)  # let the answer go out before the next message takes the CPU
                 return item
         finally:
             if not lock.locked() and self._users.get(uid) is lock:
                 del self._users[uid]
 
+    async def _commit(self, item: InboxItem, msg: WxMessage, read: tuple | None) -> InboxItem:
+        """The reply read before kept if the user's row and shown choices are as it read them, else computed
+        again; with the engine's and the channel's writes and the reply on the inbox row, in one transaction."""
+        # no await below but the engine's own (its per-user lock is free: the caller's is held), so no other
+        # task's writes can fall inside this transaction
+        async with write_turn(self.store):
+            if read is not None and self.store.unchanged(read[0]) and self._choices(msg.from_user) == read[1]:
+                self.store.save_unit(read[0])
+                parts = self._finish(msg.from_user, user_id_of(msg.from_user), read[1], read[2], forgotten=False)
+            else:
+                self.stats["under_lock"] += 1
+                parts = await self._process(msg)
+            return answer(self.inbox, item, parts)
+
+    async def _read(self, msg: WxMessage, uid: str) -> tuple[Any, dict, list[Reply] | None] | None:
+        """(the user's unit of work, the choices shown, the replies) computed reading only; None when the message
+        must write before it can reply."""
+        try:
+            with reading_only(), self.store.unit_saved_later(uid) as unit:
+                old = self._choices(msg.from_user)
+                return unit, old, await self._replies(self._incoming(msg, uid, old.get("items") or []))
+        except WriteRefused:
+            return None
+
     async def _process(self, msg: WxMessage) -> list[str]:
-        """The reply as chunks of at most 2048 bytes (first one passive); [] for nothing to say."""
+        """The reply as chunks of at most 2048 bytes (first one passive); [] for nothing to say. Under the lock."""
         openid, uid = msg.from_user, user_id_of(msg.from_user)
-        choices_key = f"choices:{openid}"
-        old = self.state.get(CHANNEL, choices_key) or {}
+        old = self._choices(openid)
         inc = self._incoming(msg, uid, old.get("items") or [])
         if inc is None:
             return []
         known_before = self._known(uid)
+        replies = await self._replies(inc)  # a user who wrote again is active again (the engine)
+        return self._finish(openid, uid, old, replies, forgotten=known_before and not self._known(uid))
+
+    async def _replies(self, inc: Incoming | str | None) -> list[Reply] | None:
+        if inc is None:
+            return None
         if isinstance(inc, str):  # a fixed answer (please type)
-            replies = [Reply(inc)]
-        else:
-            replies = await self.engine.handle(inc)  # a user who wrote again is active again (the engine)
-        forgotten = known_before and not self._known(uid)  # 删除我的信息: what this channel keeps goes too
-        if forgotten:
+            return [Reply(inc)]
+        return await self.engine.handle(inc)
+
+    def _choices(self, openid: str) -> dict:
+        return self.state.get(CHANNEL, f"choices:{openid}") or {}
+
+    def _finish(self, openid: str, uid: str, old: dict, replies: list[Reply] | None, forgotten: bool) -> list[str]:
+        """The channel's own writes for a reply (the 48 h window, unread announcements, the choices shown) and the
+        reply as chunks."""
+        if replies is None:
+            return []
+        if forgotten:  # 删除我的信息: what this channel keeps goes too
             self.state.forget_user(uid)
         else:
             self.state.put(CHANNEL, user_key(openid), time.time(), user_id=uid)  # the 48 h window starts again
@@ -374,7 +417,7 @@ class WeChatServer:
         generation = (int(old.get("gen", 0)) + 1) % 1_000_000 or 1
         text, choices = render(replies, generation)
         if not forgotten and (choices or old):
-            self.state.put(CHANNEL, choices_key, {"gen": generation, "items": choices}, user_id=uid)
+            self.state.put(CHANNEL, f"choices:{openid}", {"gen": generation, "items": choices}, user_id=uid)
         if unread:
             head = self.texts["wechat_unread_head"].format(n=len(unread))
             text = "\n".join([head] + [self.texts["wechat_unread_item"].format(text=t) for t in unread]) + "\n\n" + text
@@ -483,7 +526,7 @@ async def run_wechat(config: Config, stop: asyncio.Event, set_menu: bool = False
         if api is None:
             log.warning("WECHAT_APP_ID/WECHAT_APP_SECRET not set: passive replies only, no announcements")
         server = WeChatServer(config, engine, api, crypto, passive_seconds())
-        settle_heap()
+        settle_heap(engine)
         host, port = _listen(config, listen_address)
         runner = web.AppRunner(server.web_app(), access_log=None, shutdown_timeout=5)
         await runner.setup()

@@ -9,9 +9,10 @@ connection). Results are read at once, so a result never holds a connection or a
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,30 @@ DATABASE_URL = "LABOR_BOT_DATABASE_URL"
 
 class StoreError(RuntimeError):
     """The database cannot be opened or upgraded; str() says which and why (in the user's language)."""
+
+
+class WriteRefused(RuntimeError):
+    """A write tried inside reading_only(): the work that tried it is done again under the write lock."""
+
+
+_reading = contextvars.ContextVar("labor_bot_reading_only", default=False)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Statements in the block may only read (a reply computed outside the write lock, so workers compute in
+    parallel); a write or a transaction raises WriteRefused instead of taking the lock."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def check_write(sql: str | None) -> None:
+    """Called by the backends before a statement (sql) or a transaction (None)."""
+    if _reading.get() and (sql is None or sql.lstrip()[:6].lower() != "select"):
+        raise WriteRefused((sql or "a transaction").split("(")[0][:60])
 
 
 class Result:

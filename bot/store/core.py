@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.base import Database, open_database
+from bot.store.desk import record_check_event
 from bot.store.migrations import migrate
 
 QUESTION_LOG_CHARS = 500  # what staff see of a question; longer text is cut
@@ -37,7 +38,9 @@ class _Unit:
     user_id: str
     row: dict[str, Any]
     changed: dict[str, Any] = field(default_factory=dict)
+    stamp: tuple | None = None  # the stored row as read (None: no row), to tell whether another worker wrote it
     questions: list[tuple] = field(default_factory=list)
+    events: list[tuple] = field(default_factory=list)  # check events (bot/usage.py), saved with the rest
     forgotten: bool = False
 
 
@@ -65,7 +68,7 @@ class Store:
         if self._current(user_id) is not None:  # nested: the outer unit saves
             yield
             return
-        u = _Unit(id(self), user_id, self._load(user_id))
+        u = self._new_unit(user_id)
         token = _unit.set(u)
         try:
             yield
@@ -73,8 +76,31 @@ class Store:
             _unit.reset(token)
         self._save(u)
 
+    @contextmanager
+    def unit_saved_later(self, user_id: str) -> Iterator[_Unit]:
+        """A unit the caller saves (save_unit), in its own transaction, after checking with unchanged() that no
+        other worker wrote the user meanwhile: a reply computed outside the write lock."""
+        u = self._new_unit(user_id)
+        token = _unit.set(u)
+        try:
+            yield u
+        finally:
+            _unit.reset(token)
+
+    def _new_unit(self, user_id: str) -> _Unit:
+        row, stamp = self._load_stamped(user_id)
+        return _Unit(id(self), user_id, row, stamp=stamp)
+
+    def unchanged(self, u: _Unit) -> bool:
+        """The user's stored row is still the one the unit read."""
+        rows = self.db.execute("select * from users where id = ?", [u.user_id]).rows
+        return (tuple(rows[0]) if rows else None) == u.stamp
+
+    def save_unit(self, u: _Unit) -> None:
+        self._save(u)
+
     def _save(self, u: _Unit) -> None:
-        if u.forgotten or not (u.changed or u.questions):
+        if u.forgotten or not (u.changed or u.questions or u.events):
             return
         with self.db.transaction():
             if u.changed:
@@ -82,18 +108,24 @@ class Store:
             if u.questions:
                 self.db.executemany("insert into questions (user_id, ts, channel, text, intent, measures, confidence) "
                                     "values (?, ?, ?, ?, ?, ?, ?)", u.questions)
+            for event in u.events:
+                record_check_event(self.db, *event)
 
     # -- users ----------------------------------------------------------------------------------
     def _load(self, user_id: str) -> dict[str, Any]:
-        rows = self.db.rows("select * from users where id = ?", [user_id])
-        if not rows:
+        return self._load_stamped(user_id)[0]
+
+    def _load_stamped(self, user_id: str) -> tuple[dict[str, Any], tuple | None]:
+        """The user's row, parsed, and as stored."""
+        result = self.db.execute("select * from users where id = ?", [user_id])
+        if not result.rows:
             return {"id": user_id, "region": None, "last_measure": None, "dialog": None, "profile": {}, "active": 1,
-                    "pending": None, "offered": None}
-        row = rows[0]
+                    "pending": None, "offered": None}, None
+        row = result.dicts()[0]
         row["dialog"] = _json(row.get("dialog"))
         row["pending"] = _json(row.get("pending"))
         row["profile"] = _json(row.get("profile")) or {}
-        return row
+        return row, tuple(result.rows[0])
 
     def user(self, user_id: str) -> dict[str, Any]:
         u = self._current(user_id)
@@ -132,6 +164,14 @@ class Store:
             return
         self.db.execute("insert into questions (user_id, ts, channel, text, intent, measures, confidence) "
                         "values (?, ?, ?, ?, ?, ?, ?)", row)
+
+    def check_event(self, flow: str, region: str | None, event: str, outcomes: list | None) -> None:
+        """A guided check started or finished (anonymous: no user id), kept with the message's unit of work."""
+        u = _unit.get()
+        if u is not None and u.store_id == id(self):
+            u.events.append((flow, region, event, outcomes, time.time()))
+            return
+        record_check_event(self.db, flow, region, event, outcomes)
 
     def questions(self, user_id: str | None = None) -> list[dict[str, Any]]:
         if user_id:

@@ -16,9 +16,10 @@ ROLLUP_LOCKS = {"questions": 0x6465736B01, "checks": 0x6465736B02}  # advisory l
 
 
 # -- check events (bot/usage.py) ----------------------------------------------------------------------------------
-def record_check_event(db: Database, flow: str, region: str | None, event: str, outcomes: list | None) -> None:
+def record_check_event(db: Database, flow: str, region: str | None, event: str, outcomes: list | None,
+                       ts: float | None = None) -> None:
     db.execute("insert into check_events (ts, flow, region, event, outcomes) values (?, ?, ?, ?, ?)",
-               [time.time(), flow, region, event, json.dumps(outcomes) if outcomes is not None else None])
+               [ts or time.time(), flow, region, event, json.dumps(outcomes) if outcomes is not None else None])
 
 
 # -- taught phrasings (bot/phrasings.py) --------------------------------------------------------------------------

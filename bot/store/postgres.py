@@ -21,7 +21,7 @@ from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 
 from bot.kb.texts import packaged_text
-from bot.store.base import Database, Result, StoreError
+from bot.store.base import Database, Result, StoreError, check_write
 
 POOL_SIZE = "LABOR_BOT_DATABASE_POOL"
 
@@ -96,6 +96,7 @@ class PostgresDatabase(Database):
         return Result(rows, cur.rowcount, columns)
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Result:
+        check_write(sql)
         conn = self._pinned()
         if conn is not None:
             return self._run(conn, sql, params)
@@ -114,6 +115,7 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
+        check_write(None)
         conn = self._pinned()
         if conn is not None:  # an inner block joins the outer transaction
             yield self

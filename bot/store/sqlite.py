@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.kb.texts import packaged_text
-from bot.store.base import Database, Result, StoreError, default_db_path
+from bot.store.base import Database, Result, StoreError, check_write, default_db_path
 
 BUSY_TIMEOUT_MS = 30000
 
@@ -50,6 +50,7 @@ class SqliteDatabase(Database):
         self._depth = 0
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Result:
+        check_write(sql)
         with self._lock:
             cur = self.conn.execute(sql, params)
             rows = cur.fetchall() if cur.description else []
@@ -64,6 +65,7 @@ class SqliteDatabase(Database):
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
+        check_write(None)
         with self._lock:
             if self._depth:
                 self._depth += 1
