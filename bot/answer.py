@@ -592,7 +592,9 @@ def _from_elsewhere(norm: str, place: str, local: list[str]) -> bool:
     theirs = _asks_there(norm, place) or _THEIRS.search(norm)
     here = any(norm.endswith(_HERE_BEFORE, 0, i) for x in local for i, _ in occurrences(norm, x))
     not_local = any("不是" + x in norm for x in local)  # 我是屏山的 不是泸州也不是泸定的 能不能申请
-    return _mine(norm, place, work=False) and (bool(theirs) or not_local) and not here
+    # 我是泸定的 在新疆阿克苏打工 … 新疆这边有没有: from the region, working elsewhere
+    local_first = any(_mine(norm, x, work=False) and norm.find(x) < norm.find(place) for x in local)
+    return _mine(norm, place, work=False) and (bool(theirs) or not_local) and not here and not local_first
 
 
 def _works_there(norm: str, place: str) -> bool:

@@ -394,7 +394,8 @@ class Engine:
                                        state=state if correcting else None, for_other=for_other)
         if not changes:
             # the same facts again (贷过1次 once more): the result again, never "记下了" in a loop
-            if len(norm) <= NOTED_MAX and not self._looks_like_question(text, norm) \
+            # (不是脱贫户 是监测户 边缘易致贫户 2022年纳入的: a longer telling of the same, still no question)
+            if len(norm) <= 2 * NOTED_MAX and not self._looks_like_question(text, norm) \
                     and self.dialogs.restates(flow, values, text, norm):
                 if last.get("same"):  # shown unchanged once already: move on, never the same result in a loop
                     self._remember_facts(user_id, user, norm, text)  # kept as said (and no longer redoing)

@@ -93,6 +93,8 @@ def _numbers(text: str, approx_after: tuple[str, ...]) -> tuple[Number, ...]:
             continue
         if tok in ("万", "千", "百") and not text[:m.start()].endswith(tuple("0123456789")):
             continue  # a lone 万/千 is a word (万一, 千万)
+        if len(tok) == 1 and not tok.isdigit() and _in_a_name(text, m.start(), m.end()):
+            continue
         got = _value(tok)
         if got is None:
             continue
@@ -102,6 +104,18 @@ def _numbers(text: str, approx_after: tuple[str, ...]) -> tuple[Number, ...]:
             text.startswith("好几", m.end())  # 四十好几个: forty-odd
         out.append(Number(v, m.start(), m.end(), approx))
     return tuple(out)
+
+
+_KIN_AFTER = frozenset("哥姐妹弟娃叔孃嬢婶伯舅姨姑爷嫂毛妞")  # 王二哥, 陈幺妹, 李二娃: a name, not a count
+_NOT_NAME_AFTER = ("姐妹", "姊妹", "弟兄")  # 三姐妹: three sisters
+_UNIT_AFTER = frozenset("个年月天岁次回号名位块元万千百十")
+
+
+def _in_a_name(text: str, start: int, end: int) -> bool:
+    """王二哥, 陈幺妹, 赵老三: a numeral character that is part of what people call someone."""
+    if text[end:end + 1] in _KIN_AFTER and not text.startswith(_NOT_NAME_AFTER, end):
+        return True
+    return text[start - 1:start] == "老" and start > 0 and text[end:end + 1] not in _UNIT_AFTER
 
 
 def parse_number(text: str) -> int | None:

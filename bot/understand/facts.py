@@ -742,7 +742,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         f["staff_span"] = list(span)  # 员工一百二十来个: a check takes it when both ends give one result
     elif (own := _staff(t, lex)) is not None:
         f["staff"] = own
-    hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) else None
+    # 招了25个学员: a school's trainees, not a firm's hires
+    hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) and not any(
+        flat[n.end:].lstrip("个名位").startswith(lex.words("trainee_nouns")) for n in find_numbers(flat)) else None
     if isinstance(hires, int):
         f["new_hires"] = hires
     if "staff" not in f and _PLACING.search(flat):
@@ -752,6 +754,11 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     groups = count_groups(t, lex) if "staff" not in f and "new_hires" not in f else None
     if isinstance(groups, dict):
         f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
+        if _PLACING.search(flat) and f.get("placed", 0) < sum(groups.values()):  # 组织了8个脱贫户和5个灾区的: 13
+            f["placed"] = sum(groups.values())
+    elif groups is None and "staff" not in f and "new_hires" not in f:
+        groups = count_groups(t, lex, single=True)  # 30个脱贫户学员: one group counted, for an answer's sum
+    if isinstance(groups, dict):
         f["poor_count"], f["disaster_count"] = groups.get("poor", 0), groups.get("disaster", 0)  # for an answer
     if any_in(flat, fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more

@@ -64,14 +64,16 @@ def _half(t: str, units: dict[str, float], kind: str) -> list[tuple[float, int, 
     for m in _HALF.finditer(t):
         unit = m.group(3) or m.group(6)
         lead = m.group(1) or m.group(4)
-        base = 0.0
+        base, start = 0.0, m.start()
+        if m.group(1) and unit == "年" and t[m.end(1):m.end(1) + 1] == "个":
+            lead, start = None, t.index("半", m.end(1))  # 2个半年 1个两年: two people's half years (2.5 years is 两年半)
         if lead:
             nums = find_numbers(lead)
             base = nums[0].value if nums else 0.0
         per = {"月": units.get("个月", units.get("月", 0)), "年": units.get("年", 0), "天": units.get("天", 0),
                "星期": units.get("星期", 0), "周": units.get("周", 0)}.get(unit, 0)
         if per:
-            out.append(((base + 0.5) * per, m.start(), m.end(), False))
+            out.append(((base + 0.5) * per, start, m.end(), False))
     return out
 
 
@@ -714,10 +716,12 @@ def _group_of(seg: str, lex: Lexicon) -> str | None:
     return "other" if any_in(seg, lex.fact_words("group_other")) else None
 
 
-def count_groups(text: str, lex: Lexicon | None = None) -> Any:
+def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) -> Any:
     """People counted by group: "组织了7个人 其中4个是脱贫人口 另外3个不是" → {"poor": 4, "other": 3}, "4个脱贫户
-    2个是灾区的" → {"poor": 4, "disaster": 2}; a total said first and not all named: the rest are "other".
-    ASK when approximate or the counts do not add up; None when the text is no split by group."""
+    2个是灾区的" → {"poor": 4, "disaster": 2}; a total said first and not all named: the rest are "other"; people
+    named again (那5个不是脱贫户, 13个人都签了 after 8 and 5) are not counted twice.
+    ASK when approximate or the counts do not add up; None when the text is no split by group (single: one group
+    counted, 30个脱贫户学员 → {"poor": 30}, is a split too)."""
     lex = lex or load_lexicon()
     t = prep(text)
     durs = _durations(t, "contract_months", lex)
@@ -735,6 +739,7 @@ def count_groups(text: str, lex: Lexicon | None = None) -> Any:
             before = before if i == 0 or before != t[start:n.start] else ""
             label = _group_of(before, lex) if before else None
         labels.append(label)
+    nums, labels = _not_again(t, nums, labels)
     if not any(labels):
         return None
     total = None
@@ -756,7 +761,22 @@ def count_groups(text: str, lex: Lexicon | None = None) -> Any:
             return ASK
         if rest:
             out["other"] = rest
-    return out if len(out) > 1 else None
+    return out if len(out) > 1 or (single and out) else None
+
+
+def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[list[Number], list[str | None]]:
+    """Without the counts that name people counted before: 那5个 / 这5个 of a count said already (that many, or all
+    so far), and a last count without a group that is the sum of the groups before it (13个人都签了两年)."""
+    kept: list[tuple[Number, str | None]] = []
+    for i, (n, label) in enumerate(zip(nums, labels)):
+        earlier = [int(m.value) for m, _ in kept]
+        if earlier and t[max(0, n.start - 1):n.start] in ("那", "这") and int(n.value) in (*earlier, sum(earlier)):
+            continue
+        if label is None and i == len(nums) - 1 and len(kept) > 1 and all(g for _, g in kept) \
+                and int(n.value) == sum(earlier):
+            continue
+        kept.append((n, label))
+    return [n for n, _ in kept], [g for _, g in kept]
 
 
 def _all(t: str, lex: Lexicon) -> bool:
