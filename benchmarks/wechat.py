@@ -78,12 +78,17 @@ async def one_run(shape: str, users: int, questions: int, aes: bool, folder: Pat
         [sys.executable, "-m", "bot.cli", "wechat"]
     if anchor:
         command = [sys.executable, str(ROOT / "benchmarks" / "wechat_anchor.py")]
-    bots = []  # several processes on one port (SO_REUSEPORT), one database; started one after another
+    bots = []  # several processes on one port (SO_REUSEPORT), one database
     try:
-        for _ in range(workers):
-            bots.append(await asyncio.create_subprocess_exec(*command, env=env, cwd=ROOT))
-            await asyncio.sleep(1.5 * (len(bots) > 1))  # healthz may answer from the first one
+        if workers > 1 and not measured and not anchor:  # as deployed: `labor-bot wechat --workers N`
+            bots.append(await asyncio.create_subprocess_exec(*command, "--workers", str(workers), env=env, cwd=ROOT))
             await wait_up(f"http://127.0.0.1:{bot_port}/healthz", bots[-1])
+            await asyncio.sleep(2.0)  # healthz answered from one worker: the others are up by now
+        else:  # instrumented workers, started one after another
+            for _ in range(workers):
+                bots.append(await asyncio.create_subprocess_exec(*command, env=env, cwd=ROOT))
+                await asyncio.sleep(1.5 * (len(bots) > 1))  # healthz may answer from the first one
+                await wait_up(f"http://127.0.0.1:{bot_port}/healthz", bots[-1])
         times: list[float] = []
         msg = iter(range(1, 10**9))
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
@@ -137,7 +142,8 @@ async def main() -> None:
     ap.add_argument("--users", type=int, default=200)
     ap.add_argument("--questions", type=int, default=5)
     ap.add_argument("--aes", action="store_true", help="安全模式: every push and reply encrypted")
-    ap.add_argument("--workers", type=int, default=1, help="labor-bot wechat processes on the one port")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="labor-bot wechat processes on the one port (`labor-bot wechat --workers N`)")
     ap.add_argument("--fixed-reply", metavar="TEXT",
                     help="diagnosis: the engine answers every message with TEXT (the channel's own cost)")
     ap.add_argument("--profile", metavar="PATH", help="cProfile the (first) bot process into PATH")

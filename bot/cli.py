@@ -7,7 +7,7 @@ Usage:
   labor-bot kb list|show ID|search TERM|check
   labor-bot run [--db PATH]                  Telegram, long polling (needs TELEGRAM_BOT_TOKEN)
   labor-bot serve [--db PATH]                Telegram, webhook server (also TELEGRAM_WEBHOOK_SECRET)
-  labor-bot wechat [--db PATH] [--set-menu]  WeChat 公众号 server (needs WECHAT_TOKEN)
+  labor-bot wechat [--db PATH] [--set-menu] [--workers N]  WeChat 公众号 server (needs WECHAT_TOKEN)
   labor-bot announce --text … --audience all|luding|luzhou|topic:贷款 [--at TIME] --yes [--send]
   labor-bot audit [--limit N] [--json]
   labor-bot web [--db PATH]                  the staff desk, a web page (LABOR_BOT_WEB_LISTEN)
@@ -147,6 +147,12 @@ def cmd_serve(args, config: Config) -> int:
     return _telegram(args, config, "serve")
 
 
+def _positive(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise argparse.ArgumentTypeError(f"a number of processes from 1 to 64, got {raw!r}")
+    return int(raw)
+
+
 def cmd_wechat(args, config: Config) -> int:
     if args.db:
         config.db = args.db
@@ -154,6 +160,12 @@ def cmd_wechat(args, config: Config) -> int:
         print("labor-bot wechat: WECHAT_TOKEN is not set. Set it to the Token of the 公众号 console (see "
               "deploy/.env.example), or talk to the bot in this terminal with: labor-bot chat", file=sys.stderr)
         return 2
+    if args.workers > 1 and not args.set_menu:
+        from bot.workers import run_workers
+
+        passed = [x for name in ("db", "knowledge", "today") if getattr(args, name, None)
+                  for x in (f"--{name}", getattr(args, name))]
+        return run_workers(["wechat", *passed], args.workers)
     import signal
 
     from handlers.wechat import run_wechat
@@ -238,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     wx.add_argument("--db", help="SQLite file (env LABOR_BOT_DB)")
     wx.add_argument("--set-menu", action="store_true",
                     help="create the 公众号 menu from knowledge/wechat_menu.yaml, then exit")
+    wx.add_argument("--workers", type=_positive, default=1, metavar="N",
+                    help="N server processes on the one address and database (one per CPU; default 1)")
     wx.set_defaults(func=cmd_wechat)
 
     n = sub.add_parser("announce", parents=[common],

@@ -128,3 +128,63 @@ async def test_two_worker_processes_on_one_port_answer_every_message_once(cli_en
     con = sqlite3.connect(db)
     assert con.execute("select count(*) from questions").fetchone()[0] == len(users) * len(asks)
     assert con.execute("select count(*) from inbox where status != 'done'").fetchone()[0] == 0
+
+
+async def test_workers_option_runs_that_many_servers_and_sigterm_stops_them_all(cli_env, tmp_path):
+    """`labor-bot wechat --workers 2`: two worker processes under one supervisor; SIGTERM stops them all, exit 0."""
+    import os
+    import signal
+    import time
+
+    api = FakeWeChatAPI()
+    await api.start()
+    bot = WxBot(cli_env, api, tmp_path / "sup.sqlite")
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "wechat", "--workers", "2",
+                                                env=bot.env, stderr=asyncio.subprocess.PIPE)
+    import aiohttp
+
+    try:
+        async with aiohttp.ClientSession() as session:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    async with session.get(f"http://127.0.0.1:{bot.port}/healthz") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                assert proc.returncode is None and time.monotonic() < deadline
+                await asyncio.sleep(0.1)
+            children = children_of(proc.pid)
+            assert len(children) == 2
+            push = WeChatPusher(bot.url, session=session)
+            status, body = await push.post(text_xml("oSup", "泸定脱贫户培训补贴好多钱", 4242))
+            assert status == 200 and content_of(body)
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+        for pid in children:
+            assert not os.path.exists(f"/proc/{pid}") or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+        log = await proc.stderr.read() if proc.stderr else b""
+        assert b"Traceback" not in log
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+        await api.stop()
+
+
+def children_of(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d.name))
+    return out
+
+
+def test_workers_must_be_a_small_positive_number(cli):
+    r = cli("wechat", "--workers", "0")
+    assert r.returncode == 2 and "1 to 64" in r.stderr
