@@ -28,6 +28,7 @@ from bot.dialogs import DialogRunner, Flow, load_flows
 from bot.kb import KnowledgeBase
 from bot.matcher import Match, Matcher
 from bot.models import Button, Incoming, Reply
+from bot.numerals import find_numbers
 from bot.store.base import WriteRefused
 
 if TYPE_CHECKING:
@@ -394,8 +395,10 @@ class Engine:
                                        state=state if correcting else None, for_other=for_other)
         if not changes:
             # the same facts again (贷过1次 once more): the result again, never "记下了" in a loop
-            # (不是脱贫户 是监测户 边缘易致贫户 2022年纳入的: a longer telling of the same, still no question)
-            if len(norm) <= 2 * NOTED_MAX and not self._looks_like_question(text, norm) \
+            # (不是脱贫户 是监测户 边缘易致贫户 2022年纳入的: a longer telling of the same, still no question; not
+            # with a count, which may change what was worked out from the one it replaces: 九个 … 社保都买了)
+            longer = len(norm) <= 2 * NOTED_MAX and all(n.value >= 1900 for n in find_numbers(norm))
+            if (len(norm) <= NOTED_MAX or longer) and not self._looks_like_question(text, norm) \
                     and self.dialogs.restates(flow, values, text, norm):
                 if last.get("same"):  # shown unchanged once already: move on, never the same result in a loop
                     self._remember_facts(user_id, user, norm, text)  # kept as said (and no longer redoing)

@@ -111,11 +111,20 @@ _NOT_NAME_AFTER = ("姐妹", "姊妹", "弟兄")  # 三姐妹: three sisters
 _UNIT_AFTER = frozenset("个年月天岁次回号名位块元万千百十")
 
 
+# 陈三, 张四: a surname and a numeral, said as a name between other names (高三 is a school year)
+_SURNAMES = frozenset("王李张刘陈杨赵黄周吴徐孙胡朱林何郭马罗梁宋郑谢韩唐冯董程曹袁邓许沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜"
+                      "戴夏钟汪田任姜范姚谭廖邹熊陆郝孔崔邱秦史顾侯邵孟段雷汤尹黎常乔贺赖龚")
+_NAME_END = frozenset(" 、，,和跟与")
+
+
 def _in_a_name(text: str, start: int, end: int) -> bool:
-    """王二哥, 陈幺妹, 赵老三: a numeral character that is part of what people call someone."""
-    if text[end:end + 1] in _KIN_AFTER and not text.startswith(_NOT_NAME_AFTER, end):
+    """王二哥, 陈幺妹, 赵老三, 陈三: a numeral character that is part of what people call someone."""
+    after = text[end:end + 1]
+    if after in _KIN_AFTER and not text.startswith(_NOT_NAME_AFTER, end):
         return True
-    return text[start - 1:start] == "老" and start > 0 and text[end:end + 1] not in _UNIT_AFTER
+    if start > 0 and text[start - 1] in _SURNAMES and (after == "" or after in _NAME_END):
+        return True
+    return text[start - 1:start] == "老" and start > 0 and after not in _UNIT_AFTER
 
 
 def parse_number(text: str) -> int | None:

@@ -48,6 +48,8 @@ def test_people_named_again_are_not_counted_twice():
     ("三姐妹都是脱贫户", [3]),
     ("我有两个哥哥", [2]),
     ("老三个月", [3]),
+    ("六个 王二娃 李幺妹 张大哥 陈三 杨老四 罗二姐 合同都签的两年", [6, 2]),
+    ("高三", [3]),
 ])
 def test_numeral_characters_in_what_people_are_called_are_no_counts(text, values):
     assert [n.value for n in find_numbers(text)] == values
@@ -97,3 +99,10 @@ async def test_a_longer_telling_of_the_same_facts_after_a_result_shows_it_again(
     reply = await talk("m1", "泸洲合江的 我们屋头是监测户 不是脱贫户 我参加了十天的中式烹调师培训 那个一天50块的生活补帖 我能不能拿",
                        "拿到了", "不是脱贫户 是监测户 边缘易致贫户 2022年纳入的")
     assert "结果不变" in reply and "300元" not in reply
+
+
+async def test_a_correction_of_the_insured_count_changes_that_count_not_the_people_placed(talk):
+    reply = await talk("s1", "泸定劳务经济人 今年4月份带我们村几个人去成都一个食品厂上班 都是脱平户 一个人300那个补帖有没得", "好的 帮我测一下",
+                       "六个 王二娃 李幺妹 张大哥 陈三 杨老四 罗二姐 合同都签的两年", "都交了", "说错了 社保只交了四个人的")
+    assert "参加了社会保险的人数：4" in reply and "组织到企业就业的人数：4" not in reply
+    assert "4人 × 300元 = 1,200元" in reply

@@ -258,6 +258,8 @@ class DialogRunner:
             if not found or any(names_unit(k, said, self.lex) for k in set(KINDS.values())):
                 # 说错了 是三回 … 都还清了: the count whose unit it names is corrected too, not only the facts read
                 by_unit = self._changed(values, self._by_unit(flow, values, said, state["history"]))
+                if any((st := flow.step(k)) is not None and st.type == "subset" for k in found):
+                    by_unit = {}  # 说错了 社保只交了四个人的: the count said is the insured ones', not the total's
                 found = {**by_unit, **found}
         return found
 
@@ -363,6 +365,8 @@ class DialogRunner:
         out: dict[str, Any] = {}
         for s in flow.steps:
             v = facts.get(s.fact, facts.get(s.slot))
+            if s.type == "subset" and isinstance(facts.get(f"{s.fact}_count"), int):
+                v = facts[f"{s.fact}_count"]  # 说错了 社保只交了四个人的: the count of the subset, not its yes
             if v is None and s.type == "choice" and facts.get("poor") == "yes":
                 v = "poor" if s.option("poor") else None
             if v is not None and v != UNSURE and self._valid(s, v):
