@@ -106,3 +106,39 @@ async def test_a_correction_of_the_insured_count_changes_that_count_not_the_peop
                        "六个 王二娃 李幺妹 张大哥 陈三 杨老四 罗二姐 合同都签的两年", "都交了", "说错了 社保只交了四个人的")
     assert "参加了社会保险的人数：4" in reply and "组织到企业就业的人数：4" not in reply
     assert "4人 × 300元 = 1,200元" in reply
+
+
+# -- blind answer set 31 (tests/data/blind_answers_31.yaml: real traffic's mix) --------------------------------------
+def test_a_husband_returning_to_open_a_shop_hears_whether_he_can_borrow(engine_ask):
+    first = engine_ask("我老公在浙江打工 明年想回叙永开个修车铺 他能不能办创业担保贷款").splitlines()[0]
+    assert first.startswith("可以申请") and "返乡创业农民工" in first and "会影响" not in first
+    # the spouse's own loan still is the case that decides
+    first = engine_ask("我老公名下有个二十万的经营贷还没还完 我还能申请创业担保贷款不").splitlines()[0]
+    assert first.startswith("会影响")
+
+
+def test_dates_of_a_training_give_the_days(engine_ask):
+    first = engine_ask("我妈是脱贫户 在古蔺参加家政培训 11月3号到11月17号 生活补贴最多能拿好多").splitlines()[0]
+    assert "15天最多750元" in first
+
+
+def test_what_the_brand_name_is(engine_ask):
+    first = engine_ask("红城工匠是啥子哦").splitlines()[0]
+    assert first.startswith("“红城工匠”是泸定县") and "特色劳务品牌" in first
+
+
+def test_organised_labour_export_for_a_worker(engine_ask):
+    first = engine_ask("我老婆想去外省打工 泸定这边有没有组织出去的").splitlines()[0]
+    assert first.startswith("有：") and "定向输出" in first
+
+
+def test_an_age_in_passing_asks_about_an_age_limit(engine_ask):
+    first = engine_ask("屋头老汉65了 脱贫户 还能去参加培训领生活补贴不").splitlines()[0]
+    assert "没有写年龄限制" in first
+
+
+def test_a_job_seeker_asking_for_a_job_fair_and_a_worker_asking_for_the_brokers_300(engine_ask):
+    first = engine_ask("在吗 泸州最近有没有招聘会 想找个工作").splitlines()[0]
+    assert first.startswith("文件没有写最近的招聘会") and "企业自己办" not in first
+    first = engine_ask("我在雅安打工 听说介绍工作政府补300一个人 我自己找的工作能领不").splitlines()[0]
+    assert "不是发给务工人员本人的" in first
