@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 PASSIVE_SECONDS = 4.0  # WeChat waits 5 s; what is not ready by then goes over the customer-service API
 PASSIVE_ENV = "LABOR_BOT_WECHAT_PASSIVE_SECONDS"  # 0: every reply over the API (tests of the replay use it)
+WINDOW_MARK_SECONDS = 600  # the 48 h window's start kept to within 10 minutes: not every message writes it
 WORKING = 4  # messages handled at once; the rest wait in arrival order, so each answer goes out when it is ready
 REPLAY_EVERY = 5.0  # seconds between looks for messages a stopped worker acknowledged but did not answer
 MAX_ATTEMPTS = 3  # a message whose handling killed the process this often is given up (logged)
@@ -154,6 +155,7 @@ class WeChatServer:
         # the last one was handled; with it, each is answered when ready and the late ones go over the API
         self._working = asyncio.Semaphore(WORKING)
         self._users: dict[str, asyncio.Lock] = {}  # one user's messages one at a time, in arrival order
+        self._window_marked: dict[str, float] = {}  # OpenID → when this worker last wrote their window's start
         self.stats = {"passive": 0, "api": 0, "duplicates": 0, "replayed": 0, "under_lock": 0}
 
     # -- HTTP ----------------------------------------------------------------------------------------------------
@@ -409,10 +411,15 @@ class WeChatServer:
         reply as chunks."""
         if replies is None:
             return []
+        now = time.time()
         if forgotten:  # 删除我的信息: what this channel keeps goes too
             self.state.forget_user(uid)
-        else:
-            self.state.put(CHANNEL, user_key(openid), time.time(), user_id=uid)  # the 48 h window starts again
+            self._window_marked.pop(openid, None)
+        elif now - self._window_marked.get(openid, 0.0) >= WINDOW_MARK_SECONDS:
+            self.state.put(CHANNEL, user_key(openid), now, user_id=uid)  # the 48 h window starts again
+            if len(self._window_marked) >= 100_000:
+                self._window_marked.clear()
+            self._window_marked[openid] = now
         unread = self.outbox.take_unread(uid)
         generation = (int(old.get("gen", 0)) + 1) % 1_000_000 or 1
         text, choices = render(replies, generation)

@@ -188,3 +188,18 @@ def children_of(pid: int) -> list[int]:
 def test_workers_must_be_a_small_positive_number(cli):
     r = cli("wechat", "--workers", "0")
     assert r.returncode == 2 and "1 to 64" in r.stderr
+
+
+async def test_the_48_hour_window_is_written_once_in_ten_minutes(tmp_path):
+    from handlers.wechat_api import user_key
+
+    w = worker(tmp_path / "w.sqlite")
+    first, second = pushed("oWin", "你好", 7), pushed("oWin", "泸州创业贷款最多贷好多", 8)
+    await w._decide(accepted(w, first), first)
+    marked = w.state.get(CHANNEL, user_key("oWin"))
+    await w._decide(accepted(w, second), second)
+    assert w.state.get(CHANNEL, user_key("oWin")) == marked  # not written again within the 10 minutes
+    w._window_marked["oWin"] -= 601  # ten minutes later
+    third = pushed("oWin", "谢谢", 9)
+    await w._decide(accepted(w, third), third)
+    assert w.state.get(CHANNEL, user_key("oWin")) > marked
