@@ -68,13 +68,9 @@ class Store:
         if self._current(user_id) is not None:  # nested: the outer unit saves
             yield
             return
-        u = self._new_unit(user_id)
-        token = _unit.set(u)
-        try:
+        with self.unit_saved_later(user_id) as u:
             yield
-        finally:
-            _unit.reset(token)
-        self._save(u)
+        self.save_unit(u)
 
     @contextmanager
     def unit_saved_later(self, user_id: str) -> Iterator[_Unit]:
@@ -97,9 +93,7 @@ class Store:
         return (tuple(rows[0]) if rows else None) == u.stamp
 
     def save_unit(self, u: _Unit) -> None:
-        self._save(u)
-
-    def _save(self, u: _Unit) -> None:
+        """The unit's changes, questions and check events in one transaction (nothing when forgotten)."""
         if u.forgotten or not (u.changed or u.questions or u.events):
             return
         with self.db.transaction():

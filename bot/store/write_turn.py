@@ -16,6 +16,8 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.inbox_reply import transaction
+
 try:
     import fcntl
 except ImportError:  # not on Unix: transactions queue in SQLite's busy handler as before
@@ -34,8 +36,6 @@ def _lock_fd(path: str) -> int:
 
 @asynccontextmanager
 async def write_turn(store) -> AsyncIterator[None]:
-    from bot.inbox_reply import transaction
-
     path = getattr(store.db, "path", None)
     if fcntl is None or store.db.dialect != "sqlite" or path is None:
         with transaction(store):
