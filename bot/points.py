@@ -208,10 +208,12 @@ class Payee:
     asks: tuple[str, ...]
     measures: tuple[str, ...]
     point: str = ""  # the point of those measures that pays them
+    unless: tuple[str, ...] = ()  # what else pays them, named (评上川字号了 有没得奖补: the brand's award)
 
     def paid(self, norm: str) -> bool:
         """我是劳务经纪人 … 我能拿好多补助: the asker is one of these and asks what they can have."""
-        return any(w in norm for w in self.self_words) and any(w in norm for w in self.asks)
+        return any(w in norm for w in self.self_words) and any(w in norm for w in self.asks) and not any(
+            w in norm for w in self.unless)
 
 
 @dataclass
@@ -589,7 +591,7 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         if point and not any(p.id == point and set(p.measures) & set(ms) for p in points):
             raise KBError(spath, rec, f"point must be a point of its measures: {point!r}")
         payees.append(Payee(pid, _words(spath, rec, d["self"], "self"), _words(spath, rec, d["asks"], "asks"), ms,
-                            point))
+                            point, _words(spath, rec, d.get("unless"), "unless")))
     m = scope.get("mention") or {}
     mention = Mention(_words(spath, "mention.after", m.get("after"), "after"),
                       _words(spath, "mention.before", m.get("before"), "before"),

@@ -55,6 +55,11 @@ def test_numeral_characters_in_what_people_are_called_are_no_counts(text, values
     assert [n.value for n in find_numbers(text)] == values
 
 
+@pytest.mark.parametrize("text", ["第一回贷 没贷过", "第一回贷款 以前没贷过", "头一次 没贷过"])
+def test_a_first_loan_said_with_its_ordinal_is_none_before(text):
+    assert read_value("times", text) == 0
+
+
 def test_names_with_numerals_are_people_not_counts():
     assert read_value("placed", "刘大姐 王二哥 陈幺妹 赵老三 周娃儿 五个") == 5
 
@@ -142,3 +147,10 @@ def test_a_job_seeker_asking_for_a_job_fair_and_a_worker_asking_for_the_brokers_
     assert first.startswith("文件没有写最近的招聘会") and "企业自己办" not in first
     first = engine_ask("我在雅安打工 听说介绍工作政府补300一个人 我自己找的工作能领不").splitlines()[0]
     assert "不是发给务工人员本人的" in first
+
+
+def test_a_labour_firm_asking_about_its_brands_award_hears_the_award(engine_ask):
+    first = engine_ask("泸定县的劳务公司 我们那个红城工匠砌筑工的牌子今年评上川子号了 省上有没得奖补 好多钱").splitlines()[0]
+    assert "20万元" in first and "300元" not in first
+    first = engine_ask("我是泸定的劳务经纪人 介绍了5个脱贫户进厂 都签了两年 社保也买了 能拿好多补助").splitlines()[0]
+    assert "1500元" in first  # the organiser's own subsidy still

@@ -413,7 +413,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
             flat = t.replace(" ", "")
         # 十一个人都没贷过 / 三个都没贷过: people, not times
         counted = re.sub(r"[\d一二两三四五六七八九十]+(个?人|个(?=都|全|也))|一[次回趟笔](?=都|也)", "", flat)
-        if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(counted.replace("第一次", "").replace("头一回", ""))):
+        if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(re.sub(r"(第|头)一[次回趟]", "", counted))):
             return 0
         units = lex.units("times")
         hits = [n for n in find_numbers(t) if _unit_after(t, n, units) and t[max(0, n.start - 1):n.start] != "第"
