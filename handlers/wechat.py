@@ -45,7 +45,7 @@ from bot.inbox import Inbox, InboxItem, worker_id
 from bot.inbox_reply import accept_working, answer, reply_of, sent, take
 from bot.models import Incoming, Reply
 from bot.store.base import WriteRefused, reading_only
-from bot.store.write_turn import write_turn
+from bot.store.write_turn import WriteBatch, write_turn
 from handlers.wechat_api import CHANNEL, WeChatAPI, WeChatError, WeChatNetworkError, split_bytes, user_key
 from handlers.wechat_crypto import (
     BadSignature,
@@ -156,6 +156,7 @@ class WeChatServer:
         self._working = asyncio.Semaphore(WORKING)
         self._users: dict[str, asyncio.Lock] = {}  # one user's messages one at a time, in arrival order
         self._window_marked: dict[str, float] = {}  # OpenID → when this worker last wrote their window's start
+        self._small_writes = WriteBatch(self.store)  # inbox rows taken and crossed off, committed in batches
         self.stats = {"passive": 0, "api": 0, "duplicates": 0, "replayed": 0, "under_lock": 0}
 
     # -- HTTP ----------------------------------------------------------------------------------------------------
@@ -218,8 +219,8 @@ class WeChatServer:
 
     async def _answer(self, request: web.Request, msg: WxMessage, aes: bool) -> web.StreamResponse:
         key, uid = msg.dedupe_key, user_id_of(msg.from_user)
-        async with write_turn(self.store):  # committed: ours to answer
-            item = accept_working(self.inbox, CHANNEL, key, msg.fields, uid, self.worker)
+        # committed (with the other pushes of this moment): ours to answer
+        item = await self._small_writes.run(lambda: accept_working(self.inbox, CHANNEL, key, msg.fields, uid, self.worker))
         if item is None:  # a retry: answered by the first request, unless a crash left it (then it is ours now)
             item = take(self.inbox, CHANNEL, key, self.worker)
             if item is None:
@@ -252,8 +253,7 @@ class WeChatServer:
         if len(chunks) > 1:  # the rest after the passive reply has gone out, in order
             self._later(self._send_rest(msg.from_user, sent(self.inbox, item)))
         else:
-            async with write_turn(self.store):
-                self.inbox.done(item)
+            await self._small_writes.run(lambda: self.inbox.done(item))
         return response
 
     def _later(self, coro) -> None:

@@ -6,7 +6,6 @@ reply is computed under the lock; two real worker processes on one port answer e
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bot.app import build_engine  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.engine import FACTS, LAST_QUESTION  # noqa: E402
 from bot.inbox_reply import accept_working, reply_of  # noqa: E402
+from bot.store import Store  # noqa: E402
 from bot.store.base import WriteRefused, reading_only  # noqa: E402
 from fake_wechat_api import FakeWeChatAPI, WeChatPusher, content_of, text_xml  # noqa: E402
 from handlers.wechat import WeChatServer, user_id_of  # noqa: E402
@@ -63,7 +63,7 @@ async def test_a_reply_read_before_another_worker_wrote_the_user_is_computed_aga
     assert (kept.get(FACTS) or {}).get("poor") == "yes", "worker A's facts were overwritten"
     assert kept[LAST_QUESTION] == "培训有生活补贴吗"
     assert "50" in "".join(reply_of(item_b) or [])  # answered for a 脱贫户: the 50元 a day
-    questions = [r[0] for r in sqlite3.connect(db).execute("select text from questions order by id")]
+    questions = [r[0] for r in b.store.db.execute("select text from questions order by id")]
     assert questions == ["我是泸定的脱贫户", "培训有生活补贴吗"]  # each logged once
 
 
@@ -84,8 +84,7 @@ async def test_a_message_that_writes_before_replying_is_computed_under_the_lock(
     item = await w._decide(accepted(w, forget), forget)
     assert w.stats["under_lock"] == 1
     assert reply_of(item)
-    assert sqlite3.connect(tmp_path / "w.sqlite").execute(
-        "select count(*) from users where id = ?", [user_id_of("oU3")]).fetchone()[0] == 0
+    assert w.store.db.execute("select count(*) from users where id = ?", [user_id_of("oU3")]).scalar() == 0
 
 
 def test_reading_only_refuses_writes_and_transactions(tmp_path):
@@ -125,9 +124,12 @@ async def test_two_worker_processes_on_one_port_answer_every_message_once(cli_en
         await api.stop()
     for bot in (one, two):
         assert b"Traceback" not in bot.log
-    con = sqlite3.connect(db)
-    assert con.execute("select count(*) from questions").fetchone()[0] == len(users) * len(asks)
-    assert con.execute("select count(*) from inbox where status != 'done'").fetchone()[0] == 0
+    store = Store(db)  # through the store: the PostgreSQL run reads the same rows (the file path is ignored there)
+    try:
+        assert store.db.execute("select count(*) from questions").scalar() == len(users) * len(asks)
+        assert store.db.execute("select count(*) from inbox where status != 'done'").scalar() == 0
+    finally:
+        store.close()
 
 
 async def test_workers_option_runs_that_many_servers_and_sigterm_stops_them_all(cli_env, tmp_path):
@@ -203,3 +205,24 @@ async def test_the_48_hour_window_is_written_once_in_ten_minutes(tmp_path):
     third = pushed("oWin", "谢谢", 9)
     await w._decide(accepted(w, third), third)
     assert w.state.get(CHANNEL, user_key("oWin")) > marked
+
+
+async def test_small_writes_of_one_moment_commit_together_and_fail_together(tmp_path):
+    from bot.store.write_turn import WriteBatch
+
+    store = Store(tmp_path / "b.sqlite")
+    store.db.execute("create table t (k text primary key)")
+    batch = WriteBatch(store)
+    turns = []
+    real = store.db.transaction
+    store.db.transaction = lambda: (turns.append(1), real())[1]  # type: ignore[method-assign]  # count them
+    got = await asyncio.gather(*(batch.run(lambda k=k: store.db.execute("insert into t values (?) on conflict do nothing",
+                                                                        [k]).rowcount) for k in "abca"))
+    assert got == [1, 1, 1, 0]  # the repeated key inserted once, as when each wrote alone
+    assert len(turns) == 1  # one transaction for the four
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        await asyncio.gather(batch.run(lambda: store.db.execute("insert into t values ('d')")),
+                             batch.run(lambda: store.db.execute("insert into t values ('a')")))
+    assert store.db.execute("select count(*) from t where k = 'd'").scalar() == 0  # rolled back with the other
+    lone = await batch.run(lambda: store.db.execute("insert into t values ('e')").rowcount)
+    assert lone == 1 and store.db.execute("select count(*) from t").scalar() == 4

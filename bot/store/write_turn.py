@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 from bot.inbox_reply import transaction
 
@@ -23,6 +24,7 @@ try:
 except ImportError:  # not on Unix: transactions queue in SQLite's busy handler as before
     fcntl = None  # type: ignore[assignment]
 
+T = TypeVar("T")
 POLL_SECONDS = 0.0002
 _files: dict[str, int] = {}  # the lock file of each database this process writes, opened once
 
@@ -53,3 +55,39 @@ async def write_turn(store) -> AsyncIterator[None]:
             yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class WriteBatch:
+    """Small writes of many messages committed together (group commit): each caller's write joins the others made
+    in the same turn of the event loop, and each caller resumes only once the one transaction holding it committed.
+    A burst of pushes then takes one write turn per batch instead of one per message; an idle server commits a
+    lone write at once, as before. If the transaction fails, every write in it fails with the same error."""
+
+    def __init__(self, store):
+        self.store = store
+        self._pending: list[tuple[Callable[[], Any], asyncio.Future]] = []
+        self._committing: set[asyncio.Task] = set()  # held: the loop keeps only weak references to tasks
+
+    async def run(self, write: Callable[[], T]) -> T:
+        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._pending.append((write, fut))
+        if len(self._pending) == 1:
+            task = asyncio.get_running_loop().create_task(self._commit())
+            self._committing.add(task)
+            task.add_done_callback(self._committing.discard)
+        return await fut
+
+    async def _commit(self) -> None:
+        await asyncio.sleep(0)  # the writes made in this turn of the loop join
+        batch, self._pending = self._pending, []
+        try:
+            async with write_turn(self.store):
+                results = [write() for write, _ in batch]
+        except Exception as e:  # noqa: BLE001 - each caller gets it
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_exception(e)
+            return
+        for (_, fut), result in zip(batch, results, strict=True):
+            if not fut.done():
+                fut.set_result(result)
