@@ -100,20 +100,25 @@ class Engine:
 
     async def handle_full(self, inc: Incoming) -> Outcome:
         async with self._locks[inc.user_id]:
-            try:
-                # one unit of work: the user's state read once, changes and logged questions saved at the end in
-                # one transaction (bot/store/core.py); nothing is saved when the message fails
-                with self.store.unit(inc.user_id) if self.store is not None else nullcontext():
-                    if inc.button is not None:
-                        return Outcome(self._button(inc))
-                    if self.store is not None and not self._store.user(inc.user_id)["active"]:
-                        self._store.set_active(inc.user_id, True)  # wrote again after blocking or unfollowing
-                    return self._text(inc)
-            except WriteRefused:  # computed outside the write lock: the caller does it again under the lock
-                raise
-            except Exception:  # one bad message must never take the conversation down
-                log.exception("engine failed on a message from user %s", inc.user_id)
-                return Outcome([Reply(self.kb.texts["error"])])
+            return self.handle_now(inc)
+
+    def handle_now(self, inc: Incoming) -> Outcome:
+        """handle_full for a caller that already keeps the user's messages in order (the WeChat channel, which
+        computes within its own per-user turn and commits in batches)."""
+        try:
+            # one unit of work: the user's state read once, changes and logged questions saved at the end in
+            # one transaction (bot/store/core.py); nothing is saved when the message fails
+            with self.store.unit(inc.user_id) if self.store is not None else nullcontext():
+                if inc.button is not None:
+                    return Outcome(self._button(inc))
+                if self.store is not None and not self._store.user(inc.user_id)["active"]:
+                    self._store.set_active(inc.user_id, True)  # wrote again after blocking or unfollowing
+                return self._text(inc)
+        except WriteRefused:  # computed outside the write lock: the caller does it again under the lock
+            raise
+        except Exception:  # one bad message must never take the conversation down
+            log.exception("engine failed on a message from user %s", inc.user_id)
+            return Outcome([Reply(self.kb.texts["error"])])
 
     # -- buttons --------------------------------------------------------------------------------
     def _button(self, inc: Incoming) -> list[Reply]:

@@ -45,7 +45,7 @@ from bot.inbox import Inbox, InboxItem, worker_id
 from bot.inbox_reply import accept_working, answer, reply_of, sent, take
 from bot.models import Incoming, Reply
 from bot.store.base import WriteRefused, reading_only
-from bot.store.write_turn import WriteBatch, write_turn
+from bot.store.write_turn import WriteBatch
 from handlers.wechat_api import CHANNEL, WeChatAPI, WeChatError, WeChatNetworkError, split_bytes, user_key
 from handlers.wechat_crypto import (
     BadSignature,
@@ -156,7 +156,7 @@ class WeChatServer:
         self._working = asyncio.Semaphore(WORKING)
         self._users: dict[str, asyncio.Lock] = {}  # one user's messages one at a time, in arrival order
         self._window_marked: dict[str, float] = {}  # OpenID → when this worker last wrote their window's start
-        self._small_writes = WriteBatch(self.store)  # inbox rows taken and crossed off, committed in batches
+        self._writes = WriteBatch(self.store)  # inbox rows, replies and the engine's writes, committed in batches
         self.stats = {"passive": 0, "api": 0, "duplicates": 0, "replayed": 0, "under_lock": 0}
 
     # -- HTTP ----------------------------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ class WeChatServer:
     async def _answer(self, request: web.Request, msg: WxMessage, aes: bool) -> web.StreamResponse:
         key, uid = msg.dedupe_key, user_id_of(msg.from_user)
         # committed (with the other pushes of this moment): ours to answer
-        item = await self._small_writes.run(lambda: accept_working(self.inbox, CHANNEL, key, msg.fields, uid, self.worker))
+        item = await self._writes.run(lambda: accept_working(self.inbox, CHANNEL, key, msg.fields, uid, self.worker))
         if item is None:  # a retry: answered by the first request, unless a crash left it (then it is ours now)
             item = take(self.inbox, CHANNEL, key, self.worker)
             if item is None:
@@ -253,7 +253,7 @@ class WeChatServer:
         if len(chunks) > 1:  # the rest after the passive reply has gone out, in order
             self._later(self._send_rest(msg.from_user, sent(self.inbox, item)))
         else:
-            await self._small_writes.run(lambda: self.inbox.done(item))
+            await self._writes.run(lambda: self.inbox.done(item))
         return response
 
     def _later(self, coro) -> None:
@@ -354,38 +354,37 @@ class WeChatServer:
         lock = self._users.setdefault(uid, asyncio.Lock())
         try:
             async with self._working, lock:
-                item = await self._commit(item, msg, await self._read(msg, uid))
+                read = self._read(msg, uid)
+                # committed with the other messages of this moment (one transaction, each in a savepoint of its own)
+                item = await self._writes.run(lambda: self._commit(item, msg, read))
                 await asyncio.sleep(0)  # let the answer go out before the next message takes the CPU
                 return item
         finally:
             if not lock.locked() and self._users.get(uid) is lock:
                 del self._users[uid]
 
-    async def _commit(self, item: InboxItem, msg: WxMessage, read: tuple | None) -> InboxItem:
-        """The reply read before kept if the user's row and shown choices are as it read them, else computed
-        again; with the engine's and the channel's writes and the reply on the inbox row, in one transaction."""
-        # no await below but the engine's own (its per-user lock is free: the caller's is held), so no other
-        # task's writes can fall inside this transaction
-        async with write_turn(self.store):
-            if read is not None and self.store.unchanged(read[0]) and self._choices(msg.from_user) == read[1]:
-                self.store.save_unit(read[0])
-                parts = self._finish(msg.from_user, user_id_of(msg.from_user), read[1], read[2], forgotten=False)
-            else:
-                self.stats["under_lock"] += 1
-                parts = await self._process(msg)
-            return answer(self.inbox, item, parts)
+    def _commit(self, item: InboxItem, msg: WxMessage, read: tuple | None) -> InboxItem:
+        """Inside the write transaction: the reply read before kept if the user's row and shown choices are as it
+        read them, else computed again; the engine's and the channel's writes and the reply on the inbox row."""
+        if read is not None and self.store.unchanged(read[0]) and self._choices(msg.from_user) == read[1]:
+            self.store.save_unit(read[0])
+            parts = self._finish(msg.from_user, user_id_of(msg.from_user), read[1], read[2], forgotten=False)
+        else:
+            self.stats["under_lock"] += 1
+            parts = self._process(msg)
+        return answer(self.inbox, item, parts)
 
-    async def _read(self, msg: WxMessage, uid: str) -> tuple[Any, dict, list[Reply] | None] | None:
+    def _read(self, msg: WxMessage, uid: str) -> tuple[Any, dict, list[Reply] | None] | None:
         """(the user's unit of work, the choices shown, the replies) computed reading only; None when the message
         must write before it can reply."""
         try:
             with reading_only(), self.store.unit_saved_later(uid) as unit:
                 old = self._choices(msg.from_user)
-                return unit, old, await self._replies(self._incoming(msg, uid, old.get("items") or []))
+                return unit, old, self._replies(self._incoming(msg, uid, old.get("items") or []))
         except WriteRefused:
             return None
 
-    async def _process(self, msg: WxMessage) -> list[str]:
+    def _process(self, msg: WxMessage) -> list[str]:
         """The reply as chunks of at most 2048 bytes (first one passive); [] for nothing to say. Under the lock."""
         openid, uid = msg.from_user, user_id_of(msg.from_user)
         old = self._choices(openid)
@@ -393,15 +392,16 @@ class WeChatServer:
         if inc is None:
             return []
         known_before = self._known(uid)
-        replies = await self._replies(inc)  # a user who wrote again is active again (the engine)
+        replies = self._replies(inc)  # a user who wrote again is active again (the engine)
         return self._finish(openid, uid, old, replies, forgotten=known_before and not self._known(uid))
 
-    async def _replies(self, inc: Incoming | str | None) -> list[Reply] | None:
+    def _replies(self, inc: Incoming | str | None) -> list[Reply] | None:
+        """The engine's replies; this channel keeps each user's messages in order itself (the per-user lock)."""
         if inc is None:
             return None
         if isinstance(inc, str):  # a fixed answer (please type)
             return [Reply(inc)]
-        return await self.engine.handle(inc)
+        return self.engine.handle_now(inc).replies
 
     def _choices(self, openid: str) -> dict:
         return self.state.get(CHANNEL, f"choices:{openid}") or {}

@@ -61,7 +61,8 @@ class WriteBatch:
     """Small writes of many messages committed together (group commit): each caller's write joins the others made
     in the same turn of the event loop, and each caller resumes only once the one transaction holding it committed.
     A burst of pushes then takes one write turn per batch instead of one per message; an idle server commits a
-    lone write at once, as before. If the transaction fails, every write in it fails with the same error."""
+    lone write at once, as before. Each write runs in a savepoint: one that raises is undone alone and its caller
+    gets the error; if the transaction itself fails, every caller does. A write must not await."""
 
     def __init__(self, store):
         self.store = store
@@ -80,14 +81,24 @@ class WriteBatch:
     async def _commit(self) -> None:
         await asyncio.sleep(0)  # the writes made in this turn of the loop join
         batch, self._pending = self._pending, []
+        outcomes: list[tuple[bool, Any]] = []
         try:
             async with write_turn(self.store):
-                results = [write() for write, _ in batch]
-        except Exception as e:  # noqa: BLE001 - each caller gets it
-            for _, fut in batch:
-                if not fut.done():
-                    fut.set_exception(e)
-            return
-        for (_, fut), result in zip(batch, results, strict=True):
-            if not fut.done():
-                fut.set_result(result)
+                db = self.store.db
+                for write, _ in batch:  # each in a savepoint: one failing write does not take the others down
+                    db.execute("savepoint batched_write")
+                    try:
+                        outcomes.append((True, write()))
+                    except Exception as e:  # noqa: BLE001 - its caller gets it
+                        db.execute("rollback to savepoint batched_write")
+                        outcomes.append((False, e))
+                    db.execute("release savepoint batched_write")
+        except Exception as e:  # noqa: BLE001 - the transaction itself failed: every caller gets it
+            outcomes = [(False, e)] * len(batch)
+        for (_, fut), (ok, value) in zip(batch, outcomes, strict=True):
+            if fut.done():
+                continue
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
