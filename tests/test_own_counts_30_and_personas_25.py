@@ -154,3 +154,21 @@ def test_a_labour_firm_asking_about_its_brands_award_hears_the_award(engine_ask)
     assert "20万元" in first and "300元" not in first
     first = engine_ask("我是泸定的劳务经纪人 介绍了5个脱贫户进厂 都签了两年 社保也买了 能拿好多补助").splitlines()[0]
     assert "1500元" in first  # the organiser's own subsidy still
+
+
+# -- blind persona set 26 (tests/data/personas_26.yaml) -----------------------------------------------------------
+@pytest.mark.parametrize("text,times", [("莫贷过", 0), ("贷过三盘", 3), ("三盘 2017年 2020年 2023年各一盘", 3), ("一盘都没贷过", 0)])
+def test_loans_counted_in_sichuanese(text, times):
+    assert read_value("times", text) == times
+
+
+def test_a_workplace_named_a_long_way_before_the_work_word():
+    from bot.understand.facts import extract_facts
+
+    text = "合江的 屋头是脱平户 我在重庆江津一个建筑公司的工地上做活路 离屋头近 那个跨省的交通补助我算不算"
+    assert extract_facts(text)["cross"] == "yes"
+
+
+def test_a_prefecture_brand_is_no_chuanzihao(engine_ask):
+    first = engine_ask("泸定的 我们合作社搞的红城工匠品牌 评上了州上的圣洁甘孜劳务品牌 听说有20万的奖补 我们能领不").splitlines()[0]
+    assert first.startswith("文件没有写“圣洁甘孜”") and "还不是川字号" in first

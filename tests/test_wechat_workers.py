@@ -213,11 +213,18 @@ async def test_small_writes_of_one_moment_commit_together_and_fail_alone(tmp_pat
     store = Store(tmp_path / "b.sqlite")
     store.db.execute("create table t (k text primary key)")
     batch = WriteBatch(store)
-    turns = []
+    turns: list[int] = []
     real = store.db.transaction
-    store.db.transaction = lambda: (turns.append(1), real())[1]  # type: ignore[method-assign]  # count them
-    got = await asyncio.gather(*(batch.run(lambda k=k: store.db.execute("insert into t values (?) on conflict do nothing",
-                                                                        [k]).rowcount) for k in "abca"))
+
+    def counted():  # the transactions taken, counted
+        turns.append(1)
+        return real()
+
+    def insert(k: str):
+        return lambda: store.db.execute("insert into t values (?) on conflict do nothing", [k]).rowcount
+
+    store.db.transaction = counted  # type: ignore[method-assign]
+    got = await asyncio.gather(*(batch.run(insert(k)) for k in "abca"))
     assert got == [1, 1, 1, 0]  # the repeated key inserted once, as when each wrote alone
     assert len(turns) == 1  # one transaction for the four
     ok, dup = await asyncio.gather(batch.run(lambda: store.db.execute("insert into t values ('d')").rowcount),

@@ -17,7 +17,7 @@ KINDS = {"days": "days", "people": "people", "staff": "people", "new_hires": "pe
          "times": "times", "contract_months": "contract_months", "money_yuan": "money_yuan"}
 _ZERO = re.compile(r"^(没有|没得|莫得|冇|一个都没有|一个也没有|一次都没有|一次也没有|没贷过|没有贷过|从没贷过|"
                    r"从来没有|没|无|零|0个?|0次|第一次|头一回|一回都没有|都没有|还没有)")
-_ZERO_ANY = re.compile(r"没贷过|没有贷过|从没贷|从来没贷|一[次回趟笔]都没|一[次回趟笔]也没|一个都没|一个也没|没借过|头一回|第一次")
+_ZERO_ANY = re.compile(r"没贷过|莫贷过|莫有贷过|没得贷过|没有贷过|从没贷|从来没贷|一[次回趟笔盘]都没|一[次回趟笔盘]也没|一个都没|一个也没|没借过|头一回|第一次")
 _APPROX = re.compile(r"左右|上下|来个|个把|[多几]个?(月|天|星期|周|年|个|人|次)|半个多|好几|十几|几十|几万|几千|几百|"
                      r"(月|天|星期|周|礼拜|个|人|次)(多(?!少)|出头)")  # 两个礼拜多点, 二十天出头 (一年多 is a year or more)
 _WINDOW = 6
@@ -412,13 +412,13 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
             t = " ".join(own)  # 我自己贷过两回 我老婆也贷过一回: the user's own count
             flat = t.replace(" ", "")
         # 十一个人都没贷过 / 三个都没贷过: people, not times
-        counted = re.sub(r"[\d一二两三四五六七八九十]+(个?人|个(?=都|全|也))|一[次回趟笔](?=都|也)", "", flat)
+        counted = re.sub(r"[\d一二两三四五六七八九十]+(个?人|个(?=都|全|也))|一[次回趟笔盘](?=都|也)", "", flat)
         if _ZERO.match(flat) or (_ZERO_ANY.search(flat) and not find_numbers(re.sub(r"(第|头)一[次回趟]", "", counted))):
             return 0
         units = lex.units("times")
         hits = [n for n in find_numbers(t) if _unit_after(t, n, units) and t[max(0, n.start - 1):n.start] != "第"
                 and not re.search(r"(再|想|要|能|准备|打算)[贷借申请]{0,2}$", t[max(0, n.start - 4):n.start])]
-        each = re.search(r"各[^ ]{0,4}[一1][次回趟笔]", t)
+        each = re.search(r"各[^ ]{0,4}[一1][次回趟笔盘]", t)
         years = {m.group() for m in _YEAR.finditer(t[max(0, each.start() - 24):each.start()] if each else t)}
         if len(years) >= 2 and (each or (not hits and not _YEAR.sub("", _LOAN_WORDS.sub("", flat)).strip(
                 "和跟与及、,，以都各次回趟笔一1 "))):
