@@ -6,6 +6,8 @@ and the person's loan check for a worker who wants to open a shop of their own."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.numerals import find_numbers
@@ -172,3 +174,4 @@ def test_a_workplace_named_a_long_way_before_the_work_word():
 def test_a_prefecture_brand_is_no_chuanzihao(engine_ask):
     first = engine_ask("泸定的 我们合作社搞的红城工匠品牌 评上了州上的圣洁甘孜劳务品牌 听说有20万的奖补 我们能领不").splitlines()[0]
     assert first.startswith("文件没有写“圣洁甘孜”") and "还不是川字号" in first
+    assert not re.search(r"圣洁甘孜[^。，,；;]{0,20}20万", first)  # the 20万 is not said of the prefecture brand

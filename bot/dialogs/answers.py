@@ -102,7 +102,7 @@ def _negated(t: str, word: str, raw: str = "", kin: tuple[str, ...] = ()) -> boo
 
     def denied(c: str, i: int, w: str) -> bool:
         return bool(_negations(_AFFIRMED.split(c[max(0, i - DENIAL_REACH):i])[-1], lex) % 2 or
-                    _NOT_YET.match(c, i + len(w)))
+                    _NOT_YET.match(c, i + len(w)) or _PLANNED.search(c[max(0, i - DENIAL_REACH):i]))
 
     def inside_denied(c: str, i: int) -> bool:
         return any(c.startswith(k, j) and denied(c, j, k) for k in kin if len(k) > len(word) and word in k
@@ -114,12 +114,15 @@ def _negated(t: str, word: str, raw: str = "", kin: tuple[str, ...] = ()) -> boo
     i, seen = t.find(word), False
     while i >= 0:
         seen = True
-        if not _negations(t[max(0, i - 3):i], lex) % 2 and not _NOT_YET.match(t, i + len(word)):
+        if not _negations(t[max(0, i - 3):i], lex) % 2 and not _NOT_YET.match(t, i + len(word)) \
+                and not _PLANNED.search(t[max(0, i - DENIAL_REACH):i]):
             return False
         i = t.find(word, i + 1)
     return seen
 
 
+# 明年准备报川字号: what is only planned is not had yet
+_PLANNED = re.compile(r"(准备|打算|想|要|争取|计划)(去|再)?(报|申报|评|创建|申请|参评)$")
 _AFFIRMED = re.compile(r"(?<![不没莫])是")  # 不是脱贫户是返乡的: a 是 after the denial starts afresh
 DENIAL_REACH = 6  # characters before an option's word, within its clause, where a 不是/没 denies it
 # 省级国家级都还没评上: the levels named, then denied right after them

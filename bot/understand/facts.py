@@ -173,7 +173,8 @@ def _workplaces(root: str, group: str, verbs: str = "work_after") -> tuple[Words
         else _elsewhere_groups(root).get(group, ())  # home: the two regions' own places (去泸州一个酒厂打工)
     names = "|".join(map(re.escape, raw)) or "(?!)"
     work = "|".join(load_lexicon(root).fact_words(verbs)) or "(?!)"  # patterns: 打.{0,4}工
-    return Words(raw), re.compile(rf"(?:在|去|到|回)[^ ]{{0,4}}(?:{names})[^ ]{{0,12}}?(?:{work})")  # 重庆江津一个建筑公司的工地
+    # 在重庆江津一个建筑公司的工地上: the work said a while after the place, but not after moving on (在重庆读完大学回泸州开店)
+    return Words(raw), re.compile(rf"(?:在|去|到|回)[^ ]{{0,4}}(?:{names})[^ 回去到来]{{0,12}}?(?:{work})")
 
 
 def _work_sites(flat: str, root: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
