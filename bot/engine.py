@@ -391,9 +391,11 @@ class Engine:
         flow = self.flows[last["flow"]]
         values = dict(last.get("values") or {})
         # what the user said before (两周 → 14 days) answers a question the change brings back (说错了 我是脱贫户)
-        said = self.dialogs.from_facts(flow, self._known(user, flow, "", None))
+        known = self._known(user, flow, "", None)
+        said = self.dialogs.from_facts(flow, known)
         state = {"flow": flow.id, "values": values, "history": [s.slot for s in flow.steps if s.slot in values],
-                 "asking": None, "ts": self.clock(), "misses": 0, "known": {**said, **values}}
+                 "asking": None, "ts": self.clock(), "misses": 0, "known": {**said, **values},
+                 "facts": self.dialogs.carried_facts(flow, known)}  # a corrected total's parts worked out again
         correcting = self.dialogs.is_correction(text)
         for_other = ((user.get("profile") or {}).get(FACTS) or {}).get(FOR_OTHER) == "yes"
         changes = self.dialogs.changes(flow, values, text, norm, correcting=correcting,

@@ -175,3 +175,9 @@ def test_a_prefecture_brand_is_no_chuanzihao(engine_ask):
     first = engine_ask("泸定的 我们合作社搞的红城工匠品牌 评上了州上的圣洁甘孜劳务品牌 听说有20万的奖补 我们能领不").splitlines()[0]
     assert first.startswith("文件没有写“圣洁甘孜”") and "还不是川字号" in first
     assert not re.search(r"圣洁甘孜[^。，,；;]{0,20}20万", first)  # the 20万 is not said of the prefecture brand
+
+
+async def test_a_corrected_total_takes_its_all_parts_along(talk):
+    reply = await talk("c7", "叙永的劳务公司 组织脱贫户去宜宾的企业上班 合同都签的一年多 有签两年的有签三年的 社保都买了 补助咋个算",
+                       "好的 帮我测一下", "七个", "不对 我数漏了 是九个")
+    assert "9人 × 300元 = 2,700元" in reply  # not 7 of them still, worked out from the old total

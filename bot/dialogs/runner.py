@@ -373,14 +373,21 @@ class DialogRunner:
                 out[s.slot] = v
         return out
 
+    @staticmethod
+    def carried_facts(flow: Flow, known: dict[str, Any]) -> dict[str, Any]:
+        """What a check keeps of the facts to work counts out later: a contract length said for everyone, 都交了社保 /
+        有三个还没买社保 (a subset step, once its total is known), the event's dates (the document's validity)."""
+        facts: dict[str, Any] = {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}
+        facts.update({k: known[k] for k in ("event_year", "event_end") if k in known})
+        for s in flow.steps:
+            if s.type == "subset":
+                facts.update({k: known[k] for k in (s.fact, f"{s.fact}_missing", f"{s.fact}_count") if k in known})
+        return facts
+
     def start(self, flow: Flow, known: dict[str, Any]) -> tuple[dict | None, list[Reply]]:
         """Begin a check with what is already known (region, 脱贫人口, a number said in the opening)."""
         values = self.from_facts(flow, known)
-        facts: dict[str, Any] = {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}
-        facts.update({k: known[k] for k in ("event_year", "event_end") if k in known})  # for the document's validity
-        for s in flow.steps:  # 都交了社保 / 有三个还没买社保: answers a subset step once its total is known
-            if s.type == "subset":
-                facts.update({k: known[k] for k in (s.fact, f"{s.fact}_missing", f"{s.fact}_count") if k in known})
+        facts = self.carried_facts(flow, known)
         groups = known.get("groups")
         if isinstance(groups, dict) and any(s.split_by for s in flow.steps):
             facts["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: group and count come from the split
@@ -524,14 +531,21 @@ class DialogRunner:
         """Change answers already given (说错了 是两次, 不对 我是泸州的) and go on from there, or redo the result."""
         flow = self.flows[state["flow"]]
         values = {**state["values"], **changes}
-        if isinstance((state.get("facts") or {}).get("contract_months"), int):
-            for s in flow.steps:  # a count taken from a contract length said for everyone follows the new total
-                if s.type == "contract" and s.of in changes and s.slot not in changes:
-                    values.pop(s.slot, None)
+        moved = set(changes)  # totals changed, directly or as a count worked out from one
+        lengths_for_all = isinstance((state.get("facts") or {}).get("contract_months"), int)
+        for s in flow.steps:
+            if s.of not in moved or s.slot in changes:
+                continue
+            # a count taken from a contract length said for everyone follows the new total; so does a part that was
+            # all of the old total (七个 … 社保都买了, then 不对 是九个): worked out again, or asked again
+            if (s.type == "contract" and lengths_for_all) or (
+                    s.type in ("contract", "subset") and state["values"].get(s.slot) == state["values"].get(s.of)):
+                values.pop(s.slot, None)
+                moved.add(s.slot)
         history = [s for s in state.get("history", []) if s not in changes] + list(changes)
         what = "；".join(f"{s.label}：{s.show(changes[s.slot])}" for s in flow.steps if s.slot in changes)
         key = "dialog_redo" if state.get("asking") is None else "dialog_changed"
-        known = {**(state.get("known") or {}), **changes}
+        known = {k: v for k, v in {**(state.get("known") or {}), **changes}.items() if k in changes or k not in moved}
         spans = {k: v for k, v in (state.get("spans") or {}).items() if k not in changes}  # 说错了 是52个: exact now
         return self._advance(flow, {**state, "values": values, "history": history, "ts": self.clock(), "misses": 0,
                                     "known": known, "spans": spans}, self.t[key].format(what=what))
