@@ -167,7 +167,8 @@ async def main() -> None:
 if __name__ == "__main__":
     try:  # the load client on the loop the bot runs on: less of the shared CPUs goes to the client
         import uvloop
-        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-            runner.run(main())
     except ImportError:
         asyncio.run(main())
+    else:
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(main())

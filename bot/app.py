@@ -45,9 +45,10 @@ def build_engine(config: Config, store: Store | None = None, stateless: bool = F
 
 def settle_heap(engine: Engine) -> None:
     """For a long-running server, once everything it keeps for its whole life is built (knowledge base, matcher,
-    channel objects, and what the engine builds on first use: Engine.warm): moved out of the garbage collector's reach (gc.freeze), so the full collections a message's
-    short-lived objects trigger no longer walk it. Its share of the CPU per update was too small to separate from
-    the benchmark's noise. Not for tests or one-shot commands, which build many engines."""
+    channel objects, and what the engine builds on first use: Engine.warm): moved out of the garbage collector's
+    reach (gc.freeze), so the full collections a message's short-lived objects trigger no longer walk it. Its share
+    of the CPU per update was too small to separate from the benchmark's noise. Not for tests or one-shot commands,
+    which build many engines."""
     engine.warm()
     gc.collect()
     gc.freeze()

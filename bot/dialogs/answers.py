@@ -64,7 +64,7 @@ def pick_option(options: tuple[Option, ...], t: str, raw: str = "") -> Option | 
     for o in options:
         if t in o.words:
             return o
-    named = [(len(w), o, _negated(t, w, raw, o.words)) for o in options for w in o.words if w and w in t]
+    named = [(len(w), o, denied(t, w, raw, o.words)) for o in options for w in o.words if w and w in t]
     inside = [(n, o) for n, o, neg in named if not neg]
     if not inside and named:
         # 普通农民工 不是脱贫人口 / 不是劳务公司: every option named is denied, which points to "都不是" if there is one
@@ -89,7 +89,7 @@ def pick_option(options: tuple[Option, ...], t: str, raw: str = "") -> Option | 
     return None
 
 
-def _negated(t: str, word: str, raw: str = "", kin: tuple[str, ...] = ()) -> bool:
+def denied(t: str, word: str, raw: str = "", kin: tuple[str, ...] = ()) -> bool:
     """Every time the word is typed it is denied (不是劳务公司, 没有证书 before 有证书): 不是X never picks X. In a typed
     clause the denial may stand further before the word (不是大学毕业生 for 毕业生), up to DENIAL_REACH characters,
     and a denied longer word of the same option denies the words inside it (不是返乡创业农民工: 农民工 too)."""
@@ -100,17 +100,17 @@ def _negated(t: str, word: str, raw: str = "", kin: tuple[str, ...] = ()) -> boo
     lex = load_lexicon()
     parts = clauses(prep(raw)) if raw else []
 
-    def denied(c: str, i: int, w: str) -> bool:
+    def denied_at(c: str, i: int, w: str) -> bool:
         return bool(_negations(_AFFIRMED.split(c[max(0, i - DENIAL_REACH):i])[-1], lex) % 2 or
                     _NOT_YET.match(c, i + len(w)) or _PLANNED.search(c[max(0, i - DENIAL_REACH):i]))
 
     def inside_denied(c: str, i: int) -> bool:
-        return any(c.startswith(k, j) and denied(c, j, k) for k in kin if len(k) > len(word) and word in k
+        return any(c.startswith(k, j) and denied_at(c, j, k) for k in kin if len(k) > len(word) and word in k
                    for j in range(max(0, i - len(k) + len(word)), i + 1))
 
     said = [(c, i) for c in parts for i in range(len(c)) if c.startswith(word, i)]
     if said:
-        return all(denied(c, i, word) or inside_denied(c, i) for c, i in said)
+        return all(denied_at(c, i, word) or inside_denied(c, i) for c, i in said)
     i, seen = t.find(word), False
     while i >= 0:
         seen = True

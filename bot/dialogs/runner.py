@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.callback import encode
-from bot.dialogs.answers import Parsed, Vocabulary, _negated, parse, pick_option
+from bot.dialogs.answers import Parsed, Vocabulary, denied, parse, pick_option
 from bot.dialogs.result import ResultWriter
 from bot.dialogs.rules import PartResult, evaluate
 from bot.dialogs.schema import UNSURE, Flow, Option, Step, region_options
@@ -805,7 +805,7 @@ class DialogRunner:
                 if not said:
                     continue  # most messages name no option of most steps
                 hits = sorted(((len(w), v) for w in said for v in values_of[w] if _names(w, norm) and self._own(w, norm)
-                               and not _negated(norm, w)), reverse=True)  # 还不是川字号 明年准备报川字号: no
+                               and not denied(norm, w)), reverse=True)  # 还不是川字号 明年准备报川字号: no
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]
             elif s.type in ("number", "count") and s.prefill_units:

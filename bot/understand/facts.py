@@ -752,15 +752,14 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         placed = read_value("placed", t, lex)
         if isinstance(placed, int):
             f["placed"] = placed
-    groups = count_groups(t, lex) if "staff" not in f and "new_hires" not in f else None
-    if isinstance(groups, dict):
-        f["groups"] = groups  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
-        if _PLACING.search(flat) and f.get("placed", 0) < sum(groups.values()):  # 组织了8个脱贫户和5个灾区的: 13
-            f["placed"] = sum(groups.values())
-    elif groups is None and "staff" not in f and "new_hires" not in f:
-        groups = count_groups(t, lex, single=True)  # 30个脱贫户学员: one group counted, for an answer's sum
-    if isinstance(groups, dict):
-        f["poor_count"], f["disaster_count"] = groups.get("poor", 0), groups.get("disaster", 0)  # for an answer
+    # one group counted (30个脱贫户学员) gives an answer's sum; only a split by group is a check's groups
+    counted = count_groups(t, lex, single=True) if "staff" not in f and "new_hires" not in f else None
+    if isinstance(counted, dict) and len(counted) > 1:
+        f["groups"] = counted  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
+        if _PLACING.search(flat) and f.get("placed", 0) < sum(counted.values()):  # 组织了8个脱贫户和5个灾区的: 13
+            f["placed"] = sum(counted.values())
+    if isinstance(counted, dict):
+        f["poor_count"], f["disaster_count"] = counted.get("poor", 0), counted.get("disaster", 0)  # for an answer
     if any_in(flat, fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
     elif _CONTRACT.search(flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):
