@@ -290,6 +290,8 @@ class DialogRunner:
         def kind(step: Step) -> str | None:
             if step.type == "contract":
                 return "contract_months"
+            if step.type == "subset":  # 不对 是九个 corrects the total; 有两个没买社保 the insured
+                return "people" if any_in(normalise(text), step.topic) else None
             if step.type in ("number", "count"):
                 return KINDS.get(step.unit or ("days" if step.type == "number" else "people"))
             return None

@@ -29,7 +29,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words", "start_words", "intro", "steps",
              "parts", "national", "asker"}
 STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember",
-             "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by", "by_facts", "range"}
+             "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by", "by_facts", "range", "topic"}
 OPTION_KEYS = {"value", "label", "words", "prefill"}
 PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related", "conditions"}
 RULE_KEYS = {"name", "outcome", "cite", "quotes", "amount", "when", "why", "notes", "national"}
@@ -71,6 +71,8 @@ class Step:
     #                     另外3个不是); the count is then the people of the groups for which this step's when holds
     unsure_label: str = ""  # texts.yaml dialog_unsure
     range: bool = False  # count steps: an approximate answer (一百二十来个) is taken when both ends give one result
+    topic: tuple[str, ...] = ()  # subset steps: words that make a typed correction about this count (说错了 有两个
+    #                              没买社保: the insured, not the people placed)
 
     @property
     def takes_unsure(self) -> bool:
@@ -260,6 +262,8 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
         raise ctx.err(rec, "a contract step needs months: and of: naming an earlier head-count slot")
     if typ == "subset" and of not in earlier:
         raise ctx.err(rec, "a subset step needs of: naming an earlier head-count slot (how many of those)")
+    if raw.get("topic") is not None and typ != "subset":
+        raise ctx.err(rec, "topic: belongs to a subset step (the words a correction of that count names)")
     split_by = str(raw.get("split_by") or "")
     if split_by and (typ != "count" or split_by not in earlier):
         raise ctx.err(rec, "split_by belongs to a count step and names an earlier choice slot")
@@ -283,7 +287,8 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
                 remember=bool(raw.get("remember")), fact=str(raw.get("fact") or slot), unit=unit,
                 yes_value=yes_value, no_value=no_value, months=int(raw.get("months") or 0), of=of,
                 echo=str(raw.get("echo") or ""), split_by=split_by, unsure_label=ctx.kb.texts["dialog_unsure"],
-                by_facts=typ == "yesno" and bool(raw.get("by_facts")), range=typ == "count" and bool(raw.get("range")))
+                by_facts=typ == "yesno" and bool(raw.get("by_facts")), range=typ == "count" and bool(raw.get("range")),
+                topic=tuple(normalise(w) for w in ctx.strs(rec, raw, "topic")))
 
 
 def _rule(ctx: _Ctx, part_rec: str, i: int, raw: Any, names: set[str], cite: dict[str, tuple[str, ...]]) -> Rule:

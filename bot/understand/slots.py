@@ -828,10 +828,25 @@ def subset_numbers(t: str, lex: Lexicon) -> tuple[list[int], list[int]] | None:
     have: list[int] = []
     lack: list[int] = []
     for i, n in enumerate(nums):
-        after = t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)]
-        seg = t[nums[i - 1].end if i else 0:n.start] + after
+        after = _own_people(t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)])
+        seg = _own_people(t[nums[i - 1].end if i else 0:n.start]) + after
         # 另外两个他们自己不要交 厂里就没交: each clause says not, which is no double negative
         counts = [_negations(c, lex) for c in clauses(after)]
         said_not = any(k % 2 for k in counts) and not any(k and not k % 2 for k in counts)
         (lack if said_not or _negations(seg, lex) % 2 else have).append(int(n.value))
     return have, lack
+
+
+_OTHERS_LEAD = re.compile(r"^(其他|其它|其余|别的|剩下|剩余)")
+_NAME_PAIR = re.compile(r"^([\u4e00-\u9fff]{2,3})[和跟、]([\u4e00-\u9fff]{2,3})")
+
+
+def _own_people(text: str) -> str:
+    """The clauses of a stretch that are not about other people: 只有四个交了社宝 王二娃和李幺妹还没给买 — the second
+    clause is the two named people's (and 剩下的没交 the rest's), not the four's."""
+    def others(c: str) -> bool:
+        pair = _NAME_PAIR.match(c)
+        return bool(_OTHERS_LEAD.match(c)) or bool(pair and _is_name(pair.group(1)) and any(
+            _is_name(pair.group(2)[:k]) for k in (3, 2)))
+    parts = text.split(" ")
+    return " ".join(c for c in parts if not (c and others(c)))
