@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "bot/loan_math.py": {"*"},  # a loan's amount, rate and partners as people type them
     "bot/matcher.py": {"*"},  # amounts, 第N条, the overview cue
     "bot/dialogs/answers.py": {"*"},  # typed answers to a check's questions: ordinals, numbers
-    "bot/dialogs/runner.py": {"DialogRunner._after_marker", "_names", "_HEAD_COUNT"},  # 刚才是…, 个人 in 6个人
+    "bot/dialogs/runner.py": {"DialogRunner._after_marker", "_names", "_HEAD_COUNT", "_HIRED"},  # 刚才是…, 个人 in 6个人, 新招了…
     "bot/answer.py": {"OPEN_SAID", "_SUM_TYPED", "_from_elsewhere", "_mine", "_QUESTION", "Answerer._own_region", "_WANTED", "_AT_WORK",
                       "_THEIRS", "_BEFORE_HOME", "_BEFORE_MINE", "_BEFORE_WORK", "_AFTER_OF",
                       "_AFTER_STARTS", "_AFTER_THERE", "_HERE_BEFORE", "_ASKS_SLIP", "_FIGURE", "_QUOTED_FIGURE", "_FIRM", "_PERSON_BORROWS"},  # a point's own words; 我是雅安的, 深圳那边有没得, 想贷六十万…

@@ -40,3 +40,74 @@ async def test_a_correction_naming_insurance_changes_the_insured_not_the_people_
     assert "4人 × 300元 = 1,200元" in reply
     reply = await talk("s4", *start, "只有四个交了社宝 王二娃和李幺妹厂头还没给买")
     assert "4人 × 300元 = 1,200元" in reply and "❌" not in reply
+
+
+# -- persona set 27 (tests/data/personas_27.yaml) ---------------------------------------------------------------------
+def test_years_at_work_are_no_days_of_training():
+    from bot.understand import extract_facts
+    facts = extract_facts("卢定岚安乡的 屋头是脱平户 2016年出去在浙江温州做了八年皮鞋 这回在县上学了个中式烹调 生活补帖我能拿好多钱")
+    assert "days" not in facts  # 2,920 days (146,000元) was said before
+    assert extract_facts("我在厂里上班的时候参加了十天培训 脱贫户 生活补贴好多").get("days") == 10
+
+
+def test_people_named_before_their_group_are_counted_by_name():
+    from bot.understand.slots import count_groups
+    text = ("泸定烹坝的劳务经济人 干这个五年了 今年三月份带了七个人去广东东莞电子厂 王大哥 李二嫂 陈幺妹 杨老三是脱贫户 罗家两兄弟是"
+            "2022年地震房子垮了的灾区的 还有一个是我侄儿 他屋头不是脱贫户也不是灾区的 七个都签的两年合同 社保厂头都买了 工资一个月五千五")
+    assert count_groups(text) == {"poor": 4, "disaster": 2, "other": 1}
+    assert count_groups("带了五个人 王大哥和李二嫂是脱贫户 其他三个不是") == {"poor": 2, "other": 3}
+
+
+async def test_a_broker_with_a_nephew_of_no_group_is_paid_for_the_six(talk):
+    reply = await talk("n1", "泸定烹坝的劳务经济人 今年三月份带了七个人去广东东莞电子厂 王大哥 李二嫂 陈幺妹 杨老三是脱平户 罗家两兄弟是2022年"
+                       "地震房子垮了的灾区的 还有一个是我侄儿 他屋头不是脱贫户也不是灾区的 七个都签的两年合同 社宝厂头都买了 工资一个月五千五"
+                       " 那个补助我能拿好多钱")
+    assert "6人 × 300元 = 1,800元" in reply
+
+
+def test_insurance_promised_for_later_is_none_now(engine_ask):
+    from bot.understand import extract_facts
+    text = ("我是泸定一个劳务公司的 今年九月份组织了五个脱贫户去新疆阿克苏一个纺织厂 都签的三年合同 工资一个月四千五 包吃住 "
+            "但是社保厂头说干满一年再买 现在还莫得买 那个三百一个人的补助能不能先报了")
+    assert extract_facts(text).get("insured") == "no"
+    assert extract_facts("五个脱贫户 社保转正了才交").get("insured") == "no"
+    assert extract_facts("组织了五个脱贫户 社保厂头都买了").get("insured") == "yes"
+    first = engine_ask(text).splitlines()[0]
+    assert "不符合" in first and "培训" not in first  # 包吃住 is board and lodging, not the training's living subsidy
+
+
+def test_a_firm_of_exactly_a_hundred_hears_the_ten_percent_first(engine_ask):
+    first = engine_ask("泸定的建筑公司 做了十二年了 公司现在一百个人 不多不少 今年新招了六个 都是返乡的农民工 签的三年合同 社保都买了 "
+                "从来不欠工资 我听说一百人以上的只要百分之五 我们够了吧 想贷三百万买设备").splitlines()[0]
+    assert first.startswith("招人这一条还不够") and "10人" in first  # not the wage-arrears office, not "300万在额度以内"
+
+
+async def test_hires_who_are_returnees_make_no_persons_loan_check(talk):
+    reply = await talk("f1", "泸定的建筑公司 公司现在一百个人 今年新招了六个 都是返乡的农民工 签的三年合同 社保都买了 想贷三百万买设备 够不够",
+                       "好的 帮我测一下")
+    assert "小微企业创业担保贷款" in reply and "身份：返乡创业农民工" not in reply
+
+
+def test_a_wifes_benefit_per_month_is_no_training_length():
+    from bot.understand import extract_facts
+    facts = extract_facts("泸洲叙永的 脱平户 今年十一月九号到二十号又在县上学了个养老护理员 证还莫拿到 我婆娘在领失业金 一个月一千八 我自己莫得领")
+    assert facts.get("days") == 12 and facts.get("cert") == "pending"
+
+
+def test_loans_in_years_listed_before_the_verb_are_counted(engine_ask):
+    first = engine_ask("泸洲古蔺的 我搞了个养鸡场 2017年 2020年 2023年都贷了创业但保代款 每回都按时还了 现在鸡棚要扩 还想贷四十万 "
+                "我是退伍军人 1998年的兵").splitlines()[0]
+    assert "不能再贷了" in first  # a fourth loan, not "40万在额度以内"
+
+
+def test_a_brothers_cross_province_fare_is_not_the_askers(engine_ask):
+    first = engine_ask("泸州泸县的脱贫户 三月份去成都龙泉驿汽车厂上班了 一个月六千 来回车票两百多 我兄弟去年去广东领了个跨省的交通补助 "
+                "我这个能领不").splitlines()[0]
+    assert "不算跨省" in first
+
+
+async def test_a_part_said_larger_than_its_total_corrects_the_total(talk):
+    reply = await talk("t9", "泸洲古蔺的劳务公司 国有的那个 今年四月份组织了一批脱平户去宜宾的电池厂上班 合同都签的三年 社保都买了 "
+                       "一个人三百的补助我们能拿好多", "好的 帮我测一下", "八个 都是脱贫户 都签的三年 社保都买了",
+                       "不对 应该是九个 漏了刘幺妹 她也是脱贫户 也签的三年 社保也买了")
+    assert "组织脱贫人口9人" in reply and "9人 × 300元 = 2,700元" in reply

@@ -131,8 +131,8 @@ class DialogRunner:
         if len(product) == 1:
             return product[0]  # 想申请小微企业的创业担保贷款 … 新招了三个返乡的: the loan asked for names its check
         for part in (norm[cut:], norm) if cut else (norm,):
-            pos = {f.id: max((norm.rfind(w) for w in f.words if _names(w, part)), default=-1)
-                   for f in flows}
+            pos = {f.id: max((norm.rfind(w) for w in f.words if _names(w, part) and not _of_the_hired(part, w)),
+                             default=-1) for f in flows}
             named = [f for f in flows if pos[f.id] >= 0]
             if named:
                 return max(named, key=lambda f: (pos[f.id], -f.order))
@@ -261,7 +261,7 @@ class DialogRunner:
                 if any((st := flow.step(k)) is not None and st.type == "subset" for k in found):
                     by_unit = {}  # 说错了 社保只交了四个人的: the count said is the insured ones', not the total's
                 found = {**by_unit, **found}
-        return found
+        return _totals_grown(flow, values, found)
 
     @staticmethod
     def _changed(values: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
@@ -818,6 +818,32 @@ class DialogRunner:
                     except ValueError:
                         pass
         return out
+
+
+def _totals_grown(flow: Flow, values: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+    """A part said larger than its total (应该是九个 … 也签的三年 after eight placed): the total was what changed,
+    to at least that many (the parts that were all of it follow it in correct())."""
+    out = dict(found)
+    changed = True
+    while changed:
+        changed = False
+        for k, v in list(out.items()):
+            st = flow.step(k)
+            total = st.of if st is not None and st.type in ("contract", "subset") else ""
+            have = out.get(total, values.get(total))
+            if total and total not in found and isinstance(v, int) and isinstance(have, int) and v > have:
+                out[total] = v
+                changed = True
+    return out
+
+
+_HIRED = re.compile(r"(招|吸纳|聘)[^招吸聘]{0,10}$")
+
+
+def _of_the_hired(norm: str, word: str) -> bool:
+    """Every time the word is said, it describes people hired (新招了六个都是返乡的农民工): not who borrows."""
+    found = [i for i in range(len(norm)) if norm.startswith(word, i)]
+    return bool(found) and all(_HIRED.search(norm, max(0, i - 12), i) for i in found)
 
 
 _OPTION_WORDS: dict[int, tuple[Step, Words, dict[str, tuple[Any, ...]]]] = {}  # by the step's identity: hashing a

@@ -51,7 +51,11 @@ _ASKING = re.compile(r"有没得|有没有|有莫得|能不能|可不可以|能�
 _DRAWN = re.compile(r"(领|拿|享受)(过|了|到)|(没|未|不曾)有?(领|拿|享受)|已经?(领|拿|享受)")  # said, not asked (今年还能不能领)
 _TRAINING = re.compile(r"培训|学|课|上了|参加")
 _DAYS_WORD = re.compile(r"天|星期|周|个月")
+_INSURE_VERB = re.compile(r"买|交|缴|参")
+_NOT_YET_INSURED = re.compile(r"(满|过了?|转正|试用期)[^\s]{0,8}(再|才)(买|交|缴|上|参)|(以后|之后|明年|下个月|年底)(再|才)(买|交|缴|上)")
 _LENGTH_OF_OTHER = re.compile(r"合同|签了|签的|期限|贷")  # 合同都是三年 / 贷款期限三年: not days of training
+_WORKED = re.compile(r"做了|干了|打工|打了|上班|务工|出去|在外|跑了|开了")  # the length of a job, a shop
+_TRAINING_WORD = re.compile(r"培训|学|课")
 _PLACING = re.compile(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐")
 _CONTRACT = re.compile(r"合同|签")
 _AGE_THIS_YEAR = re.compile(r"我?今年满?(\d{2}|[二三四五六七八九]十[一二三四五六七八九]?)(?=\s|$|岁|了)")  # 我今年41 在古蔺
@@ -671,8 +675,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     stated = [c for c in parts if "证" in c and not _ASKING.search(c)] if "证" in flat else []
     p = _clause_with(stated, ("证",), lex) or next(iter(stated), None)
     if p:
-        if any_in(p, fw("cert_pending")) or re.search(r"(还没|没有?|未)(拿到|考|发|下来)", p):
-            f["cert"] = "pending" if re.search(r"还没|还在|正在|准备|等", p) else "none"
+        if any_in(p, fw("cert_pending")) or re.search(r"(还没|还莫|还冇|没有?|莫得?|冇|未)(拿到|考|发|下来)", p):
+            f["cert"] = "pending" if re.search(r"还没|还莫|还冇|还在|正在|准备|等", p) else "none"
         elif _negations(p, lex) % 2:
             f["cert"] = "none"
         elif re.search(r"拿到|考到|有|取得|到手|发了|考过|拿了|考了|考起|办了|领了", p):
@@ -682,6 +686,11 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         from bot.understand.yesno import read_yesno
 
         v = read_yesno(p, "参加社会保险了吗").value
+        after = parts[parts.index(p) + 1] if p in parts and parts.index(p) + 1 < len(parts) else ""
+        if _INSURE_VERB.search(after) and not any_in(after, ("社保", "社会保险", "参保")):
+            v = read_yesno(after, "参加社会保险了吗").value or v  # 社保说干满一年再买 现在还莫得买: the last word
+        if _NOT_YET_INSURED.search(p):
+            v = "no"  # 干满一年再买 / 转正了才交: not insured now
         if v in ("yes", "no") and not (v == "no" and _SOME.search(p)):  # 有几个还没买: some, not everyone
             f["insured"] = v
         f.update(_insured_people(parts, p, lex))
@@ -700,7 +709,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     mine = _work_sites("".join(own_parts).replace(" ", ""), root) if 0 < len(own_parts) < len(parts) and not proxy \
         else (None, None)
     work_away, work_home = mine if any(mine) else _work_sites(flat, root)
-    said_cross = any_in(A_NOT_A.sub("", flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
+    own_flat = "".join(own_parts).replace(" ", "") if any(mine) else flat  # 我兄弟去年去广东领了个跨省的: his
+    said_cross = any_in(A_NOT_A.sub("", own_flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
     if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last
     elif said_cross or work_away:
@@ -720,7 +730,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     # numbers, each to the slot its unit and words name
     if _TRAINING.search(flat) or _DAYS_WORD.search(flat):
         # 合同都是三年 / 贷款期限三年: a contract's or a loan's length, not days of training
-        kept = [c for c in parts if not _LENGTH_OF_OTHER.search(c)]
+        kept = [c for c in parts if not _LENGTH_OF_OTHER.search(c)
+                and not (_WORKED.search(c) and not _TRAINING_WORD.search(c))]  # 在温州做了八年皮鞋: work, not training
         untied = " ".join(kept)
         days = read_value("days", untied, lex) if untied and _TRAINING.search(flat) else None
         mine_only = " ".join(c for c in kept if not names_other(c, lex))

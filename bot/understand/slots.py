@@ -33,7 +33,7 @@ _DATE_SPAN = re.compile(rf"(?:{_NUM}月)?{_NUM}[号日](?:{_GAP}{{0,12}}?)"
                         rf"|(?:{_NUM}月)?{_NUM}[号日](?=[^号日\d]{{0,4}}?(?:结业|结的业|结束|完|毕业|为止|回来|回的家|回家)))")
 # 一天补五十 / 一天能拿好多钱: what a day pays, no length
 _PER_DAY = re.compile(r"(补|给|发|能拿|拿|能领|领|有|是|多少|好多|几十|[\d五十一二三四六七八九百]+块|[\d五十一二三四六七八九百]+元"
-                      r"|\d{2,}|[二三四五六七八九]?十[一二三四五六七八九]?(?![天个月年])|[一二三四五六七八九]百)")
+                      r"|\d{2,}|[二三四五六七八九]?十[一二三四五六七八九]?(?![天个月年])|[一二三四五六七八九两][百千])")
 # 一天都没断过 / 一天也没歇 / 一天假都没请 / 一天课都没缺: "not even one day", no length
 _PER_YEAR = re.compile(r"(能|可以|只能|补|领|拿|几|最多|有|给|报|一次|一回|享受)")
 _NOT_EVEN = re.compile(r"(假|课|工)?[都也]?(没|不|莫)")
@@ -181,8 +181,8 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
             continue  # 一天都没断过: not a length
         if num.value == 1 and kind == "days" and u[0] == "年" and _PER_YEAR.match(t[num.end:].removeprefix(u[0])):
             continue  # 一年能补几回: how often, not a year of training
-        if num.value == 1 and kind == "days" and _PER_DAY.match(t[num.end:].lstrip("个").removeprefix(u[0])):
-            continue  # 一天补五十 / 一天给好多: a rate per day, not a length
+        if num.value == 1 and kind == "days" and _PER_DAY.match(t[num.end:].lstrip("个").removeprefix(u[0].lstrip("个"))):
+            continue  # 一天补五十 / 一天给好多 / 失业金一个月一千八: a rate per day or month, not a length
         if u[0] == "年" and 1949 <= num.value <= 2100 and float(num.value).is_integer():
             continue  # 2019年就脱了贫: a year, not a length
         # 6个月 is months, but 6个 alone is not a duration
@@ -231,8 +231,14 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
             continue
         if _rate_per_person(t, num, after):
             continue
+        if _PAY_BEFORE.search(t, 0, num.start):
+            continue  # 工资一个月五千五: money, not people
         out.append(num)
     return out
+
+
+_PAY_BEFORE = re.compile(r"(工资|月薪|薪水|收入|挣|赚)(一个月|每个月|每月|一月|一年|一天)?(有|是|能拿|拿|大概|差不多)?$"
+                         r"|(一个月|每个月|每月)(工资|收入)?(有|是|能拿|拿|挣|赚)$")
 
 
 def _context(t: str, num: Number, words: tuple[str, ...]) -> bool:
@@ -305,6 +311,7 @@ _DENIED_AFTER = re.compile(r"(?<=\S)\s+不是\s*[\d一二两三四五六七八�
 _DENIED = re.compile(r"不是\s*[\d一二两三四五六七八九十百千万半]+[^\s,，。是]{0,4}[\s,，。]*(?=是)")
 _YEAR = re.compile(r"(\d{2,4}|[〇零一二三四五六七八九]{2,4})年(?!级)|[今去前]年")
 _LOAN_WORDS = re.compile(r"贷过|贷了|贷的|借过|借了|贷款|创业担保|都还清了|还清了|分别|各自?|的")
+_YEARS_THEN_LOAN = re.compile(r"((?:(?:19|20)?\d{2}年[\s和跟、,，]*){2,})(都|也|分别|各)?(贷|借)")
 _MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(份|底|初)?")
 _ONE_HIRED = re.compile(r"(招|请|雇|进|来|收)(了|又|进)?个(?=[^\d一二两三四五六七八九十月天年]|$)")  # 招了个脱贫户: one
 
@@ -423,6 +430,9 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
         if len(years) >= 2 and (each or (not hits and not _YEAR.sub("", _LOAN_WORDS.sub("", flat)).strip(
                 "和跟与及、,，以都各次回趟笔一1 "))):
             return len(years)  # 2017年 2020年 2023年各贷过一回 / 2019年和2022年: one loan a year named
+        run = _YEARS_THEN_LOAN.search(t)
+        if run and not hits:  # 养鸡场 … 2017年 2020年 2023年都贷了创业担保贷款: a loan in each year listed
+            return len(set(_YEAR.findall(run.group(1))))
         if hits:
             values = [n.value for n in hits]
             if len(values) >= 3 and max(values) == sum(values) - max(values):
@@ -726,13 +736,16 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) ->
     t = prep(text)
     durs = _durations(t, "contract_months", lex)
     nums = [n for n in _people_numbers(t, lex) if not any(s <= n.start < e for _, s, e, _ in durs)]
+    nums = sorted(nums + _names_said_of_a_group(t, lex), key=lambda n: n.start)
     if not nums:
         return None
     labels: list[str | None] = []
     for i, n in enumerate(nums):
         stop = nums[i + 1].start if i + 1 < len(nums) else len(t)
-        after = t[n.end:stop].split(" ")[0]
+        after, *further = t[n.end:stop].split(" ")
         label = _group_of(after, lex)
+        if label is None and further and _SAME_PERSON.match(further[0]):
+            label = _group_of(further[0], lex)  # 一个是我侄儿 他屋头不是脱贫户也不是灾区的
         if label is None and re.fullmatch(r"(个人|个|人|名|位)?[的了]?", after):
             start = nums[i - 1].end if i else 0
             before = t[start:n.start].split(" ")[-1]  # 脱贫户5个 / 其中脱贫人口8个
@@ -764,6 +777,32 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) ->
     return out if len(out) > 1 or (single and out) else None
 
 
+_SAME_PERSON = re.compile(r"(他|她)(们|屋头|屋里|家里|家)?(也|都)?(不是|是)")
+_NAMED_GROUP = re.compile(r"^(\S+?)(都是|也是|是)(\S*)$")
+
+
+def _names_said_of_a_group(t: str, lex: Lexicon) -> list[Number]:
+    """People named, then their group (王大哥 李二嫂 陈幺妹 杨老三是脱平户): a count of the names, standing where
+    they are said, so that a split by group counts them (four 脱贫户)."""
+    out: list[Number] = []
+    words = [(m.group(), m.start()) for m in re.finditer(r"\S+", t)]
+    for k, (w, at) in enumerate(words):
+        m = _NAMED_GROUP.match(w)
+        if not m or _group_of(m.group(2) + m.group(3), lex) is None:
+            continue
+        names = [x for x in re.split(r"[和跟、]", m.group(1)) if x]
+        if not names or not all(map(_is_name, names)):
+            continue
+        first = k
+        while first > 0 and all(map(_is_name, [x for x in re.split(r"[和跟、]", words[first - 1][0]) if x])):
+            first -= 1
+        for prev, _ in words[first:k]:
+            names += [x for x in re.split(r"[和跟、]", prev) if x]
+        if len(names) >= 2:
+            out.append(Number(float(len(names)), words[first][1], at + len(m.group(1))))
+    return out
+
+
 def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[list[Number], list[str | None]]:
     """Without the counts that name people counted before: 那5个 / 这5个 of a count said already (that many, or all
     so far), and a last count without a group that is the sum of the groups before it (13个人都签了两年)."""
@@ -772,9 +811,10 @@ def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[li
         earlier = [int(m.value) for m, _ in kept]
         if earlier and t[max(0, n.start - 1):n.start] in ("那", "这") and int(n.value) in (*earlier, sum(earlier)):
             continue
-        if label is None and i == len(nums) - 1 and len(kept) > 1 and all(g for _, g in kept) \
-                and int(n.value) == sum(earlier):
-            continue
+        named = [int(m.value) for m, g in kept if g]
+        if label is None and i == len(nums) - 1 and len(named) > 1 and int(n.value) == sum(named) \
+                and (all(g for _, g in kept) or (kept[0][1] is None and int(kept[0][0].value) == int(n.value))):
+            continue  # 七个人 … 四个 两个 一个 … 七个都签了: the seven again
         kept.append((n, label))
     return [n for n, _ in kept], [g for _, g in kept]
 
