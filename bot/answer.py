@@ -39,7 +39,8 @@ _FIRM = re.compile(r"企业|公司|小微|厂的名义|店的名义|(酒店|宾�
 _PERSON_BORROWS = re.compile(r"(?<![\d几十两一二三四五六七八九百千多来])个人")
 _QUOTED_FIGURE = re.compile(r"(文件|写的|听说|说是|不是说|规定|以前是|原来是)[^，。 想要打]{0,16}$")  # 文件写的…贷款四百万: not the sum wanted
 _WANTED = re.compile(loan_math.NOT_THIS_LOAN + r"(?<!营)(?<!信)(?:贷|带|借|差|缺|要)(?:款|到|个|得到|得了)?"
-                     r"(\d+|[一二三四五六七八九十两百]+)\s*万")  # 经营贷, 信贷 as well
+                     r"(\d+|[一二三四五六七八九十两百]+)\s*万"  # 经营贷, 信贷 as well
+                     r"|(?:申请|办|批)(\d+|[一二三四五六七八九十两百]+)\s*万(?:元|块)?的?(?:创业)?(?:担保|但保)?(?:贷款|代款|贷)")
 
 
 class Answerer:
@@ -148,9 +149,11 @@ class Answerer:
             top = next((self.kb.measures[i] for i in point.measures if self.kb.measures[i].region == top.region), top)
             shown = [top]
         if point is not None and not match.side_by_side and len(match.regions) != 1:
-            # the point speaks for both documents: show both only if its line differs between them
+            # the point speaks for both documents: show both only if its line differs between them, and not when
+            # the message names one document's own brand only (评上了泸字号 … 是不是一直有效: 泸州's)
             cp = self.kb.measures.get(top.counterpart or "")
-            if cp is not None and cp.id in point.measures:
+            brands = {d.region for d in self.kb.documents.values() if d.brand and d.brand in match.norm}
+            if cp is not None and cp.id in point.measures and brands != {top.region}:
                 shown = [top, cp]
         if point is not None:
             shown = [m for m in shown if m.id in point.measures] or shown[:1]
@@ -332,7 +335,8 @@ class Answerer:
         period = update.in_force(today) if update is not None else None
         if m is None or period is None:
             return {}
-        wanted = float(m.group(1)) if m.group(1).isdigit() else float(cn_to_int(m.group(1)))
+        said = m.group(1) or m.group(2)  # 想贷六十万 / 申请700万的创业担保贷款
+        wanted = float(said) if said.isdigit() else float(cn_to_int(said))
         firm = _firm_borrows(norm)
         ceiling = re.search(r"\d+(\.\d+)?", period.enterprise if firm else period.individual)
         if ceiling is None or wanted <= 0:

@@ -74,10 +74,15 @@ def _unnegated(word: str, norm: str, negations: tuple[str, ...]) -> bool:
     """The word is in norm at least once not right after one of the negations."""
     i = norm.find(word)
     while i >= 0:
-        if not any(norm.endswith(n, 0, i) for n in negations):
+        if not any(norm.endswith(n, 0, i) and not _asks(norm, i - len(n), n) for n in negations):
             return True
         i = norm.find(word, i + 1)
     return False
+
+
+def _asks(norm: str, at: int, negation: str) -> bool:
+    """是不是一直有效: the negation is half of an A-not-A question (是不是), not a denial."""
+    return negation[:1] == "不" and at > 0 and norm[at - 1] == negation[1:2]
 
 
 @dataclass(frozen=True)

@@ -253,7 +253,7 @@ def test_every_quote_is_verbatim_and_every_later_figure_is_dated(kb):
     # a certificate earned elsewhere: the documents do not say
     ("我在浙江宁波考的电工证 现在回泸定了 能领培训补贴不", r"文件没有写在外地考的", r"人社局"),
     # an employer hiring 脱贫户 is not paid the 300
-    ("我在泸定开了个厂 招了几个脱贫户 企业自己有没有补助", r"没有给招用脱贫人口的企业", r"经纪人"),
+    ("我在泸定开了个厂 招了几个脱贫户 企业自己有没有补助", r"文件没有写给(?:用工|招用脱贫人口的)企业", r"经纪人"),
 ])
 def test_the_whole_message_is_answered(ask, q, want_first, want_in_reply):
     text = ask(q)

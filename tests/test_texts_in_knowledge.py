@@ -28,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "bot/answer.py": {"OPEN_SAID", "_SUM_TYPED", "_from_elsewhere", "_mine", "_QUESTION", "Answerer._own_region", "_WANTED", "_AT_WORK",
                       "_THEIRS", "_BEFORE_HOME", "_BEFORE_MINE", "_BEFORE_WORK", "_AFTER_OF",
                       "_AFTER_STARTS", "_AFTER_THERE", "_HERE_BEFORE", "_ASKS_SLIP", "_FIGURE", "_QUOTED_FIGURE", "_FIRM", "_PERSON_BORROWS"},  # a point's own words; 我是雅安的, 深圳那边有没得, 想贷六十万…
+    "bot/points.py": {"_asks"},  # 是不是: the A-not-A question is no denial
     "bot/announce/when.py": {"_N", "_DATE", "_DAY", "_TIME", "_DAY_OFFSET", "_AFTERNOON", "_NOON"},  # 明天上午9点
     "bot/kb/units.py": {"*"},  # （责任单位：…） in the documents' text
     # English operator help that names WeChat's console (公众号, 安全模式) and shows what staff may type

@@ -111,3 +111,30 @@ async def test_a_part_said_larger_than_its_total_corrects_the_total(talk):
                        "一个人三百的补助我们能拿好多", "好的 帮我测一下", "八个 都是脱贫户 都签的三年 社保都买了",
                        "不对 应该是九个 漏了刘幺妹 她也是脱贫户 也签的三年 社保也买了")
     assert "组织脱贫人口9人" in reply and "9人 × 300元 = 2,700元" in reply
+
+
+# -- blind answer set 32 (tests/data/blind_answers_32.yaml: public questions) -----------------------------------------
+@pytest.mark.parametrize("text,want", [
+    ("我们是泸定做牦牛肉干的小微企业 想申请700万的创业担保贷款 行不行", "不能一次贷700万"),  # "可以申请" before
+    ("我老汉是脱平户 在泸定学电焊 10月27号开班11月8号结业 生活补帖总共最多能拿好多", "培训13天最多650元"),
+    ("屋头娃儿自己在网上找了个深圳的工作 签了两年合同 听说政府每个人补300块 这个钱去哪里领", "不是发给务工人员本人的"),
+    ("请问泸州最近有没有劳务品牌专场招聘会 我想找个厂里的工作", "文件没有写最近的招聘会"),  # not "企业自己办"
+    ("叙永县有没有出自己的劳务品牌实施细则 在哪里看", "文件没有写各区县出没出"),
+    ("尊敬的领导您好 我们在泸州纳溪开了个服装厂 今年招了20个脱贫户进厂上班 请问企业这边能享受啥子补贴", "文件没有写给用工企业的补贴"),
+    ("泸定的 我是电工高级技师 听说高技能人才也可以评职称 是不是真的", "可以，是真的"),
+    ("我师傅在泸州的技能大师工作室评上国家级的了 听说国家级的一次性给30万 是不是哦", "不是30万"),
+    ("我们的基地评上省级劳务品牌高技能人才培训基地了 听说有500万 泸州的", "不是500万"),
+])
+def test_the_first_line_answers_the_public_question(engine_ask, text, want):
+    assert want in engine_ask(text).splitlines()[0]
+
+
+def test_a_brand_of_one_place_asked_about_is_answered_for_that_place(engine_ask):
+    reply = engine_ask("我们公司评上了泸字号特色劳务品牌 这个牌子是不是一直有效")
+    assert reply.startswith("不是") and "有效期3年" in reply.splitlines()[0] and "【泸定县】" not in reply
+
+
+def test_a_not_a_is_no_denial_of_the_word_after_it():
+    from bot.points import _unnegated
+    assert _unnegated("一直有效", "这个牌子是不是一直有效", ("不是",))
+    assert not _unnegated("一直有效", "这个牌子不是一直有效", ("不是",))
