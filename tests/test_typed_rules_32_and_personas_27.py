@@ -138,3 +138,29 @@ def test_a_not_a_is_no_denial_of_the_word_after_it():
     from bot.points import _unnegated
     assert _unnegated("一直有效", "这个牌子是不是一直有效", ("不是",))
     assert not _unnegated("一直有效", "这个牌子不是一直有效", ("不是",))
+
+
+# -- regressions the earlier sets caught after the rules above (personas 14, 16, 23; answers set 2) ------------------
+def test_another_insurance_said_after_social_insurance_is_not_it():
+    from bot.understand import extract_facts
+    facts = extract_facts("叙永的劳务经纪人 带了五个脱贫户去工地上班 合同签的一年 就是社保莫得买 只买了意外险")
+    assert facts.get("insured") == "no"  # 只买了意外险 was read as insured (5 × 300元 ✅)
+    assert extract_facts("社保说干满一年再买 现在还莫得买").get("insured") == "no"
+
+
+def test_months_of_a_benefit_are_no_days_of_training():
+    from bot.understand import extract_facts
+    facts = extract_facts("古蔺的脱贫户 今年3月到8月领了6个月失业金 8月份就领完了 10月20号到29号我在县职校学了电焊 生活补贴好多钱")
+    assert facts.get("days") == 10  # 180 (6个月) was read before
+
+
+async def test_the_firm_named_after_its_hires_is_the_borrower(talk):
+    reply = await talk("h1", "泸定磨西的 开了个民宿 二十个员工 今年新招了四个 想用公司名义贷款", "好的 帮我测一下")
+    assert "小微企业创业担保贷款" in reply and "新招的符合条件人员：4" in reply
+    reply = await talk("h2", "新招了六个都是返乡的农民工 公司想贷款", "帮我测一下")
+    assert "小微企业创业担保贷款" in reply
+
+
+def test_an_askers_own_title_does_not_pull_the_answer_off_what_is_asked(engine_ask):
+    first = engine_ask("我是泸定退休的高级技师 干了一辈子电焊 县上那个劳务品牌专家库咋个才能进去 有没得补贴").splitlines()[0]
+    assert "专家库" in first and "没有写" in first

@@ -837,7 +837,7 @@ def _totals_grown(flow: Flow, values: dict[str, Any], found: dict[str, Any]) -> 
     return out
 
 
-_HIRED = re.compile(r"(招|吸纳|聘)[^招吸聘]{0,10}$")
+_HIRED = re.compile(r"(招|吸纳|聘)[^招吸聘想要用以准打申贷]{0,10}$")  # 新招了四个想用公司名义贷款: 公司 is the asker's
 
 
 def _of_the_hired(norm: str, word: str) -> bool:

@@ -55,6 +55,7 @@ _INSURE_VERB = re.compile(r"买|交|缴|参")
 _NOT_YET_INSURED = re.compile(r"(满|过了?|转正|试用期)[^\s]{0,8}(再|才)(买|交|缴|上|参)|(以后|之后|明年|下个月|年底)(再|才)(买|交|缴|上)")
 _LENGTH_OF_OTHER = re.compile(r"合同|签了|签的|期限|贷")  # 合同都是三年 / 贷款期限三年: not days of training
 _WORKED = re.compile(r"做了|干了|打工|打了|上班|务工|出去|在外|跑了|开了")  # the length of a job, a shop
+_DREW = re.compile(r"领|失业金|失业保险|低保")  # 领了6个月失业金: how long a benefit was paid
 _TRAINING_WORD = re.compile(r"培训|学|课")
 _PLACING = re.compile(r"组织|送了|带了|介绍|输出|安排|帮.{0,8}找|推荐")
 _CONTRACT = re.compile(r"合同|签")
@@ -687,8 +688,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
 
         v = read_yesno(p, "参加社会保险了吗").value
         after = parts[parts.index(p) + 1] if p in parts and parts.index(p) + 1 < len(parts) else ""
-        if _INSURE_VERB.search(after) and not any_in(after, ("社保", "社会保险", "参保")):
-            v = read_yesno(after, "参加社会保险了吗").value or v  # 社保说干满一年再买 现在还莫得买: the last word
+        # 社保说干满一年再买 现在还莫得买: the last word; 只买了意外险 is another insurance, not this one
+        if _INSURE_VERB.search(after) and not any_in(after, ("社保", "社会保险", "参保", "险")):
+            v = read_yesno(after, "参加社会保险了吗").value or v
         if _NOT_YET_INSURED.search(p):
             v = "no"  # 干满一年再买 / 转正了才交: not insured now
         if v in ("yes", "no") and not (v == "no" and _SOME.search(p)):  # 有几个还没买: some, not everyone
@@ -731,7 +733,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if _TRAINING.search(flat) or _DAYS_WORD.search(flat):
         # 合同都是三年 / 贷款期限三年: a contract's or a loan's length, not days of training
         kept = [c for c in parts if not _LENGTH_OF_OTHER.search(c)
-                and not (_WORKED.search(c) and not _TRAINING_WORD.search(c))]  # 在温州做了八年皮鞋: work, not training
+                and not ((_WORKED.search(c) or _DREW.search(c)) and not _TRAINING_WORD.search(c))]  # 在温州做了八年皮鞋
         untied = " ".join(kept)
         days = read_value("days", untied, lex) if untied and _TRAINING.search(flat) else None
         mine_only = " ".join(c for c in kept if not names_other(c, lex))
