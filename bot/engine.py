@@ -344,10 +344,12 @@ class Engine:
         profile = dict(user.get("profile") or {})
         profile.pop(LAST_RESULT, None)  # a new subject: a later fact no longer redoes the last result
         for flow in self.flows.values():
+            # 我们不是脱贫户 … 隔壁张大爷是脱贫户: the facts' reading (the user's own clause) over an option word
+            said = self.dialogs.from_facts(flow, facts) if prefilled[flow.id] else {}
             for slot, value in prefilled[flow.id].items():
                 step = flow.step(slot)
                 if step and step.remember and slot != "region":
-                    profile[slot] = value
+                    profile[slot] = said.get(slot, value)
         told = {**facts, FOR_OTHER: "yes"} if self.dialogs.asks_for_other(text or norm) else facts
         if told:  # for_other is kept, not returned: what is said later of the relative is the subject's
             kept = {**(profile.get(FACTS) or {}), **{k: v for k, v in told.items() if k != "region"}}

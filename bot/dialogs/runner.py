@@ -130,6 +130,9 @@ class DialogRunner:
         product = [f for f in flows if any(any(names_the_loan(said, w)) for w in f.words if len(w) >= 2)]
         if len(product) == 1:
             return product[0]  # 想申请小微企业的创业担保贷款 … 新招了三个返乡的: the loan asked for names its check
+        roled = [f for f in flows if f.asker and self.fits(f, facts) and any(_names(w, norm) for w in f.words)]
+        if len(roled) == 1:
+            return roled[0]  # 劳务经纪人 … 我跑了三趟成都 车费花了一千多: the broker's own check, not the workers'
         for part in (norm[cut:], norm) if cut else (norm,):
             pos = {f.id: max((norm.rfind(w) for w in f.words if _names(w, part) and not _of_the_hired(part, w)),
                              default=-1) for f in flows}
@@ -373,6 +376,14 @@ class DialogRunner:
                 v = "poor" if s.option("poor") else None
             if v is not None and v != UNSURE and self._valid(s, v):
                 out[s.slot] = v
+        for s in flow.steps:  # 三个签的两年 小李签的半年 社保四个都买了: of the three, all are insured
+            total = out.get(s.of) if s.type == "subset" and s.of else None
+            if isinstance(total, int) and isinstance(out.get(s.slot), int) and out[s.slot] > total:
+                whole = out.get(getattr(flow.step(s.of), "of", "") or "")
+                if isinstance(whole, int) and out[s.slot] >= whole:
+                    out[s.slot] = total
+                else:
+                    out.pop(s.slot)  # more than the part it is of, fewer than everyone: which of them, asked
         return out
 
     @staticmethod

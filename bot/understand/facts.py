@@ -327,6 +327,9 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
     return "no" if said else None
 
 
+_STAFF_WITH_HIRES = re.compile(r"(?:一共|总共|共|现在有|目前有)有?(\d+|[零一二两三四五六七八九十百千]+)个?人\s?(?:包括|其中|含|里头|里面|这里面)")
+
+
 def _staff_pattern(lex: Lexicon) -> re.Pattern | None:
     """The head-count pattern of _staff, built once per lexicon."""
     if ("staff_pattern",) not in lex.memo:
@@ -345,6 +348,8 @@ def _staff(t: str, lex: Lexicon) -> int | None:
     if pattern is None:
         return None
     m = pattern.search(t)
+    if not m and any_in(t, lex.fact_words("firm_places")):
+        m = _STAFF_WITH_HIRES.search(t)  # 食品公司 … 现在一共二十一个人 包括今年新招的三个: the firm's total
     if not m:
         return None
     v = read_value("people", m.group(1) + "个", lex)
@@ -759,6 +764,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     # 招了25个学员: a school's trainees, not a firm's hires
     hires = read_value("new_hires", t, lex) if any_in(flat, lex.words("new_hire_words")) and not any(
         flat[n.end:].lstrip("个名位").startswith(lex.words("trainee_nouns")) for n in find_numbers(flat)) else None
+    if hires == ASK:  # 营业额一千五百万左右 … 今年新招了六个: the hires' own clause, not the turnover's 左右
+        own = read_value("new_hires", " ".join(c for c in parts if any_in(c, lex.words("new_hire_words"))), lex)
+        hires = own if isinstance(own, int) else hires
     if isinstance(hires, int):
         f["new_hires"] = hires
     if "staff" not in f and _PLACING.search(flat):
@@ -781,8 +789,11 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         signed = " ".join(c for c in parts if _CONTRACT.search(c)) or t
         durs = _durations(signed, "contract_months", lex)
         if durs and not any(a for *_, a in durs):
-            q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
-                count_qualifying(" ".join(c for c in parts if _CONTRACT.search(c) or not any_in(c, lex.words("staff_words"))),
+            # 开了五年了 / 在广东干了5年: how long a shop or a job has run, no contract's length
+            said = [c for c in parts if _CONTRACT.search(c) or not _WORKED.search(c)]
+            q = count_qualifying(" ".join(said), CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
+                count_qualifying(" ".join(c for c in said if _CONTRACT.search(c) or not (
+                    any_in(c, lex.words("staff_words")) or any(n.value == f["staff"] for n in find_numbers(c)))),
                                  CONTRACT_MONTHS, f["new_hires"], lex) if isinstance(f.get("new_hires"), int) else None)
             if isinstance(q, int) and "staff" in f:
                 f["new_hires_qualifying"] = min(q, f["new_hires"])  # 新招了6个 其中3个签的半年 3个签的两年: 3

@@ -16,7 +16,8 @@ _SEP = re.compile(r"[\s,，。.!！?？;；:：、~～…/|()（）\[\]【】\"'
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # 1,800 → 1800
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 _CONTRAST = re.compile(r"(?=但是|可是|不过|只是)")  # where clauses() cuts before a contrast
-A_NOT_A = re.compile(r"(.)(不|没)\1")  # 是不是, 有没有, 算不算: a question form, not a negation
+A_NOT_A = re.compile(r"(?<![但可只])(.)(不|没)\1")  # 是不是, 有没有, 算不算: a question form, not a negation
+# (但是不是脱贫户 is 但是 + 不是: a denial)
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,13 @@ _MONTH_OF_YEAR_BEFORE = re.compile(r"(年|到|至|从)$")
 _MONTH_OF_YEAR_AFTER = re.compile(r"月(份|底|初|中旬|[到至~-])")
 
 
+_SHORT_YEAR = re.compile(r"[一二][零〇一二三四五六七八九]")
+
+
+def _range_of_neighbours(digits: str) -> bool:
+    return _DIGITS.index(digits[1].replace("〇", "零")) == _DIGITS.index(digits[0]) + 1
+
+
 def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, bool]]:
     units = lex.units(kind)
     found = _half(t, units, kind) + (contract_span_months(t) if kind == "contract_months" else [])
@@ -185,6 +192,8 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
             continue  # 一天补五十 / 一天给好多 / 失业金一个月一千八: a rate per day or month, not a length
         if u[0] == "年" and 1949 <= num.value <= 2100 and float(num.value).is_integer():
             continue  # 2019年就脱了贫: a year, not a length
+        if u[0] == "年" and _SHORT_YEAR.fullmatch(t[num.start:num.end]) and not _range_of_neighbours(t[num.start:num.end]):
+            continue  # 二二年地震: 2022, not two years (二三年 may be either: a range, read as one)
         # 6个月 is months, but 6个 alone is not a duration
         out_v = num.value * u[1]
         found.append((out_v, num.start, num.end, num.approx))
@@ -562,14 +571,22 @@ def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[flo
     if re.search(r"一年以上|1年以上", t) is not None and not durs:
         pass
     inside = lambda n: any(s <= n.start < e for _, s, e, _ in durs)  # noqa: E731
-    counts = [n for n in _people_numbers(t, lex) if not inside(n)]
+    counts = [n for n in _people_numbers(t, lex) if not inside(n) and not _of_insurance(t, n.start)]
     if not durs or not counts:
         return None
-    tokens = sorted([("n", n.value, n.start) for n in counts] + [("d", v, s) for v, s, _, _ in durs], key=lambda x: x[2])
+    tokens = sorted([("n", n.value, n.start) for n in counts] + [("d", v, s) for v, s, _, _ in durs] +
+                    _names_before_lengths(t, counts, durs), key=lambda x: x[2])
+    last_length = max(e for _, _, e, _ in durs)
+    rough = {n.start for n in counts if n.approx}
+    while tokens and tokens[-1][0] == "n" and not re.search(r"签|合同", _clause_at(t, int(tokens[-1][2]))) and (
+            tokens[-1][2] in rough or re.search(r"\s\S+\s", t[last_length:int(tokens[-1][2])])):
+        tokens.pop()  # … 车费花了一千多: a count well after the last length, in a clause saying nothing of contracts
     lead = None
     if len(tokens) >= 3 and tokens[0][0] == "n" and tokens[1][0] == "n":
         lead = tokens[0][1]  # 10个脱贫人口 4个签一年 6个签三个月 / 20个人 其中12个签了一年
         tokens = tokens[1:]
+    while len(tokens) >= 4 and tokens[0][0] == "n" and tokens[1][0] == "n" and tokens[0][1] == lead:
+        tokens = tokens[1:]  # 带了四个人 四个都是灾区的 其中三个签的两年 小李签的半年: the total said twice
     kinds = "".join(k for k, _, _ in tokens)
     if len(kinds) % 2 or kinds not in ("nd" * (len(kinds) // 2), "dn" * (len(kinds) // 2)):
         return None
@@ -584,6 +601,33 @@ def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[flo
 
 
 _SIGNED_END = re.compile(r"(只|都|也|就)?(签的|签了|签|是|的)*$")
+
+
+def _of_insurance(t: str, at: int) -> bool:
+    """社保四个都买了 after the contracts: a count in a clause about insurance, not about contracts."""
+    clause = _clause_at(t, at)
+    return bool(re.search(r"社保|社会保险|参保|保险", clause)) and not re.search(r"签|合同", clause)
+
+
+def _clause_at(t: str, at: int) -> str:
+    start = max(t.rfind(" ", 0, at), 0)
+    end = t.find(" ", at)
+    return t[start:end if end >= 0 else len(t)]
+
+
+def _names_before_lengths(t: str, counts: list[Number], durs: list) -> list[tuple[str, float, int]]:
+    """三个签的两年 小李签的半年: a length right after names (no count between) is theirs, one each, as a count
+    token at the names."""
+    out: list[tuple[str, float, int]] = []
+    ends = sorted([n.end for n in counts] + [e for _, _, e, _ in durs])
+    for _, s, _, _ in durs:
+        clause = t.rfind(" ", 0, s) + 1  # the length's own clause, with no count of its own before it
+        start = max([e for e in ends if e <= s] + [clause])
+        seg = re.sub(r"^[个年月半的了期合同\s]+", "", t[start:s])
+        words = [w for w in (_SIGNED_END.sub("", w) for w in re.split(r"[\s、,，和]+", seg)) if w]
+        if words and all(map(_is_name, words)) and not any(clause <= n.start < s for n in counts):
+            out.append(("n", float(len(words)), start + t[start:s].find(words[0])))
+    return out
 
 
 def _named_lengths(t: str, lex: Lexicon) -> list[tuple[int, float]] | None:
