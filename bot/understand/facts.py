@@ -790,8 +790,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         durs = _durations(signed, "contract_months", lex)
         if durs and not any(a for *_, a in durs):
             # 开了五年了 / 在广东干了5年: how long a shop or a job has run, no contract's length
-            said = [c for c in parts if _CONTRACT.search(c) or not _WORKED.search(c)]
-            q = count_qualifying(" ".join(said), CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
+            said = [c for c in parts if _CONTRACT.search(c) or not _WORKED.search(c)]  # (a firm's: 上班 is placing)
+            q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
                 count_qualifying(" ".join(c for c in said if _CONTRACT.search(c) or not (
                     any_in(c, lex.words("staff_words")) or any(n.value == f["staff"] for n in find_numbers(c)))),
                                  CONTRACT_MONTHS, f["new_hires"], lex) if isinstance(f.get("new_hires"), int) else None)
