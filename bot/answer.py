@@ -43,6 +43,9 @@ _WANTED = re.compile(loan_math.NOT_THIS_LOAN + r"(?<!营)(?<!信)(?:贷|带|借|
                      r"|(?:申请|办|批)(\d+|[一二三四五六七八九十两百]+)\s*万(?:元|块)?的?(?:创业)?(?:担保|但保)?(?:贷款|代款|贷)")
 
 
+_OWED_BEFORE = re.compile(r"(车贷|房贷|信用卡|花呗|借呗|欠)[^，。]{0,4}还差$|还差$")  # 车贷还差七万: a balance owed
+
+
 class Answerer:
     def __init__(self, kb: KnowledgeBase, points: Points | None = None):
         self.kb = kb
@@ -330,7 +333,8 @@ class Answerer:
     def _loan_wanted(self, norm: str, today: dt.date) -> dict:
         """想贷六十万 / 能不能带到四十万: the loan asked for, against the ceiling in force (an enterprise's when
         the asker borrows as one), so the first line can say whether it fits (facts wanted, over_ceiling)."""
-        m = next((x for x in _WANTED.finditer(norm) if not _QUOTED_FIGURE.search(norm, 0, x.start())), None)
+        m = next((x for x in _WANTED.finditer(norm) if not _QUOTED_FIGURE.search(norm, 0, x.start())
+                  and not _OWED_BEFORE.search(norm, max(0, x.start() - 6), x.start() + 1)), None)
         update = self.kb.updates.get(LOAN_UPDATE)
         period = update.in_force(today) if update is not None else None
         if m is None or period is None:

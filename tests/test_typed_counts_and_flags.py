@@ -210,7 +210,7 @@ async def test_a_partly_insured_group_is_paid_for_the_insured_ones(engine):
     """Before: 有三个还没买社保 of nine read as nobody insured, ❌ for an agency owed 6 × 300 (personas 10)."""
     await _talk(engine, "h", "今年送了九个脱贫户去宜宾的电子厂 合同都是两年 不过有三个还在试用期 厂里还没给买社保 补助咋个算 "
                 "我是劳务经纪人", "好的 帮我测一下")
-    result = await _talk(engine, "h", "泸州", "没有")
+    result = await _talk(engine, "h", "泸州")  # 宜宾的电子厂 is inside 四川: no cross-province question
     assert "6人 × 300元 = 1,800元" in result and "❌" not in result
     await _talk(engine, "i", "我是劳务经纪人 带了四个脱贫户进泸州的酒厂 合同都签的两年", "好的 帮我测一下")
     asked = await _talk(engine, "i", "泸州")

@@ -30,7 +30,7 @@ from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import Words, any_in, normalise
 from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
 from bot.understand.facts import asks_for_other, mask_numbered_places, names_the_loan
-from bot.understand.lexicon import A_NOT_A, clauses, prep
+from bot.understand.lexicon import A_NOT_A, clauses, names_other, prep
 from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
 from bot.understand.yesno import _negations
 
@@ -791,8 +791,10 @@ class DialogRunner:
         while i >= 0:
             after = norm[i + len(word):i + len(word) + 6]
             if not _negations(norm[max(0, i - 3):i], self.lex) % 2 and \
-                    not any(after.find(w) >= 0 and after.find(w) <= 2 for w in acting):
-                return True
+                    not any(after.find(w) >= 0 and after.find(w) <= 2 for w in acting) and \
+                    not ("是" in norm[max(0, i - 3):i] and names_other(norm[max(0, i - 9):i], self.lex)
+                         and not asks_for_other(norm, self.lex)):
+                return True  # (我表哥是劳务经纪人: the cousin's role, not the user's)
             i = norm.find(word, i + 1)
         return False
 

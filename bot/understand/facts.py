@@ -388,6 +388,9 @@ def asks_for_other(flat: str, lex: Lexicon) -> bool:
     return bool(lex.memo[("proxy_pattern",)].search(flat))
 
 
+_OWN_HOUSEHOLD = re.compile(r"(我们|我|咱们|咱)(屋头|屋里|家里|家)")
+
+
 def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
     """yes / monitored / no over every clause of the user's that names a group (监测户 不是脱贫户 → monitored):
     a negated word is never a yes; 监测户 is its own category, included in 脱贫人口 only where a clause says so.
@@ -397,8 +400,8 @@ def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
     said: dict[str, set[str]] = {"poor": set(), "monitored": set()}
     words = tuple(dict.fromkeys(fw("poor_yes") + monitored))
     for p in parts:
-        if not any_in(p, words) or (not proxy and _about_other(p, lex, "")):
-            continue
+        if not any_in(p, words) or (not proxy and _about_other(p, lex, "") and not _OWN_HOUSEHOLD.search(p)):
+            continue  # (我们屋头前年我老汉得了病纳入了监测户: the household's status, said of the father)
         for w in words:
             for i in _finds(p, w):
                 if any(m in p[max(0, i - 4):i + len(w) + 4] and w in m and m != w for m in monitored):
@@ -460,6 +463,15 @@ def _finds(text: str, word: str) -> list[int]:
         out.append(i)
         i = text.find(word, i + len(word))
     return out
+
+
+_HIRE_GROUPS = re.compile(r"脱贫|贫困户|监测户|退役|退伍|当过兵|大学生|毕业生|返乡|农民工|失业|残疾|刑满")
+
+
+def _hires_in_no_group(parts: list[str], lex: Lexicon) -> bool:
+    """A firm's hires said to be in none of the borrower groups (不是脱贫户 也不是退役军人大学生), none said to be."""
+    said = [(c, m) for c in parts if (m := _HIRE_GROUPS.search(c))]
+    return bool(said) and all(_negations(c[:m.start()], lex) % 2 for c, m in said)
 
 
 def _them_not_poor(parts: list[str], lex: Lexicon) -> bool:
@@ -535,11 +547,20 @@ def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool = 
     return _said_in(_subject_clause(parts, words, lex, proxy), words, lex)
 
 
+_THERE_TOO = re.compile(r"(那边|那里|那儿|一起|跟到|跟着|也在)")
+_GOES_WITH = re.compile(r"(跟|和|同|带)[^\s]{0,4}(一起)?(去|到|过去)")  # 跟我表哥去西藏: where the user goes too
+_HEARSAY = re.compile(r"(听说|听人说|据说|村头说|村里说|人家说|别人说|他们说)")
+_CONTRIBUTES = re.compile(r"(扣|交|缴|买|上)[^\s]{0,8}失业保险(?!金)")
+_TOPIC_DENIED = re.compile(r"(我|我们|他|她)?(都|也|就|从来|一直|根本)?(没|莫|冇|没有|莫得|未|不)(得)?(去)?(办|领|拿|申请|要|报)")
+
+
 def _said_in(p: str | None, words: tuple[str, ...], lex: Lexicon) -> str | None:
     if p is None or any(u in p for u in lex.words("unknown")):
         return None  # 失业金不晓得: nothing said either way
     w = next((w for w in words if w in p), None)
     head = p[:p.index(w)] if w else p[:_DRAWS.search(p).end()]  # type: ignore[union-attr]
+    if w and not _negations(head, lex) % 2 and _TOPIC_DENIED.match(p[p.index(w) + len(w):]):
+        return "no"  # 失业金我莫去办: the thing said first, then denied
     return "no" if _negations(head, lex) % 2 else "yes"
 
 
@@ -668,7 +689,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if _said(parts, fw("disaster_yes"), lex) == "yes":
         f["disaster"] = "yes"
         f["whom"] = "disaster"
-    jobless = _subject_clause(parts, fw("jobless_pay"), lex, proxy)
+    # 每个月扣二十几块的失业保险: contributions paid, not the benefit drawn
+    jobless = _subject_clause([c for c in parts if not _CONTRIBUTES.search(c)], fw("jobless_pay"), lex, proxy)
     v = _said_in(jobless, fw("jobless_pay"), lex)
     if v == "yes" and _drawn_before(parts, jobless or "", lex):
         v = "no"  # 失业金三月份就领完了 / 以前领过失业金 / 二月到七月领过失业金: not drawing it now
@@ -715,9 +737,15 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     # 我在成都上班 我老汉在广东东莞: where the user works, not the father
     mine = _work_sites("".join(own_parts).replace(" ", ""), root) if 0 < len(own_parts) < len(parts) and not proxy \
         else (None, None)
-    work_away, work_home = mine if any(mine) else _work_sites(flat, root)
-    own_flat = "".join(own_parts).replace(" ", "") if any(mine) else flat  # 我兄弟去年去广东领了个跨省的: his
-    said_cross = any_in(A_NOT_A.sub("", own_flat), fw("cross_yes"))  # 算不算跨省 asks, 算跨省 says
+    others_named = 0 < len(own_parts) < len(parts) and not proxy
+    # 儿子在广东东莞厂头上班 … 喊我过去带孙娃: a relative's workplace is not the user's (那边: theirs, the user's too)
+    work_away, work_home = mine if any(mine) or (others_named and not _THERE_TOO.search("".join(own_parts))
+                                                 and not _GOES_WITH.search(flat)) \
+        else _work_sites(flat, root)
+    # 算不算跨省 asks, 算跨省 says; 村头说跨省的有交通补助 tells the rule, not where the user works; 我兄弟去年去广东
+    # 领了个跨省的: his
+    told = "".join(c for c in (own_parts if any(mine) else parts) if not _HEARSAY.search(c)).replace(" ", "")
+    said_cross = any_in(A_NOT_A.sub("", told), fw("cross_yes"))
     if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last
     elif said_cross or work_away:
@@ -769,6 +797,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         hires = own if isinstance(own, int) else hires
     if isinstance(hires, int):
         f["new_hires"] = hires
+        if hires and "staff" in f and _hires_in_no_group(parts, lex):
+            f["new_hires"] = 0  # 新招了三个 … 不是脱贫户 也不是退役军人大学生: none of them counts for the loan
     if "staff" not in f and _PLACING.search(flat):
         placed = read_value("placed", t, lex)
         if isinstance(placed, int):

@@ -242,10 +242,13 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
             continue
         if _PAY_BEFORE.search(t, 0, num.start):
             continue  # 工资一个月五千五: money, not people
+        if _AGE_BEFORE.search(t, 0, num.start) and not re.match(r"个", after):
+            continue  # 我今年二十二: an age, not people
         out.append(num)
     return out
 
 
+_AGE_BEFORE = re.compile(r"(我|他|她|娃儿|今年|年纪|年龄|岁数)(今年)?(都|才|已经|刚)?(满|有)?$")
 _PAY_BEFORE = re.compile(r"(工资|月薪|薪水|收入|挣|赚)(一个月|每个月|每月|一月|一年|一天)?(有|是|能拿|拿|大概|差不多)?$"
                          r"|(一个月|每个月|每月)(工资|收入)?(有|是|能拿|拿|挣|赚)$")
 
