@@ -142,7 +142,8 @@ class Answerer:
         elif "interest" in facets and "wanted" in (wanted := self._loan_wanted(match.norm, today)):
             facts = {**(facts or {}), "wanted": wanted["wanted"]}  # 免息的想贷15万: the figure, no ceiling verdict
         place = self.points.place_elsewhere(match.norm)
-        if place is not None and place not in self.points.in_province and _works_there(match.norm, place):
+        if place is not None and place not in self.points.in_province and _works_there(match.norm, place) and (
+                not facts or facts.get("cross") == "yes"):  # 儿子在广东东莞上班 … 喊我过去带孙娃: the son's, not the asker's
             facts = {**(facts or {}), "workplace": place}  # 在贵州赤水的厂里上班: outside 四川, so 跨省
         point = self.points.pick(top.id, match.said, facets, facts)
         if (point is not None and len(facets) > 1 and facets[0] in GENERIC_FACETS and facets[0] not in point.facets

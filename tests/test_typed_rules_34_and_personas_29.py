@@ -42,6 +42,8 @@ def test_a_relatives_role_still_counts_when_asking_for_them():
     ("我有个车贷还差七万 想贷创业担保贷款 能贷好多", r"^(?!7万)"),
     ("泸定 我们两个退伍的想搞个电商项目 能不能进县上的双创基地孵化 场地要不要钱", r"房租减免"),
     ("泸定县里的国有劳务公司叫啥子名字 电话多少 我想报名出去打工", r"^文件没有写县级国有劳务公司的名字和电话"),
+    # a son's workplace named is not where the asker works: no 算跨省 for him
+    ("叙永的 屋头是脱贫户 儿子在广东东莞厂头上班 喊我过去帮他们带孙娃 村头说跨省的有交通补助 我这个能报不", r"^(?!算跨省)"),
 ])
 def test_set_34_first_lines(engine_ask, q, first_line):
     first = engine_ask(q).splitlines()[0]
