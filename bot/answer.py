@@ -43,7 +43,7 @@ _WANTED = re.compile(loan_math.NOT_THIS_LOAN + r"(?<!营)(?<!信)(?:贷|带|借|
                      r"|(?:申请|办|批)(\d+|[一二三四五六七八九十两百]+)\s*万(?:元|块)?的?(?:创业)?(?:担保|但保)?(?:贷款|代款|贷)")
 
 
-_OWED_BEFORE = re.compile(r"(车贷|房贷|信用卡|花呗|借呗|欠)[^，。]{0,4}还差$|还差$")  # 车贷还差七万: a balance owed
+_OWED_BEFORE = re.compile(r"还差$")  # 车贷还差七万: a balance owed, not the loan wanted
 
 
 class Answerer:

@@ -2,12 +2,9 @@
 blind_answers_34.yaml), each failing before its change: a household's 监测户 said of the father is the asker's
 household's, 失业金我莫去办 is a denial and 扣失业保险 is a contribution, an age is no head count, a cousin's role is not
 the asker's, a son's workplace and the village's hearsay are not where the asker works, a firm's hires said to be in
-no group count for nothing, and the replies that answered a nearby question (泸字号's 20万, 至少一次, 刚好一年,
-生活费加交通费, 扣身份证)."""
+no group count for nothing (set 34's first lines are in test_blind_first_lines_33_34.py)."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
@@ -31,21 +28,3 @@ def test_persona_29_facts(text, key, want):
 
 def test_a_relatives_role_still_counts_when_asking_for_them():
     assert extract_facts("帮我老婆问一下 她是劳务经纪人 带了5个脱贫户", for_other=True).get("placed") == 5
-
-
-@pytest.mark.parametrize("q, first_line", [
-    ("泸洲的 我们公司去年评上了泸字号特色劳务品牌 听说有20万奖励 还没到账 找哪个问", r"^文件没有写泸字号的奖金"),
-    ("泸州的劳务品牌企业 听说政府要保证每个工人都至少免费培训一次 是真的不", r"^不完全是"),
-    ("泸州的劳务公司 组织脱贫户去企业上班 合同签的刚好12个月 一年整 1年以上 刚好一年算不算", r"^算：“1年以上”一般包括刚好1年"),
-    ("泸定的脱贫户 培训的生活交通费补帖 是生活费一天50 交通费另外再给50 还是加起来50", r"^加起来最多50元"),
-    ("劳务公司扣了我的身份证 还收了500押金 合法不 找哪个", r"劳动合同法.*劳动保障监察"),
-    ("我有个车贷还差七万 想贷创业担保贷款 能贷好多", r"^(?!7万)"),
-    ("泸定 我们两个退伍的想搞个电商项目 能不能进县上的双创基地孵化 场地要不要钱", r"房租减免"),
-    ("泸定县里的国有劳务公司叫啥子名字 电话多少 我想报名出去打工", r"^文件没有写县级国有劳务公司的名字和电话"),
-    # a son's workplace named is not where the asker works: no 算跨省 for him
-    ("叙永的 屋头是脱贫户 儿子在广东东莞厂头上班 喊我过去帮他们带孙娃 村头说跨省的有交通补助 我这个能报不", r"^(?!算跨省)"),
-])
-def test_set_34_first_lines(engine_ask, q, first_line):
-    first = engine_ask(q).splitlines()[0]
-    assert re.search(first_line, first), first
-

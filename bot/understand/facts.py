@@ -549,7 +549,6 @@ def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool = 
 
 _THERE_TOO = re.compile(r"(那边|那里|那儿|一起|跟到|跟着|也在)")
 _GOES_WITH = re.compile(r"(跟|和|同|带)[^\s]{0,4}(一起)?(去|到|过去)")  # 跟我表哥去西藏: where the user goes too
-_HEARSAY = re.compile(r"(听说|听人说|据说|村头说|村里说|人家说|别人说|他们说)")
 _CONTRIBUTES = re.compile(r"(扣|交|缴|买|上)[^\s]{0,8}失业保险(?!金)")
 _TOPIC_DENIED = re.compile(r"(我|我们|他|她)?(都|也|就|从来|一直|根本)?(没|莫|冇|没有|莫得|未|不)(得)?(去)?(办|领|拿|申请|要|报)")
 
@@ -744,7 +743,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         else _work_sites(flat, root)
     # 算不算跨省 asks, 算跨省 says; 村头说跨省的有交通补助 tells the rule, not where the user works; 我兄弟去年去广东
     # 领了个跨省的: his
-    told = "".join(c for c in (own_parts if any(mine) else parts) if not _HEARSAY.search(c)).replace(" ", "")
+    told = "".join(c for c in (own_parts if any(mine) else parts) if not any_in(c, fw("hearsay"))).replace(" ", "")
     said_cross = any_in(A_NOT_A.sub("", told), fw("cross_yes"))
     if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last

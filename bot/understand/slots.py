@@ -606,6 +606,11 @@ def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[flo
 _SIGNED_END = re.compile(r"(只|都|也|就)?(签的|签了|签|是|的)*$")
 
 
+def _name_words(seg: str) -> list[str]:
+    """The words before a length, each without its 签的/都是 ending (杨秀英 李志刚签的 → 杨秀英, 李志刚)."""
+    return [w for w in (_SIGNED_END.sub("", w) for w in re.split(r"[\s、,，和]+", seg)) if w]
+
+
 def _of_insurance(t: str, at: int) -> bool:
     """社保四个都买了 after the contracts: a count in a clause about insurance, not about contracts."""
     clause = _clause_at(t, at)
@@ -626,8 +631,7 @@ def _names_before_lengths(t: str, counts: list[Number], durs: list) -> list[tupl
     for _, s, _, _ in durs:
         clause = t.rfind(" ", 0, s) + 1  # the length's own clause, with no count of its own before it
         start = max([e for e in ends if e <= s] + [clause])
-        seg = re.sub(r"^[个年月半的了期合同\s]+", "", t[start:s])
-        words = [w for w in (_SIGNED_END.sub("", w) for w in re.split(r"[\s、,，和]+", seg)) if w]
+        words = _name_words(re.sub(r"^[个年月半的了期合同\s]+", "", t[start:s]))
         if words and all(map(_is_name, words)) and not any(clause <= n.start < s for n in counts):
             out.append(("n", float(len(words)), start + t[start:s].find(words[0])))
     return out
@@ -644,8 +648,7 @@ def _named_lengths(t: str, lex: Lexicon) -> list[tuple[int, float]] | None:
     out: list[tuple[int, float]] = []
     start = 0
     for months, s, e, _ in durs:
-        seg = re.sub(r"^[个年月半的了期合同]+", "", t[start:s])  # the unit of the length before
-        words = [w for w in (_SIGNED_END.sub("", w) for w in re.split(r"[\s、,，和]+", seg)) if w]
+        words = _name_words(re.sub(r"^[个年月半的了期合同]+", "", t[start:s]))  # the unit of the length before
         start = e
         if not words:
             continue
