@@ -231,6 +231,9 @@ class Engine:
         noted = self._noted(text, norm, facts, match, user, inc.user_id, told)
         if noted is not None:  # 我是泸定的 不是脱贫户: facts, not a question — keep them, apply them
             return Outcome(head + noted, match)
+        same = self._restated(text, norm, user, told)
+        if same is not None:  # 不是脱贫户 我们是监测户 2023年纳入监测的: what was said already, the answer again
+            return Outcome(head + same, match)
         replies = self.reply_for(match, user, inc.user_id)
         offer = self.dialogs.offer(norm, top, facts)
         if offer and replies and replies[-1].buttons:
@@ -404,9 +407,10 @@ class Engine:
                                        state=state if correcting else None, for_other=for_other)
         if not changes:
             # the same facts again (贷过1次 once more): the result again, never "记下了" in a loop
-            # (不是脱贫户 是监测户 边缘易致贫户 2022年纳入的: a longer telling of the same, still no question; not
-            # with a count, which may change what was worked out from the one it replaces: 九个 … 社保都买了)
-            longer = len(norm) <= 2 * NOTED_MAX and all(n.value >= 1900 for n in find_numbers(norm))
+            # (不是脱贫户 是监测户 边缘易致贫户 2022年纳入的 脱贫户是我哥屋头: a longer telling of the same, still no
+            # question, of any length; not with a count, which may change what was worked out from the one it
+            # replaces: 九个 … 社保都买了)
+            longer = all(n.value >= 1900 for n in find_numbers(norm))
             if (len(norm) <= NOTED_MAX or longer) and not self._looks_like_question(text, norm) \
                     and self.dialogs.restates(flow, values, text, norm):
                 if last.get("same"):  # shown unchanged once already: move on, never the same result in a loop
@@ -470,6 +474,25 @@ class Engine:
             replies[0].text = head + "\n" + replies[0].text
             return replies
         return [Reply(head + self.kb.texts["facts_noted_ask"])]
+
+    def _restated(self, text: str, norm: str, user: dict, told: dict) -> list[Reply] | None:
+        """Right after an answer, a message with no question that only says again facts the answer already had
+        (of any length: 不是脱贫户 我们是监测户 2023年纳入监测的 脱贫户是我哥屋头): that answer once more, said to be
+        unchanged, never a measure its words happen to share. Not with a count, which may be a new case."""
+        profile = user.get("profile") or {}
+        asked = profile.get(LAST_QUESTION)
+        if not asked or self._looks_like_question(text, norm) or any(n.value < 1900 for n in find_numbers(norm)):
+            return None
+        sayable = self.answers.points.said_facts
+        said = {k: v for k, v in self.dialogs.facts(text, norm).items() if k in sayable}
+        if not said or any(told.get(k) != v for k, v in said.items()):
+            return None
+        again = self.matcher.match(asked, region=user.get("region"))
+        if again.intent != "question" or not again.measures:
+            return None
+        replies = self.answers.measures_reply(again, self.today(), told)
+        replies[0].text = self.kb.texts["answer_same"] + "\n" + replies[0].text
+        return replies
 
     def _asks_own_facet(self, norm: str) -> bool:
         pts = self.answers.points

@@ -9,7 +9,7 @@ import pytest
 
 from bot.dialogs import DialogRunner, load_flows
 from bot.models import Incoming
-from bot.understand import ASK, count_groups, extract_facts, read_value, read_yesno
+from bot.understand import ASK, EXEMPT_ONLY, count_groups, extract_facts, read_value, read_yesno
 from conftest import TODAY
 
 # -- counts split by group: {group: people}, ASK when approximate, None when the text is no split by group ----
@@ -276,7 +276,7 @@ FACTS_3 = [
     ("我老婆名下有套房贷 其他贷款莫得", {"other_loans": "no"}),
     ("有个车贷 别的贷款没有", {"other_loans": "no"}),
     ("家里只有助学贷款", {"other_loans": "no"}),
-    ("有5万以下的消费贷", {"other_loans": "no"}),
+    ("有5万以下的消费贷", {"other_loans": EXEMPT_ONLY}),
     ("没有别的贷款", {"other_loans": "no"}),
     ("还有其他贷款没还完", {"other_loans": "yes"}),
     ("有两笔网贷", {"other_loans": "yes"}),
@@ -444,7 +444,7 @@ def test_not_remembering_is_unsure(text):
 # -- fifth blind persona set: rules, with fresh wording ----------------------------------------------------------
 @pytest.mark.parametrize("text, expect", [
     # negation and tense: 不是X / X领完了 / 以前领过 never set X = yes; 监测户 is its own category
-    ("我家是防返贫监测对象 不算贫困户", {"poor": "monitored"}),
+    ("我家是防返贫监测对象 不算贫困户", {"poor": "monitored_only"}),
     ("屋头是边缘户 去学了八天厨师", {"poor": "monitored", "days": 8}),
     ("我不是建档立卡的 也不是监测户", {"poor": "no"}),
     ("我是建卡户 不是监测户", {"poor": "yes"}),
@@ -455,7 +455,7 @@ def test_not_remembering_is_unsure(text):
     ("合江的 开了个小火锅店 十二个人 想贷款", {"staff": 12}),
     ("我是劳务经纪人 把8个受灾的老乡介绍去两家工厂", {"placed": 8}),
     ("我没得贷款 我男人有个六万的消费贷", {"other_loans": "yes"}),
-    ("屋里人有个两万块的消费贷", {"other_loans": "no"}),
+    ("屋里人有个两万块的消费贷", {"other_loans": EXEMPT_ONLY}),
     ("我是经纪人 送了5个人去广东 他们都不是贫困户", {"whom": "other"}),
 ])
 def test_facts_fifth_set(text, expect):
@@ -508,10 +508,17 @@ def test_a_role_is_the_users_only_when_said_of_themselves(runner, text, org):
 
 
 async def test_a_monitored_household_gets_ask_the_office_for_the_living_allowance(engine):
-    await say(engine, "叙永的 家里是监测户 不是脱贫户 参加了12天的培训 帮我测一下", user="m5")
+    await say(engine, "叙永的 家里是监测户 参加了12天的培训 帮我测一下", user="m5")
     replies = await say(engine, "证拿到了", user="m5")
     text = _text(replies)
     assert "生活（交通）费补贴：❓" in text and "生活（交通）费补贴：✅" not in text
+
+
+async def test_a_monitored_household_that_says_it_is_not_poor_is_not_in_the_living_allowance(engine):
+    """（十）/（四） name 脱贫人口 only; a 监测户 that says it is not 脱贫 is not in them (transport's 含监测帮扶对象 is)."""
+    await say(engine, "叙永的 家里是监测户 不是脱贫户 参加了12天的培训 帮我测一下", user="m6")
+    text = _text(await say(engine, "证拿到了", user="m6"))
+    assert "生活（交通）费补贴：❌" in text and "监测户、不是脱贫户" in text
 
 
 async def test_this_year_decides_and_an_unreadable_answer_is_asked_again_as_a_question(engine):

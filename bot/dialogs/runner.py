@@ -28,7 +28,7 @@ from bot.kb import KnowledgeBase
 from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int
 from bot.textnorm import Words, any_in, normalise
-from bot.understand import ASK, count_groups, extract_facts, load_lexicon, read_yesno
+from bot.understand import ASK, EXEMPT_ONLY, count_groups, extract_facts, load_lexicon, read_yesno, where_one_works
 from bot.understand.facts import asks_for_other, mask_numbered_places, names_the_loan
 from bot.understand.lexicon import A_NOT_A, clauses, names_other, prep
 from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
@@ -134,7 +134,8 @@ class DialogRunner:
         if len(roled) == 1:
             return roled[0]  # 劳务经纪人 … 我跑了三趟成都 车费花了一千多: the broker's own check, not the workers'
         for part in (norm[cut:], norm) if cut else (norm,):
-            pos = {f.id: max((norm.rfind(w) for w in f.words if _names(w, part) and not _of_the_hired(part, w)),
+            pos = {f.id: max((norm.rfind(w) for w in f.words if _names(w, part) and not _of_the_hired(part, w)
+                              and not where_one_works(part, w)),
                              default=-1) for f in flows}
             named = [f for f in flows if pos[f.id] >= 0]
             if named:
@@ -463,7 +464,9 @@ class DialogRunner:
                 parsed = Parsed(False, problem="approx")
                 return state, [self.reask(flow, step, state, parsed)], parsed
             if isinstance(groups, dict):
-                st = {**state, "facts": {**(state.get("facts") or {}), "groups": groups}, "misses": 0}
+                # 脱贫户五个 另外三十几个不是 五个都签的无固定期限 社保都买了: the contracts and 社保 said with the split
+                told = self.carried_facts(flow, extract_facts(raw or norm, self.kb.root))
+                st = {**state, "facts": {**(state.get("facts") or {}), **told, "groups": groups}, "misses": 0}
                 split = {step.slot, count.slot}
                 split |= {s.slot for s in flow.steps if s.of in split}  # 签1年以上的 counts the new total again
                 # 组织了二十个人 … 十四个脱贫户 六个普通的: the split decides the count, not the total said before
@@ -489,14 +492,19 @@ class DialogRunner:
         return st, replies, parsed
 
     def _by_facts(self, step: Step, text: str) -> Parsed | None:
-        """A yes/no answer the step's fact reader settles (房贷 and a 花呗 of 两万多 are no other loans): it knows what
-        the rule counts, the yes/no reader only the words. Only for steps marked by_facts."""
+        """An answer the step's fact reader settles (房贷 and a 花呗 of 两万多 are no other loans; 不是脱贫户 是监测户):
+        it knows what the rule counts and what is negated, the option reader only the words. Only for steps marked
+        by_facts."""
         if not step.by_facts:
             return None
         said = extract_facts(text, self.kb.root).get(step.fact)
-        if said not in ("yes", "no", "unsure"):
-            return None
-        return Parsed(True, UNSURE if said == "unsure" else said)
+        if said == EXEMPT_ONLY:
+            said = "no"  # 有个车贷 as the answer to "别的贷款？": the one loan they have does not count
+        if said == "unsure":
+            return Parsed(True, UNSURE)
+        if said in ("yes", "no") or (step.type == "choice" and said is not None and self._valid(step, said)):
+            return Parsed(True, said)
+        return None
 
     def _contracts_said(self, flow: Flow, step: Step, value: Any, text: str, state: dict) -> tuple[dict, int | None]:
         """A head count typed with its contract lengths (3个 都签了两年 / 2个签两年 1个签半年) answers the contract
@@ -798,6 +806,23 @@ class DialogRunner:
             i = norm.find(word, i + 1)
         return False
 
+    @staticmethod
+    def _said_with(flow: Flow, step: Step, out: dict[str, Any], norm: str, word: str) -> bool:
+        """A word of step said nearest to the option chosen for step.said_with (培训基地 … 市级的技能大师工作室: 市级
+        is the studio's, not the base's level); true when the step has no said_with or that choice is not made."""
+        other = flow.step(step.said_with) if step.said_with else None
+        if other is None or step.said_with not in out:
+            return True
+        marks = [(i, o.value) for o in other.options for w in o.words if len(w) >= 2
+                 for i in range(len(norm)) if norm.startswith(w, i)]
+        if not marks:
+            return True
+        for i in (i for i in range(len(norm)) if norm.startswith(word, i)):
+            nearest = min(marks, key=lambda m: abs(m[0] - i))
+            if nearest[1] == out[step.said_with]:
+                return True
+        return False
+
     def prefill(self, flow: Flow, norm: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for s in flow.steps:
@@ -820,7 +845,8 @@ class DialogRunner:
                 if not said:
                     continue  # most messages name no option of most steps
                 hits = sorted(((len(w), v) for w in said for v in values_of[w] if _names(w, norm) and self._own(w, norm)
-                               and not denied(norm, w)), reverse=True)  # 还不是川字号 明年准备报川字号: no
+                               and not denied(norm, w) and self._said_with(flow, s, out, norm, w)),
+                              reverse=True)  # 还不是川字号 明年准备报川字号: no
                 if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]
             elif s.type in ("number", "count") and s.prefill_units:

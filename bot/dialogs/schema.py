@@ -29,7 +29,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words", "start_words", "intro", "steps",
              "parts", "national", "asker"}
 STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember",
-             "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by", "by_facts", "range", "topic"}
+             "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by", "by_facts", "range", "topic",
+             "said_with"}
 OPTION_KEYS = {"value", "label", "words", "prefill"}
 PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related", "conditions"}
 RULE_KEYS = {"name", "outcome", "cite", "quotes", "amount", "when", "why", "notes", "national"}
@@ -66,7 +67,10 @@ class Step:
     months: int = 0  # contract steps: the contract length that counts (12)
     of: str = ""  # contract steps: the slot holding the total head count
     echo: str = ""  # what was understood, said back in the next message: 培训{value}天
-    by_facts: bool = False  # yes/no steps: a typed answer is read by the fact reader of `fact` when it settles it
+    by_facts: bool = False  # yes/no and choice steps: a typed answer is read by the fact reader of `fact` when it
+    #                         settles it (不是脱贫户 是监测户: the reader sees the negation, the option words do not)
+    said_with: str = ""  # choice steps: an earlier choice whose option a word of this step must be said nearest to,
+    #                      to be read from a message (市级的技能大师工作室 is the studio's level, not the base's)
     split_by: str = ""  # count steps: the earlier choice whose groups a count may be split by (其中4个是脱贫人口
     #                     另外3个不是); the count is then the people of the groups for which this step's when holds
     unsure_label: str = ""  # texts.yaml dialog_unsure
@@ -267,6 +271,9 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     split_by = str(raw.get("split_by") or "")
     if split_by and (typ != "count" or split_by not in earlier):
         raise ctx.err(rec, "split_by belongs to a count step and names an earlier choice slot")
+    said_with = str(raw.get("said_with") or "")
+    if said_with and (typ != "choice" or said_with not in earlier):
+        raise ctx.err(rec, "said_with belongs to a choice step and names an earlier choice slot")
     prefill = raw.get("prefill") or {}
     if not isinstance(prefill, (dict, bool)):
         raise ctx.err(rec, "prefill must be a mapping or true")
@@ -287,7 +294,7 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
                 remember=bool(raw.get("remember")), fact=str(raw.get("fact") or slot), unit=unit,
                 yes_value=yes_value, no_value=no_value, months=int(raw.get("months") or 0), of=of,
                 echo=str(raw.get("echo") or ""), split_by=split_by, unsure_label=ctx.kb.texts["dialog_unsure"],
-                by_facts=typ == "yesno" and bool(raw.get("by_facts")), range=typ == "count" and bool(raw.get("range")),
+                by_facts=typ in ("yesno", "choice") and bool(raw.get("by_facts")), said_with=said_with, range=typ == "count" and bool(raw.get("range")),
                 topic=tuple(normalise(w) for w in ctx.strs(rec, raw, "topic")))
 
 

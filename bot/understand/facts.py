@@ -3,7 +3,7 @@
 Keys (each present only when the message says it):
   region: "luding" | "luzhou"   (place names in characters or pinyin: 叙永, xuyong, luding)
   place: the place name as found
-  poor: "yes" | "no"            (脱贫户/监测对象; 不是贫困户 → no)
+  poor: "yes" | "monitored" | "monitored_only" | "no"   (脱贫户 / 监测户 / 监测户 不是脱贫户; 不是贫困户 → no)
   whom: "poor" | "disaster"     (the group people belong to: 脱贫人口, 灾区劳动力)
   disaster: "yes"               (灾区劳动力 / 受灾)
   days: int                     (培训天数: 学了15天, 两个星期 → 14)
@@ -15,6 +15,7 @@ Keys (each present only when the message says it):
   poor_count, disaster_count: int (of people counted by group: 其中7个是脱贫户 另外5个是普通农民 → 7, 0)
   contract_months: int          (签了半年 → 6) and contract: int (how many have ≥ 12 months, when computable)
   jobless_pay, this_year, repaid, arrears, insured, cross, small, other_loans, jobs, project: "yes" | "no"
+                                (cross also "not_work": going to another province, not to work: 带孙娃, 探亲)
   done: "yes" | "no"            (recognised: 评上国家级的了, 被认定为省级…; 还没评上 → no)
   cert: "got" | "pending" | "none"
   age: int
@@ -290,11 +291,29 @@ def consumer_amount(parts: list[str], lex: Lexicon) -> float | None:
 CONSUMER_LIMIT = 50000
 
 
+_AT_WORK = re.compile(r"^(里|头|上|里头|里面)?(上班|工作|打工|干活|做事|当工人|当职工)")
+
+
+def where_one_works(norm: str, word: str) -> bool:
+    """Every time the word is said, it is where the asker works (我在自来水公司上班): no firm that borrows."""
+    found = [i for i in range(len(norm)) if norm.startswith(word, i)]
+    return bool(found) and all(_AT_WORK.match(norm[i + len(word):]) and "在" in norm[max(0, i - 8):i] for i in found)
+
+
+_GOING_AWAY = re.compile(r"过去|去|到")
+_COMING_BACK = re.compile(r"回")
+EXEMPT_ONLY = "exempt"  # other_loans: one loan of a kind that does not count, said of itself (我有个车贷还差七万)
+
+
 def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
     """Other loans of the user and spouse (the check asks both): 其他贷款 said with a negation → no, without → yes;
-    网贷/经营贷 → yes; only 房贷/车贷/助学贷款/信用卡/5万以下消费贷 → no (they do not count)."""
+    网贷/经营贷 → yes; 房贷/车贷/助学贷款/信用卡/5万以下消费贷 listed (two of them, the spouse's too, or 只有…) → no
+    (they do not count); one of them named alone → EXEMPT_ONLY: it does not count, but whether there are others
+    (a credit card over 5万) is not said, so a check still asks; as the answer to that question it is a no."""
     fw = lex.fact_words
     said: list[str] = []
+    exempt: set[str] = set()
+    listed = False  # a no that says there is nothing else: 别的没得 / 只有 / the spouse's loans named too
     for i, p in enumerate(parts):
         if names_other(p, lex) and not names_spouse(p, lex):
             continue  # 我老汉有个贷款: a father's or a brother's loan is not the user's or the spouse's
@@ -305,10 +324,12 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
             for w in fw("other_loan_owing"):
                 core = core.replace(w, "")
             said.append("yes" if owing or not _negations(core, lex) % 2 else "no")
+            listed = True
             continue
         kind = next((w for w in fw("other_loan_yes") if w in p), None)
         if kind:
             said.append("no" if _negations(p[:p.index(kind)], lex) % 2 else "yes")
+            listed = True
             continue
         ok = next((w for w in fw("other_loan_ok") if w in p), None)
         if ok and not _negations(p[:p.index(ok)], lex) % 2:
@@ -320,10 +341,14 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
                 said.append("unsure")  # 还有个装修贷: no amount, so whether it counts (over 5万) is not known
                 continue
             said.append("unsure" if big == CONSUMER_LIMIT and "以下" not in p else "no")
+            exempt.add(ok)
+            listed = listed or names_spouse(p, lex) or any_in(p, fw("other_loan_only"))
     if "yes" in said:
         return "yes"
     if "unsure" in said:
         return "unsure"  # 刚好五万整: "5万元以下" usually includes 5万 itself, but the bank decides
+    if said and not listed and len(exempt) == 1:
+        return EXEMPT_ONLY
     return "no" if said else None
 
 
@@ -358,7 +383,8 @@ def _staff(t: str, lex: Lexicon) -> int | None:
 
 def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
     """Who the borrower is, said in passing: 退伍/当过兵 → veteran; 大学毕业 → graduate; back from working away
-    (在广东厂里打了几年工 今年回来开火锅店) → migrant. Clauses about someone else or denied do not count."""
+    (在广东厂里打了几年工 今年回来开火锅店) → migrant; in a job now (正式工, 在编) → employed. Clauses about someone
+    else or denied do not count."""
     raw = lex.raw.get("facts") or {}
     own = [p for p in parts if not _about_other(p, lex, "")]
     for group, patterns in lex.identities():
@@ -368,14 +394,16 @@ def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
                 return group
     text = " ".join(own)
     away = [m for x in lex.fact_patterns("migrant_away") for m in x.finditer(text)]
-    if not away:
-        return None
-    first = min(m.start() for m in away)
+    first = min((m.start() for m in away), default=len(text))  # no work away: no coming back from it
     not_yet = tuple(raw.get("migrant_not_yet") or ())
     for x in lex.fact_patterns("migrant_back"):
         for m in x.finditer(text):
             if m.start() > first and not text[max(0, m.start() - 2):m.start()].endswith(not_yet):
                 return "migrant"
+    if not any_in(text, lex.fact_words("employed_not")) and any(
+            m and not _negations(p[:m.start()], lex) % 2
+            for p in own for m in (x.search(p) for x in lex.fact_patterns("employed_now"))):
+        return "employed"  # 自来水公司的正式工 班还是照常上: in a job, none of the borrower categories
     return None
 
 
@@ -392,7 +420,8 @@ _OWN_HOUSEHOLD = re.compile(r"(我们|我|咱们|咱)(屋头|屋里|家里|家)"
 
 
 def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
-    """yes / monitored / no over every clause of the user's that names a group (监测户 不是脱贫户 → monitored):
+    """yes / monitored / monitored_only / no over every clause of the user's that names a group (监测户 → monitored,
+    监测户 不是脱贫户 → monitored_only):
     a negated word is never a yes; 监测户 is its own category, included in 脱贫人口 only where a clause says so.
     proxy: the user asks for a relative, whose clauses are the ones that count."""
     fw = lex.fact_words
@@ -413,7 +442,8 @@ def _poor(parts: list[str], lex: Lexicon, proxy: bool = False) -> str | None:
     if "yes" in said["poor"]:
         return "yes"
     if "yes" in said["monitored"]:
-        return "monitored"
+        # 是监测户 不是脱贫户: told not 脱贫 in so many words, so a clause that names 脱贫人口 alone is not theirs
+        return "monitored_only" if "no" in said["poor"] else "monitored"
     if said["poor"] or said["monitored"]:
         return "no"
     group = fw("poor_yes")
@@ -751,6 +781,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         f["cross"] = "yes"
     elif work_home:
         f["cross"] = "no"  # 去成都双流上班: inside 四川, not 跨省
+    elif any(_GOING_AWAY.search(c) and not _COMING_BACK.search(c) and any_in(c, fw("away_not_work")) for c in parts):
+        f["cross"] = "not_work"  # 喊我过去帮他们带孙娃: going there, but not to work
     started = _works_in(flat, root, "other", "start_after")
     if started:
         f["start_outside"] = started  # 想留在重庆渝北开个工作室: a business outside 四川, where

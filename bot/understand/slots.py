@@ -44,6 +44,9 @@ _WEEKDAY_BEFORE = re.compile(r"(周|星期|礼拜)$")
 _SINCE_BEFORE = re.compile(r"(近|过去|最近|这|前|头)$")
 _SINCE_AFTER = re.compile(r"(内|来|以来|之内|里|前|以前|之前)")
 _OPEN_ENDED = re.compile(r"无固定期限|长期合同|长期的")
+# 不满一年 / 不到1年 / 一年不到: shorter than the length said (a month less, so 不满一年 is under the 1年以上 line)
+_UNDER_BEFORE = re.compile(r"(不满|不到|不足|没满|没到|未满|不够|没得|莫得|没有)$")
+_UNDER_AFTER = re.compile(r"(都)?(不到|不满|不足|没满|没到)")
 
 
 def _unit_after(t: str, num: Number, units: dict[str, float]) -> tuple[str, float] | None:
@@ -201,6 +204,8 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
         # 近一年/过去一年/这一年/一年内/一年来/两年前 is when people were hired, not how long they signed for
         found = [d for d in found if not _SINCE_BEFORE.search(t[max(0, d[1] - 2):d[1]])
                  and not _SINCE_AFTER.match(t[d[2]:d[2] + 3].lstrip("个年月"))]
+        found = [(v - 1, s, e, a) if _UNDER_BEFORE.search(t[max(0, s - 3):s])
+                 or _UNDER_AFTER.match(t[e:e + 4].lstrip("个年月")) else (v, s, e, a) for v, s, e, a in found]
         for m in _OPEN_ENDED.finditer(t):
             found.append((120.0, m.start(), m.end(), False))
     return sorted(found, key=lambda x: x[1])
@@ -813,8 +818,8 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) ->
     groups = [g for g in labels if g is not None]
     if len(groups) < len(labels):
         return None  # a count naming no group after the split: not a split by group
-    if any(n.approx for n in nums) or (total is not None and total.approx):
-        return ASK
+    if any(n.approx and g != "other" for n, g in zip(nums, groups)) or (total is not None and total.approx):
+        return ASK  # 另外三十几个不是脱贫户: a rough count of people no rule counts is enough; a group's is not
     out: dict[str, int] = {}
     for n, g in zip(nums, groups):
         out[g] = out.get(g, 0) + int(n.value)
@@ -853,9 +858,13 @@ def _names_said_of_a_group(t: str, lex: Lexicon) -> list[Number]:
     return out
 
 
+_ALL_OF_THEM = re.compile(r"(个人|个|人|名)?(都|也都|全都|全部)")
+
+
 def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[list[Number], list[str | None]]:
     """Without the counts that name people counted before: 那5个 / 这5个 of a count said already (that many, or all
-    so far), and a last count without a group that is the sum of the groups before it (13个人都签了两年)."""
+    so far), a last count without a group that is the sum of the groups before it (13个人都签了两年), and a group's
+    count said again with 都 (五个都签的)."""
     kept: list[tuple[Number, str | None]] = []
     for i, (n, label) in enumerate(zip(nums, labels)):
         earlier = [int(m.value) for m, _ in kept]
@@ -865,6 +874,8 @@ def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[li
         if label is None and i == len(nums) - 1 and len(named) > 1 and int(n.value) == sum(named) \
                 and (all(g for _, g in kept) or (kept[0][1] is None and int(kept[0][0].value) == int(n.value))):
             continue  # 七个人 … 四个 两个 一个 … 七个都签了: the seven again
+        if label is None and int(n.value) in named and _ALL_OF_THEM.match(t[n.end:]):
+            continue  # 脱贫户五个 另外三十几个不是 五个都签的无固定期限: the five again
         kept.append((n, label))
     return [n for n, _ in kept], [g for _, g in kept]
 
