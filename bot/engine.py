@@ -55,6 +55,7 @@ FACTS = "facts"  # profile key: what the user said about themselves (bot.underst
 FOR_OTHER = "for_other"  # profile facts key: the user asks for a relative (帮我妈问一哈)
 LAST_RESULT = "last_result"  # profile key: the last check's answers, so a correction can redo its result
 OFFERED = "offered"  # profile key: the check offered under the last answer
+SAID_AGAIN = "said_again"  # profile key: the last question whose answer a restatement has shown again
 LAST_QUESTION = "last_question"  # profile key: the question the last answer answered (那泸定呢 asks it again)
 MAX_LAST_QUESTION = 200
 NOTED_MAX = 14  # characters: a longer message with facts tells a case to answer (送了5个脱贫户 签了两年 …)
@@ -231,7 +232,7 @@ class Engine:
         noted = self._noted(text, norm, facts, match, user, inc.user_id, told)
         if noted is not None:  # 我是泸定的 不是脱贫户: facts, not a question — keep them, apply them
             return Outcome(head + noted, match)
-        same = self._restated(text, norm, user, told)
+        same = self._restated(text, norm, user, told, inc.user_id)
         if same is not None:  # 不是脱贫户 我们是监测户 2023年纳入监测的: what was said already, the answer again
             return Outcome(head + same, match)
         replies = self.reply_for(match, user, inc.user_id)
@@ -475,10 +476,11 @@ class Engine:
             return replies
         return [Reply(head + self.kb.texts["facts_noted_ask"])]
 
-    def _restated(self, text: str, norm: str, user: dict, told: dict) -> list[Reply] | None:
+    def _restated(self, text: str, norm: str, user: dict, told: dict, user_id: str) -> list[Reply] | None:
         """Right after an answer, a message with no question that only says again facts the answer already had
         (of any length: 不是脱贫户 我们是监测户 2023年纳入监测的 脱贫户是我哥屋头): that answer once more, said to be
-        unchanged, never a measure its words happen to share. Not with a count, which may be a new case."""
+        unchanged, never a measure its words happen to share; said once, then only that it stands (no loop). Not
+        with a count, which may be a new case."""
         profile = user.get("profile") or {}
         asked = profile.get(LAST_QUESTION)
         if not asked or self._looks_like_question(text, norm) or any(n.value < 1900 for n in find_numbers(norm)):
@@ -490,6 +492,9 @@ class Engine:
         again = self.matcher.match(asked, region=user.get("region"))
         if again.intent != "question" or not again.measures:
             return None
+        if profile.get(SAID_AGAIN) == asked:
+            return [Reply(self.kb.texts["answer_same_again"])]
+        self._store.update_user(user_id, profile={**profile, SAID_AGAIN: asked})
         replies = self.answers.measures_reply(again, self.today(), told)
         replies[0].text = self.kb.texts["answer_same"] + "\n" + replies[0].text
         return replies

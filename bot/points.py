@@ -334,8 +334,7 @@ class Points:
     def pick(self, mid: str, norm: str, facets: list[str], facts: dict | None = None) -> Point | None:
         """The point of a measure the question is about: most of its words typed (or a case that the
         user's facts decide), then the facets it settles."""
-        best, best_key = None, (0, 0, 0, -1)
-        typed = norm.split("|", 1)[0]  # without the synonyms the matcher added (电工证|职业资格证书)
+        best, best_key = None, (0, 0, 0)
         paid = {y.point for y in self.payees if y.point and y.paid(norm)}  # 人力资源公司 … 补助能拿好多: their own
         for p in self.by_measure.get(mid, []):
             if mid in p.also_for and not any(w in norm for w in p.needs):
@@ -343,10 +342,9 @@ class Points:
             hits = sum(len(w) for w in p.words + p.cues if w in norm)
             cases = any(c.fires(norm, facts or {}, self.case_words_in(norm)) for c in p.cases)
             settles = sum(f in p.facets for f in facets)
-            # a tie goes to a point one of whose cases the message decides, then to the point typed last, as a
-            # question ends a story (… 证也拿到了 能不能领一天五十的生活补贴)
-            last = max((typed.rfind(w) for w in p.words + p.cues if len(w) >= 2 and w in typed), default=-1)
-            key = (hits + (2 if cases else 0) + (PAYEE_BONUS if p.id in paid else 0), settles, int(cases), last)
+            # a tie goes to a point one of whose cases the message decides (监测户 不是脱贫户 … 证也拿到了 能不能领一天
+            # 五十的生活补贴: the living subsidy's case, not the certificate's words)
+            key = (hits + (2 if cases else 0) + (PAYEE_BONUS if p.id in paid else 0), settles, int(cases))
             if key > best_key:
                 best, best_key = p, key
         return best if best_key[0] > 0 else None

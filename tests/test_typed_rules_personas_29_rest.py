@@ -1,5 +1,6 @@
 """The rest of blind persona set 29 (tests/data/personas_29.yaml), each failing before its change, through the
-engine as typed on WeChat: a 监测户 that says it is not 脱贫 is not in the living subsidy's 脱贫人口; one exempt loan
+engine as typed on WeChat: a 监测户 that says it is not 脱贫 is told plainly the living subsidy's clause names only
+脱贫人口 (❓, as five of six blind readers read it; set 29's reader wanted ❌); one exempt loan
 said in passing does not answer "any other loans?" (a credit card over 5万 is still asked about); a rough count of
 people no rule counts is enough (另外三十几个不是脱贫户); going to another province to mind grandchildren is no
 跨省就业; an in-post employee is no borrower; a level said of the studio is not the base's; 不满一年 is under a year;
@@ -15,16 +16,17 @@ def test_a_monitored_household_not_poor_is_told_apart_from_a_monitored_household
     assert extract_facts("我们屋头是监测户 2023年纳入监测的")["poor"] == "monitored"
 
 
-async def test_typed_not_poor_but_monitored_ends_the_living_subsidy_with_a_no(talk):
+async def test_typed_not_poor_but_monitored_is_read_and_answered_plainly(talk):
+    """（十） names 脱贫人口 only: ❓ said plainly (five blind readers of six: the text does not say), never ✅ or 750元."""
     await talk("m1", "泸定的 学了15天电工 证拿到了 帮我测一下培训补贴")
     out = await talk("m1", "不是脱贫户 我们是监测户")
-    assert "生活（交通）费补贴：❌" in out and "生活（交通）费补贴：✅" not in out
+    assert "生活（交通）费补贴：❓" in out and "没有写监测户" in out and "750" not in out
 
 
 async def test_a_long_restatement_after_a_result_shows_the_result_again(talk):
     await talk("m2", "我是泸定得妥的 我们屋头是监测户 不是脱贫户 我十一月十号到二十四号学了十五天电工 证也拿到了 能不能领一天五十的生活补贴")
     out = await talk("m2", "不是脱贫户 我们是监测户 2023年纳入监测的 脱贫户是我哥屋头")
-    assert "答复不变" in out and "领不到" in out and "300元" not in out
+    assert "答复不变" in out and "没有写监测户能不能领" in out and "300元" not in out
 
 
 def test_one_exempt_loan_said_in_passing_is_not_a_no_to_other_loans():

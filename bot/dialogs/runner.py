@@ -26,7 +26,7 @@ from bot.dialogs.rules import PartResult, evaluate
 from bot.dialogs.schema import UNSURE, Flow, Option, Step, region_options
 from bot.kb import KnowledgeBase
 from bot.models import Button, Reply
-from bot.numerals import CN_NUMBER, cn_to_int
+from bot.numerals import CN_NUMBER, cn_to_int, find_numbers
 from bot.textnorm import Words, any_in, normalise
 from bot.understand import ASK, EXEMPT_ONLY, count_groups, extract_facts, load_lexicon, read_yesno, where_one_works
 from bot.understand.facts import asks_for_other, mask_numbered_places, names_the_loan
@@ -265,7 +265,7 @@ class DialogRunner:
                 if any((st := flow.step(k)) is not None and st.type == "subset" for k in found):
                     by_unit = {}  # 说错了 社保只交了四个人的: the count said is the insured ones', not the total's
                 found = {**by_unit, **found}
-        return _totals_grown(flow, values, found)
+        return _totals_grown(flow, values, _everyone(flow, values, found, (state or {}).get("facts") or {}))
 
     @staticmethod
     def _changed(values: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
@@ -393,6 +393,8 @@ class DialogRunner:
         有三个还没买社保 (a subset step, once its total is known), the event's dates (the document's validity)."""
         facts: dict[str, Any] = {k: v for k, v in known.items() if k == "contract_months" and isinstance(v, int)}
         facts.update({k: known[k] for k in ("event_year", "event_end") if k in known})
+        if isinstance(known.get("groups"), dict) and any(s.split_by for s in flow.steps):
+            facts["groups"] = known["groups"]  # 九个脱贫户 三个不是: a later 十二个都买了 is all of them
         for s in flow.steps:
             if s.type == "subset":
                 facts.update({k: known[k] for k in (s.fact, f"{s.fact}_missing", f"{s.fact}_count") if k in known})
@@ -497,7 +499,11 @@ class DialogRunner:
         by_facts."""
         if not step.by_facts:
             return None
-        said = extract_facts(text, self.kb.root).get(step.fact)
+        facts = extract_facts(text, self.kb.root)
+        said = facts.get(step.fact)
+        if step.type == "subset":  # 社保没买: none of them; a count said (六个交了 三个没交) is read by parse
+            counted = any(f"{step.fact}_{k}" in facts for k in ("count", "missing"))
+            return Parsed(True, 0) if said == "no" and not counted else None
         if said == EXEMPT_ONLY:
             said = "no"  # 有个车贷 as the answer to "别的贷款？": the one loan they have does not count
         if said == "unsure":
@@ -800,11 +806,21 @@ class DialogRunner:
             after = norm[i + len(word):i + len(word) + 6]
             if not _negations(norm[max(0, i - 3):i], self.lex) % 2 and \
                     not any(after.find(w) >= 0 and after.find(w) <= 2 for w in acting) and \
+                    not self._acts_on_people(after) and \
                     not ("是" in norm[max(0, i - 3):i] and names_other(norm[max(0, i - 9):i], self.lex)
                          and not asks_for_other(norm, self.lex)):
                 return True  # (我表哥是劳务经纪人: the cousin's role, not the user's)
             i = norm.find(word, i + 1)
         return False
+
+    def _acts_on_people(self, after: str) -> bool:
+        """厂里给十二个都买齐了 / 公司帮他们签的: the role word is someone doing something for the people, not the user."""
+        verb = next((w for w in self.lex.fact_words("role_acts_on") if after.startswith(w)), None)
+        if verb is None:
+            return False
+        rest = after[len(verb):]
+        return rest.startswith(self.lex.fact_words("role_acts_on_whom")) or any(
+            n.start == 0 for n in find_numbers(rest))
 
     @staticmethod
     def _said_with(flow: Flow, step: Step, out: dict[str, Any], norm: str, word: str) -> bool:
@@ -857,6 +873,23 @@ class DialogRunner:
                     except ValueError:
                         pass
         return out
+
+
+def _everyone(flow: Flow, values: dict[str, Any], found: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    """A part said as many as all the people of every group (说错了 厂里给十二个都买齐了, after 九个脱贫户 三个不是):
+    all of them, so all of those the check counts; not a larger total."""
+    groups = facts.get("groups")
+    if not isinstance(groups, dict):
+        return found
+    everyone = sum(v for v in groups.values() if isinstance(v, int))
+    out = dict(found)
+    for k, v in found.items():
+        st = flow.step(k)
+        total = values.get(st.of) if st is not None and st.type in ("contract", "subset") and st.of else None
+        if isinstance(v, int) and isinstance(total, int) and total < v == everyone and st is not None \
+                and st.of not in found:
+            out[k] = total
+    return out
 
 
 def _totals_grown(flow: Flow, values: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:

@@ -67,8 +67,9 @@ class Step:
     months: int = 0  # contract steps: the contract length that counts (12)
     of: str = ""  # contract steps: the slot holding the total head count
     echo: str = ""  # what was understood, said back in the next message: 培训{value}天
-    by_facts: bool = False  # yes/no and choice steps: a typed answer is read by the fact reader of `fact` when it
-    #                         settles it (不是脱贫户 是监测户: the reader sees the negation, the option words do not)
+    by_facts: bool = False  # yes/no, choice and subset steps: a typed answer is read by the fact reader of `fact`
+    #                         when it settles it (不是脱贫户 是监测户: the reader sees the negation, the option words
+    #                         do not; 只买了意外险 社保没买: none insured, however 买了 reads)
     said_with: str = ""  # choice steps: an earlier choice whose option a word of this step must be said nearest to,
     #                      to be read from a message (市级的技能大师工作室 is the studio's level, not the base's)
     split_by: str = ""  # count steps: the earlier choice whose groups a count may be split by (其中4个是脱贫人口
@@ -294,7 +295,7 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
                 remember=bool(raw.get("remember")), fact=str(raw.get("fact") or slot), unit=unit,
                 yes_value=yes_value, no_value=no_value, months=int(raw.get("months") or 0), of=of,
                 echo=str(raw.get("echo") or ""), split_by=split_by, unsure_label=ctx.kb.texts["dialog_unsure"],
-                by_facts=typ in ("yesno", "choice") and bool(raw.get("by_facts")), said_with=said_with, range=typ == "count" and bool(raw.get("range")),
+                by_facts=typ in ("yesno", "choice", "subset") and bool(raw.get("by_facts")), said_with=said_with, range=typ == "count" and bool(raw.get("range")),
                 topic=tuple(normalise(w) for w in ctx.strs(rec, raw, "topic")))
 
 

@@ -381,6 +381,14 @@ def _staff(t: str, lex: Lexicon) -> int | None:
     return v if isinstance(v, int) and v > 0 else None
 
 
+_PEOPLE_COUNTED = re.compile(r"[\d一二两三四五六七八九十百]+(个|名|人|位)")
+
+
+def _said_unnegated(parts: list[str], words: tuple[str, ...], lex: Lexicon) -> bool:
+    """One of words said of the user and not denied (以前是正式工 前年下岗了; not 也不是返乡的)."""
+    return any(not _negations(p[:p.find(w)], lex) % 2 for p in parts for w in words if w in p)
+
+
 def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
     """Who the borrower is, said in passing: 退伍/当过兵 → veteran; 大学毕业 → graduate; back from working away
     (在广东厂里打了几年工 今年回来开火锅店) → migrant; in a job now (正式工, 在编) → employed. Clauses about someone
@@ -398,10 +406,11 @@ def _identity(t: str, parts: list[str], lex: Lexicon) -> str | None:
     not_yet = tuple(raw.get("migrant_not_yet") or ())
     for x in lex.fact_patterns("migrant_back"):
         for m in x.finditer(text):
-            if m.start() > first and not text[max(0, m.start() - 2):m.start()].endswith(not_yet):
+            if m.start() > first and not text[max(0, m.start() - 2):m.start()].endswith(not_yet) \
+                    and not _negations(text[max(0, m.start() - 4):m.start()], lex) % 2:  # 也不是返乡的
                 return "migrant"
-    if not any_in(text, lex.fact_words("employed_not")) and any(
-            m and not _negations(p[:m.start()], lex) % 2
+    if not _said_unnegated(own, lex.fact_words("employed_not"), lex) and any(
+            m and not _negations(p[:m.start()], lex) % 2 and not _PEOPLE_COUNTED.search(p)  # 在职职工38人: a firm's
             for p in own for m in (x.search(p) for x in lex.fact_patterns("employed_now"))):
         return "employed"  # 自来水公司的正式工 班还是照常上: in a job, none of the borrower categories
     return None
@@ -461,14 +470,18 @@ def _insured_people(parts: list[str], p: str, lex: Lexicon) -> dict[str, int]:
     i = parts.index(p)
     if not find_numbers(p) and i and re.search(r"有[\d一二两三四五六七八九十]+个", parts[i - 1]):
         scope = parts[i - 1] + " " + p
+    for c in parts[i + 1:]:  # 脱贫户五个都买了 受灾的两个里头有一个…就莫买 其他的都买了: the same telling goes on
+        if not _INSURE_VERB.search(c) or "险" in c:
+            break
+        scope += " " + c
     split = subset_numbers(scope, lex)
     if not split:
         return {}
     have, lack = split
     if have and not lack:
         return {"insured_count": sum(have)}
-    if lack and not have:
-        return {"insured_missing": sum(lack)}
+    if lack and (not have or _REST_ALL.search(scope)):
+        return {"insured_missing": sum(lack)}  # (…其他的都买了: everyone but those)
     return {}
 
 
@@ -625,6 +638,41 @@ def _done(parts: list[str], lex: Lexicon) -> str | None:
 
 
 _SOME = re.compile(r"有些|有的|部分|个别|少数|几个")
+_MONTH_SAID = re.compile(r"([一二三四五六七八九十]{1,2}|\d{1,2})月份?")
+_LIVING = ("生活补", "生活费", "生活交通", "生活(交通)", "生活（交通）")
+
+
+def _drawn_this_year_by_month(parts: list[str], lex: Lexicon) -> bool:
+    """The living subsidy said drawn in a month named without a year (四月份…领了六百的生活补帖): this year's."""
+    for i, c in enumerate(parts):
+        if not (_DRAWN.search(c) and any_in(c, _LIVING)) or _negations(c, lex) % 2 or names_other(c, lex):
+            continue
+        window = (parts[i - 1] + " " if i else "") + c
+        if _MONTH_SAID.search(window) and not any_in(window, lex.fact_words("past_marks")):
+            return True
+    return False
+
+
+_RUN_FOR = re.compile(r"(开|办|做|干|经营|成立|搞)(了|都|起)?(都|已经)?(快|有|将近|差不多)?"
+                      r"(\d{1,2}|[一二两三四五六七八九十]{1,3})(多)?年")
+_BUSINESS = re.compile(r"店|厂|公司|生意|农家乐|民宿|馆|铺|摊|作坊|合作社|养殖|种植|工作室|超市|门市|企业")
+
+
+def _business_years(parts: list[str], lex: Lexicon) -> int | None:
+    """Years the asker's own business has run (在泸县开火锅店都开了5年了, 公司成立六年了); not years worked away."""
+    for i, c in enumerate(parts):
+        m = _RUN_FOR.search(c)
+        if not m or names_other(c, lex) or _WORKED.search(c[:m.start()]):
+            continue
+        if _BUSINESS.search(c) or (i and _BUSINESS.search(parts[i - 1]) and not _RUN_FOR.search(parts[i - 1])):
+            n = read_value("people", m.group(5), lex)
+            if isinstance(n, int) and 0 < n < 60:
+                return n
+    return None
+
+
+_NONE_HIRED_NOW = re.compile(r"今年.{0,4}(一个都|一个也|都)?(莫|没|没有|没得|不曾)(有)?(新)?(招|进|雇|聘)")
+_REST_ALL = re.compile(r"(其他|其它|其余|别的|剩下|剩余)的?(人)?(都|全)")
 _LOAN_AFTER = re.compile(r"(企业)?的?(创业)?(担保)?贷")
 
 
@@ -728,6 +776,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     p = _clause_with(parts, ("今年",), lex, proxy)
     if p and _DRAWN.search(p) and "失业" not in p:
         f["this_year"] = "no" if _negations(p, lex) % 2 else "yes"
+    elif _drawn_this_year_by_month(parts, lex):
+        f["this_year"] = "yes"  # 四月份在县上学了十二天的厨师 领了六百的生活补帖: a month of this year, drawn
     # 这个证有没得培训补贴: a question says nothing of the certificate; 我婆娘考了个证: hers, asked for
     stated = [c for c in parts if "证" in c and not _ASKING.search(c)] if "证" in flat else []
     p = _clause_with(stated, ("证",), lex) or next(iter(stated), None)
@@ -804,6 +854,10 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         if days is not None and not proxy and mine_only != untied and mine_only:
             own_days = read_value("days", mine_only, lex)  # 我兄弟去年学了20天 … 9月25号到10月6号我去学了: mine
             days = own_days if isinstance(own_days, int) else days
+        now_only = " ".join(c for c in kept if not any_in(c, fw("past_marks")))
+        if days is not None and now_only != untied and now_only:
+            now_days = read_value("days", now_only, lex)  # 去年学电焊学了八天 … 今年十一月十九号开始学挖机: this one
+            days = now_days if isinstance(now_days, int) else days
         if isinstance(days, int):
             f["days"] = days
     if "贷" in flat:
@@ -826,6 +880,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if hires == ASK:  # 营业额一千五百万左右 … 今年新招了六个: the hires' own clause, not the turnover's 左右
         own = read_value("new_hires", " ".join(c for c in parts if any_in(c, lex.words("new_hire_words"))), lex)
         hires = own if isinstance(own, int) else hires
+    if isinstance(hires, int) and hires and (_NONE_HIRED_NOW.search(flat) or all(
+            any_in(c, fw("hired_long_ago")) for c in parts if any_in(c, lex.words("new_hire_words")))):
+        hires = 0  # 前年招了四个 … 今年一个都莫新招: the loan counts this year's hires (当年新招用)
     if isinstance(hires, int):
         f["new_hires"] = hires
         if hires and "staff" in f and _hires_in_no_group(parts, lex):
@@ -880,4 +937,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         age = read_value("people", m.group(1), lex)
         if isinstance(age, int):
             f["age"] = age
+    years = _business_years(parts, lex)
+    if years is not None and not proxy:
+        f["business_years"] = years  # 火锅店都开了5年了: how long the asker's business has run (创业3年内)
     return {k: v for k, v in f.items() if v != ASK}

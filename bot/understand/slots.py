@@ -214,7 +214,7 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
 # a rate per person, no head count: 三百块一个人 / 一个人三百 / 一个人的补助 (the 一), 一个人300 / 每人三百 /
 # 300一个人的补助 (the amount), 三百一个人 (三百 a person, not 310 people)
 _PER_HEAD_BEFORE = re.compile(r"(块|元|钱|百|千|\d)$")  # 300一个人: a rate, not one person
-_PER_HEAD_AFTER = re.compile(r"个?人(的)?(补助|补贴|奖补|多少|好多|给|补|[\d三五十百])")
+_PER_HEAD_AFTER = re.compile(r"个?人(的)?(补助|补贴|奖补|多少|好多|给|补|[\d一二两三四五六七八九十百])")
 _AMOUNT_AFTER_HEAD = re.compile(r"(每人|每个人|一个人|一人)$")
 _AMOUNT_BEFORE_HEAD = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个人|一个的)")
 _HUNDRED_ONE = re.compile(r"[百千]一$")
@@ -255,7 +255,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
 
 _AGE_BEFORE = re.compile(r"(我|他|她|娃儿|今年|年纪|年龄|岁数)(今年)?(都|才|已经|刚)?(满|有)?$")
 _PAY_BEFORE = re.compile(r"(工资|月薪|薪水|收入|挣|赚)(一个月|每个月|每月|一月|一年|一天)?(有|是|能拿|拿|大概|差不多)?$"
-                         r"|(一个月|每个月|每月)(工资|收入)?(有|是|能拿|拿|挣|赚)$")
+                         r"|(一个月|每个月|每月)(工资|收入)?(有|是|能拿|拿|挣|赚)$"
+                         r"|(一个月|每个月|每月)$")  # 一个月四千八包吃住: a wage, not 4,800 people
 
 
 def _context(t: str, num: Number, words: tuple[str, ...]) -> bool:
@@ -934,10 +935,12 @@ def subset_numbers(t: str, lex: Lexicon) -> tuple[list[int], list[int]] | None:
         # 另外两个他们自己不要交 厂里就没交: each clause says not, which is no double negative
         counts = [_negations(c, lex) for c in clauses(after)]
         said_not = any(k % 2 for k in counts) and not any(k and not k % 2 for k in counts)
+        said_not = said_not or bool(_VERB_DENIED.search(after))  # 说不想扣钱就莫买: the deed is denied, not the wish
         (lack if said_not or _negations(seg, lex) % 2 else have).append(int(n.value))
     return have, lack
 
 
+_VERB_DENIED = re.compile(r"就(莫|没|没有|没得|不)(给|帮)?(买|交|缴|参保)")
 _OTHERS_LEAD = re.compile(r"^(其他|其它|其余|别的|剩下|剩余)")
 _NAME_PAIR = re.compile(r"^([\u4e00-\u9fff]{2,3})[和跟、]([\u4e00-\u9fff]{2,3})")
 
