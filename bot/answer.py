@@ -306,7 +306,11 @@ class Answerer:
 
     def _mentioned(self, match: Match, top: Measure, lines: list[str]) -> list[str]:
         """有没有提到大渡河超级工程景区 / 送外卖的算不算在里头: whether the measure's own text names it, first."""
-        asked = self.points.mention.thing(prep(match.question)) if self.points.mention else None
+        mention = self.points.mention
+        asked = mention.thing(prep(match.question)) if mention else None
+        if asked is None and mention is not None:
+            named = mention.named_once(match.norm)  # 点了我们村的名 … 化林坪村: the thing is what the text names
+            asked = (named[0], True) if named is not None and named[1] == top.id else None
         if asked is None:
             return []
         thing, follows = asked
@@ -417,6 +421,8 @@ class Answerer:
                 and facet.outranks and _SUM_TYPED.search(norm) else None  # 只发了个合格证: no sum fell short
             if spoken is not None:  # 说有1000 只打了800: why less is answered by what the point says of the amount
                 return point.facets[spoken], {}, None
+            if fid == "both" and (other := self._other_measure_point(norm, point)) is not None:
+                return self._both_answer(point, other), {}, None  # 培训补贴跟创业担保贷款能不能两个都享受
             if facet is not None and facet.beyond:
                 if facet.settled_by is not None and any(facet.settled_by.search(t) for t in point.facets["what"].text.values()):
                     return point.facets["what"], {}, None  # 跟收费有关系没得: the point's own line names the fees
@@ -437,6 +443,23 @@ class Answerer:
             if facet is not None and facet.open_default:
                 return self._open_answer(point, facet, said=True), {}, None
         return point.facets["what"], {}, None
+
+    def _other_measure_point(self, norm: str, point: Point) -> Point | None:
+        """Another point the question names in its own words (two characters or more), of other measures: a
+        question whether both may be had is then about two separate policies (培训补贴跟创业担保贷款)."""
+        typed = norm.split("|", 1)[0]
+        scored = [(sum(len(w) for w in p.words if len(w) >= 3 and w in typed), p) for p in self.points.points
+                  if p.id != point.id and not set(p.measures) & set(point.measures) and not p.only]
+        best = max(scored, key=lambda x: x[0], default=(0, None))
+        return best[1] if best[0] >= 4 else None
+
+    def _both_answer(self, point: Point, other: Point) -> Answer:
+        """Two separate policies asked together: the text makes neither exclude the other; then this point's line."""
+        what = point.facets["what"]
+        regions = {m.region for m in map(self.kb.measures.get, point.measures) if m}
+        text = {r: self.say("both_separate", one=point.name, other=other.name) for r in regions}
+        then = {r: self.say("point_said", what=what.for_region(r) or "") for r in regions}
+        return Answer(text, what.quote, what.later, then)
 
     def _open_answer(self, point: Point, facet, said: bool = False) -> Answer:
         """文件没有写{facet}，请问{units}; with said, then what the point does say."""

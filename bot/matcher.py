@@ -383,6 +383,11 @@ class Matcher:
             two = self._with_aside(question, region)
             if two is not None:
                 return two
+            named = self.scope.mention.named_once(m.norm) if self.scope.mention else None
+            if named is not None:  # 点了我们村的名 (…化林坪村…): the one measure whose text names it
+                m.intent, m.measures, m.side_by_side, m.confidence = "question", [named[1]], False, 0.5
+                m.regions = [self.ix.region_of[named[1]]]
+                return m
             topic = self.scope.out_of_scope(m.norm)
             if topic is not None and m.intent == "question" and m.measures and self._story_only(question, topic):
                 topic = None  # 拿的残疾证 … 残疾人能不能申请创业担保贷款: the topic is the asker's story

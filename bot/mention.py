@@ -19,6 +19,24 @@ class Mention:
     before: tuple[str, ...]  # cues the thing precedes (X在不在里头)
     cut: tuple[str, ...]  # words that end the setting before the thing (文件里头, 我们)
     particles: str = ""  # characters trimmed off either end of the thing (的, 吗, 这)
+    named: tuple[str, ...] = ()  # cues that ask what the text says of a thing the message names (点了我们村的名)
+    texts: tuple[tuple[str, str], ...] = ()  # (measure id, its full text normalised): where a thing is named
+
+    def named_once(self, norm: str) -> tuple[str, str] | None:
+        """点了我们村的名 是要把我们村评成啥子 (…化林坪村…): the longest stretch of the message, three characters or more,
+        that exactly one measure's full text holds, and that measure; None without a cue or such a stretch."""
+        if not self.named or not any(w in norm for w in self.named):
+            return None
+        best: tuple[str, str] | None = None
+        for n in range(min(len(norm), 12), 2, -1):
+            for i in range(len(norm) - n + 1):
+                part = norm[i:i + n]
+                hits = [mid for mid, text in self.texts if part in text]
+                if len(hits) == 1 and (best is None or len(part) > len(best[0])):
+                    best = (part, hits[0])
+            if best is not None:
+                return best
+        return None
 
     def thing(self, text: str) -> tuple[str, bool] | None:
         """The thing asked about, as typed (spaces and punctuation end it), and whether it follows its cue;

@@ -600,9 +600,11 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
         payees.append(Payee(pid, _words(spath, rec, d["self"], "self"), _words(spath, rec, d["asks"], "asks"), ms,
                             point, _words(spath, rec, d.get("unless"), "unless")))
     m = scope.get("mention") or {}
+    texts = tuple((mid, normalise(x.text, 100_000)) for mid, x in kb.measures.items())
     mention = Mention(_words(spath, "mention.after", m.get("after"), "after"),
                       _words(spath, "mention.before", m.get("before"), "before"),
-                      _words(spath, "mention.cut", m.get("cut"), "cut"), str(m.get("particles") or "")) if m else None
+                      _words(spath, "mention.cut", m.get("cut"), "cut"), str(m.get("particles") or ""),
+                      _words(spath, "mention.named", m.get("named"), "named"), texts) if m else None
     second = tuple(str(w) for w in scope.get("second_question") or ())
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
     return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,

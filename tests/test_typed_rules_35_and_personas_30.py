@@ -113,3 +113,23 @@ def test_training_outside_the_county_is_not_written(engine_ask):
 def test_the_numbered_fields_are_named(engine_ask):
     out = engine_ask("看泸定那个二十二条 职业院校要发展5+1 10+3 4+6领域的专业 这几个数字是啥子意思哦")
     assert "“5+1”现代工业" in out.splitlines()[0] and "“4+6”现代服务业" in out.splitlines()[0]
+
+
+def test_a_place_the_text_names_is_answered_with_its_sentence(engine_ask):
+    out = engine_ask("我是泸定化林坪村的 在村头开农家乐 听说县上那个红城工匠的文件里头点了我们村的名 是要把我们村评成啥子")
+    assert out.startswith("有提到化林坪村") and "省级乡村旅游重点村" in out.splitlines()[0]
+    assert not engine_ask("我是化林坪村的脱贫户 想贷款开个农家乐 能贷好多").startswith("有提到")
+
+
+def test_silent_and_less_asked_clauses_get_their_own_first_line(engine_ask):
+    assert engine_ask("泸州文件里说要加强东西部劳务协作 泸州是跟东部哪个省哪个市结对的 我想去那边打工有没有啥子照顾").startswith(
+        "文件没有写泸州和东部哪个省、哪个市结对")
+    assert "托育" in engine_ask("我们在泸州江阳区办了个托育护理方面的职业培训学校 想争取建高技能人才培训基地 政府是优先支持哪些领域 我们这个行不行"
+                              ).splitlines()[0]
+    assert engine_ask("我们是泸州几家做白酒酿造劳务品牌的企业 想抱团搞个联盟 共享技术和人才 文件里支不支持 牵头找哪个").startswith(
+        "支持：泸州文件第（十四）条")
+
+
+def test_two_separate_policies_asked_together_may_both_be_had(engine_ask):
+    out = engine_ask("我是泸州叙永的脱贫户 刚考了中式烹调师四级证 想自己开个小饭馆 培训补贴跟创业担保贷款能不能两个都享受 贷款最多好多")
+    assert out.startswith("两个都可以申请：") and "职业培训补贴" in out.splitlines()[0] and "50万" in out
