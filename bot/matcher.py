@@ -412,6 +412,13 @@ class Matcher:
         asking = normalise(clauses[-1]) if len(clauses) > 1 else ""
         if not asking or not self.scope.is_question(asking) or topic.said.holds(asking):
             return False
+        # 有营业执照和人力资源服务许可证 … 帮脱贫户找工作政府一个人补三百 我们能拿好多: a thing the asker has, said
+        # in the story, while the question asks what they get and the story names who pays them
+        norm = normalise(question)
+        owned = any(norm[max(0, i - 1):i] == "有" and norm[max(0, i - 3):i] not in ("有没有", "没得有")
+                    for w in topic.said.all_of[0] for i in _positions(norm, w))
+        if owned and any(p.paid(norm) for p in self.scope.payees):
+            return True
         if any(self.scope.is_question(normalise(c)) for c in clauses[:-1]):
             return False  # 听说有高龄补贴 一个月好多钱 去哪里申请 … 跟养老那个有没有关系: the topic is asked too
         q = self._match(asking)
@@ -617,3 +624,8 @@ class Matcher:
             for mid, v in terms.get(g, ()):
                 out[mid] += v
         return out
+
+
+def _positions(text: str, word: str) -> list[int]:
+    """Where word starts in text, every time."""
+    return [i for i in range(len(text)) if text.startswith(word, i)]

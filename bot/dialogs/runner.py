@@ -501,9 +501,8 @@ class DialogRunner:
             return None
         facts = extract_facts(text, self.kb.root)
         said = facts.get(step.fact)
-        if step.type == "subset":  # 社保没买: none of them; a count said (六个交了 三个没交) is read by parse
-            counted = any(f"{step.fact}_{k}" in facts for k in ("count", "missing"))
-            return Parsed(True, 0) if said == "no" and not counted else None
+        if step.type == "subset":  # 社保没买: none of them; a count said (七个买了 三个还没买) is read by parse
+            return Parsed(True, 0) if said == "no" and not find_numbers(text) else None
         if said == EXEMPT_ONLY:
             said = "no"  # 有个车贷 as the answer to "别的贷款？": the one loan they have does not count
         if said == "unsure":
@@ -798,8 +797,8 @@ class DialogRunner:
 
     # -- what an opening message already says -------------------------------------------------------
     def _own(self, word: str, norm: str) -> bool:
-        """The word says something of the user somewhere: not denied (不是劳务公司) and not someone acting on the
-        user (劳务公司介绍我去福建: the company is not the user)."""
+        """The word says something of the user somewhere: not denied (不是劳务公司), not someone acting on the
+        user (劳务公司介绍我去福建: the company is not the user), not what another person is (当劳务经纪人的朋友)."""
         acting = self.lex.fact_words("role_object")
         i = norm.find(word)
         while i >= 0:
@@ -807,6 +806,8 @@ class DialogRunner:
             if not _negations(norm[max(0, i - 3):i], self.lex) % 2 and \
                     not any(after.find(w) >= 0 and after.find(w) <= 2 for w in acting) and \
                     not self._acts_on_people(after) and \
+                    not (0 <= after.find("的") <= 1 and names_other(after[after.find("的"):after.find("的") + 4],
+                                                                     self.lex)) and \
                     not ("是" in norm[max(0, i - 3):i] and names_other(norm[max(0, i - 9):i], self.lex)
                          and not asks_for_other(norm, self.lex)):
                 return True  # (我表哥是劳务经纪人: the cousin's role, not the user's)

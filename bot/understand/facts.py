@@ -372,7 +372,7 @@ def _staff(t: str, lex: Lexicon) -> int | None:
     pattern = _staff_pattern(lex)
     if pattern is None:
         return None
-    m = pattern.search(t)
+    m = next((x for x in pattern.finditer(t) if not _RATE_AFTER.match(t, x.end())), None)  # 企业一个人两百: a rate
     if not m and any_in(t, lex.fact_words("firm_places")):
         m = _STAFF_WITH_HIRES.search(t)  # 食品公司 … 现在一共二十一个人 包括今年新招的三个: the firm's total
     if not m:
@@ -381,6 +381,7 @@ def _staff(t: str, lex: Lexicon) -> int | None:
     return v if isinstance(v, int) and v > 0 else None
 
 
+_RATE_AFTER = re.compile(r"[\d一二两三四五六七八九十百千]+(块|元|的)")  # 一个人两百的服务费: money per head follows
 _PEOPLE_COUNTED = re.compile(r"[\d一二两三四五六七八九十百]+(个|名|人|位)")
 
 
@@ -747,6 +748,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     f: dict[str, Any] = {}
     f.update(event_dates(t))
     place = _region(t, root)
+    own_said = " ".join(c for c in t.split(" ") if not names_other(c, lex))
+    if place and place[0] not in own_said and not (for_other or asks_for_other(t.replace(" ", ""), lex)):
+        place = _region(own_said, root)  # 我表弟在泸州也当经济人: the cousin's place, not the asker's
     away = home_elsewhere(t, root)
     if away:
         f["elsewhere"] = away
@@ -899,6 +903,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
             f["placed"] = sum(counted.values())
     if isinstance(counted, dict):
         f["poor_count"], f["disaster_count"] = counted.get("poor", 0), counted.get("disaster", 0)  # for an answer
+        f["other_count"] = counted.get("other", 0)  # 七个是脱贫户 三个不是: people no clause pays for
     if any_in(flat, fw("no_contract")) and not _durations(t, "contract_months", lex):
         f["contract_months"] = 0  # 没签劳动合同: nobody has a contract of a year or more
     elif _CONTRACT.search(flat) or (isinstance(f.get("placed"), int) and _pairs(t, lex, f["placed"])):

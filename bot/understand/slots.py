@@ -247,6 +247,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
             continue
         if _PAY_BEFORE.search(t, 0, num.start):
             continue  # 工资一个月五千五: money, not people
+        if num.value >= 1000 and not re.match(r"\s?(个|名|人|位|号人)", after):
+            continue  # 工资四千二到五千 厂里…: a sum with no measure word, not five thousand people
         if _AGE_BEFORE.search(t, 0, num.start) and not re.match(r"个", after):
             continue  # 我今年二十二: an age, not people
         out.append(num)
@@ -256,7 +258,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
 _AGE_BEFORE = re.compile(r"(我|他|她|娃儿|今年|年纪|年龄|岁数)(今年)?(都|才|已经|刚)?(满|有)?$")
 _PAY_BEFORE = re.compile(r"(工资|月薪|薪水|收入|挣|赚)(一个月|每个月|每月|一月|一年|一天)?(有|是|能拿|拿|大概|差不多)?$"
                          r"|(一个月|每个月|每月)(工资|收入)?(有|是|能拿|拿|挣|赚)$"
-                         r"|(一个月|每个月|每月)$")  # 一个月四千八包吃住: a wage, not 4,800 people
+                         r"|(一个月|每个月|每月)$"  # 一个月四千八包吃住: a wage, not 4,800 people
+                         r"|(补|补助|补贴|奖补|奖励)(了|个)?$")  # 一个人补三百: money, not 300 people
 
 
 def _context(t: str, num: Number, words: tuple[str, ...]) -> bool:
@@ -546,17 +549,31 @@ def qualifying_hires(text: str, lex: Lexicon | None = None) -> Any:
     return _qualifying_hires(prep(text), lex or load_lexicon())
 
 
+_SAYS = re.compile(r"说|讲|认为|觉得")
+
+
 def _qualifying_hires(t: str, lex: Lexicon) -> Any:
     """招了十二个 八个是脱贫户跟退伍军人 另外四个是跳槽过来的 → 8: new hires split into those the firm rule counts and
     those the message says it does not (hire_other); a total said first is not added in. None: no such split."""
     counted: list[tuple[bool, list[Number]]] = []
-    for c in clauses(t):
+    parts = clauses(t)
+    hired = next((k for k, c in enumerate(parts) if any_in(c, lex.words("new_hire_words"))), 0)
+    for c in parts[hired:]:  # (在职十二个人 … 这一年新招了两个: the staff said before the hires is no part of them)
+        if names_other(c, lex) and _SAYS.search(c):
+            continue  # 我老汉说新招的有两个: the father saying it again (not 还有一个是我侄儿: a hire)
         nums = [n for n in _people_numbers(c, lex) if _unit_after(c, n, lex.units("people"))]
         if nums:
             counted.append((any_in(c, lex.words("hire_other")), nums))
         elif len(counted) >= 2 and any_in(c, lex.words("hire_other")):
             # 还有一个是我侄儿 … 从别的厂跳过来的 啥子都不是: what follows a count without one says who it was
             counted[-1] = (True, counted[-1][1])
+    if len(counted) >= 3 and len(counted[0][1]) == 1 and not counted[0][0]:
+        run = 0  # 新招了两个 一个退伍军人… 一个是跳槽过来的 … 十二个人的百分之十: the split ends when it reaches the total
+        for k, (_, ns) in enumerate(counted[1:], 1):
+            run += int(ns[0].value) if len(ns) == 1 else 0
+            if run == int(counted[0][1][0].value):
+                counted = counted[:k + 1]
+                break
     if len(counted) < 2 or not any(o for o, _ in counted) or any(len(ns) > 1 for _, ns in counted):
         return None
     if any(ns[0].approx for _, ns in counted):
@@ -723,6 +740,11 @@ def count_qualifying(text: str, min_months: float, total: int | None = None, lex
     if _APPROX.search(t.replace(" ", "")) and not spans:
         return ASK  # 差不多一年 beside 2026年6月15号到2027年6月13号: the dates decide, one day short is short
     pairs = _pairs(t, lex, total)
+    if not pairs and " " in t:
+        # 十二个签的一年以上 有两年的也有一年的 另外三个签的半年: a clause of lengths with no count tells more of
+        # the counted ones, and pairs nothing itself
+        counted = " ".join(c for c in t.split(" ") if _people_numbers(c, lex) or not _durations(c, "contract_months", lex))
+        pairs = _pairs(counted, lex, total) if counted != t else None
     if pairs:
         return int(sum(n for n, m in pairs[1] if m >= min_months))
     named = _named_lengths(t, lex) if not spans else None
