@@ -18,7 +18,6 @@ from bot.textnorm import normalise, occurrences
 from bot.understand.lexicon import prep
 
 OPEN_SAID = "没有写"  # a point line that already names what the documents leave open
-_CLAUSES = re.compile(r"[\s，,。.!！?？;；、]+")  # where a typed message's clauses end
 _QUOTED = re.compile(r"“([^”]{1,12})”")
 _ASKS_SLIP = re.compile(r"写错|错了|笔误|错字|打错|什么意思|啥意思|啥子意思")  # the message asks about the slip itself
 SLIP_ASKED_NEAR = 8  # characters after a slipped word within which a facet word asks about the slip (沪字号是不是)
@@ -134,7 +133,7 @@ class Answerer:
         ms = [self.kb.measures[i] for i in match.measures]
         shown = ms[:2] if match.side_by_side else ms[:1]
         top = shown[0]
-        facets = self._asked_in_questions(match)
+        facets = self.points.asked(match.norm)
         if facets[:1] == ["validity"] and any(w in match.norm for w in self.points.document_words):
             # 泸定那个22条有效期几年 / 泸州那个二十三条是不是要到期了 到时候…还有没有: the documents' record first
             return [Reply("\n".join(self._validity_line(r, today) for r in (match.regions or [top.region])))]
@@ -444,20 +443,6 @@ class Answerer:
             if facet is not None and facet.open_default:
                 return self._open_answer(point, facet, said=True), {}, None
         return point.facets["what"], {}, None
-
-    def _asked_in_questions(self, match: Match) -> list[str]:
-        """The facets asked, those of clauses that ask something first: 我们收了企业一个人两百的服务费 … 我们能拿好多
-        tells a fee and asks an amount. A clause with no question word only tells (its facets go last)."""
-        facets = self.points.asked(match.norm)
-        parts = [normalise(c) for c in _CLAUSES.split(match.question) if c]
-        if len(facets) < 2 or len(parts) < 2:
-            return facets
-        marks = self.points.question_words
-        told = [p for p in parts if not any(w in p for w in marks)]
-        only_told = [f for f in facets if any(f in self.points.asked(p) for p in told)
-                     and not any(f in self.points.asked(p) for p in parts if p not in told)]
-        asked = [f for f in facets if f not in only_told]
-        return asked + only_told if asked else facets
 
     def _other_measure_point(self, norm: str, point: Point) -> Point | None:
         """Another point the question names in its own words (two characters or more), of other measures: a

@@ -234,7 +234,6 @@ class Points:
     document_words: tuple[str, ...] = ()  # 22条, 文件: the question is about a document itself (its validity)
     second_question: tuple[str, ...] = ()  # words that start another question in the same message
     question_end: tuple[str, ...] = ()  # how a question ends when it names no facet (有补贴没得)
-    question_words: tuple[str, ...] = ()  # a clause with none of these only tells (我们收了企业两百的服务费)
     payees: tuple[Payee, ...] = ()  # askers a measure pays (劳务经纪人 → 就业创业服务补助)
     mention: Mention | None = None  # 有没有提到X / X在不在里头 (bot/mention.py)
     negations: tuple[str, ...] = ()  # 不是贫困户: a word said right after one of these is not said
@@ -608,10 +607,8 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
                       _words(spath, "mention.named", m.get("named"), "named"), texts) if m else None
     second = tuple(str(w) for w in scope.get("second_question") or ())
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
-    asks = _words(spath, "question_words", scope.get("question_words"), "question_words")
     return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,
-                  second_question=second, question_end=ends, question_words=tuple(w for w in asks + ends if w),
-                  payees=tuple(payees),
+                  second_question=second, question_end=ends, payees=tuple(payees),
                   mention=mention,
                   document_words=_words(path, "document_words", data.get("document_words"), "document_words"),
                   negations=negations)

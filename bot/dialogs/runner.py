@@ -647,6 +647,10 @@ class DialogRunner:
             step = self.next_step(flow, values)
         head = "\n".join([head] * bool(head) + said)
         if step is None:
+            # 厂里给十个都买了社保, then 7 of the 10 counted: all of everyone is all of those counted
+            values = {**values, **_everyone(flow, values, {k: v for k, v in values.items()
+                                                           if (st := flow.step(k)) is not None and st.type == "subset"},
+                                            state.get("facts") or {})}
             results, unsettled = self._evaluate(flow, values, state.get("spans") or {})
             if unsettled is not None:  # 一百二十来个, and 115 and 125 give different results: ask the exact count
                 lo, hi = state["spans"][unsettled.slot]
@@ -887,8 +891,9 @@ def _everyone(flow: Flow, values: dict[str, Any], found: dict[str, Any], facts: 
     for k, v in found.items():
         st = flow.step(k)
         total = values.get(st.of) if st is not None and st.type in ("contract", "subset") and st.of else None
+        total = found.get(st.of, total) if st is not None and st.of in found and st.type == "subset" else total
         if isinstance(v, int) and isinstance(total, int) and total < v == everyone and st is not None \
-                and st.of not in found:
+                and (st.type == "subset" or st.of not in found):  # (a total changed with it: not capped)
             out[k] = total
     return out
 
