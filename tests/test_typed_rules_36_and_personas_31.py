@@ -58,3 +58,16 @@ async def test_everyone_insured_and_signed_is_all_seven_after_a_correction(talk)
     await talk("c1", "签的半年")
     out = await talk("c1", "说错了 半年那个是上一批 这回十个都签的一年整 今年十月一号签到明年九月三十号")
     assert "7人 × 300元 = 2,100元" in out and "3,000元" not in out
+
+
+async def test_all_of_everyone_typed_to_the_contract_question_is_all_seven(talk):
+    await talk("c2", AGENCY)
+    await talk("c2", "好的 帮我测一下")
+    out = await talk("c2", "十个都签的两年")
+    assert "0到7之间" not in out and "7人 × 300元 = 2,100元" in out
+
+
+def test_last_years_batch_is_not_this_years_count():
+    f = extract_facts("我是泸定县国有劳务公司的 今年8月我们组织了12个脱贫户去广东东莞的电子厂 厂里跟他们签的合同是2026年8月1号到2027年6月30号 "
+                      "社保也交了 去年那批20个人签的两年 已经领过6000的补助")
+    assert f["placed"] == 12 and f.get("contract") != 20

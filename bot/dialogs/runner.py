@@ -482,6 +482,9 @@ class DialogRunner:
             if said.get("elsewhere") and not said.get("region"):  # 甘孜炉霍县 不是泸定: neither document is theirs
                 return None, [Reply(self.t["dialog_elsewhere_end"].format(place=said["elsewhere"]))], Parsed(True)
         parsed = self._by_facts(step, raw or norm) or parse(step, norm, self.vocab, state["values"], raw)
+        if parsed.problem == "too_large" and step.of:  # 十个都签的一年整 of 7 脱贫 + 3 others: all, so all seven
+            fixed = _everyone(flow, state["values"], {step.slot: parsed.value}, state.get("facts") or {})
+            parsed = Parsed(True, fixed[step.slot]) if fixed[step.slot] != parsed.value else parsed
         if not parsed.ok:
             return state, [self.reask(flow, step, state, parsed)], parsed
         with_contracts, long = self._contracts_said(flow, step, parsed.value, raw or norm, state)

@@ -381,6 +381,12 @@ def _staff(t: str, lex: Lexicon) -> int | None:
     return v if isinstance(v, int) and v > 0 else None
 
 
+def _this_time(t: str, lex: Lexicon) -> str:
+    """The text without the clauses about an earlier year's batch (去年那批20个人签的两年), when counts remain."""
+    now = " ".join(c for c in t.split(" ") if not any_in(c, lex.fact_words("past_marks")))
+    return now if now and now != t and find_numbers(now) else t
+
+
 _RATE_AFTER = re.compile(r"[\d一二两三四五六七八九十百千]+(块|元|的)")  # 一个人两百的服务费: money per head follows
 _PEOPLE_COUNTED = re.compile(r"[\d一二两三四五六七八九十百]+(个|名|人|位)")
 
@@ -892,7 +898,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         if hires and "staff" in f and _hires_in_no_group(parts, lex):
             f["new_hires"] = 0  # 新招了三个 … 不是脱贫户 也不是退役军人大学生: none of them counts for the loan
     if "staff" not in f and _PLACING.search(flat):
-        placed = read_value("placed", t, lex)
+        placed = read_value("placed", _this_time(t, lex), lex)  # not 去年那批20个人
         if isinstance(placed, int):
             f["placed"] = placed
     # one group counted (30个脱贫户学员) gives an answer's sum; only a split by group is a check's groups
@@ -914,7 +920,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         if durs and not any(a for *_, a in durs):
             # 开了五年了 / 在广东干了5年: how long a shop or a job has run, no contract's length
             said = [c for c in parts if _CONTRACT.search(c) or not _WORKED.search(c)]  # (a firm's: 上班 is placing)
-            q = count_qualifying(t, CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
+            q = count_qualifying(_this_time(t, lex), CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
                 count_qualifying(" ".join(c for c in said if _CONTRACT.search(c) or not (
                     any_in(c, lex.words("staff_words")) or any(n.value == f["staff"] for n in find_numbers(c)))),
                                  CONTRACT_MONTHS, f["new_hires"], lex) if isinstance(f.get("new_hires"), int) else None)

@@ -247,6 +247,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
             continue
         if _PAY_BEFORE.search(t, 0, num.start):
             continue  # 工资一个月五千五: money, not people
+        if re.match(r"(号|日)(?!人)", after) and re.search(r"月$", t[:num.start]):
+            continue  # 十月一号: a day of the month, not one person
         if num.value >= 1000 and not re.match(r"\s?(个|名|人|位|号人)", after):
             continue  # 工资四千二到五千 厂里…: a sum with no measure word, not five thousand people
         if _AGE_BEFORE.search(t, 0, num.start) and not re.match(r"个", after):
