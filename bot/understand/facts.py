@@ -902,7 +902,7 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         if isinstance(placed, int):
             f["placed"] = placed
     # one group counted (30个脱贫户学员) gives an answer's sum; only a split by group is a check's groups
-    counted = count_groups(t, lex, single=True) if "staff" not in f and "new_hires" not in f else None
+    counted = count_groups(_this_time(t, lex), lex, single=True) if "staff" not in f and "new_hires" not in f else None
     if isinstance(counted, dict) and len(counted) > 1:
         f["groups"] = counted  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
         if _PLACING.search(flat) and f.get("placed", 0) < sum(counted.values()):  # 组织了8个脱贫户和5个灾区的: 13
