@@ -20,7 +20,7 @@ from bot.kb import KnowledgeBase
 from bot.numerals import cn_to_int
 from bot.pinyin import build_char_table, fold, segment, term_keys
 from bot.points import OutOfScope, Points
-from bot.textnorm import MAX_CHARS, gap_pattern, longest_first, normalise, word_starts
+from bot.textnorm import MAX_CHARS, gap_pattern, longest_first, normalise, occurrences, word_starts
 from bot.typos import Typos
 
 INDEX_FORMAT = 5  # bump when the index layout changes; invalidates caches
@@ -416,7 +416,7 @@ class Matcher:
         # in the story, while the question asks what they get and the story names who pays them
         norm = normalise(question)
         owned = any(norm[max(0, i - 1):i] == "有" and norm[max(0, i - 3):i] not in ("有没有", "没得有")
-                    for w in topic.said.all_of[0] for i in _positions(norm, w))
+                    for w in topic.said.all_of[0] for i, _ in occurrences(norm, w))
         if owned and any(p.paid(norm) for p in self.scope.payees):
             return True
         if any(self.scope.is_question(normalise(c)) for c in clauses[:-1]):
@@ -624,8 +624,3 @@ class Matcher:
             for mid, v in terms.get(g, ()):
                 out[mid] += v
         return out
-
-
-def _positions(text: str, word: str) -> list[int]:
-    """Where word starts in text, every time."""
-    return [i for i in range(len(text)) if text.startswith(word, i)]

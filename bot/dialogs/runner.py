@@ -27,7 +27,7 @@ from bot.dialogs.schema import UNSURE, Flow, Option, Step, region_options
 from bot.kb import KnowledgeBase
 from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int, find_numbers
-from bot.textnorm import Words, any_in, normalise
+from bot.textnorm import Words, any_in, normalise, occurrences
 from bot.understand import ASK, EXEMPT_ONLY, count_groups, extract_facts, load_lexicon, read_yesno, where_one_works
 from bot.understand.facts import asks_for_other, mask_numbered_places, names_the_loan
 from bot.understand.lexicon import A_NOT_A, clauses, names_other, prep
@@ -837,11 +837,10 @@ class DialogRunner:
         other = flow.step(step.said_with) if step.said_with else None
         if other is None or step.said_with not in out:
             return True
-        marks = [(i, o.value) for o in other.options for w in o.words if len(w) >= 2
-                 for i in range(len(norm)) if norm.startswith(w, i)]
+        marks = [(i, o.value) for o in other.options for w in o.words if len(w) >= 2 for i, _ in occurrences(norm, w)]
         if not marks:
             return True
-        for i in (i for i in range(len(norm)) if norm.startswith(word, i)):
+        for i, _ in occurrences(norm, word):
             nearest = min(marks, key=lambda m: abs(m[0] - i))
             if nearest[1] == out[step.said_with]:
                 return True

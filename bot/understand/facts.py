@@ -296,8 +296,8 @@ _AT_WORK = re.compile(r"^(里|头|上|里头|里面)?(上班|工作|打工|干�
 
 def where_one_works(norm: str, word: str) -> bool:
     """Every time the word is said, it is where the asker works (我在自来水公司上班): no firm that borrows."""
-    found = [i for i in range(len(norm)) if norm.startswith(word, i)]
-    return bool(found) and all(_AT_WORK.match(norm[i + len(word):]) and "在" in norm[max(0, i - 8):i] for i in found)
+    found = list(occurrences(norm, word))
+    return bool(found) and all(_AT_WORK.match(norm[e:]) and "在" in norm[max(0, i - 8):i] for i, e in found)
 
 
 _GOING_AWAY = re.compile(r"过去|去|到")
