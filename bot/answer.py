@@ -350,7 +350,11 @@ class Answerer:
         ceiling = re.search(r"\d+(\.\d+)?", period.enterprise if firm else period.individual)
         if ceiling is None or wanted <= 0:
             return {}
-        return {"wanted": f"{wanted:g}", "over_ceiling": "yes" if wanted > float(ceiling.group()) else "no"}
+        n = loan_math.partners(norm)
+        rules = loan_math.load_rules(str(self.kb.root)) if n is not None else None
+        shared = loan_math.partnership_ceiling(n, period.individual, period.enterprise, rules) if rules and n else None
+        top = shared[1] if shared is not None else float(ceiling.group())  # 三个人合伙 想贷180万: 165万, not 600万
+        return {"wanted": f"{wanted:g}", "over_ceiling": "yes" if wanted > top else "no"}
 
     def _per_region(self, shown: list[Measure], texts: dict[str, str]) -> list[str]:
         """One line when the regions say the same, else one per region, labelled."""
@@ -458,7 +462,7 @@ class Answerer:
         what = point.facets["what"]
         regions = {m.region for m in map(self.kb.measures.get, point.measures) if m}
         text = {r: self.say("both_separate", one=point.name, other=other.name) for r in regions}
-        then = {r: self.say("point_said", what=what.for_region(r) or "") for r in regions}
+        then = {r: self.say("point_said", what=_no_verdict(what.for_region(r) or "")) for r in regions}
         return Answer(text, what.quote, what.later, then)
 
     def _open_answer(self, point: Point, facet, said: bool = False) -> Answer:
@@ -466,7 +470,7 @@ class Answerer:
         what = point.facets["what"]
         units = {m.region: "、".join(m.units.lead) for m in map(self.kb.measures.get, point.measures) if m}
         text = {r: self.say("point_open", name=facet.name, units=u) for r, u in units.items()}
-        then = {r: self.say("point_said", what=what.for_region(r) or "") for r in units} if said else {}
+        then = {r: self.say("point_said", what=_no_verdict(what.for_region(r) or "")) for r in units} if said else {}
         return Answer(text, what.quote if said else {}, what.later if said else (), then, silent=facet.name)
 
     def _fill(self, text: str, answer: Answer, fill: dict, today: dt.date) -> str:
@@ -571,6 +575,14 @@ def _firm_borrows(norm: str) -> bool:
 def _asked_words(match: Match) -> set[str]:
     """The documents' terms the question was found to use, and the words it typed for them."""
     return {h.term for h in match.hits} | {match.norm[h.start:h.end] for h in match.hits}
+
+
+_VERDICT_LEAD = re.compile(r"^[^：，。；\n]{1,4}：")
+
+
+def _no_verdict(what: str) -> str:
+    """有：取得…证书的按规定给予培训补贴, told after 文件没有写截止时间: the text, not a yes to what was asked."""
+    return _VERDICT_LEAD.sub("", what, count=1)
 
 
 def _relevant_sentences(text: str, words: set[str], limit: int) -> str:

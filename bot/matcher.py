@@ -409,7 +409,10 @@ class Matcher:
         question) does not say them and names a measure by its own words (创业担保贷款, not 补助 alone)."""
         assert self.scope is not None
         clauses = [c for c in _CLAUSE_CUT.split(question) if c]
-        asking = normalise(clauses[-1]) if len(clauses) > 1 else ""
+        n = 1  # 残疾人能不能申请创业担保代款 能贷好多: the questions asked one after another at the end, together,
+        while n < len(clauses) - 1 and self._asks_a_measure(normalise(clauses[-n - 1])):  # each naming a measure
+            n += 1
+        asking = normalise("".join(clauses[-n:])) if len(clauses) > 1 else ""
         if not asking or not self.scope.is_question(asking) or topic.said.holds(asking):
             return False
         # 有营业执照和人力资源服务许可证 … 帮脱贫户找工作政府一个人补三百 我们能拿好多: a thing the asker has, said
@@ -419,11 +422,20 @@ class Matcher:
                     for w in topic.said.all_of[0] for i, _ in occurrences(norm, w))
         if owned and any(p.paid(norm) for p in self.scope.payees):
             return True
-        if any(self.scope.is_question(normalise(c)) for c in clauses[:-1]):
+        if any(self.scope.is_question(normalise(c)) for c in clauses[:-n]):
             return False  # 听说有高龄补贴 一个月好多钱 去哪里申请 … 跟养老那个有没有关系: the topic is asked too
         q = self._match(asking)
         return q.intent == "question" and bool(q.measures) and any(
             h.kind in ("exact", "variant") and len(h.term) >= 3 for h in q.hits)
+
+    def _asks_a_measure(self, clause: str) -> bool:
+        """A clause that asks about a measure named in its own words (残疾人能不能申请创业担保代款), not how a
+        measure relates to something else (跟那个培训生活补贴是一回事不)."""
+        assert self.scope is not None
+        if not self.scope.is_question(clause) or any(w in clause for w in self.scope.relates):
+            return False
+        q = self._match(clause)  # its own words: 外地来打工 (外出务工) is no measure's name
+        return q.intent == "question" and bool(q.measures) and any(h.kind == "exact" and len(h.term) >= 4 for h in q.hits)
 
     def _prefer_asking(self, m: Match, question: str) -> None:
         """When the whole message matches weakly, the clause that asks (the last, when it is a question and names a

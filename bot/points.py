@@ -26,6 +26,7 @@ POINT_FILE = "points.yaml"
 CASE_WEIGHT = 4  # characters a case decided by the question's words adds to its point's score
 SCOPE_FILE = "scope.yaml"
 PAYEE_BONUS = 2  # characters the point paying the asker adds, when they ask what they can have
+SUBJECT_GAP = 6  # characters (总共能领) at most between a point's word and the amount asked right after it
 
 
 @dataclass(frozen=True)
@@ -232,8 +233,10 @@ class Points:
     provinces: dict[str, str] = field(default_factory=dict)
     said_facts: dict[str, Any] = field(default_factory=dict)  # fact → how to say it back (str or value → str)
     document_words: tuple[str, ...] = ()  # 22条, 文件: the question is about a document itself (its validity)
+    subject_between: str = ""  # what may stand between a point's word and the amount asked of it (总共能领)
     second_question: tuple[str, ...] = ()  # words that start another question in the same message
     question_end: tuple[str, ...] = ()  # how a question ends when it names no facet (有补贴没得)
+    relates: tuple[str, ...] = ()  # a question of how two things relate (跟那个…是一回事不): about both of them
     payees: tuple[Payee, ...] = ()  # askers a measure pays (劳务经纪人 → 就业创业服务补助)
     mention: Mention | None = None  # 有没有提到X / X在不在里头 (bot/mention.py)
     negations: tuple[str, ...] = ()  # 不是贫困户: a word said right after one of these is not said
@@ -334,8 +337,9 @@ class Points:
     def pick(self, mid: str, norm: str, facets: list[str], facts: dict | None = None) -> Point | None:
         """The point of a measure the question is about: most of its words typed (or a case that the
         user's facts decide), then the facets it settles."""
-        best, best_key = None, (0, 0, 0)
+        best, best_key = None, (0, 0, 0, 0)
         paid = {y.point for y in self.payees if y.point and y.paid(norm)}  # 人力资源公司 … 补助能拿好多: their own
+        subjects = self._subjects(mid, norm, facets)
         for p in self.by_measure.get(mid, []):
             if mid in p.also_for and not any(w in norm for w in p.needs):
                 continue
@@ -344,10 +348,25 @@ class Points:
             settles = sum(f in p.facets for f in facets)
             # a tie goes to a point one of whose cases the message decides (监测户 不是脱贫户 … 证也拿到了 能不能领一天
             # 五十的生活补贴: the living subsidy's case, not the certificate's words)
-            key = (hits + (2 if cases else 0) + (PAYEE_BONUS if p.id in paid else 0), settles, int(cases))
+            key = (int(p.id in subjects), hits + (2 if cases else 0) + (PAYEE_BONUS if p.id in paid else 0), settles,
+                   int(cases))
             if key > best_key:
                 best, best_key = p, key
-        return best if best_key[0] > 0 else None
+        return best if best_key[1] > 0 else None
+
+    def _subjects(self, mid: str, norm: str, facets: list[str]) -> set[str]:
+        """The point whose own word is typed right before the amount asked (学了15天电工 证拿到了 生活补贴能领好多:
+        the living subsidy's, though the certificate's words are more); none when two or more are, or none is."""
+        typed = norm.split("|", 1)[0]
+        at = self.position(typed, facets[0]) if facets[:1] == ["amount"] else len(typed)  # which money: its name
+        if at >= len(typed):
+            return set()
+        points = self.by_measure.get(mid, [])
+        shared = {w for p in points for w in p.words if sum(w in o.words for o in points) > 1}  # 品牌: no one's own
+        near = {p.id for p in points for w in p.words if len(w) >= 2 and w not in shared
+                and any(0 <= at - i - len(w) <= SUBJECT_GAP and all(c in self.subject_between for c in typed[i + len(w):at])
+                        for i in _finds(typed[:at], w))}
+        return near if len(near) == 1 else set()
 
     def strongest(self, norm: str) -> tuple[Point | None, int]:
         """The point whose own words the question types most of (characters of distinct words); a case of it
@@ -607,10 +626,12 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
                       _words(spath, "mention.named", m.get("named"), "named"), texts) if m else None
     second = tuple(str(w) for w in scope.get("second_question") or ())
     ends = _words(spath, "question_end", scope.get("question_end"), "question_end")
+    relates = _words(spath, "relates", scope.get("relates"), "relates")
     return Points(facets, points, by_measure, oos, elsewhere, frozenset(inside), said_facts=said_facts,
-                  second_question=second, question_end=ends, payees=tuple(payees),
+                  second_question=second, question_end=ends, relates=relates, payees=tuple(payees),
                   mention=mention,
                   document_words=_words(path, "document_words", data.get("document_words"), "document_words"),
+                  subject_between=str(data.get("subject_between", "")),
                   negations=negations)
 
 

@@ -69,6 +69,9 @@ def pick_option(options: tuple[Option, ...], t: str, raw: str = "") -> Option | 
     if not inside and named:
         # 普通农民工 不是脱贫人口 / 不是劳务公司: every option named is denied, which points to "都不是" if there is one
         return next((o for o in options if NONE_WORD in o.words and not any(o is x for _, x, _ in named)), None)
+    lead = {id(o): o for _, o in inside if any(len(w) >= 2 and t.startswith(w) for w in o.words)}
+    if len(lead) == 1 and len({id(o) for _, o in inside}) > 1:
+        return next(iter(lead.values()))  # 省级 今年认定的… 技能大师工作室是市级的: the answer first, then the rest
     if inside:
         inside.sort(key=lambda x: -x[0])
         if len(inside) == 1 or inside[0][0] > inside[1][0] or inside[0][1] is inside[1][1]:
@@ -219,9 +222,10 @@ def _own_clauses(raw: str, t: str) -> tuple[str, str]:
     return kept, normalise(kept)
 
 
-def _without_outsiders(raw: str) -> str:
+def _without_outsiders(raw: str, words: str = "") -> str:
     """The clauses not about people outside the group counted (不是脱贫户的, 普通的), when any are left."""
-    outside = load_lexicon().fact_words("outside_poor")
+    lex = load_lexicon()
+    outside = lex.words(words) if words else lex.fact_words("outside_poor")
     kept = [c for c in clauses(prep(raw)) if not any_in(c, outside)]
     return " ".join(kept) if kept else raw
 
@@ -259,6 +263,8 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
         total = values.get(step.of)
         if values.get("whom") == "poor":  # only 脱贫人口 count: what is said of the others (2个不是脱贫户的签的两年) is not theirs
             raw = _without_outsiders(raw)
+        elif step.of == "new_hires":  # 社会上招的两个一年: hires of no category are no part of the count asked
+            raw = _without_outsiders(raw, "hire_other")
         v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)
     elif step.type == "subset":
         total = values.get(step.of)

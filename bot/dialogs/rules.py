@@ -42,6 +42,7 @@ def fired(part: Part, env: dict[str, Any]) -> list[Rule]:
 
 
 def evaluate(flow: Flow, values: dict[str, Any]) -> list[PartResult]:
+    values = {**{s.slot: s.assume for s in flow.steps if s.assume}, **values}  # 到企业就业 unless said otherwise
     out = []
     for part in flow.parts:
         if not applies(part, values):

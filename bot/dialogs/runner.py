@@ -29,7 +29,7 @@ from bot.models import Button, Reply
 from bot.numerals import CN_NUMBER, cn_to_int, find_numbers
 from bot.textnorm import Words, any_in, normalise, occurrences
 from bot.understand import ASK, EXEMPT_ONLY, count_groups, extract_facts, load_lexicon, read_yesno, where_one_works
-from bot.understand.facts import asks_for_other, mask_numbered_places, names_the_loan
+from bot.understand.facts import asks_for_other, mask_numbered_places, names_the_loan, said_of_another
 from bot.understand.lexicon import A_NOT_A, clauses, names_other, prep
 from bot.understand.slots import KINDS, _bare, contract_lengths, count_qualifying, names_unit
 from bot.understand.yesno import _negations
@@ -395,6 +395,8 @@ class DialogRunner:
         facts.update({k: known[k] for k in ("event_year", "event_end") if k in known})
         if isinstance(known.get("groups"), dict) and any(s.split_by for s in flow.steps):
             facts["groups"] = known["groups"]  # 九个脱贫户 三个不是: a later 十二个都买了 is all of them
+            if isinstance(known.get("contract_groups"), dict):
+                facts["contract_groups"] = known["contract_groups"]  # 灾区的五个 四个签的一年半: by group
         for s in flow.steps:
             if s.type == "subset":
                 facts.update({k: known[k] for k in (s.fact, f"{s.fact}_missing", f"{s.fact}_count") if k in known})
@@ -630,8 +632,8 @@ class DialogRunner:
 
     # -- pieces -----------------------------------------------------------------------------------
     def next_step(self, flow: Flow, values: dict[str, Any]) -> Step | None:
-        for s in flow.steps:
-            if s.slot not in values and (s.when is None or s.when.holds(values)):
+        for s in flow.steps:  # (an assumed answer is never asked: rules take it unless one was said)
+            if s.slot not in values and not s.assume and (s.when is None or s.when.holds(values)):
                 return s
         return None
 
@@ -729,17 +731,24 @@ class DialogRunner:
         facts = state.get("facts") or {}
         if step.type == "subset" and isinstance(values.get(step.of), int):
             return _subset_said(facts, step.fact, values[step.of])
+        groups = facts.get("groups")
+        signed = facts.get("contract_groups")
+        split = self._split_step(flow, flow.step(step.of)) if step.type == "contract" and step.of else None
+        if isinstance(signed, dict) and isinstance(groups, dict) and split is not None and isinstance(
+                values.get(step.of), int):
+            covered = self._covered(flow, split, groups, values)
+            if covered and all(g in signed for g in covered):  # 七个脱贫的都签的两年 灾区五个里四个签的一年半: 11
+                return min(sum(signed[g] for g in covered), values[step.of])
         months = facts.get("contract_months")
         if step.type == "contract" and isinstance(months, int) and isinstance(values.get(step.of), int):
             return 0 if months < step.months else values[step.of]
-        groups = facts.get("groups")
         count = self._split_step(flow, step)
         if not isinstance(groups, dict) or count is None:
             return None
         chooser = flow.step(count.split_by)
         assert chooser is not None  # load_flow: split_by names an earlier choice step
         named = [o.value for o in chooser.options if isinstance(groups.get(o.value), int) and groups[o.value] > 0]
-        covered = [g for g in named if count.when is None or count.when.holds({**values, count.split_by: g})]
+        covered = self._covered(flow, count, groups, values)
         if step is chooser:
             return (covered or named)[0] if covered or named else None
         label = {o.value: o.label for o in chooser.options}
@@ -752,6 +761,14 @@ class DialogRunner:
             said.append(self.t["dialog_split"].format(groups=shown, count=n, covered="、".join(
                 label[g] for g in covered)))
         return n
+
+    @staticmethod
+    def _covered(flow: Flow, count: Step, groups: dict, values: dict[str, Any]) -> list[str]:
+        """The groups said whose people the count step counts (泸定: 脱贫人口 and 灾区劳动力; 泸州: 脱贫人口)."""
+        chooser = flow.step(count.split_by)
+        assert chooser is not None  # load_flow: split_by names an earlier choice step
+        named = [o.value for o in chooser.options if isinstance(groups.get(o.value), int) and groups[o.value] > 0]
+        return [g for g in named if count.when is None or count.when.holds({**values, count.split_by: g})]
 
     def _split_step(self, flow: Flow, step: Step | None) -> Step | None:
         """The count step split by group that step is (placed), or whose groups step asks (whom); else None."""
@@ -816,10 +833,15 @@ class DialogRunner:
                     not (0 <= after.find("的") <= 1 and names_other(after[after.find("的"):after.find("的") + 4],
                                                                      self.lex)) and \
                     not ("是" in norm[max(0, i - 3):i] and names_other(norm[max(0, i - 9):i], self.lex)
-                         and not asks_for_other(norm, self.lex)):
+                         and not asks_for_other(norm, self.lex)) and \
+                    not self._of_another(norm, i):
                 return True  # (我表哥是劳务经纪人: the cousin's role, not the user's)
             i = norm.find(word, i + 1)
         return False
+
+    def _of_another(self, norm: str, i: int) -> bool:
+        """我老表从浙江打工回来办了…: a relative named just before is who the words are about."""
+        return said_of_another(norm, i, self.lex) and not asks_for_other(norm, self.lex)
 
     def _acts_on_people(self, after: str) -> bool:
         """厂里给十二个都买齐了 / 公司帮他们签的: the role word is someone doing something for the people, not the user."""
@@ -870,7 +892,11 @@ class DialogRunner:
                 hits = sorted(((len(w), v) for w in said for v in values_of[w] if _names(w, norm) and self._own(w, norm)
                                and not denied(norm, w) and self._said_with(flow, s, out, norm, w)),
                               reverse=True)  # 还不是川字号 明年准备报川字号: no
-                if hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
+                named = {v for _, v in hits}
+                first = next((v for v in s.prefer if v in named), None) if len(named) > 1 else None
+                if first is not None:
+                    out[s.slot] = first  # 授牌认定成川字号了 … 县上也给了个区域性的牌子: the one that pays
+                elif hits and (len(hits) == 1 or hits[0][0] > hits[1][0] or hits[0][1] == hits[1][1]):
                     out[s.slot] = hits[0][1]
             elif s.type in ("number", "count") and s.prefill_units:
                 found = _number_before(tuple(s.prefill_units)).findall(norm)

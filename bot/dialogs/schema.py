@@ -30,7 +30,7 @@ FLOW_KEYS = {"id", "order", "title", "button", "deep_link", "measures", "words",
              "parts", "national", "asker"}
 STEP_KEYS = {"slot", "type", "options", "prefill", "min", "max", "question", "reask", "label", "when", "remember",
              "fact", "unit", "yes_value", "no_value", "months", "of", "echo", "split_by", "by_facts", "range", "topic",
-             "said_with"}
+             "said_with", "prefer", "assume"}
 OPTION_KEYS = {"value", "label", "words", "prefill"}
 PART_KEYS = {"title", "cite", "values", "update", "rules", "when", "next", "related", "conditions"}
 RULE_KEYS = {"name", "outcome", "cite", "quotes", "amount", "when", "why", "notes", "national"}
@@ -70,6 +70,10 @@ class Step:
     by_facts: bool = False  # yes/no, choice and subset steps: a typed answer is read by the fact reader of `fact`
     #                         when it settles it (不是脱贫户 是监测户: the reader sees the negation, the option words
     #                         do not; 只买了意外险 社保没买: none insured, however 买了 reads)
+    assume: str = ""  # yes/no steps: the answer taken when the user has not said otherwise; never asked (到企业就业:
+    #                   brokers place people with firms; a 公益性岗位 said in a message makes it no)
+    prefer: tuple[str, ...] = ()  # choice steps: of several options a message names, the one it is read as (the
+    #                               one that pays: 川字号 beside 圣洁甘孜 and 区域性, a base beside a 市级 studio)
     said_with: str = ""  # choice steps: an earlier choice whose option a word of this step must be said nearest to,
     #                      to be read from a message (市级的技能大师工作室 is the studio's level, not the base's)
     split_by: str = ""  # count steps: the earlier choice whose groups a count may be split by (其中4个是脱贫人口
@@ -275,6 +279,12 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
     said_with = str(raw.get("said_with") or "")
     if said_with and (typ != "choice" or said_with not in earlier):
         raise ctx.err(rec, "said_with belongs to a choice step and names an earlier choice slot")
+    assume = str(raw.get("assume") or "")
+    if assume and (typ != "yesno" or assume not in ("yes", "no")):
+        raise ctx.err(rec, "assume belongs to a yesno step and is yes or no")
+    prefer = ctx.strs(rec, raw, "prefer")
+    if prefer and (typ != "choice" or not set(prefer) <= {o.value for o in options}):
+        raise ctx.err(rec, "prefer belongs to a choice step and lists its option values")
     prefill = raw.get("prefill") or {}
     if not isinstance(prefill, (dict, bool)):
         raise ctx.err(rec, "prefill must be a mapping or true")
@@ -295,7 +305,8 @@ def _step(ctx: _Ctx, raw: Any, earlier: set[str]) -> Step:
                 remember=bool(raw.get("remember")), fact=str(raw.get("fact") or slot), unit=unit,
                 yes_value=yes_value, no_value=no_value, months=int(raw.get("months") or 0), of=of,
                 echo=str(raw.get("echo") or ""), split_by=split_by, unsure_label=ctx.kb.texts["dialog_unsure"],
-                by_facts=typ in ("yesno", "choice", "subset") and bool(raw.get("by_facts")), said_with=said_with, range=typ == "count" and bool(raw.get("range")),
+                by_facts=typ in ("yesno", "choice", "subset") and bool(raw.get("by_facts")), said_with=said_with, prefer=tuple(prefer), assume=assume,
+                range=typ == "count" and bool(raw.get("range")),
                 topic=tuple(normalise(w) for w in ctx.strs(rec, raw, "topic")))
 
 

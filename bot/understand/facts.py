@@ -13,6 +13,9 @@ Keys (each present only when the message says it):
   placed: int                   (people placed: 送了10个脱贫人口)
   groups: {group: int}          (counts split by group: 其中4个是脱贫人口 另外3个不是 → {"poor": 4, "other": 3})
   poor_count, disaster_count: int (of people counted by group: 其中7个是脱贫户 另外5个是普通农民 → 7, 0)
+  contract_groups: {group: int} (of each group, those with a year's contract or more, said after its count),
+                                with poor_signed, disaster_signed: int for an answer's sum
+  to_firm: "no"                 (people placed on 公益性岗位 / in 机关事业单位, not with a firm)
   contract_months: int          (签了半年 → 6) and contract: int (how many have ≥ 12 months, when computable)
   jobless_pay, this_year, repaid, arrears, insured, cross, small, other_loans, jobs, project: "yes" | "no"
                                 (cross also "not_work": going to another province, not to work: 带孙娃, 探亲)
@@ -40,7 +43,16 @@ from bot.kb.loader import default_knowledge_dir
 from bot.numerals import CN_NUMBER, find_numbers
 from bot.textnorm import Words, any_in, longest_first, occurrences, trie_pattern
 from bot.understand.lexicon import A_NOT_A, Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
-from bot.understand.slots import ASK, _durations, _pairs, count_groups, count_qualifying, date_span, read_value
+from bot.understand.slots import (
+    ASK,
+    _durations,
+    _pairs,
+    contracts_by_group,
+    count_groups,
+    count_qualifying,
+    date_span,
+    read_value,
+)
 from bot.understand.yesno import _about_other, _negations
 
 CONTRACT_MONTHS = 12  # both documents: 签订1年以上劳动合同
@@ -53,6 +65,8 @@ _DRAWN = re.compile(r"(领|拿|享受)(过|了|到)|(没|未|不曾)有?(领|拿
 _TRAINING = re.compile(r"培训|学|课|上了|参加")
 _DAYS_WORD = re.compile(r"天|星期|周|个月")
 _INSURE_VERB = re.compile(r"买|交|缴|参")
+_INSURED_STEADY = re.compile(r"(没|莫|冇|从没|从来没|从来莫|不曾)(有)?(断|停)(过|了)?")
+_INSURANCE_STOPPED = re.compile(r"(?<![没莫冇不])(断了|停了|停缴|断缴|断交|停交)")
 _NOT_YET_INSURED = re.compile(r"(满|过了?|转正|试用期)[^\s]{0,8}(再|才)(买|交|缴|上|参)|(以后|之后|明年|下个月|年底)(再|才)(买|交|缴|上)")
 _LENGTH_OF_OTHER = re.compile(r"合同|签了|签的|期限|贷")  # 合同都是三年 / 贷款期限三年: not days of training
 _WORKED = re.compile(r"做了|干了|打工|打了|上班|务工|出去|在外|跑了|开了")  # the length of a job, a shop
@@ -291,13 +305,22 @@ def consumer_amount(parts: list[str], lex: Lexicon) -> float | None:
 CONSUMER_LIMIT = 50000
 
 
+_JOINED = re.compile(r"(进了|进的|进入|进到)[^\s，,。]{0,6}$")
 _AT_WORK = re.compile(r"^(里|头|上|里头|里面)?(上班|工作|打工|干活|做事|当工人|当职工)")
+
+
+def said_of_another(norm: str, i: int, lex: Lexicon) -> bool:
+    """我老表从浙江打工回来…: a relative named just before position i, with no 我 after them, is who is spoken of."""
+    before = norm[max(0, i - 8):i]
+    rel = max(((before.rfind(w), w) for w in lex.words("others") if len(w) >= 2 and w in before), default=None)
+    return rel is not None and "我" not in before[rel[0] + len(rel[1]):]
 
 
 def where_one_works(norm: str, word: str) -> bool:
     """Every time the word is said, it is where the asker works (我在自来水公司上班): no firm that borrows."""
     found = list(occurrences(norm, word))
-    return bool(found) and all(_AT_WORK.match(norm[e:]) and "在" in norm[max(0, i - 8):i] for i, e in found)
+    return bool(found) and all((_AT_WORK.match(norm[e:]) and "在" in norm[max(0, i - 8):i])
+                               or _JOINED.search(norm[max(0, i - 8):i]) for i, e in found)  # 毕业就进了燃气公司
 
 
 _GOING_AWAY = re.compile(r"过去|去|到")
@@ -383,7 +406,8 @@ def _staff(t: str, lex: Lexicon) -> int | None:
 
 def _this_time(t: str, lex: Lexicon) -> str:
     """The text without the clauses about an earlier year's batch (去年那批20个人签的两年), when counts remain."""
-    now = " ".join(c for c in t.split(" ") if not any_in(c, lex.fact_words("past_marks")))
+    events = lex.words("dated_events") + ("遭", "受灾", "灾")  # 两个是去年遭了洪灾的: the flood's year, not a batch's
+    now = " ".join(c for c in t.split(" ") if not any_in(c, lex.fact_words("past_marks")) or any_in(c, events))
     return now if now and now != t and find_numbers(now) else t
 
 
@@ -599,7 +623,7 @@ def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool = 
 
 _THERE_TOO = re.compile(r"(那边|那里|那儿|一起|跟到|跟着|也在)")
 _GOES_WITH = re.compile(r"(跟|和|同|带)[^\s]{0,4}(一起)?(去|到|过去)")  # 跟我表哥去西藏: where the user goes too
-_CONTRIBUTES = re.compile(r"(扣|交|缴|买|上)[^\s]{0,8}失业保险(?!金)")
+_CONTRIBUTES = re.compile(r"(扣|交|缴|买|上)[^\s]{0,8}失业保险(?!金)|失业保险(?!金)[^\s]{0,6}(交|缴|扣|买)(过|了|的)")
 _TOPIC_DENIED = re.compile(r"(我|我们|他|她)?(都|也|就|从来|一直|根本)?(没|莫|冇|没有|莫得|未|不)(得)?(去)?(办|领|拿|申请|要|报)")
 
 
@@ -781,6 +805,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     v = _said_in(jobless, fw("jobless_pay"), lex)
     if v == "yes" and _drawn_before(parts, jobless or "", lex):
         v = "no"  # 失业金三月份就领完了 / 以前领过失业金 / 二月到七月领过失业金: not drawing it now
+    if v is None and any(_CONTRIBUTES.search(c) and _negations(c, lex) % 2 for c in parts):
+        v = "no"  # 失业保险我从来莫交过: never paid in, so not drawing the benefit
     if v:
         f["jobless_pay"] = v
     p = _clause_with(parts, ("今年",), lex, proxy)
@@ -809,6 +835,10 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
             v = read_yesno(after, "参加社会保险了吗").value or v
         if _NOT_YET_INSURED.search(p):
             v = "no"  # 干满一年再买 / 转正了才交: not insured now
+        elif _INSURED_STEADY.search(p):
+            v = "yes"  # 社保从来没断过: paid all along
+        elif _INSURANCE_STOPPED.search(p):
+            v = "no"  # 社保停了 / 断缴了: not insured now
         if v in ("yes", "no") and not (v == "no" and _SOME.search(p)):  # 有几个还没买: some, not everyone
             f["insured"] = v
         f.update(_insured_people(parts, p, lex))
@@ -816,6 +846,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         v = _phrase_said(t, fw(f"{key}_yes"), fw(f"{key}_no"), lex)
         if v:
             f[key] = v
+    if any_in(flat, fw("to_firm_no")):
+        f["to_firm"] = "no"  # 联系到乡政府的公益性岗位: 「到企业就业」 it is not (a firm is assumed: the check's step)
     owed = consumer_amount(parts, lex)
     if owed is not None:
         f["consumer_loan_yuan"] = owed  # 信用卡欠了六万多: decides whether it counts as another loan (5万)
@@ -878,6 +910,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
             f["times"] = 0
     # a head count is read only when its words are there (read_value is the dearer test)
     staff = read_value("staff", t, lex) if any_in(flat, lex.words("staff_words")) else None
+    if staff == ASK:  # 在职的一百零四个员工 … 比例好像是百分之五: the staff's own clause, not another's 好像
+        own = read_value("staff", " ".join(c for c in parts if any_in(c, lex.words("staff_words"))), lex)
+        staff = own if isinstance(own, int) else staff
     if isinstance(staff, int):
         f["staff"] = staff
     elif staff == ASK and (span := _staff_span(parts, lex)) is not None:
@@ -905,6 +940,12 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     counted = count_groups(_this_time(t, lex), lex, single=True) if "staff" not in f and "new_hires" not in f else None
     if isinstance(counted, dict) and len(counted) > 1:
         f["groups"] = counted  # 其中4个是脱贫人口 另外3个不是: a check counts only the groups it covers
+        by_group = contracts_by_group(_this_time(t, lex), CONTRACT_MONTHS, lex)
+        if by_group:
+            f["contract_groups"] = by_group  # 五个是灾区的 有四个签的一年半 一个签的八个月: four of them count
+            for g in ("poor", "disaster"):  # for an answer's sum: each paid group's people with a year or more
+                if g in by_group or not counted.get(g):
+                    f[f"{g}_signed"] = by_group.get(g, 0)
         if _PLACING.search(flat) and f.get("placed", 0) < sum(counted.values()):  # 组织了8个脱贫户和5个灾区的: 13
             f["placed"] = sum(counted.values())
     if isinstance(counted, dict):
@@ -921,8 +962,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
             # 开了五年了 / 在广东干了5年: how long a shop or a job has run, no contract's length
             said = [c for c in parts if _CONTRACT.search(c) or not _WORKED.search(c)]  # (a firm's: 上班 is placing)
             q = count_qualifying(_this_time(t, lex), CONTRACT_MONTHS, f.get("placed"), lex) if "staff" not in f else (
-                count_qualifying(" ".join(c for c in said if _CONTRACT.search(c) or not (
-                    any_in(c, lex.words("staff_words")) or any(n.value == f["staff"] for n in find_numbers(c)))),
+                count_qualifying(" ".join(c for c in said if not any_in(c, lex.words("hire_other")) and (
+                    _CONTRACT.search(c) or not (any_in(c, lex.words("staff_words"))
+                                                or any(n.value == f["staff"] for n in find_numbers(c))))),
                                  CONTRACT_MONTHS, f["new_hires"], lex) if isinstance(f.get("new_hires"), int) else None)
             if isinstance(q, int) and "staff" in f:
                 f["new_hires_qualifying"] = min(q, f["new_hires"])  # 新招了6个 其中3个签的半年 3个签的两年: 3

@@ -34,6 +34,11 @@ _DATE_SPAN = re.compile(rf"(?:{_NUM}月)?{_NUM}[号日](?:{_GAP}{{0,12}}?)"
 # 一天补五十 / 一天能拿好多钱: what a day pays, no length
 _PER_DAY = re.compile(r"(补|给|发|能拿|拿|能领|领|有|是|多少|好多|几十|[\d五十一二三四六七八九百]+块|[\d五十一二三四六七八九百]+元"
                       r"|\d{2,}|[二三四五六七八九]?十[一二三四五六七八九]?(?![天个月年])|[一二三四五六七八九两][百千])")
+# 国庆七天 / 过年那几天 / 放了三天假: a holiday's length, not the course's
+_HOLIDAY_BEFORE = re.compile(r"(国庆|春节|过年|五一|中秋|端午|元旦|清明|放假|放了)(节|那|的|假期|长假)?$")
+_HOLIDAY_AFTER = re.compile(r"个?[天日]?(的)?(长假|假期|假)")
+# 一个月三千八 / 一个月工资四千二: a wage per month, not a contract of one month
+_PER_MONTH_PAY = re.compile(r"(的)?(工资|挣|赚|收入|能拿|拿|发|包吃住|\d{3,}|[一二两三四五六七八九][百千万]|\d+[块元千万])")
 # 一天都没断过 / 一天也没歇 / 一天假都没请 / 一天课都没缺: "not even one day", no length
 _PER_YEAR = re.compile(r"(能|可以|只能|补|领|拿|几|最多|有|给|报|一次|一回|享受)")
 _NOT_EVEN = re.compile(r"(假|课|工)?[都也]?(没|不|莫)")
@@ -193,6 +198,9 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
             continue  # 一年能补几回: how often, not a year of training
         if num.value == 1 and kind == "days" and _PER_DAY.match(t[num.end:].lstrip("个").removeprefix(u[0].lstrip("个"))):
             continue  # 一天补五十 / 一天给好多 / 失业金一个月一千八: a rate per day or month, not a length
+        if num.value == 1 and kind == "contract_months" and u[0] in ("月", "个月") and _PER_MONTH_PAY.match(
+                t[num.end:].lstrip("个").removeprefix("月")):
+            continue  # 一个月三千八: a wage, not a one-month contract
         if u[0] == "年" and 1949 <= num.value <= 2100 and float(num.value).is_integer():
             continue  # 2019年就脱了贫: a year, not a length
         if u[0] == "年" and _SHORT_YEAR.fullmatch(t[num.start:num.end]) and not _range_of_neighbours(t[num.start:num.end]):
@@ -237,7 +245,7 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
         after = t[num.end:]
         stripped = after[1:] if after.startswith("个") else after
         if (any(stripped.startswith(w) for w in not_after) or any(after.startswith(w) for w in not_after)) \
-                and not _VILLAGERS.match(after):  # 5个村里的人: people of the village, not 5 villages
+                and not _VILLAGERS.match(after) and not _AMONG.match(after):  # 5个村里的人: people, not 5 villages
             continue
         if _PLACE_COUNTED.match(after):  # 一个酒厂 / 两个建筑公司: workplaces counted, not people
             continue
@@ -257,6 +265,7 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
     return out
 
 
+_AMONG = re.compile(r"个(人)?(里头|里面|当中|中间)")  # 十五个里头七个是脱贫户: 15 people, not 15 li
 _AGE_BEFORE = re.compile(r"(我|他|她|娃儿|今年|年纪|年龄|岁数)(今年)?(都|才|已经|刚)?(满|有)?$")
 _PAY_BEFORE = re.compile(r"(工资|月薪|薪水|收入|挣|赚)(一个月|每个月|每月|一月|一年|一天)?(有|是|能拿|拿|大概|差不多)?$"
                          r"|(一个月|每个月|每月)(工资|收入)?(有|是|能拿|拿|挣|赚)$"
@@ -314,7 +323,8 @@ def _pick(values: list[float], approx: bool) -> Any:
     return int(v) if float(v).is_integer() else round(v)
 
 
-_LEADING = re.compile(r"\s*(\d+|[零〇一二两三四五六七八九十百]+)\s*(个人|个|人|名|位)?(?=$|[\s,，。;；、:：!！]|[都全有是招签里其中就])")
+_LEADING = re.compile(r"\s*(?:(?:符合条件的|符合要求的|够条件的|符合的|其中|一共|总共|新招的)(?:有|是|就)?)?"  # 符合条件的六个
+                      r"(\d+|[零〇一二两三四五六七八九十百]+)\s*(个人|个|人|名|位)?(?=$|[\s,，。;；、:：!！]|[都全有是招签里其中就])")
 
 
 def _said_before(t: str, num: Number, lex: Lexicon, lists: tuple[str, ...], filler: str) -> bool:
@@ -356,7 +366,7 @@ _LIST_END = re.compile(r"\s*(就这|一共这|总共这|只有这|就是这)(几
 _NAME_LIKE = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _NAME_LEAD = re.compile(r"^(就是|还有|另外|就|是|有|跟)")  # 就是小王 小李 老陈 还有张嬢嬢
 _ALL_DIGITS = re.compile(r"[零一二两三四五六七八九十百千万\d]+")
-_NOT_A_NAME = re.compile(r"[户的人工们都个是有没不和跟还也就说在了]")
+_NOT_A_NAME = re.compile(r"[户的人工们都个是有没不和跟还也就说在了]|^(今|明|去|前|后|当|次|那|同)年|号$")  # 今年 十月一号: a day
 
 
 def _is_name(word: str) -> bool:
@@ -414,7 +424,8 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     if kind in ("days", "contract_months"):
         found = _durations(t, kind, lex)
         if kind == "days":  # 19年脱的贫: a year of the calendar, no training of ten years or more
-            found = [d for d in found if d[0] < DAYS_TOO_LONG]
+            found = [d for d in found if d[0] < DAYS_TOO_LONG and not _HOLIDAY_BEFORE.search(t[max(0, d[1] - 4):d[1]])
+                     and not _HOLIDAY_AFTER.match(t[d[2]:])]  # 国庆七天都莫放假: the holiday, not the course
         span = date_span_days(t) if kind == "days" else None
         if span is not None:
             found = [d for d in found if not span[1] <= d[1] < span[2]]
@@ -662,6 +673,10 @@ def _names_before_lengths(t: str, counts: list[Number], durs: list) -> list[tupl
     return out
 
 
+# 脱贫户两年 大学生十个月: one person each, named by what they are
+_ONE_OF_A_KIND = re.compile(r"(那个|这个)?(脱贫户|贫困户|大学生|毕业生|退伍军人|退役军人|退伍的|当过兵的|返乡农民工|农民工|残疾人|失业人员)")
+
+
 def _named_lengths(t: str, lex: Lexicon) -> list[tuple[int, float]] | None:
     """Contract lengths said person by person (杨秀英 李志刚签的两年 王春只签了半年 她说干半年就回来): (names,
     months) for each length that follows names; a length after no name (她说干半年) tells of one already named.
@@ -677,7 +692,7 @@ def _named_lengths(t: str, lex: Lexicon) -> list[tuple[int, float]] | None:
         start = e
         if not words:
             continue
-        if not all(map(_is_name, words)):
+        if not all(_is_name(w) or _ONE_OF_A_KIND.fullmatch(w) for w in words):
             if out:
                 continue  # 她说干半年就回来: about someone named before
             return None
@@ -806,7 +821,8 @@ def _group_of(seg: str, lex: Lexicon) -> str | None:
     return "other" if any_in(seg, lex.fact_words("group_other")) else None
 
 
-def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) -> Any:
+def count_groups(text: str, lex: Lexicon | None = None, single: bool = False,
+                 where: list[tuple[str, Number]] | None = None) -> Any:
     """People counted by group: "组织了7个人 其中4个是脱贫人口 另外3个不是" → {"poor": 4, "other": 3}, "4个脱贫户
     2个是灾区的" → {"poor": 4, "disaster": 2}; a total said first and not all named: the rest are "other"; people
     named again (那5个不是脱贫户, 13个人都签了 after 8 and 5) are not counted twice.
@@ -824,8 +840,8 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) ->
         stop = nums[i + 1].start if i + 1 < len(nums) else len(t)
         after, *further = t[n.end:stop].split(" ")
         label = _group_of(after, lex)
-        if label is None and further and _SAME_PERSON.match(further[0]):
-            label = _group_of(further[0], lex)  # 一个是我侄儿 他屋头不是脱贫户也不是灾区的
+        if label is None and further and (_SAME_PERSON.match(further[0]) or further[0].startswith(("不是", "都不是", "也不是"))):
+            label = _group_of(further[0], lex)  # 一个是我侄儿 他屋头不是脱贫户也不是灾区的 / 县城的娃儿 不是脱贫户
         if label is None and re.fullmatch(r"(个人|个|人|名|位)?[的了]?", after):
             start = nums[i - 1].end if i else 0
             before = t[start:n.start].split(" ")[-1]  # 脱贫户5个 / 其中脱贫人口8个
@@ -835,6 +851,9 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) ->
     nums, labels = _not_again(t, nums, labels)
     if not any(labels):
         return None
+    first = next(i for i, g in enumerate(labels) if g)
+    if first > 1:  # 组织了十五个人…一个人收了两百…车费一百六十五 十五个里头七个是脱贫户: the story's figures before the
+        nums, labels = nums[first - 1:], labels[first - 1:]  # split are no part of it; the count right before is its total
     total = None
     if labels[0] is None:
         total, nums, labels = nums[0], nums[1:], labels[1:]
@@ -848,6 +867,8 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) ->
     out: dict[str, int] = {}
     for n, g in zip(nums, groups):
         out[g] = out.get(g, 0) + int(n.value)
+    if where is not None:
+        where.extend(zip(groups, nums))  # each group's count where it is said (its contracts follow it)
     if total is not None:
         rest = int(total.value) - sum(out.values())
         if rest < 0 or (rest and "other" in out):
@@ -855,6 +876,31 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False) ->
         if rest:
             out["other"] = rest
     return out if len(out) > 1 or (single and out) else None
+
+
+def contracts_by_group(text: str, min_months: float, lex: Lexicon | None = None) -> dict[str, int]:
+    """Of each group counted, how many have a contract of at least min_months, from what follows the group's count
+    (七个是脱贫户 都签的两年 五个是灾区的 有四个签的一年半 一个只签了八个月 → {"poor": 7, "disaster": 4}); a group whose
+    contracts are not said after it, or do not pair up, is left out."""
+    lex = lex or load_lexicon()
+    t = prep(text)
+    where: list[tuple[str, Number]] = []
+    if not isinstance(count_groups(t, lex, single=True, where=where), dict):
+        return {}
+    out: dict[str, int] = {}
+    for i, (g, n) in enumerate(where):
+        seg = t[n.end:where[i + 1][1].start if i + 1 < len(where) else len(t)]
+        durs = [d for d in _durations(seg, "contract_months", lex) if not d[3]]
+        if not durs:
+            continue
+        subs = [m for m in _people_numbers(seg, lex) if not any(s <= m.start < e for _, s, e, _ in durs)]
+        if not subs and len({v for v, *_ in durs}) == 1:
+            out[g] = out.get(g, 0) + (int(n.value) if durs[0][0] >= min_months else 0)  # 都签的两年
+            continue
+        pairs = _pairs(seg, lex, int(n.value))
+        if pairs and sum(c for c, _ in pairs[1]) <= n.value:
+            out[g] = out.get(g, 0) + int(sum(c for c, m in pairs[1] if m >= min_months))
+    return out
 
 
 _SAME_PERSON = re.compile(r"(他|她)(们|屋头|屋里|家里|家)?(也|都)?(不是|是)")
@@ -891,6 +937,7 @@ def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[li
     so far), a last count without a group that is the sum of the groups before it (13个人都签了两年), and a group's
     count said again with 都 (五个都签的)."""
     kept: list[tuple[Number, str | None]] = []
+    sub = 0  # of the last group's people, those told again by their contracts
     for i, (n, label) in enumerate(zip(nums, labels)):
         earlier = [int(m.value) for m, _ in kept]
         if earlier and t[max(0, n.start - 1):n.start] in ("那", "这") and int(n.value) in (*earlier, sum(earlier)):
@@ -901,6 +948,11 @@ def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[li
             continue  # 七个人 … 四个 两个 一个 … 七个都签了: the seven again
         if label is None and int(n.value) in named and _ALL_OF_THEM.match(t[n.end:]):
             continue  # 脱贫户五个 另外三十几个不是 五个都签的无固定期限: the five again
+        own = t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)].split(" ")[0]
+        if label is None and "签" in own and kept and kept[-1][1] and sub + int(n.value) <= int(kept[-1][0].value):
+            sub += int(n.value)  # 五个是灾区的 有四个签的一年半 还有一个只签了八个月: the five by contract, no more people
+            continue
+        sub = 0
         kept.append((n, label))
     return [n for n, _ in kept], [g for _, g in kept]
 
