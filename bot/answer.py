@@ -376,9 +376,10 @@ class Answerer:
             answer = point.facets.get(fid)
             if facet is None or facet.generic or facet.lead or (fid in GENERIC_FACETS and answer is None):
                 continue
-            if answer is None:
-                settled = facet.settled_by is not None and any(facet.settled_by.search(first.for_region(r) or "")
-                                                                for r in regions)
+            if answer is None:  # (settled by the first line or by what the point says: 按每人300元)
+                what = point.facets.get("what")
+                settled = facet.settled_by is not None and any(
+                    facet.settled_by.search(x.for_region(r) or "") for x in (first, what) if x is not None for r in regions)
                 if facet.open_default and not point.only and not settled:
                     return self._open_answer(point, facet)
                 continue

@@ -156,7 +156,7 @@ def test_months_of_a_benefit_are_no_days_of_training():
 
 async def test_the_firm_named_after_its_hires_is_the_borrower(talk):
     reply = await talk("h1", "泸定磨西的 开了个民宿 二十个员工 今年新招了四个 想用公司名义贷款", "好的 帮我测一下")
-    assert "小微企业创业担保贷款" in reply and "新招的符合条件人员：4" in reply
+    assert "小微企业创业担保贷款" in reply and "新招的符合条件人员：4" not in reply  # who the four are: asked
     reply = await talk("h2", "新招了六个都是返乡的农民工 公司想贷款", "帮我测一下")
     assert "小微企业创业担保贷款" in reply
 

@@ -44,7 +44,7 @@ FACTS = [
     ("我不是贫困户", {"poor": "no"}),
     ("我是泸定的脱贫户 现在在领失业金 参加培训6天", {"jobless_pay": "yes", "days": 6}),
     ("说错了 我没有领失业金 是我哥在领", {"jobless_pay": "no"}),
-    ("12个员工 今年新招了3个", {"staff": 12, "new_hires": 3}),
+    ("12个员工 今年新招了3个", {"staff": 12}),  # who the three are is not said: the check asks
     ("帮我测一下", {}),
     ("每次都按时还清", {"repaid": "yes"}),
     ("泸州的劳务公司 组织地震灾区劳动力去上班", {"region": "luzhou", "whom": "disaster"}),

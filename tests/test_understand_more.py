@@ -283,7 +283,7 @@ FACTS_3 = [
     ("以前也没贷过创业贷款", {"other_loans": None, "times": 0}),
     ("我以前从来没贷过这种款 名下也没得其他贷款", {"other_loans": "no", "times": 0}),
     # staff: a head count the firm has (公司有15个人), not one placed or newly hired
-    ("公司有15个人 去年新招了3个", {"staff": 15, "new_hires": 3}),
+    ("公司有15个人 去年新招了3个", {"staff": 15}),  # (of no borrower group said: asked)
     ("厂里有15个工人", {"staff": 15}),
     ("我们店有6个人", {"staff": 6}),
     ("厂里一共二十个人", {"staff": 20}),

@@ -261,7 +261,9 @@ class DialogRunner:
             said = self._after_marker(text)
             if not found or any(names_unit(k, said, self.lex) for k in set(KINDS.values())):
                 # 说错了 是三回 … 都还清了: the count whose unit it names is corrected too, not only the facts read
-                by_unit = self._changed(values, self._by_unit(flow, values, said, state["history"]))
+                known = state.get("known") or {}  # what the opening said, put in as it came due: not typed last
+                typed = [h for h in state["history"] if h in known] + [h for h in state["history"] if h not in known]
+                by_unit = self._changed(values, self._by_unit(flow, values, said, typed))
                 if any((st := flow.step(k)) is not None and st.type == "subset" for k in found):
                     by_unit = {}  # 说错了 社保只交了四个人的: the count said is the insured ones', not the total's
                 found = {**by_unit, **found}
@@ -413,6 +415,9 @@ class DialogRunner:
                 if s.split_by:
                     values.pop(s.slot, None)
                     values.pop(s.split_by, None)
+                    for c in flow.steps:  # 九个是脱贫户 三个不是 都签的两年: the contracts of the nine, not of twelve
+                        if c.type == "contract" and c.of == s.slot:
+                            values.pop(c.slot, None)
         spans: dict[str, list[int]] = {}
         for s in flow.steps:  # 员工一百二十来个 in the opening: taken as a range, as when typed to the question
             span = known.get(f"{s.fact}_span")

@@ -67,6 +67,9 @@ _DAYS_WORD = re.compile(r"天|星期|周|个月")
 _INSURE_VERB = re.compile(r"买|交|缴|参")
 _INSURED_STEADY = re.compile(r"(没|莫|冇|从没|从来没|从来莫|不曾)(有)?(断|停)(过|了)?")
 _INSURANCE_STOPPED = re.compile(r"(?<![没莫冇不])(断了|停了|停缴|断缴|断交|停交)")
+# who a hire is, said anywhere (the check's count is of hires who fit a borrower group)
+_QUALIFYING_SAID = re.compile(r"符合|脱贫|贫困|退伍|退役|当过兵|复员|转业|大学|毕业|返乡|回乡|农民工|残疾|失业|下岗|刑满|出狱|"
+                              r"就业困难|网店|网络商户|这类|那几类|这几类|条件的")
 _NOT_YET_INSURED = re.compile(r"(满|过了?|转正|试用期)[^\s]{0,8}(再|才)(买|交|缴|上|参)|(以后|之后|明年|下个月|年底)(再|才)(买|交|缴|上)")
 _LENGTH_OF_OTHER = re.compile(r"合同|签了|签的|期限|贷")  # 合同都是三年 / 贷款期限三年: not days of training
 _WORKED = re.compile(r"做了|干了|打工|打了|上班|务工|出去|在外|跑了|开了")  # the length of a job, a shop
@@ -338,8 +341,10 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
     exempt: set[str] = set()
     listed = False  # a no that says there is nothing else: 别的没得 / 只有 / the spouse's loans named too
     for i, p in enumerate(parts):
-        if names_other(p, lex) and not names_spouse(p, lex):
-            continue  # 我老汉有个贷款: a father's or a brother's loan is not the user's or the spouse's
+        of_spouse = i > 0 and names_spouse(parts[i - 1], lex) and not names_other(re.sub("[他她]们?", "", p), lex)
+        if names_other(p, lex) and not names_spouse(p, lex) and not of_spouse:
+            continue  # 我老汉有个贷款: a father's or a brother's loan is not the user's or the spouse's (我婆娘…
+            #           她在农商行贷了十五万的经营贷: 她 is the wife just named)
         named = next((w for w in fw("other_loan_named") if w in p), None)
         if named:
             owing = any_in(p, fw("other_loan_owing"))
@@ -505,6 +510,13 @@ def _insured_people(parts: list[str], p: str, lex: Lexicon) -> dict[str, int]:
         if not _INSURE_VERB.search(c) or "险" in c:
             break
         scope += " " + c
+    later = [c for c in scope.split(" ") if _NOT_YET_INSURED.search(c) and find_numbers(c)]
+    if later:  # 八月份去的六个已经买上了社保 十月份去的三个要明年…满了试用期才买: three not insured yet
+        rest = " ".join(c for c in scope.split(" ") if c not in later)
+        done = subset_numbers(rest, lex) if find_numbers(rest) else None
+        if done and done[0] and not done[1]:
+            return {"insured_count": sum(done[0])}
+        return {}
     split = subset_numbers(scope, lex)
     if not split:
         return {}
@@ -842,6 +854,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         if v in ("yes", "no") and not (v == "no" and _SOME.search(p)):  # 有几个还没买: some, not everyone
             f["insured"] = v
         f.update(_insured_people(parts, p, lex))
+        if f.get("insured_count") and f.get("insured") == "no":
+            del f["insured"]  # 试用期过了才买 … 八月份去的六个已经买上了: some are, the count says how many
     for key in ("repaid", "arrears", "jobs", "project") + (() if "insured" in f else ("insured",)):
         v = _phrase_said(t, fw(f"{key}_yes"), fw(f"{key}_no"), lex)
         if v:
@@ -928,6 +942,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if isinstance(hires, int) and hires and (_NONE_HIRED_NOW.search(flat) or all(
             any_in(c, fw("hired_long_ago")) for c in parts if any_in(c, lex.words("new_hire_words")))):
         hires = 0  # 前年招了四个 … 今年一个都莫新招: the loan counts this year's hires (当年新招用)
+    if isinstance(hires, int) and hires and not _QUALIFYING_SAID.search(flat):
+        hires = None  # 今年新招了十个人: how many of them fit a borrower group is not said; the check asks it
     if isinstance(hires, int):
         f["new_hires"] = hires
         if hires and "staff" in f and _hires_in_no_group(parts, lex):

@@ -216,7 +216,19 @@ def _durations(t: str, kind: str, lex: Lexicon) -> list[tuple[float, int, int, b
                  or _UNDER_AFTER.match(t[e:e + 4].lstrip("个年月")) else (v, s, e, a) for v, s, e, a in found]
         for m in _OPEN_ENDED.finditer(t):
             found.append((120.0, m.start(), m.end(), False))
+        found = _years_and_months(t, sorted(found, key=lambda x: x[1]))
     return sorted(found, key=lambda x: x[1])
+
+
+def _years_and_months(t: str, found: list) -> list:
+    """一年零三个月 / 两年又六个月: one length of 15 / 30 months, not a year and three months apart."""
+    out: list = []
+    for d in found:
+        if out and out[-1][0] % 12 == 0 and d[0] < 12 and re.fullmatch(r"年(零|又)?", t[out[-1][2]:d[1]]):
+            v, s, _, a = out.pop()
+            d = (v + d[0], s, d[2], a or d[3])
+        out.append(d)
+    return out
 
 
 # a rate per person, no head count: 三百块一个人 / 一个人三百 / 一个人的补助 (the 一), 一个人300 / 每人三百 /
@@ -399,6 +411,14 @@ def leading_count(text: str) -> int | None:
     return int(nums[0].value) if nums and not nums[0].approx else None
 
 
+def _told_by_another(t: str, at: int, lex: Lexicon) -> bool:
+    """The figure at `at` is in a clause where someone else says something (隔壁王嬢嬢说…最多只补十五天)."""
+    start = t.rfind(" ", 0, at) + 1
+    end = t.find(" ", at)
+    clause = t[start:end if end >= 0 else len(t)]
+    return bool(_SAYS.search(clause)) and names_other(clause, lex)
+
+
 def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
     """int, ASK (approximate or ambiguous: ask again), or None (nothing for this slot)."""
     lex = lex or load_lexicon()
@@ -428,9 +448,15 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
                      and not _HOLIDAY_AFTER.match(t[d[2]:])]  # 国庆七天都莫放假: the holiday, not the course
         span = date_span_days(t) if kind == "days" else None
         if span is not None:
-            found = [d for d in found if not span[1] <= d[1] < span[2]]
-            if not found:
+            found = [d for d in found if not span[1] <= d[1] < span[2] and not d[3] and not _told_by_another(t, d[1], lex)]
+            if not found:  # (四十几天 beside the dates, 王嬢嬢说…最多只补十五天: no count of this course)
                 return span[0]  # the dates say how long; a count said beside them wins (10号到25号 16天)
+        totals = [d for d in found if not d[3] and any_in(t[max(0, d[1] - 4):d[1]], lex.words("sum_words"))]
+        if len({d[0] for d in totals}) == 1:
+            return int(totals[0][0]) if float(totals[0][0]).is_integer() else totals[0][0]  # 五天…七天 一共十二天
+        if len(found) >= 3 and found[0][1] <= 1 and not any(d[3] for d in found) and found[0][0] == sum(
+                d[0] for d in found[1:]):
+            return int(found[0][0])  # 十二天 十月份五天 十一月七天: the answer, then its parts
         spans = [d for d in found if not re.match(r"[来多几把]?个?[天日]", t[d[2]:])]
         if spans and kind == "days" and any_in(flat, lex.words("part_time_days")):
             return ASK  # 只有周末上课 上了两个月: the weeks it spanned are not the days trained (16天 would be)
@@ -528,6 +554,10 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
             return int(sum(n.value for n in by_month))  # 2月招了个脱贫户 5月招了个退伍军人 / 3月1个 7月2个 9月1个
         if not cands:  # 上一年度共吸纳高校毕业生及退役军人7名: the hiring word opens the clause the count ends
             cands = [n for n in with_unit if any(w in t[:n.start].rsplit(" ", 1)[-1] for w in new_w)]
+        kinds = [n for n in with_unit if _CATEGORY.match(t[n.end:].lstrip("个名位"))]
+        if len(kinds) >= 2 and cands and kinds[0] is cands[0] and not any(n.approx for n in kinds) and len(
+                {t.rfind(" ", 0, n.start) for n in kinds}) == 1:
+            return int(sum(n.value for n in kinds))  # 今年招了一个脱贫户一个大学生: two, one of each kind
         summed = [n for n in with_unit if n not in cands and _said_before(t, n, lex, ("sum_words",), "[是有招了]{0,2}")]
         if len(cands) >= 2 and len({n.value for n in summed}) == 1 and not summed[0].approx:
             return int(summed[0].value)  # 3月招了2个退役军人 6月又招了2个脱贫户 一共4个: the sum said
@@ -565,6 +595,10 @@ def qualifying_hires(text: str, lex: Lexicon | None = None) -> Any:
 _SAYS = re.compile(r"说|讲|认为|觉得")
 
 
+# a hire said with what they are (招了一个脱贫户): one of them, not the total of those that follow
+_CATEGORY = re.compile(r"脱贫|贫困|退伍|退役|当过兵|大学生|毕业生|返乡|农民工|残疾|失业|刑满")
+
+
 def _qualifying_hires(t: str, lex: Lexicon) -> Any:
     """招了十二个 八个是脱贫户跟退伍军人 另外四个是跳槽过来的 → 8: new hires split into those the firm rule counts and
     those the message says it does not (hire_other); a total said first is not added in. None: no such split."""
@@ -594,7 +628,8 @@ def _qualifying_hires(t: str, lex: Lexicon) -> Any:
     values = [(o, int(ns[0].value)) for o, ns in counted]
     total = None
     rest = values[1:]
-    if not values[0][0] and (values[0][1] == sum(v for _, v in rest) or (
+    first = next(c for c in parts[hired:] if find_numbers(c))
+    if not values[0][0] and not _CATEGORY.search(first) and (values[0][1] == sum(v for _, v in rest) or (
             all(o for o, _ in rest) and sum(v for _, v in rest) < values[0][1])):
         total, values = values[0][1], rest  # 招了十二个 其中四个是跳槽的: 12 is all of them
     good = [v for o, v in values if not o]
@@ -775,8 +810,8 @@ def count_qualifying(text: str, min_months: float, total: int | None = None, lex
     if any(a for *_, a in durs) or any(n.approx for n in counts):
         return ASK
     if not durs:
-        if _ZERO.match(t.replace(" ", "")):
-            return 0
+        if _ZERO.match(t.replace(" ", "")) or any_in(t.replace(" ", ""), lex.fact_words("no_contract")):
+            return 0  # 莫签劳动合同 按天算钱: nobody has a contract
         if _all(t, lex) and total is not None and re.search(r"签|合同", t):
             return total
         b = _bare(t)
@@ -938,6 +973,7 @@ def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[li
     count said again with 都 (五个都签的)."""
     kept: list[tuple[Number, str | None]] = []
     sub = 0  # of the last group's people, those told again by their contracts
+    skip = 0
     for i, (n, label) in enumerate(zip(nums, labels)):
         earlier = [int(m.value) for m, _ in kept]
         if earlier and t[max(0, n.start - 1):n.start] in ("那", "这") and int(n.value) in (*earlier, sum(earlier)):
@@ -948,6 +984,15 @@ def _not_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[li
             continue  # 七个人 … 四个 两个 一个 … 七个都签了: the seven again
         if label is None and int(n.value) in named and _ALL_OF_THEM.match(t[n.end:]):
             continue  # 脱贫户五个 另外三十几个不是 五个都签的无固定期限: the five again
+        if i < skip:
+            continue  # (a group's people told again, one kind after another)
+        if label and kept and kept[-1][1] == label and kept[-1][0] is nums[i - 1]:
+            run, j = 0, i  # 另外三个不是 一个低保户两个普通农户: the three again, told by kind
+            while j < len(nums) and labels[j] == label and run < int(kept[-1][0].value):
+                run, j = run + int(nums[j].value), j + 1
+            if run == int(kept[-1][0].value) and j - i >= 2:
+                skip = j
+                continue
         own = t[n.end:nums[i + 1].start if i + 1 < len(nums) else len(t)].split(" ")[0]
         if label is None and "签" in own and kept and kept[-1][1] and sub + int(n.value) <= int(kept[-1][0].value):
             sub += int(n.value)  # 五个是灾区的 有四个签的一年半 还有一个只签了八个月: the five by contract, no more people
