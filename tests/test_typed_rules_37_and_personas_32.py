@@ -259,3 +259,8 @@ def test_set_39_clauses_are_answered(engine_ask):
         .startswith("不是只能一次")
     assert "监测户" in engine_ask("泸州纳溪的 我们屋头是检测户 不是脱贫户 我妹妹参加了区上的电工培训 那个一天五十的生活补贴她有没得") \
         .splitlines()[0]
+
+
+def test_a_plain_hire_count_too_small_anyway_decides_without_asking():
+    assert extract_facts("泸州龙马潭的小厂 40个工人 去年新招了2个 想申请小微企业创业担保贷款")["new_hires"] == 2
+    assert "new_hires" not in extract_facts("泸定做水泥预制件的厂 一百二十个工人 今年新招了十个人")

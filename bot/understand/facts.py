@@ -31,6 +31,7 @@ Values that are approximate (十来天) are left out: the check asks for them.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -67,6 +68,11 @@ _DAYS_WORD = re.compile(r"天|星期|周|个月")
 _INSURE_VERB = re.compile(r"买|交|缴|参")
 _INSURED_STEADY = re.compile(r"(没|莫|冇|从没|从来没|从来莫|不曾)(有)?(断|停)(过|了)?")
 _INSURANCE_STOPPED = re.compile(r"(?<![没莫冇不])(断了|停了|停缴|断缴|断交|停交)")
+def _short_anyway(hires: int, staff: Any) -> bool:
+    """Even if every hire fitted a borrower group, too few for the firm rule (10 %, 5 % above 100 staff)."""
+    return isinstance(staff, int) and staff > 0 and hires < math.ceil(staff * (5 if staff > 100 else 10) / 100)
+
+
 # who a hire is, said anywhere (the check's count is of hires who fit a borrower group)
 _QUALIFYING_SAID = re.compile(r"符合|脱贫|贫困|退伍|退役|当过兵|复员|转业|大学|毕业|返乡|回乡|农民工|残疾|失业|下岗|刑满|出狱|"
                               r"就业困难|网店|网络商户|这类|那几类|这几类|条件的")
@@ -942,8 +948,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     if isinstance(hires, int) and hires and (_NONE_HIRED_NOW.search(flat) or all(
             any_in(c, fw("hired_long_ago")) for c in parts if any_in(c, lex.words("new_hire_words")))):
         hires = 0  # 前年招了四个 … 今年一个都莫新招: the loan counts this year's hires (当年新招用)
-    if isinstance(hires, int) and hires and not _QUALIFYING_SAID.search(flat):
-        hires = None  # 今年新招了十个人: how many of them fit a borrower group is not said; the check asks it
+    if isinstance(hires, int) and hires and not _QUALIFYING_SAID.search(flat) and not _short_anyway(hires, f.get("staff")):
+        hires = None  # 今年新招了十个人: how many of them fit a borrower group is not said; the check asks it (unless
+        #               even all of them would be too few: 40个工人 去年新招了2个)
     if isinstance(hires, int):
         f["new_hires"] = hires
         if hires and "staff" in f and _hires_in_no_group(parts, lex):
