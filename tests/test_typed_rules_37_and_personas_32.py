@@ -264,3 +264,10 @@ def test_set_39_clauses_are_answered(engine_ask):
 def test_a_plain_hire_count_too_small_anyway_decides_without_asking():
     assert extract_facts("泸州龙马潭的小厂 40个工人 去年新招了2个 想申请小微企业创业担保贷款")["new_hires"] == 2
     assert "new_hires" not in extract_facts("泸定做水泥预制件的厂 一百二十个工人 今年新招了十个人")
+
+
+def test_insurance_owed_to_the_office_is_arrears_and_its_notices_are_no_loans():
+    f = extract_facts("在职的二十八个员工 社包从今年二月份开始就欠起的 社保局下了两回催缴通知 还莫补 工资倒是一个月都莫拖过 "
+                      "想申请小微企业创业担保贷款一百五十万")
+    assert f["arrears"] == "yes" and "times" not in f and "repaid" not in f
+    assert extract_facts("以前贷过两回 都还清了")["times"] == 2

@@ -68,6 +68,9 @@ _DAYS_WORD = re.compile(r"天|星期|周|个月")
 _INSURE_VERB = re.compile(r"买|交|缴|参")
 _INSURED_STEADY = re.compile(r"(没|莫|冇|从没|从来没|从来莫|不曾)(有)?(断|停)(过|了)?")
 _INSURANCE_STOPPED = re.compile(r"(?<![没莫冇不])(断了|停了|停缴|断缴|断交|停交)")
+_OTHER_TIMES = re.compile(r"催缴|通知|培训|学了|考了|考试|检查|来过|跑了|去了")  # times of something other than a loan
+
+
 def _short_anyway(hires: int, staff: Any) -> bool:
     """Even if every hire fitted a borrower group, too few for the firm rule (10 %, 5 % above 100 staff)."""
     return isinstance(staff, int) and staff > 0 and hires < math.ceil(staff * (5 if staff > 100 else 10) / 100)
@@ -923,7 +926,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
         if isinstance(days, int):
             f["days"] = days
     if "贷" in flat:
-        times = read_value("times", t, lex)
+        loan_said = " ".join(c for c in parts if "贷" in c or not _OTHER_TIMES.search(c))  # (社保局下了两回催缴通知)
+        times = read_value("times", loan_said or t, lex)
         if isinstance(times, int) and (times > 0 or re.search(r"没贷|没有贷|第一次|头一回|从没", flat)):
             f["times"] = times
         elif any_in(flat, fw("borrowed_no")):
