@@ -46,6 +46,7 @@ from bot.textnorm import Words, any_in, longest_first, occurrences, trie_pattern
 from bot.understand.lexicon import A_NOT_A, Lexicon, clauses, load_lexicon, names_other, names_spouse, prep
 from bot.understand.slots import (
     ASK,
+    CATEGORY,
     _durations,
     _pairs,
     contracts_by_group,
@@ -77,8 +78,8 @@ def _short_anyway(hires: int, staff: Any) -> bool:
 
 
 # who a hire is, said anywhere (the check's count is of hires who fit a borrower group)
-_QUALIFYING_SAID = re.compile(r"符合|脱贫|贫困|退伍|退役|当过兵|复员|转业|大学|毕业|返乡|回乡|农民工|残疾|失业|下岗|刑满|出狱|"
-                              r"就业困难|网店|网络商户|这类|那几类|这几类|条件的")
+_QUALIFYING_SAID = re.compile(rf"{CATEGORY.pattern}|符合|复员|转业|大学|毕业|回乡|下岗|出狱|就业困难|网店|网络商户|"
+                              r"这类|那几类|这几类|条件的")
 _NOT_YET_INSURED = re.compile(r"(满|过了?|转正|试用期)[^\s]{0,8}(再|才)(买|交|缴|上|参)|(以后|之后|明年|下个月|年底)(再|才)(买|交|缴|上)")
 _LENGTH_OF_OTHER = re.compile(r"合同|签了|签的|期限|贷")  # 合同都是三年 / 贷款期限三年: not days of training
 _WORKED = re.compile(r"做了|干了|打工|打了|上班|务工|出去|在外|跑了|开了")  # the length of a job, a shop

@@ -554,7 +554,7 @@ def read_value(slot: str, text: str, lex: Lexicon | None = None) -> Any:
             return int(sum(n.value for n in by_month))  # 2月招了个脱贫户 5月招了个退伍军人 / 3月1个 7月2个 9月1个
         if not cands:  # 上一年度共吸纳高校毕业生及退役军人7名: the hiring word opens the clause the count ends
             cands = [n for n in with_unit if any(w in t[:n.start].rsplit(" ", 1)[-1] for w in new_w)]
-        kinds = [n for n in with_unit if _CATEGORY.match(t[n.end:].lstrip("个名位"))]
+        kinds = [n for n in with_unit if CATEGORY.match(t[n.end:].lstrip("个名位"))]
         if len(kinds) >= 2 and cands and kinds[0] is cands[0] and not any(n.approx for n in kinds) and len(
                 {t.rfind(" ", 0, n.start) for n in kinds}) == 1:
             return int(sum(n.value for n in kinds))  # 今年招了一个脱贫户一个大学生: two, one of each kind
@@ -595,8 +595,9 @@ def qualifying_hires(text: str, lex: Lexicon | None = None) -> Any:
 _SAYS = re.compile(r"说|讲|认为|觉得")
 
 
-# a hire said with what they are (招了一个脱贫户): one of them, not the total of those that follow
-_CATEGORY = re.compile(r"脱贫|贫困|退伍|退役|当过兵|大学生|毕业生|返乡|农民工|残疾|失业|刑满")
+# a hire said with what they are (招了一个脱贫户): one of them, not the total of those that follow (also, widened, the
+# facts' test that a message says who its hires are)
+CATEGORY = re.compile(r"脱贫|贫困|退伍|退役|当过兵|大学生|毕业生|返乡|农民工|残疾|失业|刑满")
 
 
 def _qualifying_hires(t: str, lex: Lexicon) -> Any:
@@ -629,7 +630,7 @@ def _qualifying_hires(t: str, lex: Lexicon) -> Any:
     total = None
     rest = values[1:]
     first = next(c for c in parts[hired:] if find_numbers(c))
-    if not values[0][0] and not _CATEGORY.search(first) and (values[0][1] == sum(v for _, v in rest) or (
+    if not values[0][0] and not CATEGORY.search(first) and (values[0][1] == sum(v for _, v in rest) or (
             all(o for o, _ in rest) and sum(v for _, v in rest) < values[0][1])):
         total, values = values[0][1], rest  # 招了十二个 其中四个是跳槽的: 12 is all of them
     good = [v for o, v in values if not o]
