@@ -32,7 +32,7 @@ MENTION_MAX = 8  # characters: a longer stretch after 有没有提到 is a sente
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万元|元|万)")  # a sum or share a line states, what 两地一样不 compares
 VALIDITY_SOON_DAYS = 90  # a document ending within this many days says how many are left
 LOAN_UPDATE = "loan-ceilings"  # updates.yaml entry whose ceilings a loan asked for is compared with
-_AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
+_AT_WORK = "(打工|务工|上班|做工|干活|打零工|工地|进厂|厂里|修路|修房子|搞建筑|送外卖|跑外卖|跑快递|跑车|开车|做活路|下矿|挖矿|采茶|电子厂|服装厂|鞋厂|工厂|的厂|摘棉花|捡棉花|摘花椒|摘茶|摘果子|摘苹果|摘葡萄|跑运输|做保洁|做生意|摆摊)"  # 在深圳打工, 去广东进厂: where the asker works
 # 贷六十万, 能不能带到四十万, 差四十万左右: the amount (万) a loan question asks for
 # the loan asked for (想贷六十万); not the amount of another loan said (消费贷六万, 房贷30万, 欠了借呗8万)
 _FIRM = re.compile(r"企业|公司|小微|厂的名义|店的名义|(酒店|宾馆|饭店|餐馆|合作社)的名义")
@@ -264,6 +264,10 @@ class Answerer:
             if generic is not None:
                 lines += self._per_region(shown, {m.region: self._generic_line(m, generic, today, point.name) for m in shown})
         then = {m.region: answer.then.get(m.region) or answer.then.get("all") for m in shown}
+        if second is not None and answer.silent and not second.silent:
+            # 文件没有写…怎么返, then the interest line asked: no third line of what the point is, nor its quote
+            then = {m.region: None for m in shown}
+            quotes = {m.id: second.quote[m.id] for m in shown if m.id in second.quote}
         if len(set(then.values())) == 1:
             lines += [self._fill(t, answer, fill, today) for t in set(then.values()) if t]
         else:
@@ -613,6 +617,7 @@ _BEFORE_WORK = re.compile("[在去到][^，。]{0,4}$")
 _BEFORE_MAX = 7  # characters the patterns before a place can span
 _AFTER_AT_WORK = re.compile(f"[^，。]{{0,3}}{_AT_WORK}")
 _AFTER_WORKS = re.compile(f"[^，。]{{0,5}}{_AT_WORK}")
+_FARE_AFTER = re.compile("的?(路费|车费|车票|机票|火车票|交通费|交通补)")
 _AFTER_OF = re.compile("[^，。]{0,4}的")
 _AFTER_STARTS = re.compile("开|做|办|创业|搞|干")
 _AFTER_THERE = re.compile(f"(?:(?!{_AT_WORK}).){{0,6}}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)"
@@ -649,7 +654,9 @@ def _works_there(norm: str, place: str) -> bool:
 
 def _there(norm: str, place: str) -> int | None:
     """深圳那边有没得: where the question asks what that place offers (the place's position)."""
-    return next((i for i, j in occurrences(norm, place) if _AFTER_THERE.match(norm, j)), None)
+    # (去江苏的路费有没得补: the fare to that place, not what it offers)
+    return next((i for i, j in occurrences(norm, place) if _AFTER_THERE.match(norm, j)
+                 and not (norm.endswith(("去", "到", "回"), 0, i) and _FARE_AFTER.match(norm, j))), None)
 
 
 def _asks_there(norm: str, place: str) -> bool:

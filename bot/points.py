@@ -45,6 +45,8 @@ class Facet:
     not_after: tuple[str, ...] = ()  # a word after one of these asks nothing (劳动合同期限: the contract's, not the loan's)
     outranks: tuple[str, ...] = ()  # asked with these, a lead facet is still answered (打到卡上只有800 是不是少发了: why
     # less, not how it is paid)
+    told: tuple[str, ...] = ()  # words that also tell what happened (又去酒店实操了七天): asked only by these, the
+    # facet is not asked when another specific one is (能领好多)
 
 
 @dataclass(frozen=True)
@@ -302,16 +304,25 @@ class Points:
         answered first); generic ones (能不能, 有没得) after every specific one; ties by the file's order."""
         typed = self._facet_words.found(norm)
         named = {fid for w in typed for fid in self._facets_of.get(w, ())}  # facets none of whose words is typed: none
-        spans = {f.id: [(i, i + len(w)) for w in f.words if w in typed for i in _finds(norm, w)
-                        if not (f.not_before and norm.startswith(f.not_before, i + len(w)))
-                        and not (f.not_after and norm[:i].endswith(f.not_after))]
-                 for f in self.facets if f.id in named}
+        told: set[str] = set()  # facets asked only by words that may just tell the story
+        spans = {}
+        for f in self.facets:
+            if f.id not in named:
+                continue
+            hits = [(i, i + len(w), w) for w in f.words if w in typed for i in _finds(norm, w)
+                    if not (f.not_before and norm.startswith(f.not_before, i + len(w)))
+                    and not (f.not_after and norm[:i].endswith(f.not_after))]
+            spans[f.id] = [(i, j) for i, j, _ in hits]
+            if hits and all(w in f.told for *_, w in hits):
+                told.add(f.id)
         found = []
         for rank, f in enumerate(self.facets):
             mine = spans.get(f.id)
             if mine and not all(any(a <= i and j <= b and b - a > j - i for o, sp in spans.items() if o != f.id
                                     for a, b in sp) for i, j in mine):  # 最长能贷: 期限, not 能贷 (an amount)
                 found.append((f.generic, not f.lead, min(i for i, _ in mine), rank, f.id))
+        if any(not g and fid not in told for g, *_, fid in found):
+            found = [x for x in found if x[-1] not in told]
         ids = [fid for *_, fid in sorted(found)]
         specific = [f for f in self.facets if f.id in ids and not f.generic and not f.lead]
         return [fid for fid in ids if not self._yields(fid, specific)]
@@ -526,11 +537,14 @@ def load_points(kb: KnowledgeBase, root: Path | None = None) -> Points:
             settled = re.compile(d["settled_by"]) if d.get("settled_by") else None
         except re.error as e:
             raise KBError(path, rec, f"settled_by is not a valid pattern: {e}") from None
+        if set(_words(path, rec, d.get("told"), "told")) - set(_words(path, rec, d.get("words"), "words")):
+            raise KBError(path, rec, "told: each word must be one of the facet's words")
         facets.append(Facet(fid, d["name"], _words(path, rec, d.get("words"), "words"), bool(d.get("open", True)),
                             settled, bool(d.get("generic", False)), bool(d.get("lead", False)),
                             _words(path, rec, d.get("about"), "about"),
                             _words(path, rec, d.get("not_before"), "not_before"), bool(d.get("beyond", False)),
-                            _words(path, rec, d.get("not_after"), "not_after"), _words(path, rec, d.get("outranks"), "outranks")))
+                            _words(path, rec, d.get("not_after"), "not_after"), _words(path, rec, d.get("outranks"), "outranks"),
+                            _words(path, rec, d.get("told"), "told")))
     known_facets = {f.id for f in facets} | {"what"}
     negations = _words(path, "negations", data.get("negations"), "negations")
     points: list[Point] = []

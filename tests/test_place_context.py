@@ -16,7 +16,7 @@ _AT_WORK = answer._AT_WORK
 # the place names, the words around them and the characters the patterns stop at, mixed at random
 _PIECES = ["安庆", "宜宾", "宜", "我是", "我们", "我们是", "我在", "我家", "我屋", "老家", "户口在", "在", "去", "到", "来", "回",
            "回到", "过来", "来了", "住", "打工", "上班", "进厂", "那边", "当地", "有没有", "能不能", "也有", "的", "开", "创业",
-           "县", "镇", "人", "，", "。", " ", "修路", "有吗", "一样", "是不是也"]
+           "县", "镇", "人", "，", "。", " ", "修路", "有吗", "一样", "是不是也", "的路费"]
 _TEXTS = st.lists(st.sampled_from(_PIECES), max_size=14).map("".join)
 _PLACES = st.sampled_from(["安庆", "宜宾", "宜", "安庆安庆"])
 
@@ -33,7 +33,10 @@ def _old_mine(norm: str, place: str, work: bool = True) -> bool:
 def _old_there(norm: str, place: str) -> int | None:
     p = re.escape(place)
     gap = f"(?:(?!{_AT_WORK}).){{0,6}}"
-    m = re.search(f"{p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|{p}(那边|那里|这边|当地)", norm)
+    # 去安庆的路费有没得: the fare to the place, not what the place offers
+    fare = f"(?<=[去到回]){p}(?=的?(路费|车费|车票|机票|火车票|交通费|交通补))"
+    m = re.search(f"(?!{fare}){p}{gap}(有没有|有没得|有莫得|有吗|能不能|能享受|能用|也是|一样|是不是也|也有)|"
+                  f"(?!{fare}){p}(那边|那里|这边|当地)", norm)
     return m.start() if m else None
 
 

@@ -24,10 +24,11 @@ ALLOWED: dict[str, set[str]] = {
     "bot/loan_math.py": {"*"},  # a loan's amount, rate and partners as people type them
     "bot/matcher.py": {"*"},  # amounts, 第N条, the overview cue
     "bot/dialogs/answers.py": {"*"},  # typed answers to a check's questions: ordinals, numbers
-    "bot/dialogs/runner.py": {"DialogRunner._after_marker", "_names", "_HEAD_COUNT", "_HIRED", "DialogRunner._own"},  # 刚才是…, 个人 in 6个人, 新招了…
+    "bot/dialogs/runner.py": {"DialogRunner._after_marker", "_names", "_HEAD_COUNT", "_HIRED", "DialogRunner._own",
+                              "DialogRunner.prefill"},  # 听说… up to where 我 speaks of themselves again  # 刚才是…, 个人 in 6个人, 新招了…
     "bot/answer.py": {"OPEN_SAID", "_SUM_TYPED", "_from_elsewhere", "_mine", "_QUESTION", "Answerer._own_region", "_WANTED", "_AT_WORK",
                       "_THEIRS", "_BEFORE_HOME", "_BEFORE_MINE", "_BEFORE_WORK", "_AFTER_OF",
-                      "_AFTER_STARTS", "_AFTER_THERE", "_HERE_BEFORE", "_ASKS_SLIP", "_FIGURE", "_QUOTED_FIGURE", "_FIRM", "_PERSON_BORROWS", "_OWED_BEFORE"},  # a point's own words; 我是雅安的, 深圳那边有没得, 想贷六十万…
+                      "_AFTER_STARTS", "_AFTER_THERE", "_HERE_BEFORE", "_ASKS_SLIP", "_FIGURE", "_QUOTED_FIGURE", "_FIRM", "_PERSON_BORROWS", "_OWED_BEFORE", "_FARE_AFTER", "_there"},  # a point's own words; 我是雅安的, 深圳那边有没得, 想贷六十万…
     "bot/points.py": {"_asks"},  # 是不是: the A-not-A question is no denial
     "bot/announce/when.py": {"_N", "_DATE", "_DAY", "_TIME", "_DAY_OFFSET", "_AFTERNOON", "_NOON"},  # 明天上午9点
     "bot/kb/units.py": {"*"},  # （责任单位：…） in the documents' text

@@ -48,8 +48,9 @@ def test_set_36_answers_the_point_asked(engine_ask):
     assert "人才管理库" in engine_ask("泸定的 我前年考了个中式烹调师四级证 听说有证的可以录到县上的人才库头 录进去有啥子用 要自己去报不").splitlines()[0]
     assert engine_ask("泸州纳溪的 我前几年信用卡逾期过几次 征信有污点 现在还能申请创业代款不").startswith("文件没有写征信方面的要求")
     assert engine_ask("叙永的 我想把屋头十几亩地流转给合作社 租金一年一亩好多合适 合同咋个签 找哪个").startswith("土地流转找乡镇")
+    # (a 2024 loan is not lifted: the 50万 is for loans newly issued from 2025-04-01)
     assert engine_ask("龙马潭的 我2024年6月贷了30万创业担保贷款 还没到期 现在听说上限提到50万了 我这笔能不能直接加到50万").startswith(
-        "文件没有写已经贷了的能不能再补贷")
+        ("文件没有写已经贷了的能不能再补贷", "已经贷的那笔不会跟着涨"))
 
 
 async def test_everyone_insured_and_signed_is_all_seven_after_a_correction(talk):

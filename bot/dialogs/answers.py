@@ -16,7 +16,7 @@ from bot.dialogs.schema import UNSURE, Option, Step
 from bot.numerals import CN_NUMBER, cn_to_int, parse_number
 from bot.pinyin import fold
 from bot.textnorm import any_in, normalise
-from bot.understand import ASK, count_qualifying, read_value, read_yesno, subset_count
+from bot.understand import ASK, contracts_by_group, count_groups, count_qualifying, read_value, read_yesno, subset_count
 from bot.understand.lexicon import clauses, load_lexicon, prep
 from bot.understand.slots import KINDS, approx_range, leading_count, qualifying_hires
 from bot.understand.yesno import after_correction, only_ack
@@ -230,6 +230,24 @@ def _without_outsiders(raw: str, words: str = "") -> str:
     return " ".join(kept) if kept else raw
 
 
+def _by_group(raw: str, months: float, total: Any, values: dict[str, Any]) -> int | None:
+    """脱贫的四个里头三个签的两年 一个只签了十一个月 灾区的两个签的十二个月 雅安的三个签的两年: told group by group,
+    the groups the rule pays for (泸定: 脱贫人口 and 灾区劳动力; 泸州: 脱贫人口) that have a year or more, when the
+    answer accounts for every one of the people counted."""
+    if not isinstance(total, int):
+        return None
+    groups = count_groups(raw, single=True)
+    if not isinstance(groups, dict):
+        return None
+    covered = ("poor", "disaster") if values.get("region") == "luding" else ("poor",)
+    if sum(groups.get(g, 0) for g in covered) != total:
+        return None
+    signed = contracts_by_group(raw, months)
+    if not all(g in signed for g in covered if groups.get(g)):
+        return None
+    return sum(signed.get(g, 0) for g in covered)
+
+
 def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: str = "") -> Parsed:
     """Read a typed answer for step (t normalised, raw as typed: its spaces and punctuation separate clauses),
     checking the step's range against earlier answers. 不清楚/不晓得 is "unsure" on every step but the region."""
@@ -265,7 +283,9 @@ def parse(step: Step, t: str, vocab: Vocabulary, values: dict[str, Any], raw: st
             raw = _without_outsiders(raw)
         elif step.of == "new_hires":  # 社会上招的两个一年: hires of no category are no part of the count asked
             raw = _without_outsiders(raw, "hire_other")
-        v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)
+        v: Any = _by_group(raw, step.months, total, values) if step.of == "placed" else None
+        if v is None:
+            v = count_qualifying(raw, step.months, total if isinstance(total, int) else None)
     elif step.type == "subset":
         total = values.get(step.of)
         v = None if unsure else subset_count(raw, total if isinstance(total, int) else None, question=step.question)

@@ -486,7 +486,8 @@ class DialogRunner:
                 return st, replies, Parsed(True)
         if step.type == "region":
             said = extract_facts(raw or norm, self.kb.root)
-            if said.get("elsewhere") and not said.get("region"):  # 甘孜炉霍县 不是泸定: neither document is theirs
+            if said.get("elsewhere") and (not said.get("region") or self._region_denied(step, raw or norm)):
+                # 甘孜炉霍县 不是泸定 / 户口在雅安石棉县 不是泸定的 只是以前在泸定打工: neither document is theirs
                 return None, [Reply(self.t["dialog_elsewhere_end"].format(place=said["elsewhere"]))], Parsed(True)
         parsed = self._by_facts(step, raw or norm) or parse(step, norm, self.vocab, state["values"], raw)
         if parsed.problem == "too_large" and step.of:  # 十个都签的一年整 of 7 脱贫 + 3 others: all, so all seven
@@ -732,7 +733,7 @@ class DialogRunner:
         split by group (the groups the count step covers, e.g. 泸州: 脱贫人口 only)."""
         known = state.get("known") or {}
         if step.slot in known:
-            return known[step.slot]
+            return _fitted(flow, step, known[step.slot], values)
         facts = state.get("facts") or {}
         if step.type == "subset" and isinstance(values.get(step.of), int):
             return _subset_said(facts, step.fact, values[step.of])
@@ -784,11 +785,14 @@ class DialogRunner:
         return next((s for s in flow.steps if s.split_by == step.slot), None)
 
     def _prune(self, flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
-        """Drop answers to steps whose condition no longer holds (after going back and changing one)."""
+        """Drop answers to steps whose condition no longer holds (after going back and changing one), and parts
+        larger than what they are part of that cannot be fitted to it."""
         kept: dict[str, Any] = {}
         for s in flow.steps:
             if s.slot in values and (s.when is None or s.when.holds(kept)):
-                kept[s.slot] = values[s.slot]
+                v = _fitted(flow, s, values[s.slot], kept)
+                if v is not None:
+                    kept[s.slot] = v
         return kept
 
     def _buttons(self, step: Step) -> list[list[Button]]:
@@ -825,6 +829,12 @@ class DialogRunner:
         return state.get("asking") is None or flow.step(state["asking"]) is not None
 
     # -- what an opening message already says -------------------------------------------------------
+    def _region_denied(self, step: Step, text: str) -> bool:
+        """不是泸定的: a region's name denied somewhere in the answer (a later 在泸定打工 is where one worked)."""
+        t = normalise(text)
+        return any(_negations(t[max(0, i - 3):i], self.lex) % 2 for o in step.options for w in o.words if len(w) >= 2
+                   for i, _ in occurrences(t, w))
+
     def _own(self, word: str, norm: str) -> bool:
         """The word says something of the user somewhere: not denied (不是劳务公司), not someone acting on the
         user (劳务公司介绍我去福建: the company is not the user), not what another person is (当劳务经纪人的朋友)."""
@@ -875,6 +885,10 @@ class DialogRunner:
 
     def prefill(self, flow: Flow, norm: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        # 听说省级的有30万 国家级的有10万: what others say is no answer about the user's own case
+        # (from the hearsay word to where the user speaks of themselves again: …10万 我们这个能拿好多)
+        for w in self.lex.fact_words("hearsay"):
+            norm = re.sub(f"{re.escape(w)}[^我]*", "", norm)
         for s in flow.steps:
             if s.type == "yesno" and not (s.prefill_yes or s.prefill_no):
                 continue  # most yes/no questions are never answered in passing: no words to look for
@@ -911,6 +925,16 @@ class DialogRunner:
                     except ValueError:
                         pass
         return out
+
+
+def _fitted(flow: Flow, step: Step, v: Any, values: dict[str, Any]) -> Any:
+    """A subset's count against what it is part of: 参保的6人 said before 签满一年的5人 was answered is all five when
+    six were all the people counted; None (ask it) when it is more than the part but fewer than everyone."""
+    total = values.get(step.of) if step.type == "subset" and step.of else None
+    if not (isinstance(total, int) and isinstance(v, int) and v > total):
+        return v
+    whole = values.get(getattr(flow.step(step.of), "of", "") or "")
+    return total if isinstance(whole, int) and v >= whole else None
 
 
 def _everyone(flow: Flow, values: dict[str, Any], found: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,8 @@ Word lists live in knowledge/understand.yaml; place names come from knowledge/pl
 
 from bot.understand.facts import EXEMPT_ONLY, extract_facts, where_one_works
 from bot.understand.lexicon import Lexicon, load_lexicon
-from bot.understand.slots import ASK, count_groups, count_qualifying, read_value, subset_count
+from bot.understand.slots import ASK, contracts_by_group, count_groups, count_qualifying, read_value, subset_count
 from bot.understand.yesno import YesNo, read_yesno
 
-__all__ = ["ASK", "EXEMPT_ONLY", "Lexicon", "YesNo", "count_groups", "count_qualifying", "extract_facts", "load_lexicon",
+__all__ = ["ASK", "EXEMPT_ONLY", "Lexicon", "YesNo", "contracts_by_group", "count_groups", "count_qualifying", "extract_facts", "load_lexicon",
            "read_value", "read_yesno", "subset_count", "where_one_works"]

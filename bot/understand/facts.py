@@ -22,6 +22,8 @@ Keys (each present only when the message says it):
   done: "yes" | "no"            (recognised: 评上国家级的了, 被认定为省级…; 还没评上 → no)
   cert: "got" | "pending" | "none"
   age: int
+  youth: "yes" | "no"           (the 18–40 youth start-up loan asked about, with an age: within 18–40, business
+                                 within 3 years and in 四川, or not)
   insured_count / insured_missing: int (六个交了社保 / 有三个还没买社保: how many of the people placed are, are not)
   start_outside: str            (where a business is started outside 四川: 想留在重庆渝北开个工作室 → 重庆)
   event_year / loan_year: int   (二零二二年就认定了 / 二零二四年贷了三十万), event_end: "MM-DD"
@@ -355,6 +357,10 @@ def _other_loans(parts: list[str], lex: Lexicon) -> str | None:
         if names_other(p, lex) and not names_spouse(p, lex) and not of_spouse:
             continue  # 我老汉有个贷款: a father's or a brother's loan is not the user's or the spouse's (我婆娘…
             #           她在农商行贷了十五万的经营贷: 她 is the wife just named)
+        if any_in(p, fw("other_loan_same_kind")) and any_in(p, fw("other_loan_owing")):
+            said.append("yes")  # 第一笔创业担保贷款还有八万莫还完: still owed, so a loan the applicant has
+            listed = True
+            continue
         named = next((w for w in fw("other_loan_named") if w in p), None)
         if named:
             owing = any_in(p, fw("other_loan_owing"))
@@ -1021,4 +1027,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     years = _business_years(parts, lex)
     if years is not None and not proxy:
         f["business_years"] = years  # 火锅店都开了5年了: how long the asker's business has run (创业3年内)
+    if isinstance(f.get("age"), int) and any_in(flat, fw("youth_loan")):
+        # 我今年四十岁 … 免息的 我刚好四十还算不算: the youth loan asked about, by someone whose age decides it
+        f["youth"] = "yes" if 18 <= f["age"] <= 40 and f.get("business_years", 0) <= 3 \
+            and "start_outside" not in f else "no"
     return {k: v for k, v in f.items() if v != ASK}

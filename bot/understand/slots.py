@@ -239,7 +239,7 @@ _AMOUNT_AFTER_HEAD = re.compile(r"(每人|每个人|一个人|一人)$")
 _AMOUNT_BEFORE_HEAD = re.compile(r"(块钱?|元)?(一个人|一人|每人|每个人|一个的)")
 _HUNDRED_ONE = re.compile(r"[百千]一$")
 _VILLAGERS = re.compile(r"个?(村|组|乡|镇)(里|头|上|子)?(的)?(人|老乡|村民|娃|妇女|劳动力|年轻人|农民工)")
-_PLACE_COUNTED = re.compile(r"个?[^\s\d人去到在进上下里的了和跟都是个]{1,3}?(厂|公司|企业|工地|单位|学校|基地|园区|车间)(?![里头上的]?(的)?(人|工人|员工))")
+_PLACE_COUNTED = re.compile(r"个?[^\s\d人去到在进上下里的了和跟都是个]{1,5}?(厂|公司|企业|工地|单位|学校|基地|园区|车间)(?![里头上的]?(的)?(人|工人|员工))")
 
 
 def _rate_per_person(t: str, num: Number, after: str) -> bool:
@@ -261,8 +261,9 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
             continue
         if _PLACE_COUNTED.match(after):  # 一个酒厂 / 两个建筑公司: workplaces counted, not people
             continue
-        if t[max(0, num.start - 1):num.start] == "第":
-            continue
+        if t[max(0, num.start - 1):num.start] == "第" or _DATE_DOT.match(t, num.end) or (
+                num.start and t[num.start - 1] in "·•"):
+            continue  # 第三个 / 9·5地震: an order or a date, not people
         if _rate_per_person(t, num, after):
             continue
         if _PAY_BEFORE.search(t, 0, num.start):
@@ -277,6 +278,7 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
     return out
 
 
+_DATE_DOT = re.compile(r"[·•.]\d")
 _AMONG = re.compile(r"个(人)?(里头|里面|当中|中间)")  # 十五个里头七个是脱贫户: 15 people, not 15 li
 _AGE_BEFORE = re.compile(r"(我|他|她|娃儿|今年|年纪|年龄|岁数)(今年)?(都|才|已经|刚)?(满|有)?$")
 _PAY_BEFORE = re.compile(r"(工资|月薪|薪水|收入|挣|赚)(一个月|每个月|每月|一月|一年|一天)?(有|是|能拿|拿|大概|差不多)?$"
@@ -593,6 +595,7 @@ def qualifying_hires(text: str, lex: Lexicon | None = None) -> Any:
 
 
 _SAYS = re.compile(r"说|讲|认为|觉得")
+_OTHERS = re.compile(r"(另外|其余|剩下|剩余|其他|其它|还有)")
 
 
 # a hire said with what they are (招了一个脱贫户): one of them, not the total of those that follow (also, widened, the
@@ -606,12 +609,14 @@ def _qualifying_hires(t: str, lex: Lexicon) -> Any:
     counted: list[tuple[bool, list[Number]]] = []
     parts = clauses(t)
     hired = next((k for k, c in enumerate(parts) if any_in(c, lex.words("new_hire_words"))), 0)
-    for c in parts[hired:]:  # (在职十二个人 … 这一年新招了两个: the staff said before the hires is no part of them)
+    for k, c in enumerate(parts[hired:], hired):  # (在职十二个人 … 这一年新招了两个: the staff before the hires is not)
         if names_other(c, lex) and _SAYS.search(c):
             continue  # 我老汉说新招的有两个: the father saying it again (not 还有一个是我侄儿: a hire)
         nums = [n for n in _people_numbers(c, lex) if _unit_after(c, n, lex.units("people"))]
         if nums:
-            counted.append((any_in(c, lex.words("hire_other")), nums))
+            # 脱贫户六个 退伍的两个 … 另外五个是附近的: the others, after hires told by category, are of none
+            others = bool(_OTHERS.match(c)) and not CATEGORY.search(c) and any(CATEGORY.search(x) for x in parts[hired:k])
+            counted.append((any_in(c, lex.words("hire_other")) or others, nums))
         elif len(counted) >= 2 and any_in(c, lex.words("hire_other")):
             # 还有一个是我侄儿 … 从别的厂跳过来的 啥子都不是: what follows a count without one says who it was
             counted[-1] = (True, counted[-1][1])
@@ -651,6 +656,10 @@ def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[flo
         return None
     tokens = sorted([("n", n.value, n.start) for n in counts] + [("d", v, s) for v, s, _, _ in durs] +
                     _names_before_lengths(t, counts, durs), key=lambda x: x[2])
+    rest = [m.start() for m in _REST.finditer(t) if not any(m.start() <= n.start < m.end() + 2 for n in counts)]
+    if len(rest) == 1 and total is not None and len(counts) == 1 and counts[0].value < total and rest[0] > counts[0].start:
+        # 有一个只签了十一个月 其他的都签的一年以上: the others are the rest of the people counted before
+        tokens = sorted(tokens + [("n", total - counts[0].value, rest[0])], key=lambda x: x[2])
     last_length = max(e for _, _, e, _ in durs)
     rough = {n.start for n in counts if n.approx}
     while tokens and tokens[-1][0] == "n" and not re.search(r"签|合同", _clause_at(t, int(tokens[-1][2]))) and (
@@ -675,6 +684,7 @@ def _pairs(t: str, lex: Lexicon, total: int | None) -> tuple[int, list[tuple[flo
     return total_said, out
 
 
+_REST = re.compile(r"(其他|其它|其余|剩下|剩余|别的)的?(人|那些|那几个)?(都|全|就)?")
 _SIGNED_END = re.compile(r"(只|都|也|就)?(签的|签了|签|是|的)*$")
 
 
@@ -878,15 +888,18 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False,
         label = _group_of(after, lex)
         if label is None and further and (_SAME_PERSON.match(further[0]) or further[0].startswith(("不是", "都不是", "也不是"))):
             label = _group_of(further[0], lex)  # 一个是我侄儿 他屋头不是脱贫户也不是灾区的 / 县城的娃儿 不是脱贫户
-        if label is None and re.fullmatch(r"(个人|个|人|名|位)?[的了]?", after):
+        if label is None and (re.fullmatch(r"(个人|个|人|名|位)?[的了]?", after) or (
+                re.match(r"(个人|个|人|名|位)(里头|里面|当中|中间|头|都|签)", after) and _group_of(after, lex) is None)):
+            # 脱贫户5个 / 脱贫的四个里头三个签的两年 / 灾区的两个签的十二个月: the group said right before
             start = nums[i - 1].end if i else 0
             before = t[start:n.start].split(" ")[-1]  # 脱贫户5个 / 其中脱贫人口8个
             before = before if i == 0 or before != t[start:n.start] else ""
-            label = _group_of(before, lex) if before else None
+            label = (_group_of(before, lex) or _group_named_last(before)) if before else None
         labels.append(label)
     nums, labels = _not_again(t, nums, labels)
     if not any(labels):
         return None
+    nums, labels = _told_again(t, nums, labels)
     first = next(i for i, g in enumerate(labels) if g)
     if first > 1:  # 组织了十五个人…一个人收了两百…车费一百六十五 十五个里头七个是脱贫户: the story's figures before the
         nums, labels = nums[first - 1:], labels[first - 1:]  # split are no part of it; the count right before is its total
@@ -924,12 +937,18 @@ def contracts_by_group(text: str, min_months: float, lex: Lexicon | None = None)
     if not isinstance(count_groups(t, lex, single=True, where=where), dict):
         return {}
     out: dict[str, int] = {}
+    segs = _segments_by_group(t, where, lex)
     for i, (g, n) in enumerate(where):
-        seg = t[n.end:where[i + 1][1].start if i + 1 < len(where) else len(t)]
+        seg = segs[i]
         durs = [d for d in _durations(seg, "contract_months", lex) if not d[3]]
         if not durs:
             continue
         subs = [m for m in _people_numbers(seg, lex) if not any(s <= m.start < e for _, s, e, _ in durs)]
+        head = seg.split(" ")[0]
+        own = [d for d in _durations(head, "contract_months", lex) if not d[3]]
+        if subs and len({v for v, *_ in own}) == 1 and not any(m.end <= len(head) for m in subs):
+            out[g] = out.get(g, 0) + (int(n.value) if own[0][0] >= min_months else 0)  # 两个签的十二个月 …: both
+            continue
         if not subs and len({v for v, *_ in durs}) == 1:
             out[g] = out.get(g, 0) + (int(n.value) if durs[0][0] >= min_months else 0)  # 都签的两年
             continue
@@ -937,6 +956,57 @@ def contracts_by_group(text: str, min_months: float, lex: Lexicon | None = None)
         if pairs and sum(c for c, _ in pairs[1]) <= n.value:
             out[g] = out.get(g, 0) + int(sum(c for c, m in pairs[1] if m >= min_months))
     return out
+
+
+_GROUP_LAST = re.compile(r"(?:(脱贫|贫困)|(灾区|受灾|遭灾))(?:户|人口|劳动力)?的?$")
+
+
+def _group_named_last(before: str) -> str | None:
+    """脱贫的 (四个) / 灾区的 (两个): a group named right before a count, as people say it."""
+    m = _GROUP_LAST.search(before)
+    return None if m is None else ("poor" if m.group(1) else "disaster")
+
+
+_GROUP_LEADS = re.compile(r"(?:那|这)?(?:几个|些)?(?:(脱贫|贫困)|(灾区|受灾|遭灾|地震|洪灾))")
+
+
+def _segments_by_group(t: str, where: list[tuple[str, Number]], lex: Lexicon) -> list[str]:
+    """What is told of each group counted: the text after its count, up to the next group's; a later clause that
+    opens by naming a counted group (脱贫的里头有一个只签了十一个月) and what follows it are that group's."""
+    segs = [t[n.end:where[i + 1][1].start if i + 1 < len(where) else len(t)] for i, (_, n) in enumerate(where)]
+    if not where:
+        return segs
+    last = len(where) - 1
+    clauses = segs[last].split(" ")
+    for k, c in enumerate(clauses):
+        if not k:
+            continue
+        m = _GROUP_LEADS.match(c)
+        g = None if m is None or _GROUP_LEADS.search(c, m.end()) else ("poor" if m.group(1) else "disaster")
+        idx = next((i for i, (h, _) in enumerate(where) if h == g), None)
+        if idx is not None and idx != last and not _people_numbers(c[:6], lex):
+            segs[last] = " ".join(clauses[:k])
+            segs[idx] = segs[idx] + " " + " ".join(clauses[k:])
+            break
+    return segs
+
+
+_TOLD_OF = re.compile(r"社保|社会保险|保险|参保|合同|签")
+
+
+def _told_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[list[Number], list[str | None]]:
+    """Without counts told of people already counted by group (四个是脱贫户 两个是灾区的 … 他们三个社保还莫买 /
+    脱贫和灾区的六个社保都买了): a count naming no group, in a clause about insurance or contracts, no more than the
+    people counted by group before it."""
+    kept_n: list[Number] = []
+    kept_l: list[str | None] = []
+    for n, g in zip(nums, labels):
+        counted = sum(int(m.value) for m, h in zip(kept_n, kept_l) if h)
+        if g is None and counted and int(n.value) <= counted and _TOLD_OF.search(_clause_at(t, n.start)):
+            continue
+        kept_n.append(n)
+        kept_l.append(g)
+    return kept_n, kept_l
 
 
 _SAME_PERSON = re.compile(r"(他|她)(们|屋头|屋里|家里|家)?(也|都)?(不是|是)")
