@@ -396,7 +396,7 @@ class Answerer:
         """The answer for this question: a case (this message's words, then facts said before), a group,
         the facet asked, or what the point is. The third item is the case when remembered facts decided."""
         asked = next((f for f in facets if f in point.facets and f not in ("who", "what")), None)
-        office = [f for f in facets if f in CASE_BLIND_FACETS]
+        office = [f for f in facets[:1] if f in CASE_BLIND_FACETS]  # (asked first: 能拿好多 在哪里申请 is the sum first)
         lead = self.points.beyond_first(facets)
         beyond = lead.id if lead is not None and lead.id not in point.facets else None
         for case in point.cases:  # a facet the point settles outranks a case, unless the case answers it

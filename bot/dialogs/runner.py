@@ -375,8 +375,9 @@ class DialogRunner:
             v = facts.get(s.fact, facts.get(s.slot))
             if s.type == "subset" and isinstance(facts.get(f"{s.fact}_count"), int):
                 v = facts[f"{s.fact}_count"]  # 说错了 社保只交了四个人的: the count of the subset, not its yes
-            if v is None and s.type == "choice" and facts.get("poor") == "yes":
-                v = "poor" if s.option("poor") else None
+            if v is None and s.type == "choice" and facts.get("poor") == "yes" and not (
+                    facts.get("disaster") == "yes" and any(st.split_by == s.slot for st in flow.steps)):
+                v = "poor" if s.option("poor") else None  # (脱贫户 and 灾区的 both said, not counted apart: asked)
             if v is not None and v != UNSURE and self._valid(s, v):
                 out[s.slot] = v
         for s in flow.steps:  # 三个签的两年 小李签的半年 社保四个都买了: of the three, all are insured
@@ -912,6 +913,8 @@ class DialogRunner:
                                and not denied(norm, w) and self._said_with(flow, s, out, norm, w)),
                               reverse=True)  # 还不是川字号 明年准备报川字号: no
                 named = {v for _, v in hits}
+                if len(named) > 1 and any(st.split_by == s.slot for st in flow.steps):
+                    continue  # 6个脱贫户 4个灾区的 另外3个普通的 that does not add up: which group, asked with the counts
                 first = next((v for v in s.prefer if v in named), None) if len(named) > 1 else None
                 if first is not None:
                     out[s.slot] = first  # 授牌认定成川字号了 … 县上也给了个区域性的牌子: the one that pays

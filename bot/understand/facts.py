@@ -69,6 +69,7 @@ _DRAWN = re.compile(r"(领|拿|享受)(过|了|到)|(没|未|不曾)有?(领|拿
 _TRAINING = re.compile(r"培训|学|课|上了|参加")
 _DAYS_WORD = re.compile(r"天|星期|周|个月")
 _INSURE_VERB = re.compile(r"买|交|缴|参")
+_INSURANCE_REQUIRED = re.compile(r"(非要|要求|还要|要我|让我|叫我|喊我|必须)[^\s]{0,8}(买|交|缴|上|参加)(社保|社会保险)")
 _INSURED_STEADY = re.compile(r"(没|莫|冇|从没|从来没|从来莫|不曾)(有)?(断|停)(过|了)?")
 _INSURANCE_STOPPED = re.compile(r"(?<![没莫冇不])(断了|停了|停缴|断缴|断交|停交)")
 _OTHER_TIMES = re.compile(r"催缴|通知|培训|学了|考了|考试|检查|来过|跑了|去了")  # times of something other than a loan
@@ -420,7 +421,9 @@ def _staff(t: str, lex: Lexicon) -> int | None:
     if not m and any_in(t, lex.fact_words("firm_places")):
         m = _STAFF_WITH_HIRES.search(t)  # 食品公司 … 现在一共二十一个人 包括今年新招的三个: the firm's total
     if not m:
-        return None
+        # 办公室8个人 车间92个: the firm's people told by department, summed
+        parts = [read_value("people", x.group(1) + "个", lex) for x in _BY_DEPARTMENT.finditer(t)]
+        return sum(parts) if len(parts) >= 2 and all(isinstance(v, int) for v in parts) else None
     v = read_value("people", m.group(1) + "个", lex)
     return v if isinstance(v, int) and v > 0 else None
 
@@ -432,6 +435,8 @@ def _this_time(t: str, lex: Lexicon) -> str:
     return now if now and now != t and find_numbers(now) else t
 
 
+_BY_DEPARTMENT = re.compile(r"(?:办公室|车间|行政|管理人员|管理层|一线|后勤|生产线|销售|财务)(?:的|有|是)?"
+                            r"([\d一二两三四五六七八九十百]+)(?:个人|个|人|名|位)")
 _RATE_AFTER = re.compile(r"[\d一二两三四五六七八九十百千]+(块|元|的)")  # 一个人两百的服务费: money per head follows
 _PEOPLE_COUNTED = re.compile(r"[\d一二两三四五六七八九十百]+(个|名|人|位)")
 
@@ -714,6 +719,8 @@ def _drawn_this_year_by_month(parts: list[str], lex: Lexicon) -> bool:
 
 _RUN_FOR = re.compile(r"(开|办|做|干|经营|成立|搞)(了|都|起)?(都|已经)?(快|有|将近|差不多)?"
                       r"(\d{1,2}|[一二两三四五六七八九十]{1,3})(多)?年")
+_RUN_AFTER_BUSINESS = re.compile(r"(?:店|厂|公司|超市|门市|生意|农家乐|民宿|馆子|铺子|作坊|工作室)(?:都|已经|开了|开起|办了|做了)+"
+                                 r"(?:快|有|将近|差不多)?(\d{1,2}|[一二两三四五六七八九十]{1,3})多?年")
 _BUSINESS = re.compile(r"店|厂|公司|生意|农家乐|民宿|馆|铺|摊|作坊|合作社|养殖|种植|工作室|超市|门市|企业")
 
 
@@ -725,6 +732,12 @@ def _business_years(parts: list[str], lex: Lexicon) -> int | None:
             continue
         if _BUSINESS.search(c) or (i and _BUSINESS.search(parts[i - 1]) and not _RUN_FOR.search(parts[i - 1])):
             n = read_value("people", m.group(5), lex)
+            if isinstance(n, int) and 0 < n < 60:
+                return n
+    for c in parts:  # 在古蔺开小超市已经四年了: the business named, then how long it has run
+        m = _RUN_AFTER_BUSINESS.search(c)
+        if m and not names_other(c, lex):
+            n = read_value("people", m.group(1), lex)
             if isinstance(n, int) and 0 < n < 60:
                 return n
     return None
@@ -867,6 +880,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
             v = "yes"  # 社保从来没断过: paid all along
         elif _INSURANCE_STOPPED.search(p):
             v = "no"  # 社保停了 / 断缴了: not insured now
+        if _INSURANCE_REQUIRED.search(p):
+            v = None  # 非要我签一年以上合同还要买社保: what someone asks for, not whether it is paid
         if v in ("yes", "no") and not (v == "no" and _SOME.search(p)):  # 有几个还没买: some, not everyone
             f["insured"] = v
         f.update(_insured_people(parts, p, lex))
@@ -897,6 +912,9 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     # 领了个跨省的: his
     told = "".join(c for c in (own_parts if any(mine) else parts) if not any_in(c, fw("hearsay"))).replace(" ", "")
     said_cross = any_in(A_NOT_A.sub("", told), fw("cross_yes"))
+    if said_cross and any_in(told, fw("trip_cancelled")):
+        # 本来说去浙江义乌 车票都买了 … 没去成 退了票 五月份去了成都双流: the trip away did not happen
+        said_cross, work_away = False, None
     if work_away and work_home and work_home[1] > work_away[1] and not said_cross:
         f["cross"] = "no"  # 进了一个上海的公司 但是派到宜宾的厂头上班: where the work is, said last
     elif said_cross or work_away:
@@ -982,6 +1000,11 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
                     f[f"{g}_signed"] = by_group.get(g, 0)
         if _PLACING.search(flat) and f.get("placed", 0) < sum(counted.values()):  # 组织了8个脱贫户和5个灾区的: 13
             f["placed"] = sum(counted.values())
+    if counted == ASK and _PLACING.search(flat):
+        # 带了11个人 6个是脱贫户 4个是灾区的 另外3个是普通的: the groups do not add up to the people placed, so neither
+        # whom nor how many is known; the check asks them (never all eleven as one group)
+        for k in ("whom", "placed"):
+            f.pop(k, None)
     if isinstance(counted, dict):
         f["poor_count"], f["disaster_count"] = counted.get("poor", 0), counted.get("disaster", 0)  # for an answer
         f["other_count"] = counted.get("other", 0)  # 七个是脱贫户 三个不是: people no clause pays for

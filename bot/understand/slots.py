@@ -257,7 +257,8 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
         after = t[num.end:]
         stripped = after[1:] if after.startswith("个") else after
         if (any(stripped.startswith(w) for w in not_after) or any(after.startswith(w) for w in not_after)) \
-                and not _VILLAGERS.match(after) and not _AMONG.match(after):  # 5个村里的人: people, not 5 villages
+                and not _VILLAGERS.match(after) and not _AMONG.match(after) \
+                and not _FIRM_ACTS_ON.match(after):  # 5个村里的人 / 有4个厂里没给买社保: people, not villages, firms
             continue
         if _PLACE_COUNTED.match(after):  # 一个酒厂 / 两个建筑公司: workplaces counted, not people
             continue
@@ -278,6 +279,7 @@ def _people_numbers(t: str, lex: Lexicon) -> list[Number]:
     return out
 
 
+_FIRM_ACTS_ON = re.compile(r"个(厂里|厂头|公司|老板)(都|也|就|还)?(没|莫|不|没有|给|帮)")
 _DATE_DOT = re.compile(r"[·•.]\d")
 _AMONG = re.compile(r"个(人)?(里头|里面|当中|中间)")  # 十五个里头七个是脱贫户: 15 people, not 15 li
 _AGE_BEFORE = re.compile(r"(我|他|她|娃儿|今年|年纪|年龄|岁数)(今年)?(都|才|已经|刚)?(满|有)?$")
@@ -337,7 +339,7 @@ def _pick(values: list[float], approx: bool) -> Any:
     return int(v) if float(v).is_integer() else round(v)
 
 
-_LEADING = re.compile(r"\s*(?:(?:符合条件的|符合要求的|够条件的|符合的|其中|一共|总共|新招的)(?:有|是|就)?)?"  # 符合条件的六个
+_LEADING = re.compile(r"\s*(?:(?:符合条件的|符合要求的|够条件的|符合的|其中|一共|总共|新招的|刚好|正好|刚刚|整整)(?:有|是|就)?)?"  # 符合条件的六个
                       r"(\d+|[零〇一二两三四五六七八九十百]+)\s*(个人|个|人|名|位)?(?=$|[\s,，。;；、:：!！]|[都全有是招签里其中就])")
 
 
@@ -615,7 +617,8 @@ def _qualifying_hires(t: str, lex: Lexicon) -> Any:
         nums = [n for n in _people_numbers(c, lex) if _unit_after(c, n, lex.units("people"))]
         if nums:
             # 脱贫户六个 退伍的两个 … 另外五个是附近的: the others, after hires told by category, are of none
-            others = bool(_OTHERS.match(c)) and not CATEGORY.search(c) and any(CATEGORY.search(x) for x in parts[hired:k])
+            others = bool(_OTHERS.match(c)) and not CATEGORY.search(c) and any(
+                CATEGORY.search(x) and _people_numbers(x, lex) for x in parts[hired:k])  # (counted by category)
             counted.append((any_in(c, lex.words("hire_other")) or others, nums))
         elif len(counted) >= 2 and any_in(c, lex.words("hire_other")):
             # 还有一个是我侄儿 … 从别的厂跳过来的 啥子都不是: what follows a count without one says who it was
@@ -885,7 +888,7 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False,
     for i, n in enumerate(nums):
         stop = nums[i + 1].start if i + 1 < len(nums) else len(t)
         after, *further = t[n.end:stop].split(" ")
-        label = _group_of(after, lex)
+        label = "both" if _BOTH_GROUPS.search(after) else _group_of(after, lex)  # 有2个既是脱贫户又是灾区的
         if label is None and further and (_SAME_PERSON.match(further[0]) or further[0].startswith(("不是", "都不是", "也不是"))):
             label = _group_of(further[0], lex)  # 一个是我侄儿 他屋头不是脱贫户也不是灾区的 / 县城的娃儿 不是脱贫户
         if label is None and (re.fullmatch(r"(个人|个|人|名|位)?[的了]?", after) or (
@@ -916,6 +919,15 @@ def count_groups(text: str, lex: Lexicon | None = None, single: bool = False,
     out: dict[str, int] = {}
     for n, g in zip(nums, groups):
         out[g] = out.get(g, 0) + int(n.value)
+    both = out.pop("both", 0)  # counted in both groups: people once, as 脱贫 (the group both documents pay for)
+    if both:
+        if both > min(out.get("poor", 0), out.get("disaster", 0)):
+            return ASK
+        out["disaster"] -= both
+        if not out["disaster"]:
+            out.pop("disaster")
+        groups = [g for g in groups if g != "both"]
+        nums = [n for n, g in zip(nums, labels) if g != "both"]
     if where is not None:
         where.extend(zip(groups, nums))  # each group's count where it is said (its contracts follow it)
     if total is not None:
@@ -1009,6 +1021,8 @@ def _told_again(t: str, nums: list[Number], labels: list[str | None]) -> tuple[l
     return kept_n, kept_l
 
 
+_BOTH_GROUPS = re.compile(r"(既是|又是|也是|两样都是|两个都是|同时是)[^ ]{0,6}(脱贫|贫困)[^ ]{0,6}(灾区|受灾|地震|灾民)|"
+                          r"(脱贫|贫困)[^ ]{0,4}(也是|又是)[^ ]{0,4}(灾区|受灾|地震|灾民)|^个?(两样|两个|两种|两头)都(是|占)")
 _SAME_PERSON = re.compile(r"(他|她)(们|屋头|屋里|家里|家)?(也|都)?(不是|是)")
 _NAMED_GROUP = re.compile(r"^(\S+?)(都是|也是|是)(\S*)$")
 
