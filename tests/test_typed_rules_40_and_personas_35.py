@@ -236,3 +236,11 @@ def test_second_lines_and_offices_from_set_42(engine_ask):
     assert out.startswith("找当地人社局劳动保障监察") and "二倍的工资" in out.splitlines()[0]
     out = engine_ask("我们屋是古蔺的监测户 不是脱贫户 娃儿经劳务经纪人介绍去福建打工 经纪人说他能领300块一个人 他说的对不")
     assert "含监测帮扶对象" in out.splitlines()[0]
+
+
+def test_work_in_province_then_away_with_a_relative_is_cross_province():
+    """先在成都双流一个快递站干了五个月 … 跟到老表去福建晋江一个鞋厂上班: the move with the cousin is the user's own (a
+    快递站 read as a workplace must not make the 成都 months the answer)."""
+    f = extract_facts("我是泸定岚安的 屋头是脱贫户 正月初八出去先在成都双流一个快递站干了五个月 七月份辞了 "
+                      "八月二十号跟到老表去福建晋江一个鞋厂上班 签了一年的合同 我这种先在省内后头才出省的算不算")
+    assert f["cross"] == "yes"

@@ -655,6 +655,7 @@ def _said(parts: list[str], words: tuple[str, ...], lex: Lexicon, proxy: bool = 
 
 
 _THERE_TOO = re.compile(r"(那边|那里|那儿|一起|跟到|跟着|也在)")
+_WENT_WITH = re.compile(r"(跟|和|同)(到|着)?[^\s]{0,4}(一起)?(去|到|过去|跑到)")  # 跟到老表去福建: the user went too
 _GOES_WITH = re.compile(r"(跟|和|同|带)[^\s]{0,4}(一起)?(去|到|过去)")  # 跟我表哥去西藏: where the user goes too
 _CONTRIBUTES = re.compile(r"(扣|交|缴|买|上)[^\s]{0,8}失业保险(?!金)|失业保险(?!金)[^\s]{0,6}(交|缴|扣|买)(过|了|的)")
 _TOPIC_DENIED = re.compile(r"(我|我们|他|她)?(都|也|就|从来|一直|根本)?(没|莫|冇|没有|莫得|未|不)(得)?(去)?(办|领|拿|申请|要|报)")
@@ -899,7 +900,8 @@ def extract_facts(text: str, root: str | Path | None = None, for_other: bool = F
     other = _other_loans(parts, lex)
     if other:
         f["other_loans"] = other
-    own_parts = [c for c in parts if not names_other(c, lex)]
+    # (跟到老表去福建晋江一个鞋厂上班: going with a relative is the user's own move; 我表哥在成都上班 is the cousin's)
+    own_parts = [c for c in parts if not names_other(c, lex) or (_WENT_WITH.search(c) and "说" not in c)]
     # 我在成都上班 我老汉在广东东莞: where the user works, not the father
     mine = _work_sites("".join(own_parts).replace(" ", ""), root) if 0 < len(own_parts) < len(parts) and not proxy \
         else (None, None)
