@@ -381,13 +381,10 @@ class DialogRunner:
             if v is not None and v != UNSURE and self._valid(s, v):
                 out[s.slot] = v
         for s in flow.steps:  # 三个签的两年 小李签的半年 社保四个都买了: of the three, all are insured
-            total = out.get(s.of) if s.type == "subset" and s.of else None
-            if isinstance(total, int) and isinstance(out.get(s.slot), int) and out[s.slot] > total:
-                whole = out.get(getattr(flow.step(s.of), "of", "") or "")
-                if isinstance(whole, int) and out[s.slot] >= whole:
-                    out[s.slot] = total
-                else:
-                    out.pop(s.slot)  # more than the part it is of, fewer than everyone: which of them, asked
+            if s.slot in out and _fitted(flow, s, out[s.slot], out) is None:
+                out.pop(s.slot)  # more than the part it is of, fewer than everyone: which of them, asked
+            elif s.slot in out:
+                out[s.slot] = _fitted(flow, s, out[s.slot], out)
         return out
 
     @staticmethod
