@@ -67,6 +67,8 @@ class DialogRunner:
         # reads one message for each check in turn); a few entries hold the message being answered
         steps = [st for f in flows.values() for st in f.steps if st.type == "choice" and st.prefill_options]
         self._option_steps = {id(st) for st in steps}  # by identity: hashing a frozen step hashes all it holds
+        # 听说省级的有30万 …: from a hearsay word to where the user speaks of themselves again (compiled once)
+        self._hearsay = re.compile("(?:" + "|".join(map(re.escape, self.lex.fact_words("hearsay"))) + ")[^我]*")
         options = Words(w for st in steps for w in _option_words(st)[1])
         self._options_said = lru_cache(maxsize=8)(lambda norm: frozenset(options.found(norm)))
 
@@ -883,10 +885,7 @@ class DialogRunner:
 
     def prefill(self, flow: Flow, norm: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        # 听说省级的有30万 国家级的有10万: what others say is no answer about the user's own case
-        # (from the hearsay word to where the user speaks of themselves again: …10万 我们这个能拿好多)
-        for w in self.lex.fact_words("hearsay"):
-            norm = re.sub(f"{re.escape(w)}[^我]*", "", norm)
+        norm = self._hearsay.sub("", norm)  # 听说…国家级的有10万: what others say is no answer of the user's own
         for s in flow.steps:
             if s.type == "yesno" and not (s.prefill_yes or s.prefill_no):
                 continue  # most yes/no questions are never answered in passing: no words to look for
